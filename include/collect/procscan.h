@@ -1,0 +1,61 @@
+#ifndef MEMTOP_COLLECT_PROCSCAN_H
+#define MEMTOP_COLLECT_PROCSCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collect/figure.h"
+
+/*
+ * Process scanning through libproc2 (procps-ng). Three tiers, each its own
+ * libproc2 handle, so that which files are read is chosen per process and per
+ * tick:
+ *   cheap   every process (not thread): stat + status
+ *   ident   selected processes: cmdline
+ *   rollup  selected processes: smaps_rollup (the kernel walks page tables)
+ */
+
+struct proc_sample {
+	int		 pid;
+	int		 ppid;
+	unsigned long long start;	/* start time in clock ticks since boot */
+	unsigned	 uid;		/* effective uid */
+	char		 state;
+	bool		 kthread;
+	char		 comm[64];	/* sanitised: printable ASCII/UTF-8 only */
+	char		*cmdline;	/* owned; NULL until ident is read */
+	bool		 ident_read;	/* ident tier answered for this process */
+	bool		 rollup_read;	/* rollup tier answered, figures valid */
+	uint64_t	 fig[FIG__COUNT];	/* bytes or FIG_NA */
+};
+
+struct procscan;
+
+/* Creates the scanner; NULL with *cause set (static string) on failure. */
+struct procscan	*procscan_create(const char **cause);
+void		 procscan_free(struct procscan *);
+
+/*
+ * Reads the cheap tier for every process. *out is an array owned by the
+ * scanner, valid until the next procscan_cheap call; ident and rollup figures
+ * are FIG_NA. Returns 0 or -1 (with *cause).
+ */
+int	procscan_cheap(struct procscan *, struct proc_sample **out, size_t *n,
+	    const char **cause);
+
+/*
+ * Reads the ident (cmdline) or rollup (smaps_rollup) tier of the given
+ * processes, in place. A process that vanished, or was replaced by another
+ * with the same pid, keeps its figures FIG_NA. Returns how many answered.
+ */
+size_t	procscan_ident(struct procscan *, struct proc_sample **sel, size_t n);
+size_t	procscan_rollup(struct procscan *, struct proc_sample **sel, size_t n);
+
+/* Clock ticks per second, for start times. */
+long	procscan_hertz(void);
+
+/* Replaces control bytes and invalid UTF-8 in s (in place) with '?'. */
+void	procscan_sanitize(char *s);
+
+#endif

@@ -1,0 +1,76 @@
+#ifndef MEMTOP_COLLECT_SAMPLE_H
+#define MEMTOP_COLLECT_SAMPLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collect/cgroup.h"
+#include "collect/figure.h"
+
+/*
+ * One refresh of the whole machine, immutable once taken. Strings and
+ * placements are borrowed from the sampler and live until the next
+ * sampler_tick.
+ */
+struct snap_proc {
+	int			 pid;
+	int			 ppid;
+	unsigned long long	 start;		/* clock ticks since boot */
+	unsigned		 uid;
+	char			 state;
+	bool			 kthread;
+	bool			 is_new;	/* first seen this tick */
+	char			 comm[64];
+	const char		*cmdline;	/* NULL if unreadable */
+	const struct cg_place	*place;		/* NULL if unreadable */
+	uint64_t		 fig[FIG__COUNT];	/* bytes or FIG_NA */
+	double			 rollup_age;	/* seconds; < 0: never read */
+};
+
+struct snap_cgroup {
+	enum cg_hier	 hier;
+	char		*path;
+	struct cg_mem	 mem;
+};
+
+struct snapshot {
+	double			 time;		/* epoch seconds */
+	double			 mono;		/* monotonic seconds */
+	struct snap_proc	*procs;
+	size_t			 nprocs;
+	struct snap_cgroup	*cgroups;	/* sorted by (hier, path) */
+	size_t			 ncgroups;
+	uint64_t		 mem_total;	/* bytes, FIG_NA if unknown */
+	uint64_t		 mem_available;
+	size_t			 rollup_read;	/* smaps_rollup reads this tick */
+	size_t			 rollup_wanted;	/* and how many were due */
+	size_t			 rollup_unknown; /* processes with no PSS */
+	double			 rollup_ms;	/* wall time spent on them */
+};
+
+/* What the next tick reads. */
+struct tick_policy {
+	bool		 rollup_all;	/* every smaps_rollup (one-shot runs) */
+	double		 max_age;	/* re-read PSS older than this (s) */
+	double		 budget_ms;	/* wall-time budget for rollups */
+	const int	*focus;		/* pids whose rollup is always read */
+	size_t		 nfocus;
+};
+
+struct sampler;
+
+/* proc_root is where memtop reads /proc/PID/cgroup itself ("/proc"). */
+struct sampler	*sampler_create(const struct cg_roots *, const char *proc_root,
+		    const char **cause);
+void		 sampler_free(struct sampler *);
+
+/* Takes one snapshot into *out (borrowed until the next tick). 0 or -1. */
+int		 sampler_tick(struct sampler *, const struct tick_policy *,
+		    const struct snapshot **out, const char **cause);
+
+/* Finds a cgroup's accounting in a snapshot by its path prefix. */
+const struct cg_mem *snapshot_cgroup(const struct snapshot *, enum cg_hier,
+		    const char *path, size_t len);
+
+#endif

@@ -1,0 +1,15 @@
+#ifndef MEMTOP_OUTPUT_BATCH_H
+#define MEMTOP_OUTPUT_BATCH_H
+
+#include <stdio.h>
+
+#include "model/tree.h"
+
+/*
+ * One refresh as a text table, like top -b: a header, then each group with
+ * its summed figures and cgroup charge, its containers and their processes.
+ * Returns 0, or -1 if writing failed.
+ */
+int	batch_write_snapshot(FILE *, const struct snapshot *, const struct tree *);
+
+#endif

@@ -1,0 +1,109 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "output/batch.h"
+#include "output/fmt.h"
+
+/* The figure columns of the text table, in order. */
+static const enum fig batch_cols[] = {
+	FIG_RSS, FIG_PSS, FIG_PSS_ANON, FIG_PSS_FILE, FIG_SHARED_CLEAN,
+	FIG_PRIVATE_DIRTY, FIG_SWAP, FIG_RSS_ANON
+};
+#define NCOLS	(sizeof batch_cols / sizeof batch_cols[0])
+
+static void
+put_figs(FILE *f, const uint64_t *v, const unsigned *na)
+{
+	char	b[32];
+	size_t	i;
+
+	for (i = 0; i < NCOLS; i++) {
+		uint64_t	x = v[batch_cols[i]];
+
+		/* a sum with every member unknown is unknown */
+		if (na != NULL && na[batch_cols[i]] != 0 && x == 0)
+			x = FIG_NA;
+		fprintf(f, " %8s", fmt_bytes(b, sizeof b, x));
+	}
+}
+
+static void
+put_charge(FILE *f, const struct cg_mem *m)
+{
+	char	b[32], l[32];
+
+	if (m == NULL || !m->read) {
+		fprintf(f, " %8s %8s", "-", "-");
+		return;
+	}
+	fprintf(f, " %8s %8s", fmt_bytes(b, sizeof b, m->current),
+	    m->unlimited ? "nolimit" : fmt_bytes(l, sizeof l, m->limit));
+}
+
+static void
+group_name(char *buf, size_t len, const struct tree_group *g)
+{
+	if (g->kind == CG_KIND_POD)
+		snprintf(buf, len, "%s/pod%s", k8s_qos_name(g->qos) ?
+		    k8s_qos_name(g->qos) : "-", g->pod_uid);
+	else
+		snprintf(buf, len, "%s", g->cgroup != NULL ? g->cgroup : "?");
+}
+
+int
+batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
+{
+	char		 tb[32], a[32], b[32], name[512], sid[16];
+	time_t		 now = (time_t)sn->time;
+	struct tm	 tm;
+	size_t		 gi, ci, pi, i;
+
+	localtime_r(&now, &tm);
+	strftime(tb, sizeof tb, "%H:%M:%S", &tm);
+	fprintf(f, "memtop - %s  mem %s total, %s available, %zu processes, "
+	    "%zu groups, pss read %zu/%zu in %.0f ms\n", tb,
+	    fmt_bytes(a, sizeof a, sn->mem_total),
+	    fmt_bytes(b, sizeof b, sn->mem_available), sn->nprocs, t->ngroups,
+	    sn->rollup_read, sn->rollup_wanted, sn->rollup_ms);
+	fprintf(f, "%-10s %-44s", "KIND", "NAME");
+	for (i = 0; i < NCOLS; i++)
+		fprintf(f, " %8s", fig_table[batch_cols[i]].title);
+	fprintf(f, " %8s %8s\n", "CHARGE", "LIMIT");
+	for (gi = 0; gi < t->ngroups; gi++) {
+		const struct tree_group	*g = &t->groups[gi];
+
+		group_name(name, sizeof name, g);
+		fprintf(f, "%-10s %-44.44s", k8s_kind_name(g->kind), name);
+		put_figs(f, g->sum.v, g->sum.na);
+		put_charge(f, g->mem);
+		fputc('\n', f);
+		for (ci = 0; ci < g->nctrs; ci++) {
+			const struct tree_ctr	*c = &g->ctrs[ci];
+
+			if (c->id[0] != '\0' || g->nctrs > 1) {
+				const char *rt = k8s_runtime_name(c->runtime);
+
+				snprintf(name, sizeof name, "%s %s",
+				    rt != NULL ? rt : "-", c->id[0] != '\0' ?
+				    fmt_short_id(sid, sizeof sid, c->id, 12) :
+				    "(pod)");
+				fprintf(f, "  %-8s %-44.44s", "ctr", name);
+				put_figs(f, c->sum.v, c->sum.na);
+				put_charge(f, c->mem);
+				fputc('\n', f);
+			}
+			for (pi = 0; pi < c->nprocs; pi++) {
+				const struct snap_proc	*p = c->procs[pi];
+
+				fprintf(f, "    %-6d %-44.44s", p->pid, p->comm);
+				put_figs(f, p->fig, NULL);
+				fputc('\n', f);
+			}
+		}
+	}
+	fputc('\n', f);
+	return fflush(f) == EOF || ferror(f) ? -1 : 0;
+}

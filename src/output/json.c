@@ -1,0 +1,157 @@
+#include "config.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect/procscan.h"
+#include "output/json.h"
+
+static json_t *
+json_u64(uint64_t v)
+{
+	if (v == FIG_NA)
+		return json_null();
+	return json_integer((json_int_t)v);
+}
+
+static json_t *
+json_str_or_null(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return json_null();
+	return json_string(s);
+}
+
+static json_t *
+json_mem(const struct cg_mem *m)
+{
+	json_t	*o = json_object();
+
+	if (m == NULL || !m->read) {
+		json_object_set_new(o, "current", json_null());
+		json_object_set_new(o, "limit", json_null());
+		json_object_set_new(o, "unlimited", json_null());
+		json_object_set_new(o, "anon", json_null());
+		json_object_set_new(o, "file", json_null());
+		return o;
+	}
+	json_object_set_new(o, "current", json_u64(m->current));
+	json_object_set_new(o, "limit", json_u64(m->limit));
+	json_object_set_new(o, "unlimited", json_boolean(m->unlimited));
+	json_object_set_new(o, "anon", json_u64(m->anon));
+	json_object_set_new(o, "file", json_u64(m->file));
+	json_object_set_new(o, "shmem", json_u64(m->shmem));
+	json_object_set_new(o, "kernel", json_u64(m->kernel));
+	json_object_set_new(o, "oom_kill", json_u64(m->oom_kill));
+	json_object_set_new(o, "failcnt", json_u64(m->failcnt));
+	return o;
+}
+
+static json_t *
+json_proc(const struct snap_proc *p)
+{
+	json_t	*o = json_object();
+	int	 k;
+
+	json_object_set_new(o, "pid", json_integer(p->pid));
+	json_object_set_new(o, "ppid", json_integer(p->ppid));
+	json_object_set_new(o, "uid", json_integer(p->uid));
+	json_object_set_new(o, "comm", json_string(p->comm));
+	json_object_set_new(o, "cmdline", p->cmdline != NULL ?
+	    json_string(p->cmdline) : json_null());
+	json_object_set_new(o, "start_time", json_integer(
+	    (json_int_t)p->start));
+	json_object_set_new(o, "state", json_stringn(&p->state, 1));
+	json_object_set_new(o, "kthread", json_boolean(p->kthread));
+	for (k = 0; k < FIG__COUNT; k++)
+		json_object_set_new(o, fig_table[k].key, json_u64(p->fig[k]));
+	json_object_set_new(o, "pss_age", p->rollup_age < 0 ? json_null() :
+	    json_real(p->rollup_age));
+	return o;
+}
+
+static json_t *
+json_totals(const struct fig_sum *s)
+{
+	json_t	*o = json_object();
+	int	 k;
+
+	for (k = 0; k < FIG__COUNT; k++)
+		json_object_set_new(o, fig_table[k].key,
+		    json_integer((json_int_t)s->v[k]));
+	return o;
+}
+
+static json_t *
+json_ctr(const struct tree_ctr *c)
+{
+	json_t	*o = json_object(), *a = json_array();
+	size_t	 i;
+
+	json_object_set_new(o, "id", json_str_or_null(c->id));
+	json_object_set_new(o, "runtime",
+	    json_str_or_null(k8s_runtime_name(c->runtime)));
+	json_object_set_new(o, "cgroup", json_str_or_null(c->cgroup));
+	json_object_set_new(o, "memory", json_mem(c->mem));
+	json_object_set_new(o, "totals", json_totals(&c->sum));
+	for (i = 0; i < c->nprocs; i++)
+		json_array_append_new(a, json_proc(c->procs[i]));
+	json_object_set_new(o, "processes", a);
+	return o;
+}
+
+static json_t *
+json_group(const struct tree_group *g)
+{
+	json_t	*o = json_object(), *a = json_array();
+	size_t	 i;
+
+	json_object_set_new(o, "kind", json_string(k8s_kind_name(g->kind)));
+	json_object_set_new(o, "cgroup", json_str_or_null(g->cgroup));
+	json_object_set_new(o, "pod_uid", json_str_or_null(g->pod_uid));
+	json_object_set_new(o, "qos", json_str_or_null(k8s_qos_name(g->qos)));
+	json_object_set_new(o, "hierarchy", g->hier == CG_HIER_V1 ?
+	    json_string("v1") : g->hier == CG_HIER_V2 ? json_string("v2") :
+	    json_null());
+	json_object_set_new(o, "memory", json_mem(g->mem));
+	json_object_set_new(o, "totals", json_totals(&g->sum));
+	for (i = 0; i < g->nctrs; i++)
+		json_array_append_new(a, json_ctr(&g->ctrs[i]));
+	json_object_set_new(o, "containers", a);
+	return o;
+}
+
+int
+json_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
+{
+	json_t	*doc = json_object(), *groups = json_array(), *node;
+	char	*s;
+	size_t	 i;
+	int	 rc = 0;
+
+	json_object_set_new(doc, "time", json_real(sn->time));
+	node = json_object();
+	json_object_set_new(node, "mem_total", json_u64(sn->mem_total));
+	json_object_set_new(node, "mem_available", json_u64(sn->mem_available));
+	json_object_set_new(node, "processes", json_integer(
+	    (json_int_t)sn->nprocs));
+	json_object_set_new(node, "pss_read", json_integer(
+	    (json_int_t)sn->rollup_read));
+	json_object_set_new(node, "pss_due", json_integer(
+	    (json_int_t)sn->rollup_wanted));
+	json_object_set_new(node, "pss_ms", json_real(sn->rollup_ms));
+	json_object_set_new(doc, "node", node);
+	for (i = 0; i < t->ngroups; i++)
+		json_array_append_new(groups, json_group(&t->groups[i]));
+	json_object_set_new(doc, "groups", groups);
+	s = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(doc);
+	if (s == NULL)
+		return -1;
+	if (fputs(s, f) == EOF || fputc('\n', f) == EOF || fflush(f) == EOF)
+		rc = -1;
+	free(s);
+	return rc;
+}
