@@ -68,7 +68,7 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 	    fmt_bytes(a, sizeof a, sn->mem_total),
 	    fmt_bytes(b, sizeof b, sn->mem_available), sn->nprocs, t->ngroups,
 	    sn->rollup_read, sn->rollup_wanted, sn->rollup_ms);
-	fprintf(f, "%-10s %-44s", "KIND", "NAME");
+	fprintf(f, "%-10s %-50s", "KIND", "NAME");
 	for (i = 0; i < NCOLS; i++)
 		fprintf(f, " %8s", fig_table[batch_cols[i]].title);
 	fprintf(f, " %8s %8s\n", "CHARGE", "LIMIT");
@@ -76,7 +76,7 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 		const struct tree_group	*g = &t->groups[gi];
 
 		group_name(name, sizeof name, g);
-		fprintf(f, "%-10s %-44.44s", k8s_kind_name(g->kind), name);
+		fprintf(f, "%-10s %-50.50s", k8s_kind_name(g->kind), name);
 		put_figs(f, g->sum.v, g->sum.na);
 		put_charge(f, g->mem);
 		fputc('\n', f);
@@ -90,7 +90,7 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 				    rt != NULL ? rt : "-", c->id[0] != '\0' ?
 				    fmt_short_id(sid, sizeof sid, c->id, 12) :
 				    "(pod)");
-				fprintf(f, "  %-8s %-44.44s", "ctr", name);
+				fprintf(f, "  %-8s %-50.50s", "ctr", name);
 				put_figs(f, c->sum.v, c->sum.na);
 				put_charge(f, c->mem);
 				fputc('\n', f);
@@ -98,7 +98,7 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 			for (pi = 0; pi < c->nprocs; pi++) {
 				const struct snap_proc	*p = c->procs[pi];
 
-				fprintf(f, "    %-6d %-44.44s", p->pid, p->comm);
+				fprintf(f, "    %-6d %-50.50s", p->pid, p->comm);
 				put_figs(f, p->fig, NULL);
 				fputc('\n', f);
 			}

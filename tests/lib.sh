@@ -1,0 +1,126 @@
+# Shared helpers for memtop's shell tests. Source it; then call lib_init.
+# Everything a test creates is registered and removed by the EXIT trap, also
+# when the test fails.
+
+: "${MEMTOP:=$PWD/memtop}"
+: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${TOP_BUILDDIR:=$(dirname "$MEMTOP")}"
+HELPERS=$TOP_BUILDDIR/tests/helpers
+
+LIB_PIDS=""
+LIB_CGROUPS=""
+LIB_CLEANUPS=""
+LIB_FAILED=0
+
+lib_cleanup() {
+	for p in $LIB_PIDS; do kill -9 "$p" 2>/dev/null; done
+	for p in $LIB_PIDS; do
+		# wait for the kernel to release it so its cgroup can go
+		i=0
+		while [ -d "/proc/$p" ] && [ $i -lt 100 ]; do
+			sleep 0.05; i=$((i + 1))
+		done
+	done
+	for c in $LIB_CLEANUPS; do eval "$c"; done
+	# deepest first: they were registered parent before child
+	for d in $(printf '%s\n' $LIB_CGROUPS | awk '{ print length, $0 }' |
+	    sort -rn | cut -d' ' -f2-); do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+	done
+	[ -n "$LIB_TMP" ] && rm -rf "$LIB_TMP"
+}
+
+lib_init() {
+	LIB_TMP=$(mktemp -d /tmp/memtop-test.XXXXXX)
+	trap 'rc=$?; lib_cleanup; exit $rc' EXIT
+	trap 'exit 99' INT TERM
+}
+
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: needs root"; exit 77
+	fi
+}
+
+fail() {
+	echo "FAIL: $*"
+	LIB_FAILED=1
+}
+
+ok() {
+	echo "ok: $*"
+}
+
+# check DESCRIPTION COMMAND...: runs the command, records a failure if false
+check() {
+	desc=$1; shift
+	if "$@"; then ok "$desc"; else fail "$desc"; fi
+}
+
+finish() {
+	if [ $LIB_FAILED -ne 0 ]; then exit 1; fi
+	exit 0
+}
+
+# mkcg DIR: creates a cgroup directory and all its parents, registering each
+mkcg() {
+	d=$1
+	parts=""
+	while [ ! -d "$d" ]; do
+		parts="$d $parts"
+		d=$(dirname "$d")
+	done
+	for p in $parts; do
+		mkdir "$p" || return 1
+		LIB_CGROUPS="$LIB_CGROUPS $p"
+	done
+}
+
+# wait_for TIMEOUT_SECONDS COMMAND...: polls until the command succeeds
+wait_for() {
+	t=$1; shift
+	end=$(( $(date +%s) + t ))
+	while ! "$@" 2>/dev/null; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# spawn_in OUTFILE CGROUP_PROCS_FILES... -- COMMAND...: starts COMMAND after
+# moving itself into each cgroup (so its memory is charged there); its pid is
+# left in $SPAWNED (not printed: a $(...) subshell would lose the cleanup
+# registration). The command's stdout goes to OUTFILE.
+spawn_in() {
+	out=$1; shift
+	procs=""
+	while [ "$1" != "--" ]; do procs="$procs $1"; shift; done
+	shift
+	sh -c 'for f in $0; do echo $$ > "$f" || exit 1; done; exec "$@"' \
+	    "$procs" "$@" > "$out" 2>&1 &
+	SPAWNED=$!
+	LIB_PIDS="$LIB_PIDS $SPAWNED"
+}
+
+register_pid() {
+	LIB_PIDS="$LIB_PIDS $1"
+}
+
+# rollup_kib PID FIELD: the kernel's own smaps_rollup figure, in KiB
+rollup_kib() {
+	awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/smaps_rollup"
+}
+
+# within A B PERCENT: |A - B| <= PERCENT % of B
+within() {
+	awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN {
+		d = a - b; if (d < 0) d = -d; exit !(b > 0 && d * 100 <= p * b) }'
+}
+
+rand_hex64() {
+	head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'
+}
+
+rand_uuid() {
+	cat /proc/sys/kernel/random/uuid
+}

@@ -1,0 +1,253 @@
+/*
+ * /proc/PID/cgroup line choice, mountinfo, memory.stat/events parsers, and
+ * reading v1 and v2 accounting from fixture cgroupfs trees.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "collect/cgroup.h"
+#include "util/xmalloc.h"
+
+#define UID1	"3d0df1aa-5b8e-4a3c-9d7e-0c6f1b2a4e51"
+#define UID1_	"3d0df1aa_5b8e_4a3c_9d7e_0c6f1b2a4e51"
+#define CID	"8cb3438991e90a4b415fd7920bd8b67f59e90c62ae82b89c081ac320f31cf427"
+
+static char *
+fixture(const char *rel)
+{
+	const char	*f = getenv("FIXTURES");
+
+	return xasprintf("%s/%s", f != NULL ? f : "tests/fixtures", rel);
+}
+
+static void
+test_hybrid_memory_line_wins(void **state)
+{
+	/* this machine's layout: v1 memory placement, unified at / */
+	const char	*buf =
+	    "9:name=systemd:/\n8:pids:/\n"
+	    "4:memory:/kubepods/burstable/pod" UID1 "/" CID "\n"
+	    "1:cpu:/\n0::/\n";
+	struct cg_place	 pl;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_proc(buf, strlen(buf), &pl), 0);
+	assert_int_equal(pl.hier, CG_HIER_V1);
+	assert_string_equal(pl.cls.pod_uid, UID1);
+	assert_string_equal(pl.cls.ctr_id, CID);
+	assert_string_equal(pl.path, "/kubepods/burstable/pod" UID1 "/" CID);
+}
+
+static void
+test_unified_membership_wins(void **state)
+{
+	/* placed only in the unified tree: its line classifies better */
+	const char	*buf =
+	    "4:memory:/process_api/abc\n"
+	    "0::/kubepods.slice/kubepods-burstable.slice/"
+	    "kubepods-burstable-pod" UID1_ ".slice/cri-containerd-" CID
+	    ".scope\n";
+	struct cg_place	 pl;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_proc(buf, strlen(buf), &pl), 0);
+	assert_int_equal(pl.hier, CG_HIER_V2);
+	assert_string_equal(pl.cls.pod_uid, UID1);
+	assert_int_equal(pl.cls.runtime, CG_RT_CONTAINERD);
+}
+
+static void
+test_plain_service(void **state)
+{
+	const char	*buf = "0::/system.slice/sshd.service\n";
+	struct cg_place	 pl;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_proc(buf, strlen(buf), &pl), 0);
+	assert_int_equal(pl.hier, CG_HIER_V2);
+	assert_int_equal(pl.cls.kind, CG_KIND_SERVICE);
+	assert_int_equal(pl.cls.unit_end, strlen(pl.path));
+}
+
+static void
+test_truncated_proc(void **state)
+{
+	/* cut mid-line: the complete line is used, the rest ignored */
+	const char	*buf = "4:memory:/system.slice/a.service\n0::/sys";
+	struct cg_place	 pl;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_proc(buf, strlen(buf), &pl), 0);
+	assert_string_equal(pl.path, "/system.slice/a.service");
+}
+
+static void
+test_mountinfo(void **state)
+{
+	const char	*hybrid =
+	    "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+	    "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+	    "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime shared:9 - cgroup "
+	    "cgroup rw,memory\n"
+	    "40 31 0:37 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
+	const char	*v2 =
+	    "28 22 0:25 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime "
+	    "shared:4 - cgroup2 cgroup2 rw,nsdelegate,memory_recursiveprot\n";
+	const char	*comounted =
+	    "30 25 0:26 / /cg/all rw - cgroup cgroup rw,cpuset,cpu,memory,pids\n"
+	    "31 25 0:27 / /cg/x rw - cgroup cgroup rw,memory_pressure\n";
+	const char	*none = "garbage\n1 2 3\n - - -\n";
+	struct cg_roots	 r;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_mountinfo(hybrid, strlen(hybrid), &r), 0);
+	assert_string_equal(r.v1_memory, "/sys/fs/cgroup/memory");
+	assert_string_equal(r.v2, "/sys/fs/cgroup/unified");
+	assert_int_equal(cgroup_parse_mountinfo(v2, strlen(v2), &r), 0);
+	assert_string_equal(r.v1_memory, "");
+	assert_string_equal(r.v2, "/sys/fs/cgroup");
+	assert_int_equal(cgroup_parse_mountinfo(comounted, strlen(comounted),
+	    &r), 0);
+	assert_string_equal(r.v1_memory, "/cg/all");
+	assert_int_equal(cgroup_parse_mountinfo(none, strlen(none), &r), -1);
+}
+
+static void
+test_memstat_v2(void **state)
+{
+	const char	*buf = "anon 100\nfile 200\nkernel 7\nshmem 3\nsock 1\n"
+	    "unknown_key 5\nbroken\nanon_thp x\n\nfile_dirty 99999999999999999999999\n";
+	struct cg_mem	 m;
+
+	(void)state;
+	cgroup_mem_init(&m);
+	assert_int_equal(cgroup_parse_memstat(buf, strlen(buf), CG_HIER_V2, &m),
+	    5);
+	assert_int_equal(m.anon, 100);
+	assert_int_equal(m.file, 200);
+	assert_int_equal(m.kernel, 7);
+	assert_int_equal(m.shmem, 3);
+}
+
+static void
+test_memstat_v1(void **state)
+{
+	const char	*hier = "rss 5\ncache 6\ntotal_rss 50\ntotal_cache 60\n";
+	const char	*flat = "rss 5\ncache 6\nshmem 1\n";
+	struct cg_mem	 m;
+
+	(void)state;
+	cgroup_mem_init(&m);
+	cgroup_parse_memstat(hier, strlen(hier), CG_HIER_V1, &m);
+	assert_int_equal(m.anon, 50);
+	assert_int_equal(m.file, 60);
+	cgroup_mem_init(&m);
+	cgroup_parse_memstat(flat, strlen(flat), CG_HIER_V1, &m);
+	assert_int_equal(m.anon, 5);
+	assert_int_equal(m.file, 6);
+	assert_int_equal(m.shmem, 1);
+}
+
+static void
+test_read_v2_fixture(void **state)
+{
+	char		*root = fixture("cgroupfs/v2");
+	struct cg_roots	 r;
+	struct cg_mem	 m;
+	const char	*pod = "/kubepods.slice/kubepods-burstable.slice/"
+	    "kubepods-burstable-pod" UID1_ ".slice";
+	char		*ctr = xasprintf("%s/cri-containerd-%s.scope", pod, CID);
+
+	(void)state;
+	assert_int_equal(cgroup_roots_probe(root, &r), 0);
+	assert_string_equal(r.v2, root);
+	assert_true(r.v2_has_memory);
+	assert_string_equal(r.v1_memory, "");
+	assert_int_equal(cgroup_read_mem(&r, CG_HIER_V2, pod, &m), 0);
+	assert_true(m.read);
+	assert_int_equal(m.current, 696254464);
+	assert_int_equal(m.limit, 1073741824);
+	assert_false(m.unlimited);
+	assert_int_equal(m.anon, 673185792);
+	assert_int_equal(m.file, 12582912);
+	assert_int_equal(m.oom_kill, 1);
+	assert_int_equal(m.oom, 2);
+	assert_int_equal(cgroup_read_mem(&r, CG_HIER_V2, ctr, &m), 0);
+	assert_true(m.unlimited);
+	assert_int_equal(m.limit, CG_NA);
+	assert_int_equal(m.anon, 671088640);
+	/* a cgroup that is not there: unknown, not zero */
+	assert_int_not_equal(cgroup_read_mem(&r, CG_HIER_V2, "/nope", &m), 0);
+	assert_false(m.read);
+	assert_int_equal(m.current, CG_NA);
+	/* no v1 hierarchy under this root */
+	assert_int_not_equal(cgroup_read_mem(&r, CG_HIER_V1, pod, &m), 0);
+	free(ctr);
+	free(root);
+}
+
+static void
+test_read_v1_fixture(void **state)
+{
+	char		*root = fixture("cgroupfs/v1");
+	char		*v1 = fixture("cgroupfs/v1/memory");
+	struct cg_roots	 r;
+	struct cg_mem	 m;
+
+	(void)state;
+	assert_int_equal(cgroup_roots_probe(root, &r), 0);
+	assert_string_equal(r.v1_memory, v1);
+	assert_false(r.v2_has_memory);
+	assert_int_equal(cgroup_read_mem(&r, CG_HIER_V1,
+	    "/kubepods/burstable/pod" UID1, &m), 0);
+	assert_int_equal(m.current, 305000000);
+	assert_int_equal(m.limit, 536870912);
+	assert_int_equal(m.anon, 283115520);
+	assert_int_equal(m.file, 20971520);
+	assert_int_equal(m.shmem, 1048576);
+	assert_int_equal(m.failcnt, 7);
+	assert_int_equal(m.oom_kill, 2);
+	assert_int_equal(cgroup_read_mem(&r, CG_HIER_V1,
+	    "/kubepods/burstable/pod" UID1 "/" CID, &m), 0);
+	assert_true(m.unlimited);
+	assert_int_equal(m.anon, 283115520);	/* non-hierarchical rss */
+	assert_int_equal(m.failcnt, CG_NA);	/* no such file */
+	free(root);
+	free(v1);
+}
+
+static void
+test_probe_nothing(void **state)
+{
+	struct cg_roots	r;
+
+	(void)state;
+	assert_int_equal(cgroup_roots_probe("/nonexistent-memtop", &r), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hybrid_memory_line_wins),
+		cmocka_unit_test(test_unified_membership_wins),
+		cmocka_unit_test(test_plain_service),
+		cmocka_unit_test(test_truncated_proc),
+		cmocka_unit_test(test_mountinfo),
+		cmocka_unit_test(test_memstat_v2),
+		cmocka_unit_test(test_memstat_v1),
+		cmocka_unit_test(test_read_v2_fixture),
+		cmocka_unit_test(test_read_v1_fixture),
+		cmocka_unit_test(test_probe_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

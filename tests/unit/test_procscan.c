@@ -1,0 +1,198 @@
+/*
+ * The libproc2 collector on real processes: a child with a known amount of
+ * anonymous memory, compared with its /proc/PID/smaps_rollup; a vanished
+ * process; a pid whose start time does not match; name sanitising.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "collect/procscan.h"
+#include "util/readfile.h"
+
+#define CHILD_MIB	32
+
+static pid_t
+spawn_child(void)
+{
+	int	 fds[2];
+	pid_t	 pid;
+	char	 c;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		size_t	 len = (size_t)CHILD_MIB << 20;
+		char	*p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(1);
+		memset(p, 1, len);
+		if (write(fds[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	return pid;
+}
+
+static void
+reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* The kernel's own figure, for comparison. */
+static uint64_t
+rollup_field(pid_t pid, const char *key)
+{
+	struct buf	 b;
+	char		 path[64];
+	char		*p;
+	uint64_t	 v = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
+	buf_init(&b);
+	if (read_file(path, &b, 0) == 0 && (p = strstr(b.data, key)) != NULL)
+		v = strtoull(p + strlen(key), NULL, 10) * 1024;
+	buf_done(&b);
+	return v;
+}
+
+static struct proc_sample *
+find(struct proc_sample *v, size_t n, pid_t pid)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].pid == pid)
+			return &v[i];
+	}
+	return NULL;
+}
+
+static void
+test_child_figures(void **state)
+{
+	const char		*cause = NULL;
+	struct procscan		*ps = procscan_create(&cause);
+	struct proc_sample	*v, *p, *sel[1];
+	size_t			 n;
+	pid_t			 pid = spawn_child();
+	uint64_t		 want;
+
+	(void)state;
+	assert_non_null(ps);
+	assert_int_equal(procscan_cheap(ps, &v, &n, &cause), 0);
+	assert_true(n > 1);
+	p = find(v, n, pid);
+	assert_non_null(p);
+	assert_int_equal(p->ppid, getpid());
+	assert_string_equal(p->comm, "test_procscan");
+	assert_true(p->fig[FIG_RSS_ANON] >= (uint64_t)CHILD_MIB << 20);
+	/* rollup figures are not read by the cheap tier */
+	assert_int_equal(p->fig[FIG_PSS], FIG_NA);
+	assert_null(p->cmdline);
+
+	sel[0] = p;
+	assert_int_equal(procscan_ident(ps, sel, 1), 1);
+	assert_non_null(p->cmdline);
+	assert_non_null(strstr(p->cmdline, "test_procscan"));
+	assert_int_equal(procscan_rollup(ps, sel, 1), 1);
+	assert_true(p->rollup_read);
+	want = rollup_field(pid, "Pss_Anon:");
+	assert_true(want >= (uint64_t)CHILD_MIB << 20);
+	/* same memory, read a moment apart: within 2 % */
+	assert_true(p->fig[FIG_PSS_ANON] >= want - want / 50 &&
+	    p->fig[FIG_PSS_ANON] <= want + want / 50);
+	assert_true(p->fig[FIG_PRIVATE_DIRTY] >= (uint64_t)CHILD_MIB << 20);
+
+	/* threads are not listed: only our own pid, once */
+	{
+		size_t	i, self = 0;
+
+		for (i = 0; i < n; i++)
+			self += v[i].pid == getpid();
+		assert_int_equal(self, 1);
+	}
+
+	/* the child vanishes between the tiers: unknown, never 0 */
+	reap(pid);
+	p->rollup_read = false;
+	p->fig[FIG_PSS] = FIG_NA;
+	assert_int_equal(procscan_rollup(ps, sel, 1), 0);
+	assert_false(p->rollup_read);
+	assert_int_equal(p->fig[FIG_PSS], FIG_NA);
+	procscan_free(ps);
+}
+
+static void
+test_start_time_mismatch(void **state)
+{
+	const char		*cause = NULL;
+	struct procscan		*ps = procscan_create(&cause);
+	struct proc_sample	*v, *p, *sel[1];
+	size_t			 n;
+	pid_t			 pid = spawn_child();
+
+	(void)state;
+	assert_int_equal(procscan_cheap(ps, &v, &n, &cause), 0);
+	p = find(v, n, pid);
+	assert_non_null(p);
+	/* as if the pid now belonged to another process */
+	p->start += 12345;
+	sel[0] = p;
+	assert_int_equal(procscan_rollup(ps, sel, 1), 0);
+	assert_int_equal(procscan_ident(ps, sel, 1), 0);
+	assert_int_equal(p->fig[FIG_PSS_ANON], FIG_NA);
+	reap(pid);
+	procscan_free(ps);
+}
+
+static void
+test_sanitize(void **state)
+{
+	char	a[] = "worker ) (job)";
+	char	b[] = "a\nb\tc\x7f";
+	char	c[] = "caf\xc3\xa9 \xff\xfe ok \xe2\x82";
+	char	d[] = "\xe2\x96\x81\xe2\x96\x88";
+
+	(void)state;
+	procscan_sanitize(a);
+	assert_string_equal(a, "worker ) (job)");
+	procscan_sanitize(b);
+	assert_string_equal(b, "a?b?c?");
+	procscan_sanitize(c);
+	assert_string_equal(c, "caf\xc3\xa9 ?? ok ??");
+	procscan_sanitize(d);
+	assert_string_equal(d, "\xe2\x96\x81\xe2\x96\x88");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_child_figures),
+		cmocka_unit_test(test_start_time_mismatch),
+		cmocka_unit_test(test_sanitize),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
