@@ -28,6 +28,8 @@ struct options {
 	double		 pss_budget_ms;
 	int		 sort_fig;
 	bool		 kthreads;
+	const char	*host_root;
+	int		 group_by;
 };
 
 static volatile sig_atomic_t	main_stop;
@@ -47,6 +49,11 @@ static const char usage_text[] =
 "      --cgroup-root DIR  cgroupfs root (default /sys/fs/cgroup; v1, hybrid\n"
 "                         or v2 detected from /proc/self/mountinfo, or from\n"
 "                         what DIR holds when given)\n"
+"      --group-by KEY     pod (default), container, namespace or cgroup\n"
+"      --host-root DIR    look up runtime state and kubelet logs under DIR\n"
+"                         (default /; e.g. /host in a debug pod): run/containerd,\n"
+"                         run/containers, var/lib/docker, var/log/pods,\n"
+"                         var/log/containers\n"
 "      --pss-max-age SECS re-read a process's smaps_rollup at least this often\n"
 "                         (default 10)\n"
 "      --pss-budget MS    wall time per refresh for smaps_rollup reads\n"
@@ -96,7 +103,7 @@ static int
 parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_JSON = 256, OPT_CGROOT, OPT_LOG, OPT_SORT, OPT_PSSAGE,
-	    OPT_PSSBUDGET, OPT_KTHREADS };
+	    OPT_PSSBUDGET, OPT_KTHREADS, OPT_HOSTROOT, OPT_GROUPBY };
 	static const struct option longopts[] = {
 		{ "batch",	 no_argument,	    NULL, 'b' },
 		{ "json",	 no_argument,	    NULL, OPT_JSON },
@@ -108,6 +115,8 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "pss-budget",	 required_argument, NULL, OPT_PSSBUDGET },
 		{ "log",	 required_argument, NULL, OPT_LOG },
 		{ "kernel-threads", no_argument,    NULL, OPT_KTHREADS },
+		{ "host-root",	 required_argument, NULL, OPT_HOSTROOT },
+		{ "group-by",	 required_argument, NULL, OPT_GROUPBY },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -164,6 +173,18 @@ parse_args(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			break;
+		case OPT_HOSTROOT:
+			o->host_root = optarg;
+			break;
+		case OPT_GROUPBY:
+			o->group_by = tree_group_by_parse(optarg);
+			if (o->group_by < 0) {
+				fprintf(stderr, "memtop: --group-by: pod, "
+				    "container, namespace or cgroup, not %s\n",
+				    optarg);
+				return -1;
+			}
+			break;
 		case OPT_KTHREADS:
 			o->kthreads = true;
 			break;
@@ -211,7 +232,8 @@ run_batch(const struct options *o, struct sampler *s)
 	const struct snapshot	*sn;
 	const char		*cause;
 	struct tree		 t;
-	struct tree_opts	 topts = { TREE_BY_POD, o->sort_fig, o->kthreads };
+	struct tree_opts	 topts = { (enum tree_group_by)o->group_by,
+				    o->sort_fig, o->kthreads };
 	long			 i;
 	int			 rc;
 
@@ -246,6 +268,7 @@ main(int argc, char **argv)
 		.pss_max_age = 10.0,
 		.pss_budget_ms = 50.0,
 		.sort_fig = FIG_RSS,
+		.host_root = "/",
 	};
 	struct cg_roots	 roots;
 	struct sampler	*s;
@@ -276,7 +299,7 @@ main(int argc, char **argv)
 	} else if (cgroup_roots_default(&roots) != 0)
 		memset(&roots, 0, sizeof roots);
 
-	s = sampler_create(&roots, "/proc", &cause);
+	s = sampler_create(&roots, "/proc", o.host_root, &cause);
 	if (s == NULL) {
 		fprintf(stderr, "memtop: %s\n", cause);
 		return 1;

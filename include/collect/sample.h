@@ -7,6 +7,7 @@
 
 #include "collect/cgroup.h"
 #include "collect/figure.h"
+#include "collect/runtime.h"
 
 /*
  * One refresh of the whole machine, immutable once taken. Strings and
@@ -24,6 +25,8 @@ struct snap_proc {
 	char			 comm[64];
 	const char		*cmdline;	/* NULL if unreadable */
 	const struct cg_place	*place;		/* NULL if unreadable */
+	const struct rt_names	*ctr_names;	/* NULL if not a container */
+	const struct rt_names	*pod_names;	/* NULL if not in a pod */
 	uint64_t		 fig[FIG__COUNT];	/* bytes or FIG_NA */
 	double			 rollup_age;	/* seconds; < 0: never read */
 };
@@ -60,9 +63,13 @@ struct tick_policy {
 
 struct sampler;
 
-/* proc_root is where memtop reads /proc/PID/cgroup itself ("/proc"). */
+/*
+ * proc_root is where memtop reads /proc/PID/cgroup and environ itself
+ * ("/proc"); host_root is where runtime state and kubelet logs are looked up
+ * ("/", or "/host" in a debug pod).
+ */
 struct sampler	*sampler_create(const struct cg_roots *, const char *proc_root,
-		    const char **cause);
+		    const char *host_root, const char **cause);
 void		 sampler_free(struct sampler *);
 
 /* Takes one snapshot into *out (borrowed until the next tick). 0 or -1. */

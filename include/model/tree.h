@@ -15,8 +15,13 @@
 
 enum tree_group_by {
 	TREE_BY_POD,
+	TREE_BY_CONTAINER,
+	TREE_BY_NAMESPACE,
 	TREE_BY_CGROUP
 };
+
+/* "pod", "container", "namespace", "cgroup"; -1 if unknown. */
+int		 tree_group_by_parse(const char *);
 
 /* Sums over processes: known values only, with a count of unknown ones. */
 struct fig_sum {
@@ -26,6 +31,9 @@ struct fig_sum {
 
 struct tree_ctr {
 	char			 id[K8S_ID_MAX];	/* "" if none */
+	const char		*name;		/* NULL if unknown */
+	const char		*pod;		/* its pod's name (namespace view) */
+	bool			 sandbox;	/* the pause/infra container */
 	enum cg_runtime		 runtime;
 	char			*cgroup;	/* path; NULL if unknown */
 	const struct cg_mem	*mem;		/* NULL if not read */
@@ -36,9 +44,14 @@ struct tree_ctr {
 
 struct tree_group {
 	enum cg_kind		 kind;
+	const char		*kind_name;	/* JSON "kind" */
+	const char		*namespace;	/* NULL if unknown */
+	const char		*pod;		/* NULL if unknown */
+	enum name_source	 name_source;	/* of pod/namespace */
 	char			*key;
 	char			*cgroup;	/* path; NULL if unknown */
 	enum cg_hier		 hier;
+	bool			 in_pod_cgroup;	/* cgroup is the pod's own */
 	enum cg_qos		 qos;
 	char			 pod_uid[K8S_ID_MAX];
 	const struct cg_mem	*mem;

@@ -8,6 +8,7 @@
 
 #include <libproc2/meminfo.h>
 
+#include "collect/names.h"
 #include "collect/procscan.h"
 #include "collect/sample.h"
 #include "util/log.h"
@@ -20,6 +21,8 @@ struct proc_cache {
 	unsigned long long	 start;
 	char			*cmdline;
 	struct cg_place		*place;
+	const struct rt_names	*ctr_names;
+	const struct rt_names	*pod_names;
 	uint64_t		 rollup[FIG__COUNT];	/* last rollup figures */
 	uint64_t		 cheap_at_rollup[FIG__COUNT];
 	double			 rollup_mono;		/* < 0: never */
@@ -28,6 +31,7 @@ struct proc_cache {
 
 struct sampler {
 	struct procscan		*scan;
+	struct names		*names;
 	struct meminfo_info	*meminfo;
 	struct cg_roots		 roots;
 	char			*proc_root;
@@ -53,7 +57,7 @@ now_clock(clockid_t id)
 
 struct sampler *
 sampler_create(const struct cg_roots *roots, const char *proc_root,
-    const char **cause)
+    const char *host_root, const char **cause)
 {
 	struct sampler	*s = xcalloc(1, sizeof *s);
 
@@ -66,6 +70,7 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 		s->meminfo = NULL;
 	s->roots = *roots;
 	s->proc_root = xstrdup(proc_root);
+	s->names = names_create(host_root, proc_root);
 	buf_init(&s->buf);
 	return s;
 }
@@ -105,6 +110,7 @@ sampler_free(struct sampler *s)
 	free(s->proc_root);
 	buf_done(&s->buf);
 	procscan_free(s->scan);
+	names_free(s->names);
 	if (s->meminfo != NULL)
 		procps_meminfo_unref(&s->meminfo);
 	free(s);
@@ -337,6 +343,48 @@ tick_cgroups(struct sampler *s)
 		    sn->cgroups[i].path, &sn->cgroups[i].mem);
 }
 
+/*
+ * Names of each process's container and pod: looked up for new processes,
+ * retried for misses, touched for the rest so the cache keeps them.
+ */
+static void
+tick_names(struct sampler *s, struct proc_sample *procs, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		struct proc_cache	*c = &s->cache[i];
+		const struct cg_class	*cls;
+		const char		*id, *uid;
+
+		if (c->place == NULL)
+			continue;
+		cls = &c->place->cls;
+		id = cls->ctr_id[0] != '\0' ? cls->ctr_id : cls->conmon_of;
+		if (id[0] != '\0' && (c->ctr_names == NULL ||
+		    c->ctr_names->source == NAME_SRC_NONE))
+			c->ctr_names = names_container(s->names, id,
+			    cls->runtime);
+		else
+			names_touch(s->names, c->ctr_names);
+		uid = cls->pod_uid;
+		if (uid[0] == '\0' && c->ctr_names != NULL)
+			uid = c->ctr_names->pod_uid;
+		if (uid[0] == '\0')
+			continue;
+		/* the runtime named the pod already: no need for more */
+		if (c->ctr_names != NULL && c->ctr_names->pod[0] != '\0') {
+			c->pod_names = NULL;
+			continue;
+		}
+		if (c->pod_names == NULL ||
+		    c->pod_names->source == NAME_SRC_NONE)
+			c->pod_names = names_pod(s->names, uid, procs[i].pid);
+		else
+			names_touch(s->names, c->pod_names);
+	}
+}
+
 static void
 tick_meminfo(struct sampler *s)
 {
@@ -361,6 +409,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	if (procscan_cheap(s->scan, &procs, &n, cause) != 0)
 		return -1;
 	mono = now_clock(CLOCK_MONOTONIC);
+	names_sweep(s->names, mono);
 	sn->time = now_clock(CLOCK_REALTIME);
 	sn->mono = mono;
 	qsort(procs, n, sizeof *procs, sample_cmp);
@@ -415,6 +464,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		c->cmdline = p->cmdline;
 		p->cmdline = NULL;
 	}
+	tick_names(s, procs, n);
 	tick_rollups(s, pol, procs, n, mono);
 
 	if (n > s->snap_cap) {
@@ -439,6 +489,8 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		memcpy(sp->comm, procs[i].comm, sizeof sp->comm);
 		sp->cmdline = c->cmdline;
 		sp->place = c->place;
+		sp->ctr_names = c->ctr_names;
+		sp->pod_names = c->pod_names;
 		for (k = 0; k < FIG__COUNT; k++)
 			sp->fig[k] = fig_table[k].tier == FIG_TIER_CHEAP ?
 			    procs[i].fig[k] : c->rollup[k];

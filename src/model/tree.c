@@ -29,11 +29,49 @@ fig_sum_add(struct fig_sum *s, const uint64_t *fig)
 	}
 }
 
+int
+tree_group_by_parse(const char *s)
+{
+	static const char *const names[] = { "pod", "container", "namespace",
+	    "cgroup" };
+	size_t	i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The pod a process belongs to: its cgroup's, or its conmon's container's. */
+static const char *
+leaf_pod_uid(const struct snap_proc *sp)
+{
+	const struct cg_class	*c = &sp->place->cls;
+
+	if (c->pod_uid[0] != '\0')
+		return c->pod_uid;
+	if (c->conmon_of[0] != '\0' && sp->ctr_names != NULL)
+		return sp->ctr_names->pod_uid;
+	return "";
+}
+
+static const char *
+leaf_namespace(const struct snap_proc *sp)
+{
+	if (sp->ctr_names != NULL && sp->ctr_names->namespace[0] != '\0')
+		return sp->ctr_names->namespace;
+	if (sp->pod_names != NULL && sp->pod_names->namespace[0] != '\0')
+		return sp->pod_names->namespace;
+	return "?";
+}
+
 static void
 leaf_keys(struct leaf *l, enum tree_group_by by)
 {
 	const struct cg_place	*pl = l->sp->place;
 	const struct cg_class	*c;
+	const char		*uid;
 
 	l->ckey[0] = '\0';
 	if (pl == NULL) {
@@ -41,17 +79,30 @@ leaf_keys(struct leaf *l, enum tree_group_by by)
 		return;
 	}
 	c = &pl->cls;
-	if (by == TREE_BY_POD && c->kind == CG_KIND_POD) {
-		l->gkey = xasprintf("pod:%s", c->pod_uid);
-		/* a conmon belongs with the container it watches */
-		snprintf(l->ckey, sizeof l->ckey, "%s", c->ctr_id[0] != '\0' ?
-		    c->ctr_id : c->conmon_of);
+	uid = leaf_pod_uid(l->sp);
+	/* a conmon belongs with the container it watches */
+	snprintf(l->ckey, sizeof l->ckey, "%s", c->ctr_id[0] != '\0' ?
+	    c->ctr_id : c->conmon_of);
+	if (by == TREE_BY_CGROUP) {
+		l->gkey = xasprintf("%d:%s", (int)pl->hier, pl->path);
+		return;
+	}
+	if (by == TREE_BY_CONTAINER && l->ckey[0] != '\0') {
+		l->gkey = xasprintf("ctr:%s", l->ckey);
+		return;
+	}
+	if (by == TREE_BY_NAMESPACE && uid[0] != '\0') {
+		l->gkey = xasprintf("ns:%s", leaf_namespace(l->sp));
+		return;
+	}
+	if (uid[0] != '\0') {
+		l->gkey = xasprintf("pod:%s", uid);
 		return;
 	}
 	l->gkey = xasprintf("%d:%.*s", (int)pl->hier, (int)c->unit_end,
 	    pl->path);
-	if (c->kind == CG_KIND_CONTAINER)
-		snprintf(l->ckey, sizeof l->ckey, "%s", c->ctr_id);
+	if (c->kind != CG_KIND_CONTAINER)
+		l->ckey[0] = '\0';
 }
 
 static int
@@ -121,24 +172,73 @@ proc_cmp(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/*
+ * Sets the group's cgroup attributes from leaf l. Called for the first leaf,
+ * and again for the first one that really sits in the pod's cgroup (a conmon
+ * outside the pod may come first).
+ */
 static void
-group_init(struct tree_group *g, const struct leaf *l, const struct snapshot *sn)
+group_place(struct tree_group *g, const struct leaf *l,
+    const struct snapshot *sn, enum tree_group_by by)
 {
 	const struct cg_place	*pl = l->sp->place;
+	size_t			 end;
 
-	memset(g, 0, sizeof *g);
-	g->key = xstrdup(l->gkey);
+	free(g->cgroup);
+	g->cgroup = NULL;
 	g->kind = CG_KIND_OTHER;
+	g->kind_name = "other";
 	if (pl == NULL)
 		return;
 	g->kind = pl->cls.kind;
 	g->hier = pl->hier;
 	g->qos = pl->cls.qos;
-	memcpy(g->pod_uid, pl->cls.pod_uid, sizeof g->pod_uid);
-	if (g->kind != CG_KIND_POD)
+	memcpy(g->pod_uid, leaf_pod_uid(l->sp), sizeof g->pod_uid);
+	g->in_pod_cgroup = pl->cls.pod_uid[0] != '\0';
+	if (g->pod_uid[0] != '\0')
+		g->kind = CG_KIND_POD;
+	g->kind_name = k8s_kind_name(g->kind);
+	end = pl->cls.unit_end;
+	if (by == TREE_BY_CGROUP)
+		end = strlen(pl->path);
+	else if (strncmp(l->gkey, "ctr:", 4) == 0) {
+		g->kind_name = "container";
+		end = pl->cls.ctr_end ? pl->cls.ctr_end : pl->cls.unit_end;
+	} else if (strncmp(l->gkey, "ns:", 3) == 0) {
+		g->kind_name = "namespace";
 		g->pod_uid[0] = '\0';
-	g->cgroup = xstrndup(pl->path, pl->cls.unit_end);
-	g->mem = snapshot_cgroup(sn, pl->hier, pl->path, pl->cls.unit_end);
+		g->qos = CG_QOS_NONE;
+		g->mem = NULL;
+		return;	/* a namespace has no cgroup of its own */
+	}
+	g->cgroup = xstrndup(pl->path, end);
+	g->mem = snapshot_cgroup(sn, pl->hier, pl->path, end);
+}
+
+static void
+group_init(struct tree_group *g, const struct leaf *l,
+    const struct snapshot *sn, enum tree_group_by by)
+{
+	memset(g, 0, sizeof *g);
+	g->key = xstrdup(l->gkey);
+	group_place(g, l, sn, by);
+}
+
+/* Pod and namespace names: the runtime's, else kubelet's logs, else HOSTNAME. */
+static void
+group_names(struct tree_group *g, const struct snap_proc *sp)
+{
+	const struct rt_names	*n = NULL;
+
+	if (sp->ctr_names != NULL && sp->ctr_names->pod[0] != '\0')
+		n = sp->ctr_names;
+	else if (sp->pod_names != NULL && sp->pod_names->pod[0] != '\0')
+		n = sp->pod_names;
+	if (n == NULL || (g->pod != NULL && g->name_source <= n->source))
+		return;
+	g->pod = n->pod;
+	g->namespace = n->namespace[0] != '\0' ? n->namespace : NULL;
+	g->name_source = n->source;
 }
 
 static void
@@ -151,6 +251,13 @@ ctr_init(struct tree_ctr *c, const struct leaf *l, const struct snapshot *sn)
 	memcpy(c->id, l->ckey, sizeof c->id);
 	if (pl == NULL)
 		return;
+	if (l->sp->ctr_names != NULL) {
+		const struct rt_names *n = l->sp->ctr_names;
+
+		c->name = n->container[0] != '\0' ? n->container : NULL;
+		c->pod = n->pod[0] != '\0' ? n->pod : NULL;
+		c->sandbox = n->sandbox;
+	}
 	c->runtime = l->ckey[0] != '\0' ? pl->cls.runtime : CG_RT_NONE;
 	end = pl->cls.ctr_end != 0 && pl->cls.ctr_id[0] != '\0' ?
 	    pl->cls.ctr_end : pl->cls.unit_end;
@@ -183,7 +290,7 @@ tree_build(struct tree *t, const struct snapshot *sn,
 
 		if (g == NULL || strcmp(g->key, l->gkey) != 0) {
 			g = &t->groups[t->ngroups++];
-			group_init(g, l, sn);
+			group_init(g, l, sn, opts->group_by);
 			g->ctrs = xcalloc(1, sizeof *g->ctrs);
 			c = NULL;
 		}
@@ -197,6 +304,14 @@ tree_build(struct tree *t, const struct snapshot *sn,
 		    sizeof *c->procs);
 		c->procs[c->nprocs++] = l->sp;
 		g->nprocs++;
+		if (g->kind == CG_KIND_POD && !g->in_pod_cgroup &&
+		    l->sp->place != NULL &&
+		    l->sp->place->cls.pod_uid[0] != '\0')
+			group_place(g, l, sn, opts->group_by);
+		if (opts->group_by != TREE_BY_NAMESPACE)
+			group_names(g, l->sp);
+		else if (strncmp(g->key, "ns:", 3) == 0)
+			g->namespace = g->key[3] != '?' ? g->key + 3 : NULL;
 		fig_sum_add(&c->sum, l->sp->fig);
 		fig_sum_add(&g->sum, l->sp->fig);
 	}

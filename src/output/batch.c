@@ -46,9 +46,16 @@ put_charge(FILE *f, const struct cg_mem *m)
 static void
 group_name(char *buf, size_t len, const struct tree_group *g)
 {
-	if (g->kind == CG_KIND_POD)
+	if (g->pod != NULL)
+		snprintf(buf, len, "%s/%s%s", g->namespace != NULL ?
+		    g->namespace : "?", g->pod,
+		    g->name_source == NAME_SRC_ENVIRON ? " (guess)" : "");
+	else if (g->kind == CG_KIND_POD)
 		snprintf(buf, len, "%s/pod%s", k8s_qos_name(g->qos) ?
 		    k8s_qos_name(g->qos) : "-", g->pod_uid);
+	else if (strcmp(g->kind_name, "namespace") == 0)
+		snprintf(buf, len, "%s", g->namespace != NULL ? g->namespace :
+		    "?");
 	else
 		snprintf(buf, len, "%s", g->cgroup != NULL ? g->cgroup : "?");
 }
@@ -86,10 +93,21 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 			if (c->id[0] != '\0' || g->nctrs > 1) {
 				const char *rt = k8s_runtime_name(c->runtime);
 
-				snprintf(name, sizeof name, "%s %s",
-				    rt != NULL ? rt : "-", c->id[0] != '\0' ?
-				    fmt_short_id(sid, sizeof sid, c->id, 12) :
-				    "(pod)");
+				fmt_short_id(sid, sizeof sid, c->id, 12);
+				if (c->sandbox)
+					snprintf(name, sizeof name,
+					    "(sandbox) %s", sid);
+				else if (c->name != NULL)
+					snprintf(name, sizeof name, "%s%s%s %s",
+					    c->pod != NULL && strcmp(g->kind_name,
+					    "namespace") == 0 ? c->pod : "",
+					    c->pod != NULL && strcmp(g->kind_name,
+					    "namespace") == 0 ? "/" : "",
+					    c->name, sid);
+				else
+					snprintf(name, sizeof name, "%s %s",
+					    rt != NULL ? rt : "-", c->id[0] !=
+					    '\0' ? sid : "(pod)");
 				fprintf(f, "  %-8s %-50.50s", "ctr", name);
 				put_figs(f, c->sum.v, c->sum.na);
 				put_charge(f, c->mem);

@@ -91,6 +91,10 @@ json_ctr(const struct tree_ctr *c)
 	size_t	 i;
 
 	json_object_set_new(o, "id", json_str_or_null(c->id));
+	json_object_set_new(o, "name", json_str_or_null(c->name));
+	json_object_set_new(o, "sandbox", json_boolean(c->sandbox));
+	if (c->pod != NULL)
+		json_object_set_new(o, "pod", json_string(c->pod));
 	json_object_set_new(o, "runtime",
 	    json_str_or_null(k8s_runtime_name(c->runtime)));
 	json_object_set_new(o, "cgroup", json_str_or_null(c->cgroup));
@@ -108,7 +112,11 @@ json_group(const struct tree_group *g)
 	json_t	*o = json_object(), *a = json_array();
 	size_t	 i;
 
-	json_object_set_new(o, "kind", json_string(k8s_kind_name(g->kind)));
+	json_object_set_new(o, "kind", json_string(g->kind_name));
+	json_object_set_new(o, "namespace", json_str_or_null(g->namespace));
+	json_object_set_new(o, "pod", json_str_or_null(g->pod));
+	json_object_set_new(o, "name_source",
+	    json_str_or_null(runtime_source_name(g->name_source)));
 	json_object_set_new(o, "cgroup", json_str_or_null(g->cgroup));
 	json_object_set_new(o, "pod_uid", json_str_or_null(g->pod_uid));
 	json_object_set_new(o, "qos", json_str_or_null(k8s_qos_name(g->qos)));

@@ -1,0 +1,74 @@
+#ifndef MEMTOP_COLLECT_RUNTIME_H
+#define MEMTOP_COLLECT_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Pure parsers of container runtime state and kubelet log names: buffers in,
+ * names out. No file is read here (see names.h).
+ */
+
+/* Where a name came from, weakest last. */
+enum name_source {
+	NAME_SRC_NONE,
+	NAME_SRC_CONTAINERD,	/* task bundle config.json annotations */
+	NAME_SRC_CRIO,		/* userdata/config.json annotations */
+	NAME_SRC_DOCKER,	/* config.v2.json Name / labels */
+	NAME_SRC_PODMAN,	/* podman's container state */
+	NAME_SRC_LOGS,		/* /var/log/pods, /var/log/containers */
+	NAME_SRC_ENVIRON,	/* HOSTNAME of a process: a guess */
+	NAME_SRC__COUNT
+};
+
+#define RT_NAME_MAX	256
+
+struct rt_names {
+	char			namespace[RT_NAME_MAX];	/* "" if unknown */
+	char			pod[RT_NAME_MAX];
+	char			pod_uid[RT_NAME_MAX];
+	char			container[RT_NAME_MAX];
+	bool			sandbox;	/* the pause/infra container */
+	enum name_source	source;
+};
+
+const char	*runtime_source_name(enum name_source);
+
+/*
+ * Parses an OCI config.json (containerd's bundle or CRI-O's userdata) and
+ * fills names from its annotations. Returns 0, or -1 with *cause (static
+ * string) when the buffer is not a JSON object; an object without the
+ * annotations gives 0 with empty names.
+ */
+int	runtime_parse_oci(const char *buf, size_t len, struct rt_names *,
+	    const char **cause);
+
+/*
+ * Parses docker's config.v2.json: the kubelet labels if present, else the
+ * container's own .Name (without the leading '/').
+ */
+int	runtime_parse_docker(const char *buf, size_t len, struct rt_names *,
+	    const char **cause);
+
+/*
+ * Parses podman's containers.json (an array of {id, names}) and fills the
+ * name of container id. Returns 0 if found, -1 otherwise.
+ */
+int	runtime_parse_podman(const char *buf, size_t len, const char *id,
+	    struct rt_names *, const char **cause);
+
+/* "<namespace>_<pod>_<uid>" (a /var/log/pods entry). 0 or -1. */
+int	logs_parse_pod_dir(const char *name, struct rt_names *);
+
+/*
+ * "<pod>_<namespace>_<container>-<id>.log" (a /var/log/containers entry).
+ * id gets the part after the last '-' (may be a prefix: names are cut at 255
+ * bytes). 0 or -1.
+ */
+int	logs_parse_container_link(const char *name, struct rt_names *,
+	    char *id, size_t idlen);
+
+/* The value of HOSTNAME in a NUL-separated environ buffer, or -1. */
+int	environ_hostname(const char *buf, size_t len, char *out, size_t outlen);
+
+#endif
