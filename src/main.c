@@ -12,6 +12,7 @@
 
 #include "collect/cgroup.h"
 #include "collect/sample.h"
+#include "model/history.h"
 #include "model/tree.h"
 #include "output/batch.h"
 #include "output/json.h"
@@ -26,7 +27,9 @@ struct options {
 	const char	*log_path;
 	double		 pss_max_age;
 	double		 pss_budget_ms;
-	int		 sort_fig;
+	struct sort_key	 sort;
+	uint32_t	 history;
+	double		 window;	/* seconds */
 	bool		 kthreads;
 	const char	*host_root;
 	int		 group_by;
@@ -44,8 +47,11 @@ static const char usage_text[] =
 "      --json             with -b: one JSON document per refresh and line\n"
 "  -n, --iterations N     stop after N refreshes (default: until killed)\n"
 "  -d, --delay SECS       seconds between refreshes (default 1, min 0.05)\n"
-"      --sort KEY         sort column: rss pss pss_anon pss_file shared_clean\n"
-"                         private_dirty swap rss_anon ... (default rss)\n"
+"      --sort KEY         sort by: rss pss pss_anon pss_file shared_clean\n"
+"                         private_dirty swap rss_anon charge anon-growth\n"
+"                         anon-growth-window name ... (default rss)\n"
+"      --history N        samples of history per figure (default 600)\n"
+"      --window MINUTES   the window of the second growth figure (default 5)\n"
 "      --cgroup-root DIR  cgroupfs root (default /sys/fs/cgroup; v1, hybrid\n"
 "                         or v2 detected from /proc/self/mountinfo, or from\n"
 "                         what DIR holds when given)\n"
@@ -69,6 +75,11 @@ static const char usage_text[] =
 "MiB resident), so PSS figures are re-read only when a process's counters\n"
 "changed, when older than --pss-max-age, within --pss-budget. The first\n"
 "refresh, and so a one-shot run (-b -n 1), reads every process fully.\n"
+"History: every figure of every process, container and pod keeps a ring of\n"
+"--history samples, 2 bytes each: at most 2 x N x 17 bytes per entity (20 KiB\n"
+"at N=600), and nothing for a figure that has not changed. Anon growth is\n"
+"RssAnon now minus its minimum since memtop started (and over --window).\n"
+"\n"
 "Unknown figures (unreadable or vanished processes) show as '-' (null in\n"
 "JSON), never as 0.\n";
 
@@ -103,7 +114,8 @@ static int
 parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_JSON = 256, OPT_CGROOT, OPT_LOG, OPT_SORT, OPT_PSSAGE,
-	    OPT_PSSBUDGET, OPT_KTHREADS, OPT_HOSTROOT, OPT_GROUPBY };
+	    OPT_PSSBUDGET, OPT_KTHREADS, OPT_HOSTROOT, OPT_GROUPBY, OPT_HISTORY,
+	    OPT_WINDOW };
 	static const struct option longopts[] = {
 		{ "batch",	 no_argument,	    NULL, 'b' },
 		{ "json",	 no_argument,	    NULL, OPT_JSON },
@@ -117,6 +129,8 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "kernel-threads", no_argument,    NULL, OPT_KTHREADS },
 		{ "host-root",	 required_argument, NULL, OPT_HOSTROOT },
 		{ "group-by",	 required_argument, NULL, OPT_GROUPBY },
+		{ "history",	 required_argument, NULL, OPT_HISTORY },
+		{ "window",	 required_argument, NULL, OPT_WINDOW },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -149,8 +163,7 @@ parse_args(int argc, char **argv, struct options *o)
 			o->delay = d < 0.05 ? 0.05 : d;
 			break;
 		case OPT_SORT:
-			o->sort_fig = fig_by_key(optarg);
-			if (o->sort_fig < 0) {
+			if (sort_key_parse(optarg, &o->sort) != 0) {
 				fprintf(stderr, "memtop: --sort: unknown key "
 				    "%s\n", optarg);
 				return -1;
@@ -184,6 +197,22 @@ parse_args(int argc, char **argv, struct options *o)
 				    optarg);
 				return -1;
 			}
+			break;
+		case OPT_HISTORY:
+			if (parse_double(optarg, 2, &d) != 0 || d > 1e6) {
+				fprintf(stderr, "memtop: --history: 2 to "
+				    "1000000 samples, not %s\n", optarg);
+				return -1;
+			}
+			o->history = (uint32_t)d;
+			break;
+		case OPT_WINDOW:
+			if (parse_double(optarg, 0.01, &d) != 0) {
+				fprintf(stderr, "memtop: --window: minutes, not "
+				    "%s\n", optarg);
+				return -1;
+			}
+			o->window = d * 60;
 			break;
 		case OPT_KTHREADS:
 			o->kthreads = true;
@@ -233,7 +262,11 @@ run_batch(const struct options *o, struct sampler *s)
 	const char		*cause;
 	struct tree		 t;
 	struct tree_opts	 topts = { (enum tree_group_by)o->group_by,
-				    o->sort_fig, o->kthreads };
+				    o->kthreads };
+	struct history		*h = history_create(o->history,
+				    (uint32_t)(o->window / o->delay + 0.5));
+	const struct hist_ghost	*ghosts;
+	size_t			 nghosts;
 	long			 i;
 	int			 rc;
 
@@ -246,17 +279,22 @@ run_batch(const struct options *o, struct sampler *s)
 			break;
 		if (sampler_tick(s, &pol, &sn, &cause) != 0) {
 			fprintf(stderr, "memtop: %s\n", cause);
+			history_free(h);
 			return 1;
 		}
-		tree_build(&t, sn, &topts);
+		ghosts = history_begin(h, sn, &nghosts);
+		tree_build(&t, sn, &topts, ghosts, nghosts);
+		history_update(h, &t);
+		tree_sort(&t, &o->sort);
 		if (o->json)
 			rc = json_write_snapshot(stdout, sn, &t);
 		else
 			rc = batch_write_snapshot(stdout, sn, &t);
 		tree_done(&t);
 		if (rc != 0)
-			return 0;	/* reader went away: not an error */
+			break;	/* reader went away: not an error */
 	}
+	history_free(h);
 	return 0;
 }
 
@@ -267,7 +305,9 @@ main(int argc, char **argv)
 		.delay = 1.0,
 		.pss_max_age = 10.0,
 		.pss_budget_ms = 50.0,
-		.sort_fig = FIG_RSS,
+		.sort = { SORT_FIG, FIG_RSS },
+		.history = 600,
+		.window = 300,
 		.host_root = "/",
 	};
 	struct cg_roots	 roots;

@@ -12,9 +12,10 @@ struct leaf {
 	const struct snap_proc	*sp;
 	char			*gkey;
 	char			 ckey[K8S_ID_MAX];
+	bool			 gone;
 };
 
-static int	sort_fig_g;
+static const struct sort_key	*sort_g;
 
 void
 fig_sum_add(struct fig_sum *s, const uint64_t *fig)
@@ -119,59 +120,6 @@ leaf_cmp(const void *a, const void *b)
 	return (x->sp->pid > y->sp->pid) - (x->sp->pid < y->sp->pid);
 }
 
-static uint64_t
-sort_value(const struct fig_sum *s)
-{
-	uint64_t	v = s->v[sort_fig_g];
-
-	return v;
-}
-
-static int
-group_cmp(const void *a, const void *b)
-{
-	const struct tree_group	*x = a, *y = b;
-	uint64_t		 vx, vy;
-
-	/* pods first, then the rest */
-	if ((x->kind == CG_KIND_POD) != (y->kind == CG_KIND_POD))
-		return x->kind == CG_KIND_POD ? -1 : 1;
-	vx = sort_value(&x->sum);
-	vy = sort_value(&y->sum);
-	if (vx != vy)
-		return vx > vy ? -1 : 1;
-	return strcmp(x->key, y->key);
-}
-
-static int
-ctr_cmp(const void *a, const void *b)
-{
-	const struct tree_ctr	*x = a, *y = b;
-	uint64_t		 vx = sort_value(&x->sum), vy = sort_value(&y->sum);
-
-	if (vx != vy)
-		return vx > vy ? -1 : 1;
-	return strcmp(x->id, y->id);
-}
-
-static int
-proc_cmp(const void *a, const void *b)
-{
-	const struct snap_proc	*x = *(const struct snap_proc *const *)a;
-	const struct snap_proc	*y = *(const struct snap_proc *const *)b;
-	uint64_t		 vx = x->fig[sort_fig_g], vy = y->fig[sort_fig_g];
-
-	/* unknown sorts last */
-	if (vx != vy) {
-		if (vx == FIG_NA)
-			return 1;
-		if (vy == FIG_NA)
-			return -1;
-		return vx > vy ? -1 : 1;
-	}
-	return (x->pid > y->pid) - (x->pid < y->pid);
-}
-
 /*
  * Sets the group's cgroup attributes from leaf l. Called for the first leaf,
  * and again for the first one that really sits in the pod's cgroup (a conmon
@@ -249,6 +197,7 @@ ctr_init(struct tree_ctr *c, const struct leaf *l, const struct snapshot *sn)
 
 	memset(c, 0, sizeof *c);
 	memcpy(c->id, l->ckey, sizeof c->id);
+	c->key = xasprintf("c:%s:%s", l->gkey, l->ckey);
 	if (pl == NULL)
 		return;
 	if (l->sp->ctr_names != NULL) {
@@ -265,33 +214,52 @@ ctr_init(struct tree_ctr *c, const struct leaf *l, const struct snapshot *sn)
 	c->mem = snapshot_cgroup(sn, pl->hier, pl->path, end);
 }
 
+static void
+stats_init(struct tree_stats *st, const struct cg_mem *m)
+{
+	memset(st, 0, sizeof *st);
+	st->charge = st->limit = FIG_NA;
+	if (m != NULL && m->read) {
+		st->charge = m->current;
+		st->limit = m->limit;
+	}
+}
+
 void
 tree_build(struct tree *t, const struct snapshot *sn,
-    const struct tree_opts *opts)
+    const struct tree_opts *opts, const struct hist_ghost *ghosts,
+    size_t nghosts)
 {
-	struct leaf		*leaves = xcalloc(sn->nprocs ? sn->nprocs : 1,
+	size_t			 total = sn->nprocs + nghosts;
+	struct leaf		*leaves = xcalloc(total ? total : 1,
 				    sizeof *leaves);
-	size_t			 i, n = 0, gi, ci;
+	size_t			 i, n = 0;
 	struct tree_group	*g = NULL;
 	struct tree_ctr		*c = NULL;
 
 	memset(t, 0, sizeof *t);
-	sort_fig_g = opts->sort_fig;
 	for (i = 0; i < sn->nprocs; i++) {
 		if (sn->procs[i].kthread && !opts->kthreads)
 			continue;
 		leaves[n].sp = &sn->procs[i];
 		leaf_keys(&leaves[n++], opts->group_by);
 	}
+	for (i = 0; i < nghosts; i++) {
+		leaves[n].sp = ghosts[i].sp;
+		leaves[n].gkey = xstrdup(ghosts[i].gkey);
+		snprintf(leaves[n].ckey, sizeof leaves[n].ckey, "%s",
+		    ghosts[i].ckey);
+		leaves[n++].gone = true;
+	}
 	qsort(leaves, n, sizeof *leaves, leaf_cmp);
 	t->groups = xcalloc(n ? n : 1, sizeof *t->groups);
 	for (i = 0; i < n; i++) {
 		const struct leaf	*l = &leaves[i];
+		struct tree_proc	*tp;
 
 		if (g == NULL || strcmp(g->key, l->gkey) != 0) {
 			g = &t->groups[t->ngroups++];
 			group_init(g, l, sn, opts->group_by);
-			g->ctrs = xcalloc(1, sizeof *g->ctrs);
 			c = NULL;
 		}
 		if (c == NULL || strcmp(c->id, l->ckey) != 0) {
@@ -302,7 +270,13 @@ tree_build(struct tree *t, const struct snapshot *sn,
 		}
 		c->procs = xreallocarray(c->procs, c->nprocs + 1,
 		    sizeof *c->procs);
-		c->procs[c->nprocs++] = l->sp;
+		tp = &c->procs[c->nprocs++];
+		memset(tp, 0, sizeof *tp);
+		tp->sp = l->sp;
+		tp->gone = l->gone;
+		stats_init(&tp->st, NULL);
+		if (l->gone)
+			continue;	/* a ghost adds nothing to the sums */
 		g->nprocs++;
 		if (g->kind == CG_KIND_POD && !g->in_pod_cgroup &&
 		    l->sp->place != NULL &&
@@ -318,8 +292,166 @@ tree_build(struct tree *t, const struct snapshot *sn,
 	for (i = 0; i < n; i++)
 		free(leaves[i].gkey);
 	free(leaves);
+	for (i = 0; i < t->ngroups; i++) {
+		size_t	ci;
+
+		g = &t->groups[i];
+		stats_init(&g->st, g->mem);
+		for (ci = 0; ci < g->nctrs; ci++)
+			stats_init(&g->ctrs[ci].st, g->ctrs[ci].mem);
+	}
+}
+
+const char *const sort_key_names[] = {
+	"rss", "pss", "pss_anon", "pss_file", "shared_clean",
+	"private_dirty", "swap", "rss_anon", "charge", "anon-growth",
+	"anon-growth-window", "name",
+	/* the rest are accepted, not cycled */
+	"rss_file", "rss_shmem", "vm_swap", "pss_shmem", "shared_dirty",
+	"private_clean", "swap_pss", "rollup_rss",
+};
+const size_t sort_key_count = 12;
+
+int
+sort_key_parse(const char *s, struct sort_key *k)
+{
+	int	f;
+
+	k->fig = FIG_RSS;
+	if (strcmp(s, "anon-growth") == 0 || strcmp(s, "growth") == 0)
+		k->kind = SORT_GROWTH;
+	else if (strcmp(s, "anon-growth-window") == 0)
+		k->kind = SORT_GROWTH_WIN;
+	else if (strcmp(s, "charge") == 0)
+		k->kind = SORT_CHARGE;
+	else if (strcmp(s, "name") == 0)
+		k->kind = SORT_NAME;
+	else if ((f = fig_by_key(s)) >= 0) {
+		k->kind = SORT_FIG;
+		k->fig = f;
+	} else
+		return -1;
+	return 0;
+}
+
+const char *
+sort_key_name(const struct sort_key *k)
+{
+	switch (k->kind) {
+	case SORT_GROWTH:
+		return "anon-growth";
+	case SORT_GROWTH_WIN:
+		return "anon-growth-window";
+	case SORT_CHARGE:
+		return "charge";
+	case SORT_NAME:
+		return "name";
+	default:
+		return fig_table[k->fig].key;
+	}
+}
+
+int64_t
+tree_stat_value(const struct tree_stats *st, const struct fig_sum *sum,
+    const uint64_t *fig, const struct sort_key *k)
+{
+	uint64_t	v;
+
+	switch (k->kind) {
+	case SORT_GROWTH:
+		return st->growth;
+	case SORT_GROWTH_WIN:
+		return st->growth_win;
+	case SORT_CHARGE:
+		return st->charge == FIG_NA ? INT64_MIN : (int64_t)st->charge;
+	case SORT_NAME:
+		return 0;
+	default:
+		v = sum != NULL ? sum->v[k->fig] : fig[k->fig];
+		if (v == FIG_NA || (sum != NULL && sum->na[k->fig] != 0 &&
+		    v == 0))
+			return INT64_MIN;	/* unknown sorts last */
+		return (int64_t)v;
+	}
+}
+
+static int
+cmp_i64(int64_t a, int64_t b)
+{
+	return (a < b) - (a > b);	/* descending */
+}
+
+static const char *
+group_label(const struct tree_group *g)
+{
+	if (g->pod != NULL)
+		return g->pod;
+	return g->cgroup != NULL ? g->cgroup : g->key;
+}
+
+static int
+group_cmp(const void *a, const void *b)
+{
+	const struct tree_group	*x = a, *y = b;
+	int			 c;
+
+	/* pods first, then the rest */
+	if ((x->kind == CG_KIND_POD) != (y->kind == CG_KIND_POD))
+		return x->kind == CG_KIND_POD ? -1 : 1;
+	if (sort_g->kind == SORT_NAME)
+		c = strcmp(group_label(x), group_label(y));
+	else
+		c = cmp_i64(tree_stat_value(&x->st, &x->sum, NULL, sort_g),
+		    tree_stat_value(&y->st, &y->sum, NULL, sort_g));
+	return c != 0 ? c : strcmp(x->key, y->key);
+}
+
+static int
+ctr_cmp(const void *a, const void *b)
+{
+	const struct tree_ctr	*x = a, *y = b;
+	int			 c;
+
+	if (sort_g->kind == SORT_NAME)
+		c = strcmp(x->name != NULL ? x->name : x->id,
+		    y->name != NULL ? y->name : y->id);
+	else
+		c = cmp_i64(tree_stat_value(&x->st, &x->sum, NULL, sort_g),
+		    tree_stat_value(&y->st, &y->sum, NULL, sort_g));
+	return c != 0 ? c : strcmp(x->id, y->id);
+}
+
+static int
+proc_cmp(const void *a, const void *b)
+{
+	const struct tree_proc	*x = a, *y = b;
+	int			 c;
+
+	if (x->gone != y->gone)
+		return x->gone ? 1 : -1;
+	if (sort_g->kind == SORT_NAME)
+		c = strcmp(x->sp->comm, y->sp->comm);
+	else if (sort_g->kind == SORT_CHARGE)
+		c = cmp_i64(x->sp->fig[FIG_RSS] == FIG_NA ? INT64_MIN :
+		    (int64_t)x->sp->fig[FIG_RSS], y->sp->fig[FIG_RSS] ==
+		    FIG_NA ? INT64_MIN : (int64_t)y->sp->fig[FIG_RSS]);
+	else
+		c = cmp_i64(tree_stat_value(&x->st, NULL, x->sp->fig, sort_g),
+		    tree_stat_value(&y->st, NULL, y->sp->fig, sort_g));
+	if (c != 0)
+		return c;
+	return (x->sp->pid > y->sp->pid) - (x->sp->pid < y->sp->pid);
+}
+
+void
+tree_sort(struct tree *t, const struct sort_key *k)
+{
+	size_t	gi, ci;
+
+	sort_g = k;
 	for (gi = 0; gi < t->ngroups; gi++) {
-		g = &t->groups[gi];
+		struct tree_group	*g = &t->groups[gi];
+
 		for (ci = 0; ci < g->nctrs; ci++)
 			qsort(g->ctrs[ci].procs, g->ctrs[ci].nprocs,
 			    sizeof *g->ctrs[ci].procs, proc_cmp);
@@ -339,6 +471,7 @@ tree_done(struct tree *t)
 		for (ci = 0; ci < g->nctrs; ci++) {
 			free(g->ctrs[ci].procs);
 			free(g->ctrs[ci].cgroup);
+			free(g->ctrs[ci].key);
 		}
 		free(g->ctrs);
 		free(g->key);

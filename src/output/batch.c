@@ -44,6 +44,14 @@ put_charge(FILE *f, const struct cg_mem *m)
 }
 
 static void
+put_growth(FILE *f, const struct tree_stats *st)
+{
+	char	b[32];
+
+	fprintf(f, " %8s\n", fmt_delta(b, sizeof b, st->growth));
+}
+
+static void
 group_name(char *buf, size_t len, const struct tree_group *g)
 {
 	if (g->pod != NULL)
@@ -78,7 +86,7 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 	fprintf(f, "%-10s %-50s", "KIND", "NAME");
 	for (i = 0; i < NCOLS; i++)
 		fprintf(f, " %8s", fig_table[batch_cols[i]].title);
-	fprintf(f, " %8s %8s\n", "CHARGE", "LIMIT");
+	fprintf(f, " %8s %8s %8s\n", "CHARGE", "LIMIT", "GROWTH");
 	for (gi = 0; gi < t->ngroups; gi++) {
 		const struct tree_group	*g = &t->groups[gi];
 
@@ -86,7 +94,7 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 		fprintf(f, "%-10s %-50.50s", k8s_kind_name(g->kind), name);
 		put_figs(f, g->sum.v, g->sum.na);
 		put_charge(f, g->mem);
-		fputc('\n', f);
+		put_growth(f, &g->st);
 		for (ci = 0; ci < g->nctrs; ci++) {
 			const struct tree_ctr	*c = &g->ctrs[ci];
 
@@ -111,14 +119,17 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 				fprintf(f, "  %-8s %-50.50s", "ctr", name);
 				put_figs(f, c->sum.v, c->sum.na);
 				put_charge(f, c->mem);
-				fputc('\n', f);
+				put_growth(f, &c->st);
 			}
 			for (pi = 0; pi < c->nprocs; pi++) {
-				const struct snap_proc	*p = c->procs[pi];
+				const struct snap_proc	*p = c->procs[pi].sp;
 
+				if (c->procs[pi].gone)
+					continue;
 				fprintf(f, "    %-6d %-50.50s", p->pid, p->comm);
 				put_figs(f, p->fig, NULL);
-				fputc('\n', f);
+				fprintf(f, " %8s %8s", "", "");
+				put_growth(f, &c->procs[pi].st);
 			}
 		}
 	}

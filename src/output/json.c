@@ -49,11 +49,20 @@ json_mem(const struct cg_mem *m)
 	return o;
 }
 
-static json_t *
-json_proc(const struct snap_proc *p)
+static void
+json_stats(json_t *o, const struct tree_stats *st)
 {
-	json_t	*o = json_object();
-	int	 k;
+	json_object_set_new(o, "anon_growth", json_integer(st->growth));
+	json_object_set_new(o, "anon_growth_window",
+	    json_integer(st->growth_win));
+}
+
+static json_t *
+json_proc(const struct tree_proc *tp)
+{
+	const struct snap_proc	*p = tp->sp;
+	json_t			*o = json_object();
+	int			 k;
 
 	json_object_set_new(o, "pid", json_integer(p->pid));
 	json_object_set_new(o, "ppid", json_integer(p->ppid));
@@ -69,6 +78,7 @@ json_proc(const struct snap_proc *p)
 		json_object_set_new(o, fig_table[k].key, json_u64(p->fig[k]));
 	json_object_set_new(o, "pss_age", p->rollup_age < 0 ? json_null() :
 	    json_real(p->rollup_age));
+	json_stats(o, &tp->st);
 	return o;
 }
 
@@ -100,8 +110,11 @@ json_ctr(const struct tree_ctr *c)
 	json_object_set_new(o, "cgroup", json_str_or_null(c->cgroup));
 	json_object_set_new(o, "memory", json_mem(c->mem));
 	json_object_set_new(o, "totals", json_totals(&c->sum));
-	for (i = 0; i < c->nprocs; i++)
-		json_array_append_new(a, json_proc(c->procs[i]));
+	json_stats(o, &c->st);
+	for (i = 0; i < c->nprocs; i++) {
+		if (!c->procs[i].gone)
+			json_array_append_new(a, json_proc(&c->procs[i]));
+	}
 	json_object_set_new(o, "processes", a);
 	return o;
 }
@@ -125,6 +138,7 @@ json_group(const struct tree_group *g)
 	    json_null());
 	json_object_set_new(o, "memory", json_mem(g->mem));
 	json_object_set_new(o, "totals", json_totals(&g->sum));
+	json_stats(o, &g->st);
 	for (i = 0; i < g->nctrs; i++)
 		json_array_append_new(a, json_ctr(&g->ctrs[i]));
 	json_object_set_new(o, "containers", a);

@@ -1,0 +1,73 @@
+#ifndef MEMTOP_MODEL_HISTORY_H
+#define MEMTOP_MODEL_HISTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collect/sample.h"
+#include "model/ring.h"
+
+struct tree;
+
+/* Every process figure, plus the cgroup charge of groups and containers. */
+#define HF_CHARGE	FIG__COUNT
+#define HF__COUNT	(FIG__COUNT + 1)
+
+/* How many refreshes an exited process stays (dimmed) before it goes. */
+#define HISTORY_GHOST_TICKS	3
+
+/*
+ * One entity's history: a process (pid + start time), a container or a group,
+ * keyed by a string. Owned by the history; valid until the next
+ * history_begin.
+ */
+struct hist_ent {
+	char		*key;
+	struct ring	 ring[HF__COUNT];
+	uint64_t	 first[HF__COUNT];	/* first known value */
+	uint64_t	 min[HF__COUNT];	/* smallest since first seen */
+	uint64_t	 max[HF__COUNT];
+	unsigned long	 seen;		/* last tick it was seen */
+	double		 born;		/* monotonic time first seen */
+	/* for exited processes: what the tree shows while they fade */
+	struct snap_proc	 ghost;
+	struct cg_place		 ghost_place;
+	char			*ghost_gkey;
+	char			*ghost_ckey;
+	struct hist_ent		*next;
+};
+
+/* An exited process still shown, with where it was. */
+struct hist_ghost {
+	const struct snap_proc	*sp;
+	const char		*gkey;
+	const char		*ckey;
+};
+
+struct history;
+
+/* cap samples per figure; window = samples the windowed growth looks at. */
+struct history	*history_create(uint32_t cap, uint32_t window);
+void		 history_free(struct history *);
+
+/*
+ * Starts a refresh: processes of sn are alive; the others become ghosts for
+ * HISTORY_GHOST_TICKS refreshes, then are freed (with groups and containers
+ * not seen for as long). Returns the ghosts (borrowed until the next call).
+ */
+const struct hist_ghost	*history_begin(struct history *,
+			    const struct snapshot *sn, size_t *nghosts);
+
+/*
+ * Pushes the tree's figures into the rings and fills every node's hist
+ * pointer and anon growth (since start and over the window).
+ */
+void		 history_update(struct history *, struct tree *);
+
+/* Memory held by all rings, in bytes, and how many entities. */
+size_t		 history_heap(const struct history *, size_t *nents);
+/* Worst case per entity: 2 bytes x cap x HF__COUNT. */
+size_t		 history_entity_max(uint32_t cap);
+uint32_t	 history_cap(const struct history *);
+
+#endif

@@ -1,0 +1,312 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/history.h"
+#include "model/tree.h"
+#include "util/xmalloc.h"
+
+struct history {
+	struct hist_ent	**bucket;
+	size_t		  nbucket;
+	size_t		  nent;
+	uint32_t	  cap;
+	uint32_t	  window;
+	unsigned long	  tick;
+	struct hist_ghost *ghosts;
+	size_t		  nghosts;
+	size_t		  ghost_cap;
+	double		  mono;
+};
+
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t	h = 1469598103934665603ULL;	/* FNV-1a */
+
+	while (*s != '\0') {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+struct history *
+history_create(uint32_t cap, uint32_t window)
+{
+	struct history	*h = xcalloc(1, sizeof *h);
+
+	h->cap = cap ? cap : 1;
+	h->window = window ? window : 1;
+	h->nbucket = 256;
+	h->bucket = xcalloc(h->nbucket, sizeof *h->bucket);
+	return h;
+}
+
+static void
+ent_free(struct hist_ent *e)
+{
+	int	k;
+
+	for (k = 0; k < HF__COUNT; k++)
+		ring_done(&e->ring[k]);
+	free(e->key);
+	free(e->ghost_gkey);
+	free(e->ghost_ckey);
+	free(e);
+}
+
+void
+history_free(struct history *h)
+{
+	size_t		 i;
+	struct hist_ent	*e, *next;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->nbucket; i++) {
+		for (e = h->bucket[i]; e != NULL; e = next) {
+			next = e->next;
+			ent_free(e);
+		}
+	}
+	free(h->bucket);
+	free(h->ghosts);
+	free(h);
+}
+
+static void
+rehash(struct history *h)
+{
+	size_t		  n = h->nbucket * 4, i;
+	struct hist_ent	**b = xcalloc(n, sizeof *b), *e, *next;
+
+	for (i = 0; i < h->nbucket; i++) {
+		for (e = h->bucket[i]; e != NULL; e = next) {
+			size_t	j = hash_str(e->key) & (n - 1);
+
+			next = e->next;
+			e->next = b[j];
+			b[j] = e;
+		}
+	}
+	free(h->bucket);
+	h->bucket = b;
+	h->nbucket = n;
+}
+
+static struct hist_ent *
+get(struct history *h, const char *key)
+{
+	size_t		 i = hash_str(key) & (h->nbucket - 1);
+	struct hist_ent	*e;
+	int		 k;
+
+	for (e = h->bucket[i]; e != NULL; e = e->next) {
+		if (strcmp(e->key, key) == 0) {
+			e->seen = h->tick;
+			return e;
+		}
+	}
+	e = xcalloc(1, sizeof *e);
+	e->key = xstrdup(key);
+	e->seen = h->tick;
+	e->born = h->mono;
+	for (k = 0; k < HF__COUNT; k++) {
+		ring_init(&e->ring[k], h->cap);
+		e->first[k] = e->min[k] = FIG_NA;
+		e->max[k] = 0;
+	}
+	e->next = h->bucket[i];
+	h->bucket[i] = e;
+	if (++h->nent > h->nbucket * 2)
+		rehash(h);
+	return e;
+}
+
+static void
+proc_key(char *buf, size_t len, const struct snap_proc *sp)
+{
+	snprintf(buf, len, "p:%d:%llu", sp->pid, sp->start);
+}
+
+const struct hist_ghost *
+history_begin(struct history *h, const struct snapshot *sn, size_t *nghosts)
+{
+	char		 key[64];
+	size_t		 i;
+	struct hist_ent	**ep, *e;
+
+	h->tick++;
+	h->mono = sn->mono;
+	for (i = 0; i < sn->nprocs; i++) {
+		proc_key(key, sizeof key, &sn->procs[i]);
+		get(h, key);
+	}
+	h->nghosts = 0;
+	for (i = 0; i < h->nbucket; i++) {
+		for (ep = &h->bucket[i]; (e = *ep) != NULL;) {
+			unsigned long	age = h->tick - e->seen;
+
+			if (age == 0) {
+				ep = &e->next;
+				continue;
+			}
+			if (age > HISTORY_GHOST_TICKS || (e->key[0] == 'p' &&
+			    e->ghost_gkey == NULL)) {
+				*ep = e->next;
+				ent_free(e);
+				h->nent--;
+				continue;
+			}
+			if (e->key[0] == 'p') {
+				if (h->nghosts == h->ghost_cap) {
+					h->ghost_cap = h->ghost_cap * 2 + 16;
+					h->ghosts = xreallocarray(h->ghosts,
+					    h->ghost_cap, sizeof *h->ghosts);
+				}
+				h->ghosts[h->nghosts].sp = &e->ghost;
+				h->ghosts[h->nghosts].gkey = e->ghost_gkey;
+				h->ghosts[h->nghosts].ckey = e->ghost_ckey;
+				h->nghosts++;
+			}
+			ep = &e->next;
+		}
+	}
+	*nghosts = h->nghosts;
+	return h->ghosts;
+}
+
+/* Pushes one sample of every figure and computes growth into st. */
+static void
+push(struct history *h, struct hist_ent *e, const uint64_t *fig,
+    const struct fig_sum *sum, struct tree_stats *st)
+{
+	int		k;
+	uint64_t	v, anon, wmin;
+
+	for (k = 0; k < HF__COUNT; k++) {
+		if (k == HF_CHARGE)
+			v = st->charge;
+		else if (sum != NULL)
+			v = sum->na[k] != 0 && sum->v[k] == 0 ? FIG_NA :
+			    sum->v[k];
+		else
+			v = fig[k];
+		ring_push(&e->ring[k], v);
+		if (v == FIG_NA)
+			continue;
+		if (e->first[k] == FIG_NA)
+			e->first[k] = v;
+		if (e->min[k] == FIG_NA || v < e->min[k])
+			e->min[k] = v;
+		if (v > e->max[k])
+			e->max[k] = v;
+	}
+	st->hist = e;
+	anon = ring_get(&e->ring[FIG_RSS_ANON], 0);
+	if (anon == FIG_NA) {
+		st->growth = st->growth_win = 0;
+		return;
+	}
+	/* exact current value, not the 16-bit sample */
+	anon = sum != NULL ? sum->v[FIG_RSS_ANON] : fig[FIG_RSS_ANON];
+	st->growth = (int64_t)(anon - e->min[FIG_RSS_ANON]);
+	wmin = ring_min(&e->ring[FIG_RSS_ANON], h->window);
+	st->growth_win = wmin == FIG_NA || wmin > anon ? 0 :
+	    (int64_t)(anon - wmin);
+}
+
+static void
+remember_ghost(struct hist_ent *e, const struct snap_proc *sp,
+    const char *gkey, const char *ckey)
+{
+	e->ghost = *sp;
+	e->ghost.cmdline = NULL;
+	e->ghost.ctr_names = NULL;
+	e->ghost.pod_names = NULL;
+	e->ghost.place = NULL;
+	if (sp->place != NULL) {
+		e->ghost_place = *sp->place;
+		e->ghost.place = &e->ghost_place;
+	}
+	if (e->ghost_gkey == NULL || strcmp(e->ghost_gkey, gkey) != 0) {
+		free(e->ghost_gkey);
+		e->ghost_gkey = xstrdup(gkey);
+	}
+	if (e->ghost_ckey == NULL || strcmp(e->ghost_ckey, ckey) != 0) {
+		free(e->ghost_ckey);
+		e->ghost_ckey = xstrdup(ckey);
+	}
+}
+
+void
+history_update(struct history *h, struct tree *t)
+{
+	char	key[600];
+	size_t	gi, ci, pi;
+
+	for (gi = 0; gi < t->ngroups; gi++) {
+		struct tree_group	*g = &t->groups[gi];
+
+		snprintf(key, sizeof key, "g:%s", g->key);
+		push(h, get(h, key), NULL, &g->sum, &g->st);
+		for (ci = 0; ci < g->nctrs; ci++) {
+			struct tree_ctr	*c = &g->ctrs[ci];
+
+			push(h, get(h, c->key), NULL, &c->sum, &c->st);
+			for (pi = 0; pi < c->nprocs; pi++) {
+				struct tree_proc	*p = &c->procs[pi];
+				struct hist_ent		*e;
+
+				proc_key(key, sizeof key, p->sp);
+				if (p->gone) {
+					/* a ghost: keep its last growth */
+					e = (struct hist_ent *)((char *)p->sp -
+					    offsetof(struct hist_ent, ghost));
+					p->st.hist = e;
+					continue;
+				}
+				e = get(h, key);
+				p->st.charge = FIG_NA;
+				push(h, e, p->sp->fig, NULL, &p->st);
+				if (!p->sp->kthread)
+					remember_ghost(e, p->sp, g->key,
+					    c->id);
+			}
+		}
+	}
+}
+
+size_t
+history_heap(const struct history *h, size_t *nents)
+{
+	size_t		 i, total = 0;
+	struct hist_ent	*e;
+	int		 k;
+
+	for (i = 0; i < h->nbucket; i++) {
+		for (e = h->bucket[i]; e != NULL; e = e->next) {
+			total += sizeof *e + strlen(e->key) + 1;
+			for (k = 0; k < HF__COUNT; k++)
+				total += ring_heap(&e->ring[k]);
+		}
+	}
+	if (nents != NULL)
+		*nents = h->nent;
+	return total;
+}
+
+size_t
+history_entity_max(uint32_t cap)
+{
+	return sizeof(struct hist_ent) + (size_t)cap * 2 * HF__COUNT;
+}
+
+uint32_t
+history_cap(const struct history *h)
+{
+	return h->cap;
+}
