@@ -16,6 +16,7 @@
 #include "model/tree.h"
 #include "output/batch.h"
 #include "output/json.h"
+#include "ui/ui.h"
 #include "util/log.h"
 
 struct options {
@@ -32,13 +33,15 @@ struct options {
 	double		 window;	/* seconds */
 	bool		 kthreads;
 	const char	*host_root;
+	const char	*theme;
 	int		 group_by;
 };
 
 static volatile sig_atomic_t	main_stop;
 
 static const char usage_text[] =
-"usage: memtop [options]\n"
+"usage: memtop [options]            the dashboard (on a terminal)\n"
+"       memtop -b [options]         text or JSON refreshes\n"
 "\n"
 "Shows where the memory of every pod, container and process on this node\n"
 "went, grouped by cgroup.\n"
@@ -66,6 +69,8 @@ static const char usage_text[] =
 "                         (default 50)\n"
 "      --kernel-threads   list kernel threads too (they have no memory\n"
 "                         figures of their own: shown as unknown)\n"
+"      --theme NAME       colours from themes/NAME.theme: default, light,\n"
+"                         mono (NO_COLOR=1 or a colourless terminal: mono)\n"
 "      --log FILE         write warnings about bad input to FILE (- = stderr)\n"
 "  -h, --help             this text\n"
 "  -V, --version          the version\n"
@@ -115,7 +120,7 @@ parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_JSON = 256, OPT_CGROOT, OPT_LOG, OPT_SORT, OPT_PSSAGE,
 	    OPT_PSSBUDGET, OPT_KTHREADS, OPT_HOSTROOT, OPT_GROUPBY, OPT_HISTORY,
-	    OPT_WINDOW };
+	    OPT_WINDOW, OPT_THEME };
 	static const struct option longopts[] = {
 		{ "batch",	 no_argument,	    NULL, 'b' },
 		{ "json",	 no_argument,	    NULL, OPT_JSON },
@@ -131,6 +136,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "group-by",	 required_argument, NULL, OPT_GROUPBY },
 		{ "history",	 required_argument, NULL, OPT_HISTORY },
 		{ "window",	 required_argument, NULL, OPT_WINDOW },
+		{ "theme",	 required_argument, NULL, OPT_THEME },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -213,6 +219,9 @@ parse_args(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->window = d * 60;
+			break;
+		case OPT_THEME:
+			o->theme = optarg;
 			break;
 		case OPT_KTHREADS:
 			o->kthreads = true;
@@ -344,7 +353,24 @@ main(int argc, char **argv)
 		fprintf(stderr, "memtop: %s\n", cause);
 		return 1;
 	}
-	rc = run_batch(&o, s);
+	rc = -1;
+	if (!o.batch && isatty(STDOUT_FILENO)) {
+		struct ui_config	uc = {
+			.sampler = s,
+			.topts = { (enum tree_group_by)o.group_by, o.kthreads },
+			.sort = o.sort,
+			.delay = o.delay,
+			.history = o.history,
+			.window = o.window,
+			.pss_max_age = o.pss_max_age,
+			.pss_budget_ms = o.pss_budget_ms,
+			.theme = o.theme,
+		};
+
+		rc = ui_run(&uc);
+	}
+	if (rc < 0)
+		rc = run_batch(&o, s);
 	sampler_free(s);
 	log_close();
 	return rc;

@@ -17,4 +17,18 @@ const char	*fmt_delta(char *buf, size_t len, int64_t v);
 /* The first n characters of an id, for display. */
 const char	*fmt_short_id(char *buf, size_t len, const char *id, size_t n);
 
+/*
+ * A sparkline of n values (oldest first; UINT64_MAX = unknown, drawn as a
+ * space) scaled between their min and max, into buf as UTF-8 block glyphs
+ * (utf8) or ASCII ("_.-=#"). Returns buf; at most n glyphs are written.
+ */
+const char	*fmt_sparkline(char *buf, size_t len, const uint64_t *v, size_t n,
+		    int utf8);
+
+/* Display width of a UTF-8 string (each code point counts 1). */
+size_t		 fmt_width(const char *);
+
+/* Copies at most w display columns of s into buf (UTF-8 safe). */
+const char	*fmt_clip(char *buf, size_t len, const char *s, size_t w);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "collect/figure.h"
@@ -49,6 +50,38 @@ test_fig_table(void **state)
 	assert_int_equal(fig_table[FIG_RSS_ANON].tier, FIG_TIER_CHEAP);
 }
 
+static void
+test_sparkline(void **state)
+{
+	uint64_t	v[] = { 0, 100, 200, 300, 400, 500, 600, 700 };
+	uint64_t	u[] = { 5, UINT64_MAX, 5 };
+	char		b[64];
+
+	(void)state;
+	assert_string_equal(fmt_sparkline(b, sizeof b, v, 8, 0), "_..--==#");
+	assert_string_equal(fmt_sparkline(b, sizeof b, v, 2, 1),
+	    "\xe2\x96\x81\xe2\x96\x88");
+	assert_int_equal(fmt_width(fmt_sparkline(b, sizeof b, v, 8, 1)), 8);
+	/* flat and unknown */
+	assert_string_equal(fmt_sparkline(b, sizeof b, u, 3, 0), "- -");
+	/* never past the buffer */
+	assert_int_equal(strlen(fmt_sparkline(b, 7, v, 8, 1)), 6);
+	assert_int_equal(strlen(fmt_sparkline(b, 4, v, 8, 0)), 3);
+}
+
+static void
+test_clip(void **state)
+{
+	char	b[64];
+
+	(void)state;
+	assert_string_equal(fmt_clip(b, sizeof b, "caf\xc3\xa9 ok", 4),
+	    "caf\xc3\xa9");
+	assert_string_equal(fmt_clip(b, sizeof b, "abc", 10), "abc");
+	assert_string_equal(fmt_clip(b, 3, "abcdef", 10), "ab");
+	assert_int_equal(fmt_width("\xe2\x96\x81x"), 2);
+}
+
 int
 main(void)
 {
@@ -56,6 +89,8 @@ main(void)
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_fig_table),
+		cmocka_unit_test(test_sparkline),
+		cmocka_unit_test(test_clip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

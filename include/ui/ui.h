@@ -1,0 +1,31 @@
+#ifndef MEMTOP_UI_UI_H
+#define MEMTOP_UI_UI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "collect/sample.h"
+#include "model/tree.h"
+#include "ui/theme.h"
+
+/* What main() hands the interactive dashboard. */
+struct ui_config {
+	struct sampler		*sampler;
+	struct tree_opts	 topts;
+	struct sort_key		 sort;
+	double			 delay;		/* seconds */
+	uint32_t		 history;
+	double			 window;	/* seconds */
+	double			 pss_max_age;
+	double			 pss_budget_ms;
+	const char		*theme;		/* name or NULL */
+};
+
+/*
+ * Runs the dashboard on the terminal until q. Returns the exit status; on a
+ * terminal that cannot address the cursor it says so and returns -1 (the
+ * caller falls back to batch output).
+ */
+int	ui_run(const struct ui_config *);
+
+#endif

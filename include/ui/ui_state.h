@@ -1,0 +1,113 @@
+#ifndef MEMTOP_UI_UI_STATE_H
+#define MEMTOP_UI_UI_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/history.h"
+#include "model/tree.h"
+#include "ui/theme.h"
+#include "ui/ui.h"
+
+/* Shared by the files of src/ui only. */
+
+enum ui_view {
+	UI_VIEW_TREE,
+	UI_VIEW_DETAIL,
+	UI_VIEW_HELP
+};
+
+/* What a key handler asks the loop to do (htop's reactions). */
+#define UI_REDRAW	0x1	/* draw the screen again */
+#define UI_CLEAR	0x2	/* clear and repaint everything */
+#define UI_REFRESH	0x4	/* take a new sample now */
+#define UI_QUIT		0x8
+#define UI_RETIMER	0x10	/* the refresh interval changed */
+
+enum ui_row_kind {
+	UI_ROW_GROUP,
+	UI_ROW_CTR,
+	UI_ROW_PROC
+};
+
+/* One line of the tree view. */
+struct ui_row {
+	enum ui_row_kind	 kind;
+	struct tree_group	*g;
+	struct tree_ctr		*c;	/* NULL for a group row */
+	struct tree_proc	*p;	/* NULL unless a process row */
+	int			 depth;
+};
+
+struct ui {
+	struct ui_config	 cfg;
+	struct history		*hist;
+	struct tree		 tree;
+	const struct snapshot	*sn;
+	bool			 have_tree;
+	struct theme		 theme;
+	bool			 utf8;
+	bool			 paused;
+	enum ui_view		 view;
+	size_t			 sort_idx;
+
+	struct ui_row		*rows;
+	size_t			 nrows;
+	size_t			 sel;		/* index into rows */
+	size_t			 top;		/* first row shown */
+	char			 sel_key[128];	/* keeps the selection */
+	char			**collapsed;	/* group keys folded */
+	size_t			 ncollapsed;
+	char			**expanded;	/* non-pod group keys opened */
+	size_t			 nexpanded;
+
+	char			 filter[128];
+	bool			 filter_edit;
+	char			 status[256];
+	bool			 status_error;
+	double			 status_until;
+
+	/* the detail view's subject, by key */
+	char			 detail_key[128];
+	int			 help_top;
+};
+
+/* keymap.c */
+struct ui_key {
+	int		 key;		/* curses key code or character */
+	const char	*keyname;	/* as shown in help */
+	const char	*action;
+	const char	*help;
+	int		 (*fn)(struct ui *);
+};
+extern const struct ui_key ui_keys[];
+extern const size_t ui_nkeys;
+int	ui_key_dispatch(struct ui *, int key);
+
+/* ui.c */
+void	ui_status(struct ui *, bool error, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	ui_rebuild_rows(struct ui *);
+const struct ui_row *ui_selected(const struct ui *);
+
+/* screen_tree.c */
+void	screen_tree_draw(struct ui *);
+int	screen_tree_toggle(struct ui *);
+int	screen_tree_expand(struct ui *, bool open);
+/* the key a row is remembered by across refreshes */
+void	ui_row_key(const struct ui_row *, char *buf, size_t len);
+bool	ui_row_match(const struct ui *, const struct ui_row *);
+
+/* screen_detail.c */
+void	screen_detail_draw(struct ui *);
+
+/* screen_help.c */
+void	screen_help_draw(struct ui *);
+
+/* draw.c */
+void	draw_theme_apply(const struct theme *);
+void	draw_role(enum theme_role);
+void	draw_text(int y, int x, int maxw, const char *);
+void	draw_fill(int y, enum theme_role);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * Key bindings as data: each has the help text the help screen shows
+ * (tmux's bind -N), and a handler returning UI_* reactions (htop).
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <string.h>
+
+#include "ui/ui_state.h"
+
+#define CTRL(c)	((c) & 0x1f)
+
+static int
+key_quit(struct ui *u)
+{
+	(void)u;
+	return UI_QUIT;
+}
+
+static int
+key_help(struct ui *u)
+{
+	u->view = u->view == UI_VIEW_HELP ? UI_VIEW_TREE : UI_VIEW_HELP;
+	u->help_top = 0;
+	return UI_REDRAW;
+}
+
+static int
+key_back(struct ui *u)
+{
+	if (u->view == UI_VIEW_TREE && u->filter[0] != '\0') {
+		u->filter[0] = '\0';
+		ui_rebuild_rows(u);
+		ui_status(u, false, "filter cleared");
+	}
+	u->view = UI_VIEW_TREE;
+	return UI_REDRAW;
+}
+
+static int
+key_filter(struct ui *u)
+{
+	u->view = UI_VIEW_TREE;
+	u->filter_edit = true;
+	u->filter[0] = '\0';
+	ui_rebuild_rows(u);
+	return UI_REDRAW;
+}
+
+static int
+sort_step(struct ui *u, int dir)
+{
+	u->sort_idx = (u->sort_idx + sort_key_count + (size_t)dir) %
+	    sort_key_count;
+	sort_key_parse(sort_key_names[u->sort_idx], &u->cfg.sort);
+	if (u->have_tree) {
+		tree_sort(&u->tree, &u->cfg.sort);
+		ui_rebuild_rows(u);
+	}
+	ui_status(u, false, "sorted by %s", sort_key_name(&u->cfg.sort));
+	return UI_REDRAW;
+}
+
+static int
+key_sort_next(struct ui *u)
+{
+	return sort_step(u, 1);
+}
+
+static int
+key_sort_prev(struct ui *u)
+{
+	return sort_step(u, -1);
+}
+
+static int
+key_detail(struct ui *u)
+{
+	const struct ui_row	*r = ui_selected(u);
+
+	if (u->view != UI_VIEW_TREE || r == NULL)
+		return 0;
+	ui_row_key(r, u->detail_key, sizeof u->detail_key);
+	u->view = UI_VIEW_DETAIL;
+	return UI_REDRAW;
+}
+
+static int
+key_toggle(struct ui *u)
+{
+	return u->view == UI_VIEW_TREE ? screen_tree_toggle(u) : 0;
+}
+
+static int
+key_open(struct ui *u)
+{
+	return u->view == UI_VIEW_TREE ? screen_tree_expand(u, true) : 0;
+}
+
+static int
+key_close(struct ui *u)
+{
+	return u->view == UI_VIEW_TREE ? screen_tree_expand(u, false) :
+	    key_back(u);
+}
+
+static int
+key_redraw(struct ui *u)
+{
+	(void)u;
+	return UI_CLEAR | UI_REDRAW;
+}
+
+static int
+key_faster(struct ui *u)
+{
+	u->cfg.delay = u->cfg.delay > 0.2 ? u->cfg.delay / 2 : 0.1;
+	ui_status(u, false, "refresh every %.2g s", u->cfg.delay);
+	return UI_RETIMER | UI_REDRAW;
+}
+
+static int
+key_slower(struct ui *u)
+{
+	u->cfg.delay = u->cfg.delay < 60 ? u->cfg.delay * 2 : 120;
+	ui_status(u, false, "refresh every %.2g s", u->cfg.delay);
+	return UI_RETIMER | UI_REDRAW;
+}
+
+static int
+key_pause(struct ui *u)
+{
+	u->paused = !u->paused;
+	ui_status(u, false, u->paused ? "paused (p resumes)" : "resumed");
+	return UI_REDRAW | (u->paused ? 0 : UI_REFRESH);
+}
+
+static int
+move_sel(struct ui *u, long delta)
+{
+	long	n = (long)u->nrows, s = (long)u->sel + delta;
+
+	if (u->view == UI_VIEW_HELP) {
+		u->help_top += (int)delta;
+		if (u->help_top < 0)
+			u->help_top = 0;
+		return UI_REDRAW;
+	}
+	if (u->view != UI_VIEW_TREE || n == 0)
+		return 0;
+	if (s < 0)
+		s = 0;
+	if (s >= n)
+		s = n - 1;
+	u->sel = (size_t)s;
+	ui_row_key(&u->rows[u->sel], u->sel_key, sizeof u->sel_key);
+	return UI_REDRAW;
+}
+
+static int
+key_down(struct ui *u)
+{
+	return move_sel(u, 1);
+}
+
+static int
+key_up(struct ui *u)
+{
+	return move_sel(u, -1);
+}
+
+static int
+key_pgdown(struct ui *u)
+{
+	return move_sel(u, LINES > 6 ? LINES - 5 : 1);
+}
+
+static int
+key_pgup(struct ui *u)
+{
+	return move_sel(u, -(LINES > 6 ? LINES - 5 : 1));
+}
+
+static int
+key_home(struct ui *u)
+{
+	return move_sel(u, -(long)u->nrows);
+}
+
+static int
+key_end(struct ui *u)
+{
+	return move_sel(u, (long)u->nrows);
+}
+
+const struct ui_key ui_keys[] = {
+	{ 'q',		"q",	   "quit",	"quit memtop", key_quit },
+	{ '?',		"?",	   "help",	"this help (again: back)", key_help },
+	{ 'h',		"h",	   "help",	"this help", key_help },
+	{ 27,		"Esc",	   "back",	"back to the tree; clear the filter",
+	  key_back },
+	{ KEY_BACKSPACE, "BkSp",   "back",	"back to the tree", key_back },
+	{ '/',		"/",	   "filter",	"filter by pod, namespace, container, "
+	  "command (Enter keeps, Esc clears)", key_filter },
+	{ '>',		">",	   "sort-next",	"sort by the next column", key_sort_next },
+	{ '.',		".",	   "sort-next",	"sort by the next column", key_sort_next },
+	{ 's',		"s",	   "sort-next",	"sort by the next column", key_sort_next },
+	{ '<',		"<",	   "sort-prev",	"sort by the previous column",
+	  key_sort_prev },
+	{ ',',		",",	   "sort-prev",	"sort by the previous column",
+	  key_sort_prev },
+	{ '\n',		"Enter",   "detail",	"details of the selected row: every "
+	  "figure, its change and history", key_detail },
+	{ KEY_ENTER,	"Enter",   "detail",	"details of the selected row", key_detail },
+	{ ' ',		"Space",   "toggle",	"expand or collapse a pod/group",
+	  key_toggle },
+	{ KEY_RIGHT,	"Right",   "expand",	"expand", key_open },
+	{ KEY_LEFT,	"Left",	   "collapse",	"collapse (in a sub-view: back)",
+	  key_close },
+	{ 'r',		"r",	   "redraw",	"clear and redraw the screen", key_redraw },
+	{ CTRL('l'),	"C-l",	   "redraw",	"clear and redraw the screen", key_redraw },
+	{ '+',		"+",	   "faster",	"refresh twice as often", key_faster },
+	{ '-',		"-",	   "slower",	"refresh half as often", key_slower },
+	{ 'p',		"p",	   "pause",	"pause or resume refreshing", key_pause },
+	{ KEY_DOWN,	"Down",	   "down",	"next row", key_down },
+	{ 'j',		"j",	   "down",	"next row", key_down },
+	{ KEY_UP,	"Up",	   "up",	"previous row", key_up },
+	{ 'k',		"k",	   "up",	"previous row", key_up },
+	{ KEY_NPAGE,	"PgDn",	   "page-down",	"next page", key_pgdown },
+	{ KEY_PPAGE,	"PgUp",	   "page-up",	"previous page", key_pgup },
+	{ KEY_HOME,	"Home",	   "top",	"first row", key_home },
+	{ KEY_END,	"End",	   "bottom",	"last row", key_end },
+};
+const size_t ui_nkeys = sizeof ui_keys / sizeof ui_keys[0];
+
+int
+ui_key_dispatch(struct ui *u, int key)
+{
+	size_t	i;
+
+	if (key == '\r')
+		key = '\n';
+	for (i = 0; i < ui_nkeys; i++) {
+		if (ui_keys[i].key == key)
+			return ui_keys[i].fn(u);
+	}
+	return 0;
+}

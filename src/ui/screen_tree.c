@@ -1,0 +1,587 @@
+/*
+ * The main screen: the node header, then pods -> containers -> processes with
+ * their figures, cgroup charge, anon growth and a sparkline of the sort
+ * column. Columns drop from the right when the terminal is narrow.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "output/fmt.h"
+#include "ui/ui_state.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+enum col_id {
+	COL_RSS, COL_PSS, COL_PSS_ANON, COL_PSS_FILE, COL_SHR_CLEAN,
+	COL_PRV_DIRTY, COL_SWAP, COL_CHARGE, COL_PCT, COL_GROWTH, COL_SPARK,
+	COL__COUNT
+};
+
+static const struct {
+	const char	*title;
+	int		 width;
+	int		 prio;		/* lower stays longer */
+	int		 fig;		/* -1: not a figure */
+} cols[COL__COUNT] = {
+	[COL_RSS] =	  { "RSS",	7, 0, FIG_RSS },
+	[COL_PSS] =	  { "PSS",	7, 2, FIG_PSS },
+	[COL_PSS_ANON] =  { "PssAnon",	7, 3, FIG_PSS_ANON },
+	[COL_PSS_FILE] =  { "PssFile",	7, 7, FIG_PSS_FILE },
+	[COL_SHR_CLEAN] = { "ShrClean",	8, 8, FIG_SHARED_CLEAN },
+	[COL_PRV_DIRTY] = { "PrvDirty",	8, 9, FIG_PRIVATE_DIRTY },
+	[COL_SWAP] =	  { "Swap",	6, 10, FIG_SWAP },
+	[COL_CHARGE] =	  { "Charge",	7, 4, -1 },
+	[COL_PCT] =	  { "%Lim",	5, 5, -1 },
+	[COL_GROWTH] =	  { "Growth",	7, 1, -1 },
+	[COL_SPARK] =	  { "History",	12, 6, -1 },
+};
+
+#define NAME_MIN	14
+#define SPARK_MAX	40
+#define GROWTH_WARN	(64ULL << 20)
+
+static bool	visible[COL__COUNT];
+static int	spark_w;
+static int	name_w;
+
+/* Chooses the columns that fit, by priority; the sparkline takes slack. */
+static void
+layout(void)
+{
+	int	used = NAME_MIN, prio, i;
+
+	memset(visible, 0, sizeof visible);
+	for (prio = 0; prio <= 10; prio++) {
+		for (i = 0; i < COL__COUNT; i++) {
+			if (cols[i].prio != prio)
+				continue;
+			if (used + cols[i].width + 1 <= COLS) {
+				visible[i] = true;
+				used += cols[i].width + 1;
+			}
+		}
+	}
+	name_w = COLS - used + NAME_MIN;
+	spark_w = visible[COL_SPARK] ? cols[COL_SPARK].width : 0;
+	/* give slack beyond a 40-column name to the sparkline */
+	if (visible[COL_SPARK] && name_w > 40) {
+		int	extra = name_w - 40;
+
+		if (extra > SPARK_MAX - spark_w)
+			extra = SPARK_MAX - spark_w;
+		spark_w += extra;
+		name_w -= extra;
+	}
+}
+
+void
+ui_row_key(const struct ui_row *r, char *buf, size_t len)
+{
+	if (r->kind == UI_ROW_PROC)
+		snprintf(buf, len, "p:%d:%llu", r->p->sp->pid, r->p->sp->start);
+	else if (r->kind == UI_ROW_CTR)
+		snprintf(buf, len, "%s", r->c->key);
+	else
+		snprintf(buf, len, "g:%s", r->g->key);
+}
+
+static bool
+list_has(char **list, size_t n, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(list[i], key) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+list_set(char ***list, size_t *n, const char *key, bool on)
+{
+	size_t	i;
+
+	for (i = 0; i < *n; i++) {
+		if (strcmp((*list)[i], key) == 0) {
+			if (!on) {
+				free((*list)[i]);
+				(*list)[i] = (*list)[--*n];
+			}
+			return;
+		}
+	}
+	if (on) {
+		*list = xreallocarray(*list, *n + 1, sizeof **list);
+		(*list)[(*n)++] = xstrdup(key);
+	}
+}
+
+/* Pods start open, other groups (system services) start folded. */
+static bool
+group_open(const struct ui *u, const struct tree_group *g)
+{
+	if (u->filter[0] != '\0')
+		return true;
+	if (g->kind == CG_KIND_POD || strcmp(g->kind_name, "namespace") == 0)
+		return !list_has(u->collapsed, u->ncollapsed, g->key);
+	return list_has(u->expanded, u->nexpanded, g->key);
+}
+
+static bool
+has(const char *hay, const char *needle)
+{
+	return hay != NULL && strcasestr(hay, needle) != NULL;
+}
+
+static bool
+group_match(const struct ui *u, const struct tree_group *g)
+{
+	return has(g->pod, u->filter) || has(g->namespace, u->filter) ||
+	    has(g->cgroup, u->filter) || has(g->pod_uid, u->filter);
+}
+
+static bool
+ctr_match(const struct ui *u, const struct tree_ctr *c)
+{
+	return has(c->name, u->filter) || has(c->id, u->filter);
+}
+
+static bool
+proc_match(const struct ui *u, const struct tree_proc *p)
+{
+	char	pid[16];
+
+	snprintf(pid, sizeof pid, "%d", p->sp->pid);
+	return has(p->sp->comm, u->filter) || has(p->sp->cmdline, u->filter) ||
+	    strcmp(pid, u->filter) == 0;
+}
+
+bool
+ui_row_match(const struct ui *u, const struct ui_row *r)
+{
+	if (u->filter[0] == '\0')
+		return true;
+	switch (r->kind) {
+	case UI_ROW_GROUP:
+		return group_match(u, r->g);
+	case UI_ROW_CTR:
+		return ctr_match(u, r->c);
+	default:
+		return proc_match(u, r->p);
+	}
+}
+
+static void
+add_row(struct ui *u, size_t *cap, enum ui_row_kind k, struct tree_group *g,
+    struct tree_ctr *c, struct tree_proc *p, int depth)
+{
+	if (u->nrows == *cap) {
+		*cap = *cap * 2 + 64;
+		u->rows = xreallocarray(u->rows, *cap, sizeof *u->rows);
+	}
+	u->rows[u->nrows++] = (struct ui_row){ k, g, c, p, depth };
+}
+
+/* A container row is worth showing unless it is a plain group's only one. */
+static bool
+show_ctr_rows(const struct tree_group *g)
+{
+	return g->kind == CG_KIND_POD || g->nctrs > 1 ||
+	    (g->nctrs == 1 && g->ctrs[0].id[0] != '\0' &&
+	    g->kind != CG_KIND_CONTAINER);
+}
+
+void
+ui_rebuild_rows(struct ui *u)
+{
+	size_t	cap = 0, gi, ci, pi, i;
+	char	key[128];
+
+	free(u->rows);
+	u->rows = NULL;
+	u->nrows = 0;
+	if (!u->have_tree)
+		return;
+	for (gi = 0; gi < u->tree.ngroups; gi++) {
+		struct tree_group	*g = &u->tree.groups[gi];
+		bool			 gm = u->filter[0] == '\0' ||
+					    group_match(u, g), any = gm;
+		size_t			 first = u->nrows;
+		bool			 ctrs = show_ctr_rows(g);
+
+		add_row(u, &cap, UI_ROW_GROUP, g, NULL, NULL, 0);
+		if (!group_open(u, g) && gm)
+			continue;
+		for (ci = 0; ci < g->nctrs; ci++) {
+			struct tree_ctr	*c = &g->ctrs[ci];
+			bool		 cm = gm || ctr_match(u, c);
+			size_t		 cfirst = u->nrows;
+
+			if (ctrs)
+				add_row(u, &cap, UI_ROW_CTR, g, c, NULL, 1);
+			for (pi = 0; pi < c->nprocs; pi++) {
+				if (!cm && !proc_match(u, &c->procs[pi]))
+					continue;
+				add_row(u, &cap, UI_ROW_PROC, g, c,
+				    &c->procs[pi], ctrs ? 2 : 1);
+				any = true;
+			}
+			if (cm)
+				any = true;
+			else if (u->nrows == cfirst + (ctrs ? 1 : 0))
+				u->nrows = cfirst;	/* nothing matched */
+		}
+		if (!any)
+			u->nrows = first;
+		else if (!group_open(u, g))
+			u->nrows = first + 1;
+	}
+	/* keep the selection on the same entity */
+	u->sel = u->sel < u->nrows ? u->sel : (u->nrows ? u->nrows - 1 : 0);
+	for (i = 0; i < u->nrows && u->sel_key[0] != '\0'; i++) {
+		ui_row_key(&u->rows[i], key, sizeof key);
+		if (strcmp(key, u->sel_key) == 0) {
+			u->sel = i;
+			return;
+		}
+	}
+	if (u->nrows > 0)
+		ui_row_key(&u->rows[u->sel], u->sel_key, sizeof u->sel_key);
+}
+
+int
+screen_tree_expand(struct ui *u, bool open)
+{
+	const struct ui_row	*r = ui_selected(u);
+	struct tree_group	*g;
+	bool			 pod;
+
+	if (r == NULL)
+		return 0;
+	g = r->g;
+	pod = g->kind == CG_KIND_POD || strcmp(g->kind_name, "namespace") == 0;
+	if (pod)
+		list_set(&u->collapsed, &u->ncollapsed, g->key, !open);
+	else
+		list_set(&u->expanded, &u->nexpanded, g->key, open);
+	if (!open) {
+		/* fold onto the group row */
+		snprintf(u->sel_key, sizeof u->sel_key, "g:%s", g->key);
+	}
+	ui_rebuild_rows(u);
+	return UI_REDRAW;
+}
+
+int
+screen_tree_toggle(struct ui *u)
+{
+	const struct ui_row	*r = ui_selected(u);
+
+	if (r == NULL)
+		return 0;
+	return screen_tree_expand(u, !group_open(u, r->g));
+}
+
+/* The history ring that backs the sort column's sparkline. */
+static const struct ring *
+spark_ring(const struct ui *u, const struct tree_stats *st)
+{
+	const struct sort_key	*k = &u->cfg.sort;
+	int			 f = FIG_RSS;
+
+	if (st->hist == NULL)
+		return NULL;
+	if (k->kind == SORT_FIG)
+		f = k->fig;
+	else if (k->kind == SORT_GROWTH || k->kind == SORT_GROWTH_WIN)
+		f = FIG_RSS_ANON;
+	else if (k->kind == SORT_CHARGE)
+		f = HF_CHARGE;
+	return &st->hist->ring[f];
+}
+
+static void
+put_cell(int y, int *x, int w, const char *s, enum theme_role role)
+{
+	char	b[64];
+
+	draw_role(role);
+	snprintf(b, sizeof b, "%*s", w, s);
+	draw_text(y, *x, w, b);
+	*x += w + 1;
+}
+
+static void
+draw_spark(const struct ui *u, int y, int x, const struct tree_stats *st,
+    enum theme_role base)
+{
+	const struct ring	*r = spark_ring(u, st);
+	uint64_t		 v[SPARK_MAX];
+	char			 b[SPARK_MAX * 3 + 1];
+	int			 i, n;
+
+	if (r == NULL || spark_w <= 0)
+		return;
+	n = (int)r->n < spark_w ? (int)r->n : spark_w;
+	for (i = 0; i < n; i++)
+		v[i] = ring_get(r, (uint32_t)(n - 1 - i));
+	fmt_sparkline(b, sizeof b, v, (size_t)n, u->utf8);
+	draw_role(base == THEME_SELECTED ? base : THEME_SPARK);
+	draw_text(y, x + spark_w - n, n, b);
+}
+
+/* The figure columns of one row. */
+static void
+draw_cells(const struct ui *u, int y, int x, const uint64_t *fig,
+    const unsigned *na, const struct tree_stats *st, double pss_age,
+    bool is_proc, enum theme_role base)
+{
+	char	b[32];
+	int	i;
+
+	for (i = 0; i < COL__COUNT; i++) {
+		enum theme_role	 role = base;
+		uint64_t	 v;
+
+		if (!visible[i])
+			continue;
+		if (cols[i].fig >= 0) {
+			v = fig[cols[i].fig];
+			if (na != NULL && na[cols[i].fig] != 0 && v == 0)
+				v = FIG_NA;
+			if (v == FIG_NA && base != THEME_SELECTED)
+				role = THEME_UNKNOWN;
+			else if (fig_table[cols[i].fig].tier == FIG_TIER_ROLLUP &&
+			    pss_age > u->cfg.pss_max_age * 1.5 &&
+			    base != THEME_SELECTED)
+				role = THEME_DIM;	/* stale */
+			put_cell(y, &x, cols[i].width, fmt_bytes(b, sizeof b, v),
+			    role);
+			continue;
+		}
+		switch (i) {
+		case COL_CHARGE:
+			put_cell(y, &x, cols[i].width, is_proc ? "" :
+			    fmt_bytes(b, sizeof b, st->charge), st->charge ==
+			    FIG_NA && base != THEME_SELECTED ? THEME_UNKNOWN :
+			    role);
+			break;
+		case COL_PCT:
+			if (is_proc || st->charge == FIG_NA ||
+			    st->limit == FIG_NA || st->limit == 0)
+				snprintf(b, sizeof b, "%s", is_proc ? "" : "-");
+			else {
+				double	pct = 100.0 * (double)st->charge /
+				    (double)st->limit;
+
+				snprintf(b, sizeof b, "%.0f%%", pct);
+				if (pct >= 90 && base != THEME_SELECTED)
+					role = THEME_LIMIT;
+			}
+			put_cell(y, &x, cols[i].width, b, role);
+			break;
+		case COL_GROWTH:
+			if (st->growth >= (int64_t)GROWTH_WARN &&
+			    base != THEME_SELECTED)
+				role = THEME_GROWTH;
+			put_cell(y, &x, cols[i].width,
+			    fmt_delta(b, sizeof b, st->growth), role);
+			break;
+		case COL_SPARK:
+			draw_spark(u, y, x, st, base);
+			x += spark_w + 1;
+			break;
+		}
+	}
+}
+
+static void
+row_label(const struct ui *u, const struct ui_row *r, char *buf, size_t len)
+{
+	char		 sid[16], name[300];
+	const char	*open = u->utf8 ? "\xe2\x96\xbe" : "-";
+	const char	*shut = u->utf8 ? "\xe2\x96\xb8" : "+";
+	const char	*rt;
+	int		 ind = r->depth * 2;
+
+	switch (r->kind) {
+	case UI_ROW_GROUP:
+		if (r->g->pod != NULL)
+			snprintf(name, sizeof name, "%s/%s%s", r->g->namespace ?
+			    r->g->namespace : "?", r->g->pod,
+			    r->g->name_source == NAME_SRC_ENVIRON ? "?" : "");
+		else if (r->g->kind == CG_KIND_POD)
+			snprintf(name, sizeof name, "pod %.8s (%s)",
+			    r->g->pod_uid, k8s_qos_name(r->g->qos) ?
+			    k8s_qos_name(r->g->qos) : "-");
+		else if (strcmp(r->g->kind_name, "namespace") == 0)
+			snprintf(name, sizeof name, "ns %s", r->g->namespace ?
+			    r->g->namespace : "?");
+		else
+			snprintf(name, sizeof name, "%s", r->g->cgroup ?
+			    r->g->cgroup : "?");
+		snprintf(buf, len, "%s %s", group_open(u, r->g) ? open : shut,
+		    name);
+		return;
+	case UI_ROW_CTR:
+		fmt_short_id(sid, sizeof sid, r->c->id, 12);
+		rt = k8s_runtime_name(r->c->runtime);
+		if (r->c->sandbox)
+			snprintf(name, sizeof name, "(sandbox %s)", sid);
+		else if (r->c->name != NULL)
+			snprintf(name, sizeof name, "%s%s%s", r->c->pod &&
+			    strcmp(r->g->kind_name, "namespace") == 0 ?
+			    r->c->pod : "", r->c->pod && strcmp(r->g->kind_name,
+			    "namespace") == 0 ? "/" : "", r->c->name);
+		else if (r->c->id[0] != '\0')
+			snprintf(name, sizeof name, "%s %s", rt ? rt : "?", sid);
+		else
+			snprintf(name, sizeof name, "(in pod cgroup)");
+		break;
+	default:
+		snprintf(name, sizeof name, "%d %s%s", r->p->sp->pid,
+		    r->p->sp->comm, r->p->gone ? " (exited)" : "");
+		break;
+	}
+	snprintf(buf, len, "%*s%s", ind, "", name);
+}
+
+static void
+draw_header(struct ui *u)
+{
+	char		 a[32], b[32], c[32], line[512];
+	uint64_t	 pods = 0;
+	size_t		 i, npods = 0;
+	const struct snapshot *sn = u->sn;
+
+	for (i = 0; i < u->tree.ngroups; i++) {
+		const struct tree_group	*g = &u->tree.groups[i];
+
+		if (g->kind == CG_KIND_POD) {
+			npods++;
+			if (g->st.charge != FIG_NA)
+				pods += g->st.charge;
+		}
+	}
+	draw_fill(0, THEME_HEADER);
+	snprintf(line, sizeof line, "memtop  mem %s total, %s avail  %zu pods "
+	    "charged %s  %zu procs  every %.2gs%s  sort %s",
+	    fmt_bytes(a, sizeof a, sn ? sn->mem_total : FIG_NA),
+	    fmt_bytes(b, sizeof b, sn ? sn->mem_available : FIG_NA), npods,
+	    fmt_bytes(c, sizeof c, pods), sn ? sn->nprocs : 0, u->cfg.delay,
+	    u->paused ? " PAUSED" : "", sort_key_name(&u->cfg.sort));
+	draw_text(0, 0, COLS, line);
+	draw_fill(1, THEME_DEFAULT);
+	if (u->filter[0] != '\0' || u->filter_edit) {
+		snprintf(line, sizeof line, "filter: %s%s", u->filter,
+		    u->filter_edit ? "_" : "");
+		draw_role(THEME_HELP_KEY);
+		draw_text(1, 0, COLS, line);
+	} else if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0) {
+		snprintf(line, sizeof line, "not root: PSS of %zu processes of "
+		    "other users unknown (-)", sn->rollup_unknown);
+		draw_role(THEME_DIM);
+		draw_text(1, 0, COLS, line);
+	} else if (sn != NULL) {
+		snprintf(line, sizeof line, "PSS read %zu/%zu in %.0f ms",
+		    sn->rollup_read, sn->rollup_wanted, sn->rollup_ms);
+		draw_role(THEME_DIM);
+		draw_text(1, 0, COLS, line);
+	}
+}
+
+static void
+draw_colheads(const struct ui *u, int y)
+{
+	char	b[64];
+	int	x = name_w + 1, i;
+
+	draw_fill(y, THEME_COLHEAD);
+	draw_text(y, 0, name_w, "NAME");
+	for (i = 0; i < COL__COUNT; i++) {
+		int	w = i == COL_SPARK ? spark_w : cols[i].width;
+		bool	sorted = (cols[i].fig >= 0 && u->cfg.sort.kind ==
+			    SORT_FIG && u->cfg.sort.fig == cols[i].fig) ||
+			    (i == COL_GROWTH && u->cfg.sort.kind == SORT_GROWTH) ||
+			    (i == COL_CHARGE && u->cfg.sort.kind == SORT_CHARGE);
+
+		if (!visible[i])
+			continue;
+		snprintf(b, sizeof b, "%*s%s", w - (sorted ? 1 : 0),
+		    cols[i].title, sorted ? "v" : "");
+		draw_text(y, x, w, b);
+		x += w + 1;
+	}
+}
+
+static void
+draw_bottom(struct ui *u)
+{
+	int	y = LINES - 1;
+
+	draw_fill(y, u->status[0] != '\0' && u->status_error ? THEME_ERROR :
+	    THEME_STATUS);
+	if (u->status[0] != '\0')
+		draw_text(y, 0, COLS, u->status);
+	else if (log_count() > 0)
+		draw_text(y, 0, COLS, log_last());
+	else
+		draw_text(y, 0, COLS, "q quit  ? help  / filter  s sort  "
+		    "Enter detail  Space fold  p pause");
+}
+
+void
+screen_tree_draw(struct ui *u)
+{
+	int	body = LINES - 4, i, y;
+	char	label[512];
+
+	erase();
+	layout();
+	draw_header(u);
+	draw_colheads(u, 2);
+	if (u->sel >= u->top + (size_t)body)
+		u->top = u->sel - (size_t)body + 1;
+	if (u->sel < u->top)
+		u->top = u->sel;
+	for (i = 0; i < body && u->top + (size_t)i < u->nrows; i++) {
+		const struct ui_row	*r = &u->rows[u->top + (size_t)i];
+		enum theme_role		 base;
+		bool			 sel = u->top + (size_t)i == u->sel;
+
+		y = 3 + i;
+		base = r->kind == UI_ROW_GROUP ? THEME_POD :
+		    r->kind == UI_ROW_CTR ? THEME_CONTAINER : THEME_PROCESS;
+		if (r->p != NULL && r->p->gone)
+			base = THEME_DIM;
+		if (sel) {
+			base = THEME_SELECTED;
+			draw_fill(y, THEME_SELECTED);
+		}
+		row_label(u, r, label, sizeof label);
+		draw_role(base);
+		draw_text(y, 0, name_w, label);
+		if (r->kind == UI_ROW_PROC)
+			draw_cells(u, y, name_w + 1, r->p->sp->fig, NULL,
+			    &r->p->st, r->p->sp->rollup_age, true, base);
+		else if (r->kind == UI_ROW_CTR)
+			draw_cells(u, y, name_w + 1, r->c->sum.v, r->c->sum.na,
+			    &r->c->st, 0, false, base);
+		else
+			draw_cells(u, y, name_w + 1, r->g->sum.v, r->g->sum.na,
+			    &r->g->st, 0, false, base);
+	}
+	if (u->nrows == 0) {
+		draw_role(THEME_DIM);
+		draw_text(4, 2, COLS - 2, u->filter[0] != '\0' ?
+		    "nothing matches the filter (Esc clears it)" : "no processes");
+	}
+	draw_bottom(u);
+}

@@ -1,0 +1,303 @@
+/*
+ * The dashboard: curses set-up and the main loop, one poll() over the
+ * terminal and a timerfd; nothing else blocks it.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <term.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ui/ui_state.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+static double
+mono_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+ui_status(struct ui *u, bool error, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->status, sizeof u->status, fmt, ap);
+	va_end(ap);
+	u->status_error = error;
+	u->status_until = mono_now() + 5;
+}
+
+const struct ui_row *
+ui_selected(const struct ui *u)
+{
+	return u->sel < u->nrows ? &u->rows[u->sel] : NULL;
+}
+
+static void
+set_timer(int tfd, double secs)
+{
+	struct itimerspec	its;
+
+	its.it_value.tv_sec = (time_t)secs;
+	its.it_value.tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9);
+	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+		its.it_value.tv_nsec = 1;
+	its.it_interval = its.it_value;
+	timerfd_settime(tfd, 0, &its, NULL);
+}
+
+/* The pids whose PSS is read first: the selected and the visible rows. */
+static size_t
+focus_pids(const struct ui *u, int *pids, size_t max)
+{
+	size_t	i, n = 0, end = u->top + (size_t)(LINES > 0 ? LINES : 0);
+
+	if (u->sel < u->nrows && u->rows[u->sel].p != NULL && n < max)
+		pids[n++] = u->rows[u->sel].p->sp->pid;
+	for (i = u->top; i < u->nrows && i < end && n < max; i++) {
+		if (u->rows[i].p != NULL && !u->rows[i].p->gone)
+			pids[n++] = u->rows[i].p->sp->pid;
+	}
+	return n;
+}
+
+static void
+tick(struct ui *u, bool first)
+{
+	struct tick_policy	 pol = {
+		.rollup_all = first,
+		.max_age = u->cfg.pss_max_age,
+		.budget_ms = u->cfg.pss_budget_ms,
+	};
+	int			 focus[256];
+	const struct hist_ghost	*gh;
+	const char		*cause;
+	size_t			 ng;
+
+	pol.nfocus = u->have_tree ? focus_pids(u, focus, 256) : 0;
+	pol.focus = focus;
+	if (sampler_tick(u->cfg.sampler, &pol, &u->sn, &cause) != 0) {
+		ui_status(u, true, "%s", cause);
+		return;
+	}
+	gh = history_begin(u->hist, u->sn, &ng);
+	if (u->have_tree)
+		tree_done(&u->tree);
+	tree_build(&u->tree, u->sn, &u->cfg.topts, gh, ng);
+	history_update(u->hist, &u->tree);
+	tree_sort(&u->tree, &u->cfg.sort);
+	u->have_tree = true;
+	ui_rebuild_rows(u);
+}
+
+static void
+draw_too_small(void)
+{
+	erase();
+	attrset(A_NORMAL);
+	mvaddnstr(0, 0, "terminal too small", COLS);
+}
+
+static void
+draw(struct ui *u)
+{
+	if (COLS < 40 || LINES < 10) {
+		draw_too_small();
+		return;
+	}
+	switch (u->view) {
+	case UI_VIEW_DETAIL:
+		screen_detail_draw(u);
+		break;
+	case UI_VIEW_HELP:
+		screen_help_draw(u);
+		break;
+	default:
+		screen_tree_draw(u);
+		break;
+	}
+}
+
+/* Typing a filter on the bottom line. Returns reactions. */
+static int
+filter_key(struct ui *u, int ch)
+{
+	size_t	l = strlen(u->filter);
+
+	if (ch == 27) {
+		u->filter[0] = '\0';
+		u->filter_edit = false;
+	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		u->filter_edit = false;
+	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		if (l > 0)
+			u->filter[l - 1] = '\0';
+	} else if (ch >= 0x20 && ch < 0x7f && l + 1 < sizeof u->filter) {
+		u->filter[l] = (char)ch;
+		u->filter[l + 1] = '\0';
+	} else
+		return 0;
+	ui_rebuild_rows(u);
+	return UI_REDRAW;
+}
+
+static void
+load_theme(struct ui *u)
+{
+	char		 err[256];
+	const char	*dirs[] = { getenv("MEMTOP_THEMES"), MEMTOP_SRC_THEMES,
+	    MEMTOP_DATA_THEMES };
+	const char	*name = u->cfg.theme != NULL ? u->cfg.theme : "default";
+	const char	*nc = getenv("NO_COLOR");
+	size_t		 i;
+	int		 ok = 0;
+
+	theme_defaults(&u->theme);
+	for (i = 0; i < sizeof dirs / sizeof dirs[0] && !ok; i++) {
+		if (dirs[i] != NULL &&
+		    theme_load(&u->theme, dirs[i], name, err, sizeof err) == 0)
+			ok = 1;
+	}
+	if (!ok) {
+		theme_defaults(&u->theme);
+		if (u->cfg.theme != NULL)
+			ui_status(u, true, "theme %s: %s", name, err);
+	}
+	if ((nc != NULL && nc[0] != '\0') || !has_colors())
+		theme_mono(&u->theme);
+}
+
+static void
+ui_free(struct ui *u)
+{
+	size_t	i;
+
+	if (u->have_tree)
+		tree_done(&u->tree);
+	history_free(u->hist);
+	free(u->rows);
+	for (i = 0; i < u->ncollapsed; i++)
+		free(u->collapsed[i]);
+	free(u->collapsed);
+	for (i = 0; i < u->nexpanded; i++)
+		free(u->expanded[i]);
+	free(u->expanded);
+}
+
+int
+ui_run(const struct ui_config *cfg)
+{
+	struct ui	 u;
+	SCREEN		*scr;
+	struct pollfd	 pfd[2];
+	int		 tfd, ch, r, dirty = UI_REDRAW;
+	const char	*cup;
+	uint64_t	 expirations;
+
+	setlocale(LC_ALL, "");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return -1;
+	scr = newterm(NULL, stdout, stdin);
+	if (scr == NULL)
+		return -1;
+	cup = tigetstr("cup");
+	if (cup == NULL || cup == (char *)-1) {
+		endwin();
+		delscreen(scr);
+		fprintf(stderr, "memtop: terminal '%s' cannot move the cursor; "
+		    "printing refreshes as text (as -b)\n", getenv("TERM") ?
+		    getenv("TERM") : "?");
+		return -1;
+	}
+	memset(&u, 0, sizeof u);
+	u.cfg = *cfg;
+	u.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	u.hist = history_create(cfg->history,
+	    (uint32_t)(cfg->window / cfg->delay + 0.5));
+	for (u.sort_idx = 0; u.sort_idx < sort_key_count; u.sort_idx++) {
+		if (strcmp(sort_key_names[u.sort_idx],
+		    sort_key_name(&cfg->sort)) == 0)
+			break;
+	}
+	if (u.sort_idx == sort_key_count)
+		u.sort_idx = 0;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	load_theme(&u);
+	draw_theme_apply(&u.theme);
+
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	set_timer(tfd, u.cfg.delay);
+	tick(&u, true);
+	pfd[0].fd = STDIN_FILENO;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = tfd;
+	pfd[1].events = POLLIN;
+	for (;;) {
+		if (dirty & UI_CLEAR)
+			clearok(curscr, TRUE);
+		if (dirty & (UI_REDRAW | UI_CLEAR)) {
+			draw(&u);
+			refresh();
+		}
+		dirty = 0;
+		r = poll(pfd, 2, u.status[0] != '\0' ? 1000 : -1);
+		if (r == -1 && errno != EINTR)
+			break;
+		if (u.status[0] != '\0' && mono_now() > u.status_until) {
+			u.status[0] = '\0';
+			dirty |= UI_REDRAW;
+		}
+		if (r > 0 && (pfd[1].revents & POLLIN)) {
+			if (read(tfd, &expirations, sizeof expirations) < 0)
+				expirations = 0;
+			if (!u.paused) {
+				tick(&u, false);
+				dirty |= UI_REDRAW;
+			}
+		}
+		while ((ch = getch()) != ERR) {
+			if (ch == KEY_RESIZE) {
+				dirty |= UI_REDRAW | UI_CLEAR;
+				continue;
+			}
+			r = u.filter_edit ? filter_key(&u, ch) :
+			    ui_key_dispatch(&u, ch);
+			dirty |= r;
+		}
+		if (dirty & UI_QUIT)
+			break;
+		if (dirty & UI_RETIMER)
+			set_timer(tfd, u.cfg.delay);
+		if (dirty & UI_REFRESH) {
+			tick(&u, false);
+			dirty |= UI_REDRAW;
+		}
+	}
+	close(tfd);
+	endwin();
+	delscreen(scr);
+	ui_free(&u);
+	return 0;
+}
