@@ -141,7 +141,7 @@ group_place(struct tree_group *g, const struct leaf *l,
 	g->kind = pl->cls.kind;
 	g->hier = pl->hier;
 	g->qos = pl->cls.qos;
-	memcpy(g->pod_uid, leaf_pod_uid(l->sp), sizeof g->pod_uid);
+	snprintf(g->pod_uid, sizeof g->pod_uid, "%s", leaf_pod_uid(l->sp));
 	g->in_pod_cgroup = pl->cls.pod_uid[0] != '\0';
 	if (g->pod_uid[0] != '\0')
 		g->kind = CG_KIND_POD;

@@ -269,6 +269,8 @@ ui_run(const struct ui_config *cfg)
 			u.status[0] = '\0';
 			dirty |= UI_REDRAW;
 		}
+		if (r > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+			break;	/* the terminal went away */
 		if (r > 0 && (pfd[1].revents & POLLIN)) {
 			if (read(tfd, &expirations, sizeof expirations) < 0)
 				expirations = 0;

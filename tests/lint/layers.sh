@@ -31,7 +31,7 @@ for f in $(find src include tests -name '*.[ch]'); do
 	[ "$n" -le 800 ] || bad "$f has $n lines (max 800)"
 done
 for f in $(find src -name '*.c'); do
-	head -1 "$f" | grep -q '#include "config.h"' || bad "$f: config.h must come first"
+	grep -m1 '^#include' "$f" | grep -q '#include "config.h"' || bad "$f: config.h must be the first include"
 done
 if grep -rn 'config.h' include >/dev/null; then
 	bad "a header includes config.h"

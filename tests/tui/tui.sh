@@ -1,0 +1,154 @@
+#!/bin/sh
+# The real binary in tmux: a pod created here (real cgroup, real processes,
+# names from kubelet log dirs) shown with the right figures; anon-growth sort
+# puts a process that grows in steps on top; filter, detail, help, redraw,
+# resize to 40x10 and 20x5, theme and NO_COLOR, TERM=dumb, q exits 0.
+. "${TOP_SRCDIR:-.}/tests/lib.sh"
+need_root
+lib_init
+command -v tmux > /dev/null || { echo "SKIP: no tmux"; exit 77; }
+V1=/sys/fs/cgroup/memory
+[ -f $V1/memory.usage_in_bytes ] || { echo "SKIP: no v1 memory controller"; exit 77; }
+
+TM="tmux -L memtop$$ -f /dev/null"
+LIB_CLEANUPS="$LIB_CLEANUPS tmux_cleanup"
+tmux_cleanup() { $TM kill-server 2>/dev/null; }
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+
+H=$LIB_TMP/host
+U1=$(rand_uuid); C1=$(rand_hex64)	# team-a/web-7: grows in steps
+U2=$(rand_uuid); C2=$(rand_hex64)	# team-b/big-1: big and flat
+for x in "team-a_web-7_$U1 web-7_team-a_app-$C1" "team-b_big-1_$U2 big-1_team-b_app-$C2"; do
+	set -- $x
+	mkdir -p "$H/var/log/pods/$1/app" "$H/var/log/containers"
+	ln -s "/var/log/pods/$1/app/0.log" "$H/var/log/containers/$2.log"
+done
+mkcg "$V1/kubepods/burstable/pod$U1/$C1" || exit 99
+mkcg "$V1/kubepods/burstable/pod$U2/$C2" || exit 99
+spawn_in "$LIB_TMP/p2" "$V1/kubepods/burstable/pod$U2/$C2/cgroup.procs" -- "$HELPERS/alloc_anon" 200; P2=$SPAWNED
+wait_for 20 grep -q ready "$LIB_TMP/p2" || exit 99
+
+screen() { $TM capture-pane -p -t mt; }
+screen_has() { screen | grep -q -- "$1"; }
+screen_lacks() { ! screen | grep -q -- "$1"; }
+# the first pod row (a line starting with the fold marker and a namespace)
+first_pod() { screen | grep -E '^. team-' | head -1; }
+# new_session COMMAND: a fresh tmux server running COMMAND in a 160x40 pane
+new_session() {
+	$TM kill-server 2>/dev/null
+	wait_for 5 sh -c "! $(echo "$TM") has-session 2>/dev/null"
+	i=0
+	until $TM new-session -d -s mt -x 160 -y 40 "$1" 2>/dev/null; do
+		i=$((i + 1)); [ $i -ge 20 ] && return 1
+		sleep 0.1
+	done
+}
+start_ui() {	# extra args...
+	new_session "sh -c '\"$MEMTOP\" -d 0.3 --host-root \"$H\" $*; echo EXIT=\$?; sleep 60'"
+}
+
+start_ui
+check "tree shows the flat pod by name" wait_for 15 screen_has "team-b/big-1"
+check "sorted by rss first" wait_for 5 sh -c "$TM capture-pane -p -t mt | grep -E '^. team-' | head -1 | grep -q big-1"
+
+# the stepping process: 20 MiB, then +60 MiB three times
+spawn_in "$LIB_TMP/p1" "$V1/kubepods/burstable/pod$U1/$C1/cgroup.procs" -- "$HELPERS/alloc_anon" 20 60 1 3; P1=$SPAWNED
+wait_for 20 grep -q "step 3" "$LIB_TMP/p1" || { fail "stepping helper did not finish"; cat "$LIB_TMP/p1"; }
+check "the stepping pod appears" wait_for 10 screen_has "team-a/web-7"
+
+# figures: the process row's RSS against /proc
+rss_mib=$(awk '/^VmRSS/ { printf "%d", $2 / 1024 }' /proc/$P2/status)
+row=$(screen | grep -E "^ +$P2 alloc_anon")
+shown=$(echo "$row" | awk '{ print $3 }')
+case $shown in *M) ;; *) shown=0 ;; esac
+check "RSS of $P2 shown as $shown, /proc says $rss_mib MiB" within "${shown%M}" "$rss_mib" 3
+
+# sort by anon growth: press s until the header says so
+i=0
+while ! screen_has "sort anon-growth" && [ $i -lt 15 ]; do
+	$TM send-keys -t mt s; sleep 0.2; i=$((i + 1))
+done
+check "header shows sort anon-growth" screen_has "sort anon-growth"
+check "the pod that grew in steps is on top" wait_for 5 sh -c "$TM capture-pane -p -t mt | grep -E '^. team-' | head -1 | grep -q web-7"
+check "its growth is about 180 MiB" sh -c "$TM capture-pane -p -t mt | grep -E '^. team-a/web-7' | grep -Eq '\+1[6-9][0-9]M'"
+
+# filter
+$TM send-keys -t mt / b i g Enter
+check "filter 'big' keeps big-1" wait_for 5 screen_has "team-b/big-1"
+check "filter 'big' hides web-7" wait_for 5 screen_lacks "team-a/web-7"
+check "filter shown" screen_has "filter: big"
+$TM send-keys -t mt Escape
+check "Esc clears the filter" wait_for 5 screen_has "team-a/web-7"
+
+# detail of the stepping process: filter on its pid, select the last row
+$TM send-keys -t mt / "$P1" Enter
+sleep 0.5
+$TM send-keys -t mt End Enter
+check "detail view of the process" wait_for 5 screen_has "process      *$P1"
+check "detail lists PssAnon with history" screen_has "PssAnon"
+check "detail shows growth since start" sh -c "$TM capture-pane -p -t mt | grep -E '^ RssAnon' | grep -Eq '\+1[6-9][0-9]M'"
+$TM send-keys -t mt Escape Escape
+check "Esc goes back to the tree" wait_for 5 screen_has "NAME"
+
+# help, generated from the key table
+$TM send-keys -t mt '?'
+check "help lists the keys" wait_for 5 screen_has "quit memtop"
+check "help lists redraw" screen_has "C-l"
+$TM send-keys -t mt Escape
+
+# redraw: scribble on the terminal behind memtop's back, then Ctrl-L
+tty=$($TM display-message -p -t mt '#{pane_tty}')
+printf '\033[20;5HSCRIBBLE-SCRIBBLE' > "$tty"
+check "scribble visible" wait_for 3 screen_has "SCRIBBLE"
+$TM send-keys -t mt C-l
+check "Ctrl-L repaints everything" wait_for 5 screen_lacks "SCRIBBLE"
+printf '\033[21;5HSCRIBBLE-AGAIN' > "$tty"
+$TM send-keys -t mt r
+check "r repaints everything" wait_for 5 screen_lacks "SCRIBBLE-AGAIN"
+
+# resize
+$TM resize-window -t mt -x 40 -y 10
+check "40x10: still a header" wait_for 5 screen_has "memtop"
+check "40x10: not 'too small'" screen_lacks "too small"
+widest() {
+	w=0
+	screen | while IFS= read -r l; do printf '%s' "$l" | wc -m; done | sort -n | tail -1
+}
+check "40x10: no line wider than 40" test "$(widest)" -le 40
+$TM resize-window -t mt -x 20 -y 5
+check "20x5: terminal too small" wait_for 5 screen_has "terminal too small"
+$TM resize-window -t mt -x 160 -y 40
+check "back to 160x40" wait_for 5 screen_has "team-b/big-1"
+
+# q exits 0 and restores the terminal
+$TM send-keys -t mt q
+check "q exits 0" wait_for 5 screen_has "EXIT=0"
+check "the terminal is restored (no memtop screen left)" screen_lacks "NAME "
+
+# colours: the default theme uses them, NO_COLOR and --theme mono do not
+has_colour() { $TM capture-pane -p -e -t mt | grep -Eq '\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5|48;5)[;m]'; }
+start_ui
+wait_for 10 screen_has "team-b/big-1"
+check "default theme has colours" has_colour
+$TM send-keys -t mt q
+start_ui --theme mono
+wait_for 10 screen_has "team-b/big-1"
+check "--theme mono: no colours" sh -c "! $(echo "$TM") capture-pane -p -e -t mt | grep -Eq '\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5|48;5)[;m]'"
+$TM send-keys -t mt q
+start_ui --theme light
+check "--theme light runs" wait_for 10 screen_has "team-b/big-1"
+$TM send-keys -t mt q
+new_session "sh -c 'NO_COLOR=1 \"$MEMTOP\" -d 0.3 --host-root \"$H\"; echo EXIT=\$?; sleep 60'"
+wait_for 10 screen_has "team-b/big-1"
+check "NO_COLOR: no colours" sh -c "! $(echo "$TM") capture-pane -p -e -t mt | grep -Eq '\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5|48;5)[;m]'"
+$TM send-keys -t mt q
+start_ui --theme no-such-theme
+check "an unknown theme: a message, memtop runs" wait_for 10 screen_has "theme no-such-theme"
+$TM send-keys -t mt q
+
+# a terminal that cannot address the cursor: text refreshes instead
+new_session "sh -c 'TERM=dumb \"$MEMTOP\" -n 2 -d 0.2; echo EXIT=\$?; sleep 60'"
+check "TERM=dumb: falls back to text and exits 0" wait_for 20 screen_has "EXIT=0"
+check "TERM=dumb: says why" sh -c "$(echo "$TM") capture-pane -p -S -500 -t mt | grep -q 'cannot move the cursor'"
+check "TERM=dumb: text refreshes" sh -c "$(echo "$TM") capture-pane -p -S -500 -t mt | grep -q '^memtop - '"
+finish
