@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "collect/cgroup.h"
 #include "collect/sample.h"
 #include "model/history.h"
@@ -42,6 +43,8 @@ static volatile sig_atomic_t	main_stop;
 static const char usage_text[] =
 "usage: memtop [options]            the dashboard (on a terminal)\n"
 "       memtop -b [options]         text or JSON refreshes\n"
+"       memtop maps PID [--json] [--rss]   mapping histogram and findings\n"
+"       memtop diff PID1 PID2 [--json]     two processes side by side\n"
 "\n"
 "Shows where the memory of every pod, container and process on this node\n"
 "went, grouped by cgroup.\n"
@@ -325,6 +328,11 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	int		 rc;
 
+	signal(SIGPIPE, SIG_IGN);
+	if (argc > 1 && strcmp(argv[1], "maps") == 0)
+		return cmd_maps(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "diff") == 0)
+		return cmd_diff(argc - 1, argv + 1);
 	if (parse_args(argc, argv, &o) != 0)
 		return 2;
 	memset(&sa, 0, sizeof sa);

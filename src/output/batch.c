@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "output/batch.h"
-#include "output/fmt.h"
+#include "util/fmt.h"
 
 /* The figure columns of the text table, in order. */
 static const enum fig batch_cols[] = {

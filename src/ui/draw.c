@@ -3,7 +3,7 @@
 #include <curses.h>
 #include <string.h>
 
-#include "output/fmt.h"
+#include "util/fmt.h"
 #include "ui/ui_state.h"
 
 static attr_t	draw_attr[THEME__COUNT];

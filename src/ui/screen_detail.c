@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "output/fmt.h"
+#include "util/fmt.h"
 #include "ui/ui_state.h"
 
 struct subject {

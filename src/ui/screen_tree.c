@@ -12,7 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "output/fmt.h"
+#include "util/fmt.h"
 #include "ui/ui_state.h"
 #include "util/log.h"
 #include "util/xmalloc.h"

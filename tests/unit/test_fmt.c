@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "collect/figure.h"
-#include "output/fmt.h"
+#include "util/fmt.h"
 
 static void
 test_bytes(void **state)

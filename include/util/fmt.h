@@ -1,5 +1,5 @@
-#ifndef MEMTOP_OUTPUT_FMT_H
-#define MEMTOP_OUTPUT_FMT_H
+#ifndef MEMTOP_UTIL_FMT_H
+#define MEMTOP_UTIL_FMT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -4,8 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "collect/figure.h"
-#include "output/fmt.h"
+#include "util/fmt.h"
 
 static const char *
 fmt_unit(char *buf, size_t len, uint64_t v, const char *sign)
@@ -34,7 +33,7 @@ fmt_unit(char *buf, size_t len, uint64_t v, const char *sign)
 const char *
 fmt_bytes(char *buf, size_t len, uint64_t v)
 {
-	if (v == FIG_NA) {
+	if (v == UINT64_MAX) {
 		snprintf(buf, len, "-");
 		return buf;
 	}

@@ -1,0 +1,8 @@
+#ifndef MEMTOP_CMD_H
+#define MEMTOP_CMD_H
+
+/* Subcommands: `memtop maps PID`, `memtop diff PID1 PID2`, `memtop gc PID`. */
+int	cmd_maps(int argc, char **argv);
+int	cmd_diff(int argc, char **argv);
+
+#endif

@@ -1,0 +1,231 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect/maps.h"
+#include "util/readfile.h"
+#include "util/xmalloc.h"
+
+void
+maps_init(struct maps *m)
+{
+	memset(m, 0, sizeof *m);
+}
+
+void
+maps_done(struct maps *m)
+{
+	free(m->v);
+	free(m->names);
+	maps_init(m);
+}
+
+static bool
+hexnum(const char **p, const char *end, uint64_t *out)
+{
+	uint64_t	v = 0;
+	const char	*s = *p;
+	int		d = 0;
+
+	while (s < end && d < 17) {
+		char	c = *s;
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (uint64_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = v * 16 + (uint64_t)(c - 'A' + 10);
+		else
+			break;
+		s++;
+		d++;
+	}
+	if (d == 0 || d > 16)
+		return false;
+	*p = s;
+	*out = v;
+	return true;
+}
+
+static bool
+decnum(const char **p, const char *end, uint64_t *out)
+{
+	uint64_t	v = 0;
+	const char	*s = *p;
+
+	if (s >= end || *s < '0' || *s > '9')
+		return false;
+	while (s < end && *s >= '0' && *s <= '9') {
+		if (v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*s++ - '0');
+	}
+	*p = s;
+	*out = v;
+	return true;
+}
+
+static bool
+expect(const char **p, const char *end, char c)
+{
+	if (*p >= end || **p != c)
+		return false;
+	(*p)++;
+	return true;
+}
+
+static void
+skip_spaces(const char **p, const char *end)
+{
+	while (*p < end && **p == ' ')
+		(*p)++;
+}
+
+/* Stores a name; returns its offset in m->names. */
+static size_t
+add_name(struct maps *m, const char *s, size_t n)
+{
+	size_t	off;
+
+	if (m->names_len + n + 1 > m->names_cap) {
+		m->names_cap = (m->names_len + n + 1) * 2 + 4096;
+		m->names = xrealloc(m->names, m->names_cap);
+	}
+	off = m->names_len;
+	memcpy(m->names + off, s, n);
+	m->names[off + n] = '\0';
+	m->names_len += n + 1;
+	return off;
+}
+
+/* "start-end perms offset major:minor inode [name]" */
+static bool
+parse_header(struct maps *m, const char *p, const char *end)
+{
+	struct mapping	 mp;
+	uint64_t	 maj, min;
+	size_t		 off;
+	const char	*name;
+
+	memset(&mp, 0, sizeof mp);
+	if (!hexnum(&p, end, &mp.start) || !expect(&p, end, '-') ||
+	    !hexnum(&p, end, &mp.end) || !expect(&p, end, ' ') ||
+	    end - p < 5 || mp.end < mp.start)
+		return false;
+	memcpy(mp.perms, p, 4);
+	mp.perms[4] = '\0';
+	if (strspn(mp.perms, "rwxps-") != 4)
+		return false;
+	p += 4;
+	if (!expect(&p, end, ' ') || !hexnum(&p, end, &mp.offset) ||
+	    !expect(&p, end, ' ') || !hexnum(&p, end, &maj) ||
+	    !expect(&p, end, ':') || !hexnum(&p, end, &min) ||
+	    !expect(&p, end, ' ') || !decnum(&p, end, &mp.inode))
+		return false;
+	mp.dev_major = (unsigned)maj;
+	mp.dev_minor = (unsigned)min;
+	skip_spaces(&p, end);
+	name = p;
+	off = add_name(m, name, (size_t)(end - name));
+	/* anonymous: no inode and no file name ([heap], [stack], [anon:x]) */
+	mp.anon = mp.inode == 0 && (end == name || (name[0] == '[' &&
+	    strncmp(name, "[vdso]", 6) != 0 && strncmp(name, "[vvar", 5) != 0 &&
+	    strncmp(name, "[vsyscall]", 10) != 0));
+	mp.rss = mp.pss = mp.private_dirty = mp.swap = UINT64_MAX;
+	mp.name = (const char *)(uintptr_t)off;	/* fixed up at the end */
+	if (m->n == m->cap) {
+		m->cap = m->cap * 2 + 256;
+		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
+	}
+	m->v[m->n++] = mp;
+	return true;
+}
+
+/* "Key:   N kB" of smaps, for the last mapping. */
+static bool
+parse_field(struct maps *m, const char *p, const char *end)
+{
+	const char	*colon = memchr(p, ':', (size_t)(end - p));
+	struct mapping	*mp;
+	uint64_t	 v, *dst = NULL;
+	size_t		 kl;
+
+	if (colon == NULL || m->n == 0)
+		return false;
+	kl = (size_t)(colon - p);
+	mp = &m->v[m->n - 1];
+	if (kl == 3 && memcmp(p, "Rss", 3) == 0)
+		dst = &mp->rss;
+	else if (kl == 3 && memcmp(p, "Pss", 3) == 0)
+		dst = &mp->pss;
+	else if (kl == 13 && memcmp(p, "Private_Dirty", 13) == 0)
+		dst = &mp->private_dirty;
+	else if (kl == 4 && memcmp(p, "Swap", 4) == 0)
+		dst = &mp->swap;
+	if (dst == NULL)
+		return true;	/* a field we do not use */
+	p = colon + 1;
+	skip_spaces(&p, end);
+	if (!decnum(&p, end, &v))
+		return false;
+	*dst = v * 1024;
+	m->have_rss = true;
+	return true;
+}
+
+/* smaps field lines start with a capital letter and have no '-' first word */
+static bool
+is_field(const char *p, const char *end)
+{
+	const char	*sp = memchr(p, ' ', (size_t)(end - p));
+	const char	*colon = memchr(p, ':', (size_t)(end - p));
+
+	return p < end && *p >= 'A' && *p <= 'Z' && colon != NULL &&
+	    (sp == NULL || colon < sp);
+}
+
+size_t
+maps_parse(struct maps *m, const char *buf, size_t len)
+{
+	const char	*p = buf, *end = buf + len;
+	size_t		 i, first = m->n;
+
+	while (p < end) {
+		const char	*nl = memchr(p, '\n', (size_t)(end - p));
+		bool		 ok;
+
+		if (nl == NULL)
+			break;	/* a truncated last line */
+		if (is_field(p, nl))
+			ok = parse_field(m, p, nl);
+		else
+			ok = parse_header(m, p, nl);
+		if (!ok && nl > p)
+			m->bad_lines++;
+		p = nl + 1;
+	}
+	for (i = first; i < m->n; i++)
+		m->v[i].name = m->names + (uintptr_t)m->v[i].name;
+	return m->n;
+}
+
+int
+maps_read(struct maps *m, const char *proc_root, int pid, bool with_rss)
+{
+	char		path[4200];
+	struct buf	b;
+	int		rc;
+
+	snprintf(path, sizeof path, "%s/%d/%s", proc_root, pid,
+	    with_rss ? "smaps" : "maps");
+	buf_init(&b);
+	rc = read_file(path, &b, 0);
+	if (rc == 0)
+		maps_parse(m, b.data, b.len);
+	buf_done(&b);
+	return rc;
+}

@@ -1,0 +1,309 @@
+#include "config.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/report.h"
+#include "util/fmt.h"
+
+static json_t *
+ju(uint64_t v)
+{
+	return v == UINT64_MAX ? json_null() : json_integer((json_int_t)v);
+}
+
+static void
+bar(FILE *f, uint64_t v, uint64_t max, int width)
+{
+	int	n = max > 0 ? (int)((double)v * width / (double)max + 0.5) : 0;
+
+	if (v > 0 && n == 0)
+		n = 1;
+	while (n-- > 0)
+		fputc('#', f);
+}
+
+static const char *
+range(char *buf, size_t len, const struct hist_bin *b)
+{
+	char	lo[32], hi[32];
+
+	if (b->max == UINT64_MAX)
+		snprintf(buf, len, ">= %s", fmt_bytes(lo, sizeof lo, b->min));
+	else
+		snprintf(buf, len, "%s-%s", fmt_bytes(lo, sizeof lo, b->min),
+		    fmt_bytes(hi, sizeof hi, b->max));
+	return buf;
+}
+
+void
+report_text(FILE *f, const struct maps_report *r)
+{
+	const struct maps_hist	*h = &r->hist;
+	char			 a[32], b[32], c[32], rg[64];
+	uint64_t		 maxc = 0;
+	size_t			 i;
+
+	fprintf(f, "pid %d (%s): %llu mappings, %llu anonymous = %s (%s "
+	    "resident)\n\n", r->pid, r->comm, (unsigned long long)h->mappings,
+	    (unsigned long long)h->anon, fmt_bytes(a, sizeof a, h->anon_size),
+	    fmt_bytes(b, sizeof b, h->anon_rss));
+	for (i = 0; i < HIST_BINS; i++)
+		if (h->bin[i].count > maxc)
+			maxc = h->bin[i].count;
+	fprintf(f, "anonymous mappings by size\n  %-14s %7s %9s %9s\n", "size",
+	    "count", "mapped", "resident");
+	for (i = 0; i < HIST_BINS; i++) {
+		const struct hist_bin	*bn = &h->bin[i];
+
+		if (bn->count == 0)
+			continue;
+		fprintf(f, "  %-14s %7llu %9s %9s  ", range(rg, sizeof rg, bn),
+		    (unsigned long long)bn->count, fmt_bytes(a, sizeof a,
+		    bn->size), fmt_bytes(b, sizeof b, bn->rss));
+		bar(f, bn->count, maxc, 30);
+		fputc('\n', f);
+	}
+	fprintf(f, "\n  < 64K: %llu (%s)   64K-1M: %llu (%s)   > 1M: %llu (%s)\n",
+	    (unsigned long long)h->coarse[0].count,
+	    fmt_bytes(a, sizeof a, h->coarse[0].size),
+	    (unsigned long long)h->coarse[1].count,
+	    fmt_bytes(b, sizeof b, h->coarse[1].size),
+	    (unsigned long long)h->coarse[2].count,
+	    fmt_bytes(c, sizeof c, h->coarse[2].size));
+	fprintf(f, "\nexact-size clusters\n");
+	if (h->nclusters == 0)
+		fprintf(f, "  none\n");
+	for (i = 0; i < h->nclusters; i++) {
+		const struct hist_cluster *cl = &h->cluster[i];
+
+		fprintf(f, "  %llu x %s = %s (%s resident)\n",
+		    (unsigned long long)cl->count, fmt_bytes(a, sizeof a,
+		    cl->size), fmt_bytes(b, sizeof b, cl->size * cl->count),
+		    fmt_bytes(c, sizeof c, cl->rss));
+	}
+	fprintf(f, "\nfindings\n");
+	if (r->nfindings == 0)
+		fprintf(f, "  none\n");
+	for (i = 0; i < r->nfindings; i++)
+		fprintf(f, "  [%s] %s\n", r->findings[i].rule,
+		    r->findings[i].text);
+}
+
+static json_t *
+bin_json(const struct hist_bin *b)
+{
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "min", ju(b->min));
+	json_object_set_new(o, "max", ju(b->max));
+	json_object_set_new(o, "count", ju(b->count));
+	json_object_set_new(o, "size", ju(b->size));
+	json_object_set_new(o, "rss", ju(b->rss));
+	return o;
+}
+
+static json_t *
+report_obj(const struct maps_report *r)
+{
+	const struct maps_hist	*h = &r->hist;
+	json_t			*o = json_object(), *a;
+	size_t			 i;
+	int			 k;
+
+	json_object_set_new(o, "pid", json_integer(r->pid));
+	json_object_set_new(o, "comm", json_string(r->comm));
+	json_object_set_new(o, "mappings", ju(h->mappings));
+	json_object_set_new(o, "anon_mappings", ju(h->anon));
+	json_object_set_new(o, "anon_size", ju(h->anon_size));
+	json_object_set_new(o, "anon_rss", ju(h->anon_rss));
+	a = json_array();
+	for (i = 0; i < HIST_BINS; i++)
+		json_array_append_new(a, bin_json(&h->bin[i]));
+	json_object_set_new(o, "bins", a);
+	a = json_array();
+	for (i = 0; i < HIST_COARSE; i++)
+		json_array_append_new(a, bin_json(&h->coarse[i]));
+	json_object_set_new(o, "coarse_bins", a);
+	a = json_array();
+	for (i = 0; i < h->nclusters; i++) {
+		json_t	*c = json_object();
+
+		json_object_set_new(c, "size", ju(h->cluster[i].size));
+		json_object_set_new(c, "count", ju(h->cluster[i].count));
+		json_object_set_new(c, "rss", ju(h->cluster[i].rss));
+		json_array_append_new(a, c);
+	}
+	json_object_set_new(o, "clusters", a);
+	a = json_array();
+	for (i = 0; i < r->nfindings; i++) {
+		const struct finding	*fd = &r->findings[i];
+		json_t			*c = json_object();
+
+		json_object_set_new(c, "rule", json_string(fd->rule));
+		json_object_set_new(c, "count", ju(fd->count));
+		json_object_set_new(c, "size", ju(fd->size));
+		json_object_set_new(c, "rss", ju(fd->rss));
+		json_object_set_new(c, "text", json_string(fd->text));
+		json_array_append_new(a, c);
+	}
+	json_object_set_new(o, "findings", a);
+	a = json_object();
+	for (k = 0; k < FIG__COUNT; k++)
+		json_object_set_new(a, fig_table[k].key, ju(r->rollup[k]));
+	json_object_set_new(o, "rollup", a);
+	return o;
+}
+
+static int
+dump(FILE *f, json_t *o)
+{
+	int	rc = json_dumpf(o, f, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	json_decref(o);
+	fputc('\n', f);
+	return rc == 0 && fflush(f) == 0 ? 0 : -1;
+}
+
+int
+report_json(FILE *f, const struct maps_report *r)
+{
+	return dump(f, report_obj(r));
+}
+
+/* The rows of a comparison: name and both values. */
+struct diff_row {
+	char		name[48];
+	uint64_t	a;
+	uint64_t	b;
+	int		bytes;	/* a byte count, else a count */
+};
+
+static size_t
+diff_rows(const struct maps_report *x, const struct maps_report *y,
+    struct diff_row *rows, size_t max)
+{
+	size_t	n = 0, i, j;
+	int	k;
+	static const char *const coarse[] = { "anon < 64K", "anon 64K-1M",
+	    "anon > 1M" };
+
+	for (k = 0; k < FIG__COUNT && n < max; k++) {
+		if (fig_table[k].tier != FIG_TIER_ROLLUP)
+			continue;
+		rows[n++] = (struct diff_row){ "", x->rollup[k], y->rollup[k],
+		    1 };
+		snprintf(rows[n - 1].name, sizeof rows[0].name, "%s",
+		    fig_table[k].title);
+	}
+	rows[n++] = (struct diff_row){ "mappings", x->hist.mappings,
+	    y->hist.mappings, 0 };
+	rows[n++] = (struct diff_row){ "anon mappings", x->hist.anon,
+	    y->hist.anon, 0 };
+	rows[n++] = (struct diff_row){ "anon mapped", x->hist.anon_size,
+	    y->hist.anon_size, 1 };
+	for (i = 0; i < HIST_COARSE && n + 2 < max; i++) {
+		rows[n] = (struct diff_row){ "", x->hist.coarse[i].count,
+		    y->hist.coarse[i].count, 0 };
+		snprintf(rows[n++].name, sizeof rows[0].name, "%s count",
+		    coarse[i]);
+		rows[n] = (struct diff_row){ "", x->hist.coarse[i].size,
+		    y->hist.coarse[i].size, 1 };
+		snprintf(rows[n++].name, sizeof rows[0].name, "%s size",
+		    coarse[i]);
+	}
+	/* clusters of either, by size */
+	for (i = 0; i < x->hist.nclusters + y->hist.nclusters && n < max; i++) {
+		uint64_t	sz = i < x->hist.nclusters ?
+				    x->hist.cluster[i].size :
+				    y->hist.cluster[i - x->hist.nclusters].size;
+		uint64_t	ca = 0, cb = 0;
+		bool		dup = false;
+		char		t[32];
+
+		for (j = 0; j < i; j++) {
+			uint64_t s2 = j < x->hist.nclusters ?
+			    x->hist.cluster[j].size :
+			    y->hist.cluster[j - x->hist.nclusters].size;
+
+			dup |= s2 == sz;
+		}
+		if (dup)
+			continue;
+		for (j = 0; j < x->hist.nclusters; j++)
+			if (x->hist.cluster[j].size == sz)
+				ca = x->hist.cluster[j].count;
+		for (j = 0; j < y->hist.nclusters; j++)
+			if (y->hist.cluster[j].size == sz)
+				cb = y->hist.cluster[j].count;
+		rows[n] = (struct diff_row){ "", ca, cb, 0 };
+		snprintf(rows[n++].name, sizeof rows[0].name, "x %s mappings",
+		    fmt_bytes(t, sizeof t, sz));
+	}
+	return n;
+}
+
+void
+report_diff_text(FILE *f, const struct maps_report *x,
+    const struct maps_report *y)
+{
+	struct diff_row	rows[64];
+	size_t		n = diff_rows(x, y, rows, 64), i;
+	char		a[32], b[32], d[32];
+
+	fprintf(f, "%-20s %12s %12s %12s\n", "", "", "", "");
+	fprintf(f, "%-20s %12d %12d %12s\n", "pid", x->pid, y->pid, "diff");
+	fprintf(f, "%-20s %12.12s %12.12s\n", "comm", x->comm, y->comm);
+	for (i = 0; i < n; i++) {
+		const struct diff_row	*r = &rows[i];
+
+		if (r->bytes) {
+			fmt_bytes(a, sizeof a, r->a);
+			fmt_bytes(b, sizeof b, r->b);
+		} else {
+			snprintf(a, sizeof a, "%llu", (unsigned long long)r->a);
+			snprintf(b, sizeof b, "%llu", (unsigned long long)r->b);
+		}
+		if (r->a == UINT64_MAX || r->b == UINT64_MAX)
+			snprintf(d, sizeof d, "-");
+		else if (r->bytes)
+			fmt_delta(d, sizeof d, (int64_t)(r->b - r->a));
+		else
+			snprintf(d, sizeof d, "%+lld",
+			    (long long)(r->b - r->a));
+		fprintf(f, "%-20s %12s %12s %12s\n", r->name, a, b, d);
+	}
+	for (i = 0; i < x->nfindings; i++)
+		fprintf(f, "A [%s] %s\n", x->findings[i].rule,
+		    x->findings[i].text);
+	for (i = 0; i < y->nfindings; i++)
+		fprintf(f, "B [%s] %s\n", y->findings[i].rule,
+		    y->findings[i].text);
+}
+
+int
+report_diff_json(FILE *f, const struct maps_report *x,
+    const struct maps_report *y)
+{
+	struct diff_row	 rows[64];
+	size_t		 n = diff_rows(x, y, rows, 64), i;
+	json_t		*o = json_object(), *a = json_array();
+
+	json_object_set_new(o, "a", report_obj(x));
+	json_object_set_new(o, "b", report_obj(y));
+	for (i = 0; i < n; i++) {
+		json_t	*r = json_object();
+
+		json_object_set_new(r, "name", json_string(rows[i].name));
+		json_object_set_new(r, "a", ju(rows[i].a));
+		json_object_set_new(r, "b", ju(rows[i].b));
+		json_object_set_new(r, "diff", rows[i].a == UINT64_MAX ||
+		    rows[i].b == UINT64_MAX ? json_null() :
+		    json_integer((json_int_t)(rows[i].b - rows[i].a)));
+		json_array_append_new(a, r);
+	}
+	json_object_set_new(o, "rows", a);
+	return dump(f, o);
+}

@@ -1,0 +1,298 @@
+/*
+ * maps/smaps parsing, the size histogram, clusters and the rules, on the
+ * real captures of tests/fixtures/proc-captures and on odd input. The
+ * expected counts were taken from the captures with an independent script
+ * (tests/fixtures/proc-captures/README.md says what each process was).
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "analyse/detectors.h"
+#include "analyse/histogram.h"
+#include "analyse/report.h"
+#include "collect/maps.h"
+#include "collect/status.h"
+#include "util/readfile.h"
+#include "util/xmalloc.h"
+
+#define KiB	1024ULL
+#define MiB	(1024 * KiB)
+
+static void
+load(struct maps *m, const char *capture, const char *file)
+{
+	const char	*f = getenv("FIXTURES");
+	char		*p = xasprintf("%s/proc-captures/%s/%s",
+			    f != NULL ? f : "tests/fixtures", capture, file);
+	struct buf	 b;
+
+	buf_init(&b);
+	assert_int_equal(read_file(p, &b, 0), 0);
+	maps_init(m);
+	maps_parse(m, b.data, b.len);
+	buf_done(&b);
+	free(p);
+}
+
+static const struct finding *
+find_rule(const struct maps_report *r, const char *rule)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nfindings; i++) {
+		if (strcmp(r->findings[i].rule, rule) == 0)
+			return &r->findings[i];
+	}
+	return NULL;
+}
+
+static const struct hist_cluster *
+cluster_of(const struct maps_report *r, uint64_t size)
+{
+	size_t	i;
+
+	for (i = 0; i < r->hist.nclusters; i++) {
+		if (r->hist.cluster[i].size == size)
+			return &r->hist.cluster[i];
+	}
+	return NULL;
+}
+
+static void
+test_node_sick(void **state)
+{
+	struct maps		m;
+	struct maps_report	r;
+	struct detect_ctx	node = { "node", "node", 0 };
+	struct detect_ctx	py = { "python3", "python3.11", 0 };
+	const struct finding	*f;
+	uint64_t		sum = 0;
+	size_t			i;
+
+	(void)state;
+	load(&m, "node20-sick", "maps");
+	assert_int_equal(m.n, 2309);
+	assert_int_equal(m.bad_lines, 0);
+	assert_false(m.have_rss);
+	report_build(&r, &m, &node, 42);
+	assert_int_equal(r.hist.mappings, 2309);
+	assert_int_equal(r.hist.anon, 2262);
+	assert_int_equal(r.hist.coarse[0].count, 15);
+	assert_int_equal(r.hist.coarse[1].count, 2231);
+	assert_int_equal(r.hist.coarse[2].count, 16);
+	for (i = 0; i < HIST_BINS; i++)
+		sum += r.hist.bin[i].count;
+	assert_int_equal(sum, 2262);
+	/* the 256 KiB bin holds the V8 pages */
+	assert_int_equal(r.hist.bin[6].min, 256 * KiB);
+	assert_true(r.hist.bin[6].count >= 2221);
+	assert_int_equal(r.hist.cluster[0].size, 256 * KiB);
+	assert_int_equal(r.hist.cluster[0].count, 2221);
+	assert_int_equal(r.hist.cluster[0].rss, UINT64_MAX);	/* no smaps */
+	f = find_rule(&r, "v8-pages");
+	assert_non_null(f);
+	assert_int_equal(f->count, 2221);
+	assert_int_equal(f->size, 2221 * 256 * KiB);
+	assert_non_null(strstr(f->text, "--max-old-space-size"));
+	/* the same mappings in a process that is not Node: no V8 finding */
+	report_build(&r, &m, &py, 42);
+	assert_null(find_rule(&r, "v8-pages"));
+	maps_done(&m);
+}
+
+static void
+test_node_after_gc(void **state)
+{
+	struct maps		m;
+	struct maps_report	r;
+	struct detect_ctx	node = { "node", "node", 0 };
+
+	(void)state;
+	load(&m, "node20-after-gc", "maps");
+	report_build(&r, &m, &node, 42);
+	assert_int_equal(r.hist.mappings, 209);
+	assert_int_equal(r.hist.anon, 162);
+	assert_int_equal(cluster_of(&r, 256 * KiB)->count, 115);
+	/* clusters come largest total first */
+	assert_true(r.hist.cluster[0].size * r.hist.cluster[0].count >=
+	    r.hist.cluster[1].size * r.hist.cluster[1].count);
+	/* 115 pages (29 MiB) is an ordinary heap */
+	assert_null(find_rule(&r, "v8-pages"));
+	maps_done(&m);
+}
+
+static void
+test_arenas_and_stacks(void **state)
+{
+	struct maps		m;
+	struct maps_report	r;
+	struct detect_ctx	c = { "arena-demo", "arena-demo", 8 * MiB };
+	const struct finding	*f;
+
+	(void)state;
+	load(&m, "c-6-threads-arenas", "maps");
+	report_build(&r, &m, &c, 7);
+	f = find_rule(&r, "glibc-arenas");
+	assert_non_null(f);
+	assert_int_equal(f->count, 6);
+	assert_int_equal(f->size, 6 * 0x3d3000ULL);
+	assert_non_null(strstr(f->text, "MALLOC_ARENA_MAX"));
+	f = find_rule(&r, "thread-stacks");
+	assert_non_null(f);
+	assert_int_equal(f->count, 6);
+	assert_null(find_rule(&r, "v8-pages"));
+	/* a 16 MiB ulimit -s: these are not stacks of that size */
+	c.stack_limit = 16 * MiB;
+	report_build(&r, &m, &c, 7);
+	assert_null(find_rule(&r, "thread-stacks"));
+	maps_done(&m);
+}
+
+/* smaps: same mappings as maps, and its Rss adds up to smaps_rollup's. */
+static void
+test_smaps_agrees(void **state)
+{
+	struct maps		a, s;
+	struct maps_report	r;
+	struct detect_ctx	node = { "node", NULL, 0 };
+	uint64_t		rss = 0;
+	size_t			i;
+
+	(void)state;
+	load(&a, "node20-sick", "maps");
+	load(&s, "node20-sick", "smaps");
+	assert_true(s.have_rss);
+	assert_int_equal(s.n, a.n);
+	for (i = 0; i < s.n; i++) {
+		assert_int_equal(s.v[i].start, a.v[i].start);
+		assert_int_equal(s.v[i].end, a.v[i].end);
+		assert_int_equal(s.v[i].anon, a.v[i].anon);
+		assert_string_equal(s.v[i].name, a.v[i].name);
+		assert_int_not_equal(s.v[i].rss, UINT64_MAX);
+		rss += s.v[i].rss;
+	}
+	assert_int_equal(rss, 624132 * KiB);	/* smaps_rollup Rss */
+	report_build(&r, &s, &node, 1);
+	assert_true(r.hist.cluster[0].rss > 0 &&
+	    r.hist.cluster[0].rss <= r.hist.cluster[0].size *
+	    r.hist.cluster[0].count);
+	assert_true(find_rule(&r, "v8-pages")->rss < UINT64_MAX);
+	maps_done(&a);
+	maps_done(&s);
+}
+
+static void
+test_odd_lines(void **state)
+{
+	const char	*text =
+	    "00400000-00401000 r-xp 00000000 fe:00 123 /usr/bin/with space name\n"
+	    "00401000-00402000 rw-p 00000000 fe:00 124 /tmp/gone (deleted)\n"
+	    "00402000-00403000 rw-p 00000000 00:00 0 [anon:v8 code]\n"
+	    "00403000-00404000 rw-p 00000000 00:00 0 [stack]\n"
+	    "00404000-00405000 r--p 00000000 00:00 0 [vvar]\n"
+	    "00405000-00406000 rw-s 00000000 00:01 99 /memfd:x\\012y (deleted)\n"
+	    "this is not a mapping\n"
+	    "00406000-00405000 rw-p 00000000 00:00 0\n"
+	    "zz-00407000 rw-p 00000000 00:00 0\n"
+	    "00407000-00408000 rwzp 00000000 00:00 0\n"
+	    "00408000-00409000 rw-p 00000000 00:00 0\n"
+	    "00409000-0040a000 rw-p 00000000 00:0";	/* truncated */
+	struct maps	m;
+
+	(void)state;
+	maps_init(&m);
+	maps_parse(&m, text, strlen(text));
+	assert_int_equal(m.n, 7);
+	assert_int_equal(m.bad_lines, 4);
+	assert_string_equal(m.v[0].name, "/usr/bin/with space name");
+	assert_false(m.v[0].anon);
+	assert_string_equal(m.v[1].name, "/tmp/gone (deleted)");
+	assert_false(m.v[1].anon);
+	assert_true(m.v[2].anon);
+	assert_true(m.v[3].anon);
+	assert_false(m.v[4].anon);	/* [vvar] is the kernel's */
+	assert_false(m.v[5].anon);	/* memfd: shmem, not anonymous */
+	assert_true(m.v[6].anon);
+	assert_int_equal(m.v[6].start, 0x408000);
+	maps_done(&m);
+}
+
+/* 100 000 mappings: parsed and histogrammed, clusters found. */
+static void
+test_many(void **state)
+{
+	struct maps		m;
+	struct maps_report	r;
+	struct detect_ctx	c = { "x", NULL, 0 };
+	char			*text = xmalloc(100000 * 64);
+	size_t			 len = 0, i;
+
+	(void)state;
+	for (i = 0; i < 100000; i++) {
+		uint64_t	start = 0x10000000ULL + i * 0x100000ULL;
+		uint64_t	size = (i % 2) ? 256 * KiB : (4 * KiB) << (i % 11);
+
+		len += (size_t)sprintf(text + len, "%llx-%llx rw-p 00000000 "
+		    "00:00 0\n", (unsigned long long)start,
+		    (unsigned long long)(start + size));
+	}
+	maps_init(&m);
+	maps_parse(&m, text, len);
+	assert_int_equal(m.n, 100000);
+	report_build(&r, &m, &c, 1);
+	assert_int_equal(r.hist.anon, 100000);
+	/* the odd ones, and the even ones with i % 11 == 6 (4K << 6) */
+	assert_int_equal(cluster_of(&r, 256 * KiB)->count, 50000 + 4546);
+	assert_int_equal(cluster_of(&r, 4 * MiB)->count, 4545);
+	maps_done(&m);
+	free(text);
+}
+
+static void
+test_status(void **state)
+{
+	const char	*s = "Name:\tnode\nState:\tS (sleeping)\nTracerPid:\t0\n"
+	    "Uid:\t0\t1000\t0\t0\nNSpid:\t4242\t1\nSigBlk:\t0\n"
+	    "SigIgn:\t0000000001001000\nSigCgt:\t0000000100004602\n";
+	const char	*lim = "Limit                     Soft Limit           Hard "
+	    "Limit           Units     \nMax stack size            8388608      "
+	    "        unlimited            bytes     \n";
+	struct proc_status st;
+
+	(void)state;
+	assert_int_equal(status_parse(s, strlen(s), &st), 0);
+	assert_string_equal(st.name, "node");
+	assert_int_equal(st.state, 'S');
+	assert_int_equal(st.uid, 1000);
+	assert_int_equal(st.nspid, 1);
+	assert_true(st.have_sigcgt);
+	assert_true(st.sig_caught & (1ULL << 9));	/* SIGUSR1 */
+	assert_int_equal(limits_stack(lim, strlen(lim)), 8 * MiB);
+	assert_int_equal(status_parse("garbage", 7, &st), -1);
+	assert_int_equal(status_parse("Name:\tx\nSigCgt:\tzz\n", 19, &st), 0);
+	assert_false(st.have_sigcgt);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_node_sick),
+		cmocka_unit_test(test_node_after_gc),
+		cmocka_unit_test(test_arenas_and_stacks),
+		cmocka_unit_test(test_smaps_agrees),
+		cmocka_unit_test(test_odd_lines),
+		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_status),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
