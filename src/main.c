@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyse/marks.h"
 #include "cmd.h"
 #include "collect/cgroup.h"
 #include "collect/sample.h"
@@ -269,6 +270,7 @@ run_batch(const struct options *o, struct sampler *s)
 		.rollup_all = true,
 		.max_age = o->pss_max_age,
 		.budget_ms = o->pss_budget_ms,
+		.read_maps = true,
 	};
 	const struct snapshot	*sn;
 	const char		*cause;
@@ -361,6 +363,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "memtop: %s\n", cause);
 		return 1;
 	}
+	sampler_set_maps_hook(s, marks_from_maps, NULL);
 	rc = -1;
 	if (!o.batch && isatty(STDOUT_FILENO)) {
 		struct ui_config	uc = {

@@ -7,6 +7,7 @@
 
 #include "collect/cgroup.h"
 #include "collect/figure.h"
+#include "collect/maps.h"
 #include "collect/runtime.h"
 
 /*
@@ -29,6 +30,17 @@ struct snap_proc {
 	const struct rt_names	*pod_names;	/* NULL if not in a pod */
 	uint64_t		 fig[FIG__COUNT];	/* bytes or FIG_NA */
 	double			 rollup_age;	/* seconds; < 0: never read */
+	int64_t			 nmaps;		/* mappings; -1 unknown */
+	unsigned		 marks;		/* what the maps hook said */
+};
+
+/* A process whose smaps the views asked for, with its mappings. */
+struct snap_focus {
+	int			 pid;
+	unsigned long long	 start;
+	const struct maps	*maps;		/* NULL: not read (yet) */
+	double			 age;		/* seconds since read */
+	double			 cost_ms;	/* what the read took */
 };
 
 struct snap_cgroup {
@@ -50,6 +62,7 @@ struct snapshot {
 	size_t			 rollup_wanted;	/* and how many were due */
 	size_t			 rollup_unknown; /* processes with no PSS */
 	double			 rollup_ms;	/* wall time spent on them */
+	struct snap_focus	 focus[2];	/* detail / comparison */
 };
 
 /* What the next tick reads. */
@@ -59,7 +72,20 @@ struct tick_policy {
 	double		 budget_ms;	/* wall-time budget for rollups */
 	const int	*focus;		/* pids whose rollup is always read */
 	size_t		 nfocus;
+	bool		 read_maps;	/* maps too, with each rollup read */
+	int		 smaps_pid[2];	/* smaps for these (0: none) */
 };
+
+struct sampler;
+
+/*
+ * Called for every process whose maps were read this tick; returns marks
+ * (bits the caller defines, e.g. which rules fired) kept with the process.
+ * This is how the analyse layer sees mappings without collect knowing it.
+ */
+typedef unsigned (*maps_hook_fn)(void *ctx, const struct snap_proc *,
+    const struct maps *);
+void		 sampler_set_maps_hook(struct sampler *, maps_hook_fn, void *ctx);
 
 struct sampler;
 

@@ -14,7 +14,8 @@
 enum ui_view {
 	UI_VIEW_TREE,
 	UI_VIEW_DETAIL,
-	UI_VIEW_HELP
+	UI_VIEW_HELP,
+	UI_VIEW_COMPARE
 };
 
 /* What a key handler asks the loop to do (htop's reactions). */
@@ -69,7 +70,23 @@ struct ui {
 
 	/* the detail view's subject, by key */
 	char			 detail_key[128];
+	int			 detail_page;	/* 0 figures, 1 mappings */
 	int			 help_top;
+	/* rows marked for comparison (m), by key; c compares */
+	char			 mark[2][128];
+};
+
+/* A row's figures, whatever its kind (for detail and compare). */
+struct ui_subject {
+	struct tree_group	*g;
+	struct tree_ctr		*c;
+	struct tree_proc	*p;
+	const struct tree_stats	*st;
+	const uint64_t		*fig;
+	const unsigned		*na;
+	const struct cg_mem	*mem;
+	int64_t			 nmaps;
+	unsigned		 marks;
 };
 
 /* keymap.c */
@@ -100,6 +117,12 @@ bool	ui_row_match(const struct ui *, const struct ui_row *);
 
 /* screen_detail.c */
 void	screen_detail_draw(struct ui *);
+bool	ui_find_subject(struct ui *, const char *key, struct ui_subject *);
+/* the focused processes whose smaps the sampler should read */
+int	ui_focus_pid(const struct ui *, int slot);
+
+/* screen_compare.c */
+void	screen_compare_draw(struct ui *);
 
 /* screen_help.c */
 void	screen_help_draw(struct ui *);

@@ -27,6 +27,18 @@ struct proc_cache {
 	uint64_t		 cheap_at_rollup[FIG__COUNT];
 	double			 rollup_mono;		/* < 0: never */
 	bool			 fresh;			/* new this tick */
+	int64_t			 nmaps;
+	unsigned		 marks;
+};
+
+/* smaps of a process a view focuses on, re-read adaptively. */
+struct focus_slot {
+	int			 pid;
+	unsigned long long	 start;
+	struct maps		 maps;
+	bool			 have;
+	double			 mono;		/* when read */
+	double			 cost_ms;
 };
 
 struct sampler {
@@ -44,7 +56,18 @@ struct sampler {
 	size_t			 cg_cap;
 	struct proc_sample	**sel;
 	struct buf		 buf;
+	maps_hook_fn		 hook;
+	void			*hook_ctx;
+	struct focus_slot	 focus[2];
+	struct maps		 scratch;
 };
+
+void
+sampler_set_maps_hook(struct sampler *s, maps_hook_fn fn, void *ctx)
+{
+	s->hook = fn;
+	s->hook_ctx = ctx;
+}
 
 static double
 now_clock(clockid_t id)
@@ -108,6 +131,8 @@ sampler_free(struct sampler *s)
 	free(s->snap.procs);
 	free(s->sel);
 	free(s->proc_root);
+	maps_done(&s->focus[0].maps);
+	maps_done(&s->focus[1].maps);
 	buf_done(&s->buf);
 	procscan_free(s->scan);
 	names_free(s->names);
@@ -244,6 +269,7 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 					c->rollup[k] = p->fig[k];
 			}
 			c->rollup_mono = mono;
+			c->nmaps = -2;	/* maps due with this read */
 		}
 	}
 	s->snap.rollup_ms = (now_clock(CLOCK_MONOTONIC) - t0) * 1000;
@@ -385,6 +411,88 @@ tick_names(struct sampler *s, struct proc_sample *procs, size_t n)
 	}
 }
 
+/* maps of the processes whose rollup was just read, through the hook. */
+static void
+tick_maps(struct sampler *s, const struct tick_policy *pol, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		struct proc_cache	*c = &s->cache[i];
+
+		if (c->nmaps != -2)
+			continue;
+		c->nmaps = -1;
+		if (!pol->read_maps)
+			continue;
+		maps_init(&s->scratch);
+		if (maps_read(&s->scratch, s->proc_root, c->pid, false) == 0) {
+			c->nmaps = (int64_t)s->scratch.n;
+			if (s->hook != NULL)
+				c->marks = s->hook(s->hook_ctx,
+				    &s->snap.procs[i], &s->scratch);
+		}
+		maps_done(&s->scratch);
+	}
+}
+
+/*
+ * smaps of the focused processes: it walks page tables, so re-read only
+ * every 5 s, or 20 times as long as the last read took (big processes).
+ */
+static void
+tick_focus(struct sampler *s, const struct tick_policy *pol, double mono)
+{
+	int	k;
+	size_t	i;
+
+	for (k = 0; k < 2; k++) {
+		struct focus_slot	*f = &s->focus[k];
+		struct snap_focus	*out = &s->snap.focus[k];
+		int			 pid = pol->smaps_pid[k];
+		unsigned long long	 start = 0;
+		double			 every, t0;
+
+		memset(out, 0, sizeof *out);
+		if (pid <= 0) {
+			if (f->have)
+				maps_done(&f->maps);
+			f->have = false;
+			f->pid = 0;
+			continue;
+		}
+		for (i = 0; i < s->snap.nprocs; i++) {
+			if (s->snap.procs[i].pid == pid)
+				start = s->snap.procs[i].start;
+		}
+		if (f->pid != pid || f->start != start) {
+			if (f->have)
+				maps_done(&f->maps);
+			f->have = false;
+			f->pid = pid;
+			f->start = start;
+		}
+		every = f->cost_ms * 20 / 1000;
+		if (every < 5)
+			every = 5;
+		if (!f->have || mono - f->mono >= every) {
+			if (f->have)
+				maps_done(&f->maps);
+			maps_init(&f->maps);
+			t0 = now_clock(CLOCK_MONOTONIC);
+			f->have = start != 0 && maps_read(&f->maps,
+			    s->proc_root, pid, true) == 0;
+			f->cost_ms = (now_clock(CLOCK_MONOTONIC) - t0) * 1000;
+			f->mono = mono;
+		}
+		out->pid = pid;
+		out->start = start;
+		out->maps = f->have ? &f->maps : NULL;
+		out->age = mono - f->mono;
+		out->cost_ms = f->cost_ms;
+	}
+}
+
 static void
 tick_meminfo(struct sampler *s)
 {
@@ -440,6 +548,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		c->start = procs[i].start;
 		c->rollup_mono = -1;
 		c->fresh = true;
+		c->nmaps = -1;
 		for (k = 0; k < FIG__COUNT; k++)
 			c->rollup[k] = c->cheap_at_rollup[k] = FIG_NA;
 		c->place = read_place(s, procs[i].pid);
@@ -495,9 +604,17 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 			sp->fig[k] = fig_table[k].tier == FIG_TIER_CHEAP ?
 			    procs[i].fig[k] : c->rollup[k];
 		sp->rollup_age = c->rollup_mono < 0 ? -1 : mono - c->rollup_mono;
+		sp->nmaps = c->nmaps >= 0 ? c->nmaps : -1;
+		sp->marks = c->marks;
 		if (c->rollup_mono < 0 && !sp->kthread)
 			sn->rollup_unknown++;
 	}
+	tick_maps(s, pol, n);
+	for (i = 0; i < n; i++) {
+		sn->procs[i].nmaps = s->cache[i].nmaps;
+		sn->procs[i].marks = s->cache[i].marks;
+	}
+	tick_focus(s, pol, mono);
 	tick_cgroups(s);
 	if (s->meminfo != NULL)
 		tick_meminfo(s);

@@ -141,7 +141,8 @@ group_place(struct tree_group *g, const struct leaf *l,
 	g->kind = pl->cls.kind;
 	g->hier = pl->hier;
 	g->qos = pl->cls.qos;
-	snprintf(g->pod_uid, sizeof g->pod_uid, "%s", leaf_pod_uid(l->sp));
+	snprintf(g->pod_uid, sizeof g->pod_uid, "%.*s",
+	    (int)sizeof g->pod_uid - 1, leaf_pod_uid(l->sp));
 	g->in_pod_cgroup = pl->cls.pod_uid[0] != '\0';
 	if (g->pod_uid[0] != '\0')
 		g->kind = CG_KIND_POD;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyse/marks.h"
 #include "collect/procscan.h"
 #include "output/json.h"
 
@@ -78,6 +79,19 @@ json_proc(const struct tree_proc *tp)
 		json_object_set_new(o, fig_table[k].key, json_u64(p->fig[k]));
 	json_object_set_new(o, "pss_age", p->rollup_age < 0 ? json_null() :
 	    json_real(p->rollup_age));
+	json_object_set_new(o, "mappings", p->nmaps < 0 ? json_null() :
+	    json_integer(p->nmaps));
+	{
+		char	 names[128];
+		json_t	*a = json_array();
+		char	*tok, *save = NULL;
+
+		marks_names(p->marks, names, sizeof names);
+		for (tok = strtok_r(names, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save))
+			json_array_append_new(a, json_string(tok));
+		json_object_set_new(o, "findings", a);
+	}
 	json_stats(o, &tp->st);
 	return o;
 }

@@ -83,7 +83,60 @@ key_detail(struct ui *u)
 		return 0;
 	ui_row_key(r, u->detail_key, sizeof u->detail_key);
 	u->view = UI_VIEW_DETAIL;
+	return UI_REDRAW | UI_REFRESH;
+}
+
+static int
+key_tab(struct ui *u)
+{
+	if (u->view != UI_VIEW_DETAIL)
+		return 0;
+	u->detail_page = !u->detail_page;
+	return UI_REDRAW | UI_REFRESH;
+}
+
+static int
+key_mark(struct ui *u)
+{
+	const struct ui_row	*r = ui_selected(u);
+	char			 key[128];
+
+	if (u->view != UI_VIEW_TREE || r == NULL)
+		return 0;
+	ui_row_key(r, key, sizeof key);
+	if (strcmp(u->mark[1], key) == 0) {
+		u->mark[1][0] = '\0';
+	} else if (strcmp(u->mark[0], key) == 0) {
+		memcpy(u->mark[0], u->mark[1], sizeof u->mark[0]);
+		u->mark[1][0] = '\0';
+	} else {
+		/* the newest two marks are kept */
+		if (u->mark[0][0] != '\0')
+			memcpy(u->mark[1], u->mark[0], sizeof u->mark[0]);
+		snprintf(u->mark[0], sizeof u->mark[0], "%s", key);
+		if (u->mark[1][0] != '\0') {
+			char	t[128];
+
+			/* keep A the older, B the newer */
+			memcpy(t, u->mark[0], sizeof t);
+			memcpy(u->mark[0], u->mark[1], sizeof t);
+			memcpy(u->mark[1], t, sizeof t);
+		}
+	}
+	ui_status(u, false, "%d marked (c compares)", (u->mark[0][0] != '\0') +
+	    (u->mark[1][0] != '\0'));
 	return UI_REDRAW;
+}
+
+static int
+key_compare(struct ui *u)
+{
+	if (u->mark[0][0] == '\0' || u->mark[1][0] == '\0') {
+		ui_status(u, true, "mark two rows with m, then c compares them");
+		return UI_REDRAW;
+	}
+	u->view = UI_VIEW_COMPARE;
+	return UI_REDRAW | UI_REFRESH;
 }
 
 static int
@@ -213,6 +266,12 @@ const struct ui_key ui_keys[] = {
 	{ '\n',		"Enter",   "detail",	"details of the selected row: every "
 	  "figure, its change and history", key_detail },
 	{ KEY_ENTER,	"Enter",   "detail",	"details of the selected row", key_detail },
+	{ '\t',		"Tab",	   "page",	"in the detail view: figures / "
+	  "mapping histogram and findings", key_tab },
+	{ 'm',		"m",	   "mark",	"mark (or unmark) a row for comparison",
+	  key_mark },
+	{ 'c',		"c",	   "compare",	"compare the two marked rows side by "
+	  "side", key_compare },
 	{ ' ',		"Space",   "toggle",	"expand or collapse a pod/group",
 	  key_toggle },
 	{ KEY_RIGHT,	"Right",   "expand",	"expand", key_open },

@@ -7,43 +7,66 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "analyse/marks.h"
+#include "analyse/report.h"
 #include "util/fmt.h"
 #include "ui/ui_state.h"
 
-struct subject {
-	struct tree_group	*g;
-	struct tree_ctr		*c;
-	struct tree_proc	*p;
-	const struct tree_stats	*st;
-	const uint64_t		*fig;
-	const unsigned		*na;
-	const struct cg_mem	*mem;
-};
+static void
+subject_maps(struct ui_subject *s)
+{
+	size_t	ci, pi, nc;
 
-static bool
-find_subject(struct ui *u, struct subject *s)
+	if (s->p != NULL) {
+		s->nmaps = s->p->sp->nmaps;
+		s->marks = s->p->sp->marks;
+		return;
+	}
+	/* a pod or container: the sum over its processes, if all known */
+	s->nmaps = 0;
+	nc = s->c != NULL ? 1 : s->g->nctrs;
+	for (ci = 0; ci < nc; ci++) {
+		const struct tree_ctr *c = s->c != NULL ? s->c : &s->g->ctrs[ci];
+
+		for (pi = 0; pi < c->nprocs; pi++) {
+			if (c->procs[pi].gone)
+				continue;
+			s->marks |= c->procs[pi].sp->marks;
+			if (c->procs[pi].sp->nmaps < 0 || s->nmaps < 0)
+				s->nmaps = -1;
+			else
+				s->nmaps += c->procs[pi].sp->nmaps;
+		}
+	}
+}
+
+bool
+ui_find_subject(struct ui *u, const char *want, struct ui_subject *s)
 {
 	char	key[128];
 	size_t	gi, ci, pi;
 
-	memset(s, 0, sizeof s[0]);
+	memset(s, 0, sizeof *s);
 	for (gi = 0; gi < u->tree.ngroups; gi++) {
 		struct tree_group	*g = &u->tree.groups[gi];
 
 		snprintf(key, sizeof key, "g:%s", g->key);
-		if (strcmp(key, u->detail_key) == 0) {
-			*s = (struct subject){ g, NULL, NULL, &g->st, g->sum.v,
-			    g->sum.na, g->mem };
+		if (strcmp(key, want) == 0) {
+			*s = (struct ui_subject){ g, NULL, NULL, &g->st,
+			    g->sum.v, g->sum.na, g->mem, -1, 0 };
+			subject_maps(s);
 			return true;
 		}
 		for (ci = 0; ci < g->nctrs; ci++) {
 			struct tree_ctr	*c = &g->ctrs[ci];
 
-			if (strcmp(c->key, u->detail_key) == 0) {
-				*s = (struct subject){ g, c, NULL, &c->st,
-				    c->sum.v, c->sum.na, c->mem };
+			if (strcmp(c->key, want) == 0) {
+				*s = (struct ui_subject){ g, c, NULL, &c->st,
+				    c->sum.v, c->sum.na, c->mem, -1, 0 };
+				subject_maps(s);
 				return true;
 			}
 			for (pi = 0; pi < c->nprocs; pi++) {
@@ -51,15 +74,34 @@ find_subject(struct ui *u, struct subject *s)
 
 				snprintf(key, sizeof key, "p:%d:%llu",
 				    p->sp->pid, p->sp->start);
-				if (strcmp(key, u->detail_key) == 0) {
-					*s = (struct subject){ g, c, p, &p->st,
-					    p->sp->fig, NULL, NULL };
+				if (strcmp(key, want) == 0) {
+					*s = (struct ui_subject){ g, c, p,
+					    &p->st, p->sp->fig, NULL, NULL, -1,
+					    0 };
+					subject_maps(s);
 					return true;
 				}
 			}
 		}
 	}
 	return false;
+}
+
+/* The pid of a "p:PID:START" key, or 0. */
+static int
+key_pid(const char *key)
+{
+	return strncmp(key, "p:", 2) == 0 ? atoi(key + 2) : 0;
+}
+
+int
+ui_focus_pid(const struct ui *u, int slot)
+{
+	if (u->view == UI_VIEW_DETAIL)
+		return slot == 0 ? key_pid(u->detail_key) : 0;
+	if (u->view == UI_VIEW_COMPARE)
+		return key_pid(u->mark[slot]);
+	return 0;
 }
 
 /* The whole ring squeezed into w columns (the max of each bucket). */
@@ -105,7 +147,7 @@ line_kv(int y, const char *k, const char *v)
 }
 
 static int
-draw_info(struct ui *u, const struct subject *s, int y)
+draw_info(struct ui *u, const struct ui_subject *s, int y)
 {
 	char	b[600], a[32];
 
@@ -144,6 +186,15 @@ draw_info(struct ui *u, const struct subject *s, int y)
 		    k8s_runtime_name(s->c->runtime) : "", s->c->id);
 		y = line_kv(y, "container", b);
 	}
+	if (s->nmaps >= 0 || s->marks != 0) {
+		char	names[128];
+
+		snprintf(a, sizeof a, "%lld", (long long)s->nmaps);
+		snprintf(b, sizeof b, "%s%s%s", s->nmaps < 0 ? "-" : a,
+		    s->marks ? "  findings: " : "",
+		    marks_names(s->marks, names, sizeof names));
+		y = line_kv(y, "mappings", b);
+	}
 	if (s->p == NULL) {
 		const char *cg = s->c != NULL ? s->c->cgroup : s->g->cgroup;
 
@@ -177,7 +228,7 @@ draw_info(struct ui *u, const struct subject *s, int y)
 }
 
 static void
-draw_figures(struct ui *u, const struct subject *s, int y)
+draw_figures(struct ui *u, const struct ui_subject *s, int y)
 {
 	const struct hist_ent	*h = s->st->hist;
 	int			 k, sw = COLS - 56;
@@ -235,23 +286,120 @@ draw_figures(struct ui *u, const struct subject *s, int y)
 	}
 }
 
+/* The mapping page: histogram bars, clusters and findings (from smaps). */
+static void
+draw_mappings(struct ui *u, const struct ui_subject *s, int y)
+{
+	const struct snap_focus	*f = &u->sn->focus[0];
+	struct maps_report	 r;
+	struct detect_ctx	 c;
+	char			 a[32], b[32], d[32], line[256], argv0[64];
+	uint64_t		 maxc = 0;
+	int			 i, barw = COLS - 48;
+
+	if (s->p == NULL) {
+		draw_role(THEME_DIM);
+		draw_text(y, 1, COLS - 1, "the mapping histogram is per process: "
+		    "open a process row");
+		return;
+	}
+	if (f->maps == NULL || f->pid != s->p->sp->pid) {
+		draw_role(THEME_DIM);
+		draw_text(y, 1, COLS - 1, "reading /proc/PID/smaps ...");
+		return;
+	}
+	c.comm = s->p->sp->comm;
+	c.exe = marks_argv0(s->p->sp->cmdline, argv0, sizeof argv0);
+	c.stack_limit = 0;
+	report_build(&r, f->maps, &c, f->pid);
+	snprintf(line, sizeof line, "%llu mappings, %llu anonymous = %s (%s "
+	    "resident); smaps read %.0f s ago in %.0f ms",
+	    (unsigned long long)r.hist.mappings, (unsigned long long)r.hist.anon,
+	    fmt_bytes(a, sizeof a, r.hist.anon_size),
+	    fmt_bytes(b, sizeof b, r.hist.anon_rss), f->age, f->cost_ms);
+	draw_role(THEME_DEFAULT);
+	draw_text(y++, 1, COLS - 1, line);
+	for (i = 0; i < HIST_BINS; i++)
+		if (r.hist.bin[i].count > maxc)
+			maxc = r.hist.bin[i].count;
+	draw_fill(y, THEME_COLHEAD);
+	draw_text(y++, 0, COLS, " anon size          count    mapped  resident");
+	for (i = 0; i < HIST_BINS && y < LINES - 8; i++) {
+		const struct hist_bin	*bn = &r.hist.bin[i];
+		int			 w;
+		char			 rg[40];
+
+		if (bn->count == 0)
+			continue;
+		if (bn->max == UINT64_MAX)
+			snprintf(rg, sizeof rg, ">= %s", fmt_bytes(a, sizeof a,
+			    bn->min));
+		else
+			snprintf(rg, sizeof rg, "%s-%s", fmt_bytes(a, sizeof a,
+			    bn->min), fmt_bytes(b, sizeof b, bn->max));
+		snprintf(line, sizeof line, " %-16s %7llu %9s %9s ", rg,
+		    (unsigned long long)bn->count, fmt_bytes(a, sizeof a,
+		    bn->size), fmt_bytes(b, sizeof b, bn->rss));
+		draw_role(THEME_DEFAULT);
+		draw_text(y, 0, COLS, line);
+		w = maxc > 0 && barw > 0 ? (int)((double)bn->count * barw /
+		    (double)maxc + 0.5) : 0;
+		if (w == 0 && bn->count > 0 && barw > 0)
+			w = 1;
+		draw_role(THEME_BAR);
+		move(y, 47);
+		hline(u->utf8 ? ACS_CKBOARD : '#', w);
+		y++;
+	}
+	snprintf(line, sizeof line, " < 64K: %llu   64K-1M: %llu   > 1M: %llu",
+	    (unsigned long long)r.hist.coarse[0].count,
+	    (unsigned long long)r.hist.coarse[1].count,
+	    (unsigned long long)r.hist.coarse[2].count);
+	draw_role(THEME_DEFAULT);
+	draw_text(y++, 0, COLS, line);
+	for (i = 0; i < (int)r.hist.nclusters && i < 3 && y < LINES - 4; i++) {
+		snprintf(line, sizeof line, " cluster %llu x %s = %s (%s "
+		    "resident)", (unsigned long long)r.hist.cluster[i].count,
+		    fmt_bytes(a, sizeof a, r.hist.cluster[i].size),
+		    fmt_bytes(b, sizeof b, r.hist.cluster[i].size *
+		    r.hist.cluster[i].count), fmt_bytes(d, sizeof d,
+		    r.hist.cluster[i].rss));
+		draw_text(y++, 0, COLS, line);
+	}
+	for (i = 0; i < (int)r.nfindings && y < LINES - 1; i++) {
+		snprintf(line, sizeof line, " [%s] %s", r.findings[i].rule,
+		    r.findings[i].text);
+		draw_role(THEME_GROWTH);
+		draw_text(y++, 0, COLS, line);
+	}
+	if (r.nfindings == 0 && y < LINES - 1) {
+		draw_role(THEME_DIM);
+		draw_text(y, 0, COLS, " no findings");
+	}
+}
+
 void
 screen_detail_draw(struct ui *u)
 {
-	struct subject	s;
+	struct ui_subject	s;
 	int		y;
 
 	erase();
 	draw_fill(0, THEME_HEADER);
-	draw_text(0, 0, COLS, "memtop detail  (Esc back, q quit)");
-	if (!find_subject(u, &s)) {
+	draw_text(0, 0, COLS, u->detail_page == 0 ?
+	    "memtop detail: figures  (Tab: mappings, Esc back, q quit)" :
+	    "memtop detail: mappings  (Tab: figures, Esc back, q quit)");
+	if (!ui_find_subject(u, u->detail_key, &s)) {
 		draw_role(THEME_DIM);
 		draw_text(2, 1, COLS - 1, "it is gone: the process exited or the "
 		    "pod was removed (Esc goes back)");
 		return;
 	}
 	y = draw_info(u, &s, 2);
-	draw_figures(u, &s, y + 1);
+	if (u->detail_page == 0)
+		draw_figures(u, &s, y + 1);
+	else
+		draw_mappings(u, &s, y + 1);
 	draw_fill(LINES - 1, u->status_error ? THEME_ERROR : THEME_STATUS);
 	draw_text(LINES - 1, 0, COLS, u->status[0] != '\0' ? u->status :
 	    "Esc back  q quit  r redraw");

@@ -19,8 +19,8 @@
 
 enum col_id {
 	COL_RSS, COL_PSS, COL_PSS_ANON, COL_PSS_FILE, COL_SHR_CLEAN,
-	COL_PRV_DIRTY, COL_SWAP, COL_CHARGE, COL_PCT, COL_GROWTH, COL_SPARK,
-	COL__COUNT
+	COL_PRV_DIRTY, COL_SWAP, COL_CHARGE, COL_PCT, COL_GROWTH, COL_MAPS,
+	COL_SPARK, COL__COUNT
 };
 
 static const struct {
@@ -31,15 +31,16 @@ static const struct {
 } cols[COL__COUNT] = {
 	[COL_RSS] =	  { "RSS",	7, 0, FIG_RSS },
 	[COL_PSS] =	  { "PSS",	7, 2, FIG_PSS },
-	[COL_PSS_ANON] =  { "PssAnon",	7, 3, FIG_PSS_ANON },
+	[COL_PSS_ANON] =  { "PssAnon",	7, 2, FIG_PSS_ANON },
 	[COL_PSS_FILE] =  { "PssFile",	7, 7, FIG_PSS_FILE },
 	[COL_SHR_CLEAN] = { "ShrClean",	8, 8, FIG_SHARED_CLEAN },
 	[COL_PRV_DIRTY] = { "PrvDirty",	8, 9, FIG_PRIVATE_DIRTY },
 	[COL_SWAP] =	  { "Swap",	6, 10, FIG_SWAP },
-	[COL_CHARGE] =	  { "Charge",	7, 4, -1 },
-	[COL_PCT] =	  { "%Lim",	5, 5, -1 },
+	[COL_CHARGE] =	  { "Charge",	7, 3, -1 },
+	[COL_PCT] =	  { "%Lim",	5, 4, -1 },
 	[COL_GROWTH] =	  { "Growth",	7, 1, -1 },
-	[COL_SPARK] =	  { "History",	12, 6, -1 },
+	[COL_MAPS] =	  { "Maps",	6, 6, -1 },
+	[COL_SPARK] =	  { "History",	12, 5, -1 },
 };
 
 #define NAME_MIN	14
@@ -341,7 +342,7 @@ draw_spark(const struct ui *u, int y, int x, const struct tree_stats *st,
 static void
 draw_cells(const struct ui *u, int y, int x, const uint64_t *fig,
     const unsigned *na, const struct tree_stats *st, double pss_age,
-    bool is_proc, enum theme_role base)
+    bool is_proc, int64_t nmaps, enum theme_role base)
 {
 	char	b[32];
 	int	i;
@@ -398,8 +399,25 @@ draw_cells(const struct ui *u, int y, int x, const uint64_t *fig,
 			draw_spark(u, y, x, st, base);
 			x += spark_w + 1;
 			break;
+		case COL_MAPS:
+			if (nmaps < 0)
+				snprintf(b, sizeof b, "-");
+			else
+				snprintf(b, sizeof b, "%lld", (long long)nmaps);
+			put_cell(y, &x, cols[i].width, b, nmaps < 0 &&
+			    base != THEME_SELECTED ? THEME_UNKNOWN : role);
+			break;
 		}
 	}
+}
+
+static bool
+row_marked(const struct ui *u, const struct ui_row *r)
+{
+	char	key[128];
+
+	ui_row_key(r, key, sizeof key);
+	return strcmp(key, u->mark[0]) == 0 || strcmp(key, u->mark[1]) == 0;
 }
 
 static void
@@ -446,11 +464,13 @@ row_label(const struct ui *u, const struct ui_row *r, char *buf, size_t len)
 			snprintf(name, sizeof name, "(in pod cgroup)");
 		break;
 	default:
-		snprintf(name, sizeof name, "%d %s%s", r->p->sp->pid,
-		    r->p->sp->comm, r->p->gone ? " (exited)" : "");
+		snprintf(name, sizeof name, "%d %s%s%s", r->p->sp->pid,
+		    r->p->sp->comm, r->p->sp->marks ? " !" : "",
+		    r->p->gone ? " (exited)" : "");
 		break;
 	}
-	snprintf(buf, len, "%*s%s", ind, "", name);
+	snprintf(buf, len, "%*s%s%s", ind, "", row_marked(u, r) ? "*" : "",
+	    name);
 }
 
 static void
@@ -570,13 +590,14 @@ screen_tree_draw(struct ui *u)
 		draw_text(y, 0, name_w, label);
 		if (r->kind == UI_ROW_PROC)
 			draw_cells(u, y, name_w + 1, r->p->sp->fig, NULL,
-			    &r->p->st, r->p->sp->rollup_age, true, base);
+			    &r->p->st, r->p->sp->rollup_age, true,
+			    r->p->sp->nmaps, base);
 		else if (r->kind == UI_ROW_CTR)
 			draw_cells(u, y, name_w + 1, r->c->sum.v, r->c->sum.na,
-			    &r->c->st, 0, false, base);
+			    &r->c->st, 0, false, -1, base);
 		else
 			draw_cells(u, y, name_w + 1, r->g->sum.v, r->g->sum.na,
-			    &r->g->st, 0, false, base);
+			    &r->g->st, 0, false, -1, base);
 	}
 	if (u->nrows == 0) {
 		draw_role(THEME_DIM);

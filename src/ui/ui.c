@@ -92,6 +92,9 @@ tick(struct ui *u, bool first)
 
 	pol.nfocus = u->have_tree ? focus_pids(u, focus, 256) : 0;
 	pol.focus = focus;
+	pol.read_maps = true;
+	pol.smaps_pid[0] = ui_focus_pid(u, 0);
+	pol.smaps_pid[1] = ui_focus_pid(u, 1);
 	if (sampler_tick(u->cfg.sampler, &pol, &u->sn, &cause) != 0) {
 		ui_status(u, true, "%s", cause);
 		return;
@@ -127,6 +130,9 @@ draw(struct ui *u)
 		break;
 	case UI_VIEW_HELP:
 		screen_help_draw(u);
+		break;
+	case UI_VIEW_COMPARE:
+		screen_compare_draw(u);
 		break;
 	default:
 		screen_tree_draw(u);
