@@ -4,5 +4,6 @@
 /* Subcommands: `memtop maps PID`, `memtop diff PID1 PID2`, `memtop gc PID`. */
 int	cmd_maps(int argc, char **argv);
 int	cmd_diff(int argc, char **argv);
+int	cmd_gc(int argc, char **argv);
 
 #endif

@@ -46,6 +46,7 @@ static const char usage_text[] =
 "       memtop -b [options]         text or JSON refreshes\n"
 "       memtop maps PID [--json] [--rss]   mapping histogram and findings\n"
 "       memtop diff PID1 PID2 [--json]     two processes side by side\n"
+"       memtop gc PID [--json] [--yes]     force a V8 GC in a Node process\n"
 "\n"
 "Shows where the memory of every pod, container and process on this node\n"
 "went, grouped by cgroup.\n"
@@ -335,6 +336,8 @@ main(int argc, char **argv)
 		return cmd_maps(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "diff") == 0)
 		return cmd_diff(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "gc") == 0)
+		return cmd_gc(argc - 1, argv + 1);
 	if (parse_args(argc, argv, &o) != 0)
 		return 2;
 	memset(&sa, 0, sizeof sa);

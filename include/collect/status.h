@@ -26,6 +26,16 @@ int	status_parse(const char *buf, size_t len, struct proc_status *);
 /* Parses /proc/PID/limits text for the soft stack limit (bytes; 0 if none). */
 uint64_t limits_stack(const char *buf, size_t len);
 
+/*
+ * The "Key:   N kB" figure of status or smaps_rollup text, in bytes;
+ * UINT64_MAX if absent or malformed.
+ */
+uint64_t kb_field(const char *buf, size_t len, const char *key);
+
+/* Reads one kB figure of /proc/PID/<file> (status, smaps_rollup). */
+uint64_t proc_kb_field(const char *proc_root, int pid, const char *file,
+	    const char *key);
+
 /* Reads status, limits and exe under proc_root. 0 or -errno. */
 int	status_read(const char *proc_root, int pid, struct proc_status *);
 

@@ -159,3 +159,48 @@ status_read(const char *proc_root, int pid, struct proc_status *st)
 	}
 	return 0;
 }
+
+uint64_t
+kb_field(const char *buf, size_t len, const char *key)
+{
+	const char	*p = buf, *end = buf + len;
+	size_t		 kl = strlen(key);
+
+	while (p < end) {
+		const char	*nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (nl == NULL)
+			nl = end;
+		if ((size_t)(nl - p) > kl && memcmp(p, key, kl) == 0 &&
+		    p[kl] == ':') {
+			const char	*v = p + kl + 1;
+			uint64_t	 x = 0;
+			int		 d = 0;
+
+			while (v < nl && (*v == ' ' || *v == '\t'))
+				v++;
+			for (; v < nl && *v >= '0' && *v <= '9' && d < 19;
+			    v++, d++)
+				x = x * 10 + (uint64_t)(*v - '0');
+			return d > 0 ? x * 1024 : UINT64_MAX;
+		}
+		p = nl + 1;
+	}
+	return UINT64_MAX;
+}
+
+uint64_t
+proc_kb_field(const char *proc_root, int pid, const char *file,
+    const char *key)
+{
+	char		path[4200];
+	struct buf	b;
+	uint64_t	v = UINT64_MAX;
+
+	snprintf(path, sizeof path, "%s/%d/%s", proc_root, pid, file);
+	buf_init(&b);
+	if (read_file(path, &b, 1 << 16) == 0)
+		v = kb_field(b.data, b.len, key);
+	buf_done(&b);
+	return v;
+}

@@ -1,0 +1,54 @@
+#ifndef MEMTOP_ACTIONS_INSPECTOR_H
+#define MEMTOP_ACTIONS_INSPECTOR_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "actions/netsock.h"
+
+/*
+ * A client of the V8 inspector: HTTP GET /json/list, the websocket upgrade
+ * (ours; frames are wslay's, the accept key is checked with nettle's SHA-1),
+ * and Chrome DevTools Protocol calls. Every call has a deadline (monotonic
+ * seconds); errors come back as one line in err.
+ */
+
+#define INSPECTOR_MAX_BODY	(1 << 20)	/* /json/list reply */
+#define INSPECTOR_MAX_MSG	(8 << 20)	/* one CDP message */
+
+struct inspector;
+
+double	inspector_now(void);
+
+/*
+ * Asks the socket for /json/list. On success fills ws_path (the path of the
+ * first target's webSocketDebuggerUrl) and returns 0; -1 with err.
+ */
+int	inspector_probe(const struct listen_sock *, double deadline,
+	    char *ws_path, size_t pathlen, char *err, size_t errlen);
+
+/* Opens the websocket to ws_path. NULL with err on failure. */
+struct inspector *inspector_open(const struct listen_sock *,
+	    const char *ws_path, double deadline, char *err, size_t errlen);
+void	inspector_close(struct inspector *);
+
+/*
+ * One CDP call: method with params (a JSON object or NULL, borrowed).
+ * Returns its "result" (the caller's), or NULL with err (an "error" reply,
+ * a timeout, a closed or broken connection, an oversize frame).
+ */
+json_t	*inspector_call(struct inspector *, const char *method, json_t *params,
+	    double deadline, char *err, size_t errlen);
+
+/* Sends a call without waiting for its answer (process._debugEnd()). */
+int	inspector_send(struct inspector *, const char *method, json_t *params);
+
+/* Set by a signal handler: every wait gives up at once. */
+extern volatile int inspector_cancelled;
+
+/* The websocket accept key for a client key (RFC 6455), into out[29]. */
+void	inspector_accept_key(const char *key, char *out);
+
+#endif
