@@ -26,7 +26,10 @@ static const char usage[] =
     "  closed again), and show what it gave back. Refused unless PID is\n"
     "  node/nodejs and catches SIGUSR1. A full GC pauses the process: it\n"
     "  asks first unless --yes.\n"
-    "  --open-timeout S, --gc-timeout S, --watch S  tune the waits (3, 30, 30)\n";
+    "  --open-timeout S  wait for the inspector to listen (3)\n"
+    "  --call-timeout S  each inspector call (10)\n"
+    "  --gc-timeout S    HeapProfiler.collectGarbage (30)\n"
+    "  --watch S         keep watching for a late inspector to close (30)\n";
 
 static void
 print_text(const struct gc_result *r)
@@ -103,6 +106,7 @@ cmd_gc(int argc, char **argv)
 		{ "open-timeout", required_argument, NULL, 'o' },
 		{ "gc-timeout", required_argument, NULL, 'g' },
 		{ "watch", required_argument, NULL, 'w' },
+		{ "call-timeout", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -136,8 +140,10 @@ cmd_gc(int argc, char **argv)
 		case 'o':
 		case 'g':
 		case 'w':
+		case 'c':
 			if (parse_secs(optarg, c == 'o' ? &o.open_timeout :
-			    c == 'g' ? &o.gc_timeout : &o.watch) != 0) {
+			    c == 'g' ? &o.gc_timeout : c == 'c' ?
+			    &o.call_timeout : &o.watch) != 0) {
 				fprintf(stderr, "memtop gc: bad seconds: %s\n",
 				    optarg);
 				return 2;

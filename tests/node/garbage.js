@@ -3,17 +3,6 @@
 // Run with --no-memory-reducer, or V8 frees the garbage by itself after
 // about a minute of idling. Prints "ready <pid>" when it is done.
 'use strict';
-const keep = [];
-let sink = 0;
-function burst() {
-  const a = [];
-  for (let i = 0; i < 1300000; i++) {
-    const o = { i, s: 'garbage-' + i, t: [i, i + 1] };
-    if (i % 32 === 0) keep.push(o);
-    a.push(o);
-  }
-  sink += a.length;
-}
-for (let b = 0; b < 4; b++) burst();
-console.log('ready ' + process.pid + ' ' + sink + ' ' + keep.length);
+require('./garbage-lib.js')();
+console.log('ready ' + process.pid);
 setInterval(() => {}, 1 << 30);
