@@ -36,6 +36,7 @@ struct options {
 	bool		 kthreads;
 	const char	*host_root;
 	const char	*theme;
+	bool		 yes;
 	int		 group_by;
 };
 
@@ -74,6 +75,7 @@ static const char usage_text[] =
 "                         (default 50)\n"
 "      --kernel-threads   list kernel threads too (they have no memory\n"
 "                         figures of their own: shown as unknown)\n"
+"      --yes              the g key collects without asking first\n"
 "      --theme NAME       colours from themes/NAME.theme: default, light,\n"
 "                         mono (NO_COLOR=1 or a colourless terminal: mono)\n"
 "      --log FILE         write warnings about bad input to FILE (- = stderr)\n"
@@ -125,7 +127,7 @@ parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_JSON = 256, OPT_CGROOT, OPT_LOG, OPT_SORT, OPT_PSSAGE,
 	    OPT_PSSBUDGET, OPT_KTHREADS, OPT_HOSTROOT, OPT_GROUPBY, OPT_HISTORY,
-	    OPT_WINDOW, OPT_THEME };
+	    OPT_WINDOW, OPT_THEME, OPT_YES };
 	static const struct option longopts[] = {
 		{ "batch",	 no_argument,	    NULL, 'b' },
 		{ "json",	 no_argument,	    NULL, OPT_JSON },
@@ -142,6 +144,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "history",	 required_argument, NULL, OPT_HISTORY },
 		{ "window",	 required_argument, NULL, OPT_WINDOW },
 		{ "theme",	 required_argument, NULL, OPT_THEME },
+		{ "yes",	 no_argument,	    NULL, OPT_YES },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -224,6 +227,9 @@ parse_args(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->window = d * 60;
+			break;
+		case OPT_YES:
+			o->yes = true;
 			break;
 		case OPT_THEME:
 			o->theme = optarg;
@@ -379,6 +385,7 @@ main(int argc, char **argv)
 			.pss_max_age = o.pss_max_age,
 			.pss_budget_ms = o.pss_budget_ms,
 			.theme = o.theme,
+			.gc_yes = o.yes,
 		};
 
 		rc = ui_run(&uc);

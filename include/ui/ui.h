@@ -19,6 +19,7 @@ struct ui_config {
 	double			 pss_max_age;
 	double			 pss_budget_ms;
 	const char		*theme;		/* name or NULL */
+	bool			 gc_yes;	/* g without asking */
 };
 
 /*

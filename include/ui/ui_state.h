@@ -4,10 +4,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "actions/gc.h"
 #include "model/history.h"
 #include "model/tree.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
+#include "util/readfile.h"
 
 /* Shared by the files of src/ui only. */
 
@@ -74,6 +76,26 @@ struct ui {
 	int			 help_top;
 	/* rows marked for comparison (m), by key; c compares */
 	char			 mark[2][128];
+
+	/* the g key: targets, confirmation, the running child, results */
+	struct ui_gc_target {
+		int			pid;
+		unsigned long long	start;
+	}			*gc_targets;
+	size_t			 gc_ntargets;
+	size_t			 gc_next;	/* next to start */
+	bool			 gc_confirm;	/* waiting for y/n */
+	char			 gc_where[160];
+	pid_t			 gc_child;	/* 0: none running */
+	int			 gc_fd;		/* its pipe, -1 if none */
+	int			 gc_pid;	/* whose GC runs */
+	unsigned long long	 gc_start;
+	struct buf		 gc_buf;
+	struct ui_gc_done {
+		char			key[64];
+		struct gc_result	r;
+	}			*gc_done;
+	size_t			 gc_ndone;
 };
 
 /* A row's figures, whatever its kind (for detail and compare). */
@@ -120,6 +142,17 @@ void	screen_detail_draw(struct ui *);
 bool	ui_find_subject(struct ui *, const char *key, struct ui_subject *);
 /* the focused processes whose smaps the sampler should read */
 int	ui_focus_pid(const struct ui *, int slot);
+
+/* gc_ui.c */
+int	ui_gc_key(struct ui *);		/* g */
+int	ui_gc_confirm_key(struct ui *, int ch);
+int	ui_gc_input(struct ui *);	/* the child's pipe is readable */
+int	ui_gc_cancel(struct ui *);	/* Esc while running */
+void	ui_gc_free(struct ui *);
+const struct gc_result *ui_gc_result(const struct ui *, int pid,
+	    unsigned long long start);
+/* a one-line summary of a result */
+void	ui_gc_summary(const struct gc_result *, char *buf, size_t len);
 
 /* screen_compare.c */
 void	screen_compare_draw(struct ui *);

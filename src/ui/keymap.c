@@ -140,6 +140,12 @@ key_compare(struct ui *u)
 }
 
 static int
+key_gc(struct ui *u)
+{
+	return ui_gc_key(u);
+}
+
+static int
 key_toggle(struct ui *u)
 {
 	return u->view == UI_VIEW_TREE ? screen_tree_toggle(u) : 0;
@@ -272,6 +278,9 @@ const struct ui_key ui_keys[] = {
 	  key_mark },
 	{ 'c',		"c",	   "compare",	"compare the two marked rows side by "
 	  "side", key_compare },
+	{ 'g',		"g",	   "gc",	"force a V8 garbage collection in the "
+	  "selected Node process, or in every Node process of a pod/container "
+	  "(asks first; Esc cancels)", key_gc },
 	{ ' ',		"Space",   "toggle",	"expand or collapse a pod/group",
 	  key_toggle },
 	{ KEY_RIGHT,	"Right",   "expand",	"expand", key_open },

@@ -186,6 +186,46 @@ draw_info(struct ui *u, const struct ui_subject *s, int y)
 		    k8s_runtime_name(s->c->runtime) : "", s->c->id);
 		y = line_kv(y, "container", b);
 	}
+	if (s->p != NULL) {
+		const struct gc_result	*gr = ui_gc_result(u, s->p->sp->pid,
+					    s->p->sp->start);
+
+		if (gr != NULL) {
+			char	c1[32], c2[32], c3[32], c4[32], c5[32], c6[32];
+			char	c7[32], c8[32];
+			int64_t	ob = gc_outside_v8(&gr->v8_before);
+			int64_t	oa = gc_outside_v8(&gr->v8_after);
+
+			ui_gc_summary(gr, b, sizeof b);
+			y = line_kv(y, "last GC", b);
+			if (gr->ok) {
+				snprintf(b, sizeof b, "Pss_Anon %s -> %s  "
+				    "heapUsed %s -> %s  external %s -> %s  "
+				    "arrayBuffers %s -> %s",
+				    fmt_bytes(c1, sizeof c1, gr->pss_anon_before),
+				    fmt_bytes(c2, sizeof c2, gr->pss_anon_after),
+				    fmt_bytes(c3, sizeof c3,
+				    gr->v8_before.heap_used),
+				    fmt_bytes(c4, sizeof c4,
+				    gr->v8_after.heap_used),
+				    fmt_bytes(c5, sizeof c5,
+				    gr->v8_before.external),
+				    fmt_bytes(c6, sizeof c6,
+				    gr->v8_after.external),
+				    fmt_bytes(c7, sizeof c7,
+				    gr->v8_before.array_buffers),
+				    fmt_bytes(c8, sizeof c8,
+				    gr->v8_after.array_buffers));
+				y = line_kv(y, "", b);
+				snprintf(b, sizeof b, "outside V8 %s -> %s (RSS - "
+				    "heapTotal - external - arrayBuffers)",
+				    ob < 0 ? "-" : fmt_bytes(c1, sizeof c1,
+				    (uint64_t)ob), oa < 0 ? "-" :
+				    fmt_bytes(c2, sizeof c2, (uint64_t)oa));
+				y = line_kv(y, "", b);
+			}
+		}
+	}
 	if (s->nmaps >= 0 || s->marks != 0) {
 		char	names[128];
 

@@ -211,7 +211,7 @@ ui_run(const struct ui_config *cfg)
 {
 	struct ui	 u;
 	SCREEN		*scr;
-	struct pollfd	 pfd[2];
+	struct pollfd	 pfd[3];
 	int		 tfd, ch, r, dirty = UI_REDRAW;
 	const char	*cup;
 	uint64_t	 expirations;
@@ -260,6 +260,9 @@ ui_run(const struct ui_config *cfg)
 	pfd[0].events = POLLIN;
 	pfd[1].fd = tfd;
 	pfd[1].events = POLLIN;
+	pfd[2].events = POLLIN;
+	u.gc_fd = -1;
+	buf_init(&u.gc_buf);
 	for (;;) {
 		if (dirty & UI_CLEAR)
 			clearok(curscr, TRUE);
@@ -268,7 +271,8 @@ ui_run(const struct ui_config *cfg)
 			refresh();
 		}
 		dirty = 0;
-		r = poll(pfd, 2, u.status[0] != '\0' ? 1000 : -1);
+		pfd[2].fd = u.gc_fd;	/* -1: ignored */
+		r = poll(pfd, 3, u.status[0] != '\0' ? 1000 : -1);
 		if (r == -1 && errno != EINTR)
 			break;
 		if (u.status[0] != '\0' && mono_now() > u.status_until) {
@@ -277,6 +281,9 @@ ui_run(const struct ui_config *cfg)
 		}
 		if (r > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			break;	/* the terminal went away */
+		if (r > 0 && u.gc_fd != -1 && (pfd[2].revents &
+		    (POLLIN | POLLHUP | POLLERR)))
+			dirty |= ui_gc_input(&u);
 		if (r > 0 && (pfd[1].revents & POLLIN)) {
 			if (read(tfd, &expirations, sizeof expirations) < 0)
 				expirations = 0;
@@ -290,8 +297,14 @@ ui_run(const struct ui_config *cfg)
 				dirty |= UI_REDRAW | UI_CLEAR;
 				continue;
 			}
-			r = u.filter_edit ? filter_key(&u, ch) :
-			    ui_key_dispatch(&u, ch);
+			if (u.gc_confirm)
+				r = ui_gc_confirm_key(&u, ch);
+			else if (ch == 27 && u.gc_child != 0)
+				r = ui_gc_cancel(&u);
+			else if (u.filter_edit)
+				r = filter_key(&u, ch);
+			else
+				r = ui_key_dispatch(&u, ch);
 			dirty |= r;
 		}
 		if (dirty & UI_QUIT)
@@ -306,6 +319,7 @@ ui_run(const struct ui_config *cfg)
 	close(tfd);
 	endwin();
 	delscreen(scr);
+	ui_gc_free(&u);
 	ui_free(&u);
 	return 0;
 }
