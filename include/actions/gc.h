@@ -66,6 +66,12 @@ void	gc_run(int pid, const struct gc_opts *, struct gc_result *r,
 json_t	*gc_result_json(const struct gc_result *);
 int	 gc_result_from_json(json_t *, struct gc_result *);
 
+/*
+ * The answer to Runtime.evaluate of JSON.stringify(process.memoryUsage()):
+ * 0 with v filled, -1 if it is not that (pure, fuzzed).
+ */
+int	 gc_parse_memory_usage(json_t *result, struct v8_mem *v);
+
 /* "outside V8" = RSS - (heapTotal + external + arrayBuffers); -1 unknown. */
 int64_t	 gc_outside_v8(const struct v8_mem *);
 

@@ -29,6 +29,20 @@ double	inspector_now(void);
 int	inspector_probe(const struct listen_sock *, double deadline,
 	    char *ws_path, size_t pathlen, char *err, size_t errlen);
 
+/*
+ * Parses a complete HTTP response to GET /json/list (pure; for tests and
+ * fuzzing): 0 with ws_path filled, or -1 with err.
+ */
+int	inspector_parse_list(const char *resp, size_t len, char *ws_path,
+	    size_t pathlen, char *err, size_t errlen);
+
+/*
+ * Feeds received websocket bytes through the client's frame parser and
+ * message handler (for fuzzing). Returns wslay's result; *nmsgs = 1 when a
+ * CDP answer with id 1 came out whole.
+ */
+int	inspector_feed(const uint8_t *data, size_t len, int *nmsgs);
+
 /* Opens the websocket to ws_path. NULL with err on failure. */
 struct inspector *inspector_open(const struct listen_sock *,
 	    const char *ws_path, double deadline, char *err, size_t errlen);

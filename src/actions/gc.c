@@ -108,8 +108,7 @@ static int
 memory_usage(struct inspector *in, double timeout, struct v8_mem *v,
     char *err, size_t errlen)
 {
-	json_t		*p = json_object(), *r, *val, *m;
-	json_error_t	 je;
+	json_t		*p = json_object(), *r;
 
 	memset(v, 0, sizeof *v);
 	json_object_set_new(p, "expression",
@@ -120,28 +119,50 @@ memory_usage(struct inspector *in, double timeout, struct v8_mem *v,
 	json_decref(p);
 	if (r == NULL)
 		return -1;
-	val = json_object_get(json_object_get(r, "result"), "value");
-	m = json_is_string(val) ? json_loads(json_string_value(val), 0, &je) :
-	    NULL;
-	if (!json_is_object(m)) {
+	if (gc_parse_memory_usage(r, v) != 0) {
 		snprintf(err, errlen, "memoryUsage(): unexpected answer");
-		json_decref(m);
 		json_decref(r);
 		return -1;
 	}
-	v->rss = (uint64_t)json_integer_value(json_object_get(m, "rss"));
-	v->heap_total = (uint64_t)json_integer_value(json_object_get(m,
-	    "heapTotal"));
-	v->heap_used = (uint64_t)json_integer_value(json_object_get(m,
-	    "heapUsed"));
-	v->external = (uint64_t)json_integer_value(json_object_get(m,
-	    "external"));
-	v->array_buffers = (uint64_t)json_integer_value(json_object_get(m,
-	    "arrayBuffers"));
-	v->ok = v->rss > 0;
-	json_decref(m);
 	json_decref(r);
 	return 0;
+}
+
+static uint64_t
+nonneg(json_t *m, const char *k, bool *ok)
+{
+	json_t	*v = json_object_get(m, k);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		*ok = false;
+		return 0;
+	}
+	return (uint64_t)json_integer_value(v);
+}
+
+int
+gc_parse_memory_usage(json_t *result, struct v8_mem *v)
+{
+	json_t		*val, *m;
+	json_error_t	 je;
+	bool		 ok = true;
+
+	memset(v, 0, sizeof *v);
+	val = json_object_get(json_object_get(result, "result"), "value");
+	m = json_is_string(val) ? json_loads(json_string_value(val), 0, &je) :
+	    NULL;
+	if (!json_is_object(m)) {
+		json_decref(m);
+		return -1;
+	}
+	v->rss = nonneg(m, "rss", &ok);
+	v->heap_total = nonneg(m, "heapTotal", &ok);
+	v->heap_used = nonneg(m, "heapUsed", &ok);
+	v->external = nonneg(m, "external", &ok);
+	v->array_buffers = nonneg(m, "arrayBuffers", &ok);
+	json_decref(m);
+	v->ok = ok && v->rss > 0;
+	return v->ok ? 0 : -1;
 }
 
 static bool

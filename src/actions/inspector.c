@@ -243,16 +243,84 @@ header(const char *h, size_t hl, const char *name, char *out, size_t len)
 }
 
 int
+inspector_parse_list(const char *resp, size_t len, char *ws_path,
+    size_t pathlen, char *err, size_t errlen)
+{
+	const char	*end = memmem(resp, len, "\r\n\r\n", 4);
+	char		 cl[32], *e, head[64];
+	size_t		 hl;
+	long		 n;
+	json_t		*root, *url;
+	json_error_t	 je;
+	int		 rc = -1;
+
+	if (end == NULL) {
+		seterr(err, errlen, "no end of HTTP headers");
+		return -1;
+	}
+	hl = (size_t)(end - resp) + 4;
+	snprintf(head, sizeof head, "%.*s", (int)(hl < 40 ? hl : 40), resp);
+	if (http_status(head) != 200) {
+		seterr(err, errlen, "/json/list answered \"%.40s\"", head);
+		return -1;
+	}
+	if (header(resp, hl, "Content-Length", cl, sizeof cl) != 0) {
+		seterr(err, errlen, "/json/list without Content-Length");
+		return -1;
+	}
+	n = strtol(cl, &e, 10);
+	if (*e != '\0' || e == cl || n < 0 || n > INSPECTOR_MAX_BODY) {
+		seterr(err, errlen, "/json/list Content-Length %.20s: refused",
+		    cl);
+		return -1;
+	}
+	if (len - hl < (size_t)n) {
+		seterr(err, errlen, "/json/list body cut short");
+		return -1;
+	}
+	root = json_loadb(resp + hl, (size_t)n, 0, &je);
+	url = json_is_array(root) ? json_object_get(json_array_get(root, 0),
+	    "webSocketDebuggerUrl") : NULL;
+	if (!json_is_string(url) ||
+	    strncmp(json_string_value(url), "ws://", 5) != 0 ||
+	    strchr(json_string_value(url) + 5, '/') == NULL ||
+	    strlen(strchr(json_string_value(url) + 5, '/')) >= pathlen ||
+	    strpbrk(json_string_value(url), " \r\n") != NULL)
+		seterr(err, errlen, "/json/list has no usable "
+		    "webSocketDebuggerUrl");
+	else {
+		snprintf(ws_path, pathlen, "%s",
+		    strchr(json_string_value(url) + 5, '/'));
+		rc = 0;
+	}
+	json_decref(root);
+	return rc;
+}
+
+/* The body length a complete response needs, from its headers; -1 bad. */
+static long
+wanted_length(const char *resp, size_t hl)
+{
+	char	cl[32], *e;
+	long	n;
+
+	if (header(resp, hl, "Content-Length", cl, sizeof cl) != 0)
+		return -1;
+	n = strtol(cl, &e, 10);
+	if (*e != '\0' || e == cl || n < 0 || n > INSPECTOR_MAX_BODY)
+		return -1;
+	return n;
+}
+
+int
 inspector_probe(const struct listen_sock *s, double deadline, char *ws_path,
     size_t pathlen, char *err, size_t errlen)
 {
-	char		 req[256], cl[32], *end;
+	char		 req[256];
 	struct buf	 b;
 	size_t		 hl, want;
 	long		 n;
 	int		 fd, rc = -1;
-	json_t		*root = NULL, *url;
-	json_error_t	 je;
 	struct pollfd	 p;
 
 	fd = connect_to(s, deadline, err, errlen);
@@ -266,21 +334,9 @@ inspector_probe(const struct listen_sock *s, double deadline, char *ws_path,
 	if (send_all(fd, req, strlen(req), deadline, err, errlen) != 0 ||
 	    read_headers(fd, &b, &hl, deadline, err, errlen) != 0)
 		goto out;
-	if (http_status(b.data) != 200) {
-		seterr(err, errlen, "/json/list answered \"%.40s\"", b.data);
-		goto out;
-	}
-	if (header(b.data, hl, "Content-Length", cl, sizeof cl) != 0) {
-		seterr(err, errlen, "/json/list without Content-Length");
-		goto out;
-	}
-	n = strtol(cl, &end, 10);
-	if (*end != '\0' || n < 0 || n > INSPECTOR_MAX_BODY) {
-		seterr(err, errlen, "/json/list Content-Length %.20s: refused", cl);
-		goto out;
-	}
 	/* Node keeps the connection open: read exactly Content-Length */
-	want = hl + (size_t)n;
+	n = wanted_length(b.data, hl);
+	want = n < 0 ? b.len : hl + (size_t)n;
 	p.fd = fd;
 	p.events = POLLIN;
 	while (b.len < want) {
@@ -292,10 +348,8 @@ inspector_probe(const struct listen_sock *s, double deadline, char *ws_path,
 			goto out;
 		}
 		r = recv(fd, chunk, sizeof chunk, 0);
-		if (r == 0) {
-			seterr(err, errlen, "/json/list body cut short");
-			goto out;
-		}
+		if (r == 0)
+			break;
 		if (r < 0 && errno != EAGAIN && errno != EINTR) {
 			seterr(err, errlen, "recv: %s", strerror(errno));
 			goto out;
@@ -303,20 +357,8 @@ inspector_probe(const struct listen_sock *s, double deadline, char *ws_path,
 		if (r > 0)
 			buf_append(&b, chunk, (size_t)r);
 	}
-	root = json_loadb(b.data + hl, (size_t)n, 0, &je);
-	url = json_is_array(root) ? json_object_get(json_array_get(root, 0),
-	    "webSocketDebuggerUrl") : NULL;
-	if (!json_is_string(url) ||
-	    strncmp(json_string_value(url), "ws://", 5) != 0 ||
-	    strchr(json_string_value(url) + 5, '/') == NULL) {
-		seterr(err, errlen, "/json/list has no webSocketDebuggerUrl");
-		goto out;
-	}
-	snprintf(ws_path, pathlen, "%s",
-	    strchr(json_string_value(url) + 5, '/'));
-	rc = 0;
+	rc = inspector_parse_list(b.data, b.len, ws_path, pathlen, err, errlen);
 out:
-	json_decref(root);
 	buf_done(&b);
 	close(fd);
 	return rc;
@@ -624,4 +666,33 @@ inspector_send(struct inspector *in, const char *method, json_t *params)
 	if (queue(in, method, params, in->next_id++) != 0)
 		return -1;
 	return pump(in, inspector_now() + 1, sent_all, err, sizeof err);
+}
+
+int
+inspector_feed(const uint8_t *data, size_t len, int *nmsgs)
+{
+	static const struct wslay_event_callbacks cb = {
+		.recv_callback = ws_recv, .send_callback = ws_send,
+		.genmask_callback = ws_genmask, .on_msg_recv_callback = ws_msg,
+	};
+	struct inspector	in;
+	int			rc;
+
+	memset(&in, 0, sizeof in);
+	in.fd = -1;
+	buf_init(&in.pre);
+	buf_append(&in.pre, data, len);
+	in.want_id = 1;
+	if (wslay_event_context_client_init(&in.ws, &cb, &in) != 0) {
+		buf_done(&in.pre);
+		return -1;
+	}
+	wslay_event_config_set_max_recv_msg_length(in.ws, INSPECTOR_MAX_MSG);
+	/* the socket behind the bytes is gone: recv fails after them */
+	rc = wslay_event_recv(in.ws);
+	*nmsgs = in.reply != NULL ? 1 : 0;
+	json_decref(in.reply);
+	wslay_event_context_free(in.ws);
+	buf_done(&in.pre);
+	return rc;
 }
