@@ -1,0 +1,133 @@
+#!/bin/sh
+# make bench: a reproducible synthetic node, then memtop against a raw
+# reader of the same files, interleaved so machine drift cancels, and htop
+# with a PSS column. Run as root (kubelet-shaped cgroups, vm.max_map_count).
+#   bench/run.sh [--smoke]      (--smoke: a tiny node, one round: for make check)
+set -u
+B=${TOP_BUILDDIR:-$(pwd)}
+S=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+MEMTOP=$B/memtop
+RAW=$B/bench/rawread
+CPU=$B/bench/cputime
+ALLOC=$B/tests/helpers/alloc_anon
+LAYOUT=$B/tests/helpers/maps_layout
+smoke=0; [ "${1:-}" = "--smoke" ] && smoke=1
+if [ $smoke = 1 ]; then NPROC=12; ROUNDS=1; BIG=20000; else NPROC=300; ROUNDS=5; BIG=100000; fi
+[ "$(id -u)" = 0 ] || { echo "bench: run as root"; exit 77; }
+V1=/sys/fs/cgroup/memory
+[ -d $V1 ] || { echo "bench: needs the v1 memory controller"; exit 77; }
+
+T=$(mktemp -d /tmp/memtop-bench.XXXXXX)
+PIDS=""; CGS=""
+old_mmc=$(cat /proc/sys/vm/max_map_count)
+cleanup() {
+	for p in $PIDS; do kill -9 $p 2>/dev/null; done
+	sleep 0.5
+	for c in $(printf '%s\n' $CGS | sort -r); do rmdir "$c" 2>/dev/null; done
+	rmdir $V1/kubepods/burstable $V1/kubepods 2>/dev/null
+	echo "$old_mmc" > /proc/sys/vm/max_map_count
+	$HTOP_TM kill-server 2>/dev/null
+	rm -rf "$T"
+}
+HTOP_TM="tmux -L memtopbench$$ -f /dev/null"
+trap cleanup EXIT INT TERM
+[ "$old_mmc" -lt $((BIG * 2 + 1000)) ] && echo $((BIG * 2 + 1000)) > /proc/sys/vm/max_map_count
+
+size_of() {	# MiB of process i: most small, some medium, a few big
+	i=$1
+	if [ $((i % 60)) -eq 0 ]; then echo $((100 + (i * 13) % 201))
+	elif [ $((i % 20)) -eq 0 ]; then echo $((16 + (i * 7) % 49))
+	else echo $((1 + (i * 5) % 8)); fi
+}
+start_in() {	# cgroup-dir command...
+	d=$1; shift
+	mkdir -p "$d"
+	for x in $(echo "$d" | sed "s|^$V1/||" | tr / ' '); do :; done
+	CGS="$CGS $d $(dirname "$d")"
+	sh -c 'echo $$ > "$0/cgroup.procs"; exec "$@"' "$d" "$@" > "$T/out.$#.$$.$(date +%N)" 2>&1 &
+	PIDS="$PIDS $!"
+}
+echo "bench: starting a synthetic node of $NPROC processes ..."
+total=0
+i=0
+while [ $i -lt $NPROC ]; do
+	pod=$((i / 3)); mib=$(size_of $i)
+	total=$((total + mib))
+	start_in "$V1/kubepods/burstable/pod0000$(printf %04d $pod)-0000-4000-8000-000000000000/$(printf '%064x' $i)" "$ALLOC" "$mib"
+	i=$((i + 1))
+done
+for k in 1 2 3; do
+	start_in "$V1/kubepods/burstable/pod0000$(printf %04d $((500 + k)))-0000-4000-8000-000000000000/$(printf '%064x' $((1000 + k)))" "$LAYOUT" 0 10000 0 0
+done
+start_in "$V1/kubepods/burstable/pod00000999-0000-4000-8000-000000000000/$(printf '%064x' 9999)" "$LAYOUT" 0 $BIG 0 0
+BIGPID=${PIDS##* }
+# wait until every helper said ready
+n=0
+while [ $n -lt 300 ]; do
+	ready=$(cat "$T"/out.* 2>/dev/null | grep -c ready)
+	[ "$ready" -ge $((NPROC + 4)) ] && break
+	sleep 0.1; n=$((n + 1))
+done
+nproc=$(ls -d /proc/[0-9]* | wc -l)
+rss_total=$(awk '/^VmRSS/ { s += $2 } END { printf "%d", s / 1024 }' /proc/[0-9]*/status 2>/dev/null)
+echo "bench: $nproc processes on the node, ${rss_total} MiB resident, ~${total} MiB in the synthetic pods; big process $BIGPID has $(wc -l < /proc/$BIGPID/maps) mappings"
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+TICKS=20
+for r in $(seq 1 $ROUNDS); do
+	# (a) + (b) one full refresh
+	$RAW full 1 >> "$T/raw_full"
+	$CPU "$MEMTOP" -b -n 1 --json | cut -d' ' -f1 >> "$T/mt_full"
+	# steady ticks: cheap counters every tick, PSS when 10 s old (here
+	# 2 s at 0.2 s ticks: the same 1 in 10 share)
+	$RAW tick $TICKS 0.1 >> "$T/raw_tick"
+	a=$($CPU "$MEMTOP" -b -n $((TICKS + 1)) -d 0.2 --pss-max-age 2 --json | cut -d' ' -f1)
+	b=$(tail -1 "$T/mt_full")
+	echo "$a $b $TICKS" | awk '{ printf "%.3f\n", ($1 - $2) / $3 }' >> "$T/mt_tick"
+	# (c) maps of the big process
+	$RAW maps $BIGPID 1 >> "$T/raw_maps"
+	$CPU "$MEMTOP" maps $BIGPID | cut -d' ' -f1 >> "$T/mt_maps"
+done
+raw_full=$(median < "$T/raw_full"); mt_full=$(median < "$T/mt_full")
+raw_tick=$(median < "$T/raw_tick"); mt_tick=$(median < "$T/mt_tick")
+raw_maps=$(median < "$T/raw_maps"); mt_maps=$(median < "$T/mt_maps")
+
+# (d) CPU per second at a 1 s refresh: memtop vs htop with a PSS column
+SECS=10; [ $smoke = 1 ] && SECS=2
+mt_sec=$($CPU "$MEMTOP" -b -n $((SECS + 1)) -d 1 --json | cut -d' ' -f1)
+mt_sec=$(echo "$mt_sec $mt_full $SECS" | awk '{ printf "%.1f", ($1 - $2) / $3 }')
+htop_sec="-"
+if [ $smoke = 0 ] && command -v htop > /dev/null && command -v tmux > /dev/null; then
+	mkdir -p "$T/htop"
+	printf 'fields=0 48 17 18 38 39 119 2 46 47 49 1\nhide_kernel_threads=1\nhide_userland_threads=1\ndelay=10\ntree_view=0\n' > "$T/htop/htoprc"
+	$HTOP_TM new-session -d -x 200 -y 50 "HTOPRC=$T/htop/htoprc htop"
+	sleep 3
+	hp=$(pgrep -n -x htop)
+	if [ -n "$hp" ]; then
+		t0=$(awk '{ print $14 + $15 }' /proc/$hp/stat)
+		sleep $SECS
+		t1=$(awk '{ print $14 + $15 }' /proc/$hp/stat)
+		htop_sec=$(echo "$t0 $t1 $SECS $(getconf CLK_TCK)" | awk '{ printf "%.1f", ($2 - $1) * 1000 / $4 / $3 }')
+	fi
+	$HTOP_TM kill-server 2>/dev/null
+fi
+
+# peak RSS with ~1000 processes and 10 minutes of 1 s history (600 ticks)
+extra=$((1000 - $(ls -d /proc/[0-9]* | wc -l)))
+[ $smoke = 1 ] && extra=0
+j=0
+while [ $j -lt $extra ]; do sleep 600 & PIDS="$PIDS $!"; j=$((j + 1)); done
+HIST=600; [ $smoke = 1 ] && HIST=5
+peak=$($CPU "$MEMTOP" -b -n $HIST -d 0.05 --history 600 --json | cut -d' ' -f2)
+nproc2=$(ls -d /proc/[0-9]* | wc -l)
+
+ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "-" }'; }
+echo
+echo "memtop benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -r), $nproc processes, ${rss_total} MiB resident"
+printf '%-44s %10s %10s %8s\n' "what" "memtop ms" "raw ms" "ratio"
+printf '%-44s %10s %10s %8s\n' "one full refresh (-b -n 1, incl. start-up)" "$mt_full" "$raw_full" "$(ratio "$mt_full" "$raw_full")"
+printf '%-44s %10s %10s %8s\n' "steady refresh (PSS when 10 s old)" "$mt_tick" "$raw_tick" "$(ratio "$mt_tick" "$raw_tick")"
+printf '%-44s %10s %10s %8s\n' "memtop maps on $(wc -l < /proc/$BIGPID/maps) mappings" "$mt_maps" "$raw_maps" "$(ratio "$mt_maps" "$raw_maps")"
+printf '%-44s %10s %10s %8s\n' "CPU ms per second at 1 s (vs htop + PSS)" "$mt_sec" "$htop_sec" "$(ratio "$mt_sec" "$htop_sec")"
+printf '%-44s %10s\n' "peak RSS KiB, $nproc2 processes, $HIST ticks" "$peak"
+[ -n "$mt_full" ] && [ -n "$raw_full" ] && [ -n "$peak" ]

@@ -1,0 +1,14 @@
+#!/bin/sh
+# The benchmark builds and runs for one round on a tiny synthetic node.
+. "${TOP_SRCDIR:-.}/tests/lib.sh"
+need_root
+lib_init
+TOP_BUILDDIR=$TOP_BUILDDIR TOP_SRCDIR=$TOP_SRCDIR sh "$TOP_SRCDIR/bench/run.sh" --smoke > "$LIB_TMP/out" 2>&1
+rc=$?
+cat "$LIB_TMP/out"
+check "bench exits 0" test $rc -eq 0
+check "bench prints the full-refresh ratio" grep -Eq '^one full refresh .* [0-9.]+ +[0-9.]+ +[0-9.]+$' "$LIB_TMP/out"
+check "bench prints the maps ratio" grep -Eq '^memtop maps on [0-9]+ mappings' "$LIB_TMP/out"
+check "bench prints peak RSS" grep -Eq '^peak RSS KiB.* [0-9]+$' "$LIB_TMP/out"
+check "no cgroup left behind" test ! -d /sys/fs/cgroup/memory/kubepods/burstable/pod00000999-0000-4000-8000-000000000000
+finish
