@@ -69,6 +69,22 @@ memcg(int pid, char *out, size_t len)
 	fclose(f);
 }
 
+static int	ncg_first = 1;
+
+static void
+add_cg(char (*cgs)[512], int *n, const char *p)
+{
+	int	i;
+
+	if (p[0] == '\0' || *n >= 4096)
+		return;
+	for (i = 0; i < *n; i++) {
+		if (strcmp(cgs[i], p) == 0)
+			return;
+	}
+	snprintf(cgs[(*n)++], 512, "%s", p);
+}
+
 static void
 pass(int full, double frac, int npass_i)
 {
@@ -77,8 +93,10 @@ pass(int full, double frac, int npass_i)
 	    "memory.stat" };
 	DIR		*d = opendir("/proc");
 	struct dirent	*de;
-	char		 path[4200], cgs[64][1024];
-	int		 ncg = 0, i, k = 0, step = frac > 0 ? (int)(1 / frac) : 0;
+	char		 path[4200];
+	static char	 cgs[4096][512];
+	int		 i, k = 0, step = frac > 0 ? (int)(1 / frac) : 0;
+	static int	 ncg;
 
 	while ((de = readdir(d)) != NULL) {
 		int	pid;
@@ -101,16 +119,22 @@ pass(int full, double frac, int npass_i)
 		if (full) {
 			snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
 			slurp(path);
-			if (ncg < 64) {
-				memcg(pid, cgs[ncg], sizeof cgs[0]);
-				for (i = 0; i < ncg; i++)
-					if (strcmp(cgs[i], cgs[ncg]) == 0)
-						break;
-				if (i == ncg && cgs[ncg][0] != '\0')
-					ncg++;
+		}
+		/* memtop reads /proc/PID/cgroup once per process: so do we */
+		if (full || ncg_first) {
+			char	tmp[512], *slash;
+
+			memcg(pid, tmp, sizeof tmp);
+			add_cg(cgs, &ncg, tmp);
+			/* and the pod's cgroup above a container's */
+			slash = strrchr(tmp, '/');
+			if (slash != NULL && slash != tmp && strstr(tmp, "/pod")) {
+				*slash = '\0';
+				add_cg(cgs, &ncg, tmp);
 			}
 		}
 	}
+	ncg_first = 0;
 	closedir(d);
 	for (i = 0; i < ncg; i++) {
 		size_t	f;

@@ -32,19 +32,6 @@ bin_of(uint64_t size)
 	return HIST_BINS - 1;
 }
 
-struct size_rss {
-	uint64_t	size;
-	uint64_t	rss;
-};
-
-static int
-size_cmp(const void *a, const void *b)
-{
-	const struct size_rss	*x = a, *y = b;
-
-	return (x->size > y->size) - (x->size < y->size);
-}
-
 /* Clusters ordered by total size, largest first. */
 static int
 cluster_cmp(const void *a, const void *b)
@@ -58,44 +45,49 @@ cluster_cmp(const void *a, const void *b)
 	return (x->size > y->size) - (x->size < y->size);
 }
 
-/* Sorting (size, rss) pairs: O(n log n) even for 200 000 mappings. */
+/*
+ * Exact sizes counted in an open-addressing table: O(n) even for 200 000
+ * mappings (a sort was a third of `memtop maps`).
+ */
 static void
 build_clusters(struct maps_hist *h, const struct maps *m)
 {
-	struct size_rss		*v;
-	struct hist_cluster	*all;
-	size_t			 n = 0, nall = 0, i, j;
+	struct hist_cluster	*tab, *all;
+	size_t			 cap = 64, mask, i, nall = 0;
 
 	if (h->anon == 0)
 		return;
-	v = xcalloc(h->anon, sizeof *v);
+	while (cap < h->anon * 2)
+		cap *= 2;
+	mask = cap - 1;
+	tab = xcalloc(cap, sizeof *tab);
 	for (i = 0; i < m->n; i++) {
-		if (m->v[i].anon) {
-			v[n].size = mapping_size(&m->v[i]);
-			v[n++].rss = m->v[i].rss;
-		}
-	}
-	qsort(v, n, sizeof *v, size_cmp);
-	all = xcalloc(n, sizeof *all);
-	for (i = 0; i < n; i = j) {
-		uint64_t	rss = m->have_rss ? 0 : UINT64_MAX;
+		const struct mapping	*mp = &m->v[i];
+		uint64_t		 sz;
+		size_t			 j;
 
-		for (j = i; j < n && v[j].size == v[i].size; j++) {
-			if (rss != UINT64_MAX && v[j].rss != UINT64_MAX)
-				rss += v[j].rss;
+		if (!mp->anon)
+			continue;
+		sz = mapping_size(mp);
+		j = (size_t)((sz >> 12) * 0x9e3779b97f4a7c15ULL) & mask;
+		while (tab[j].count != 0 && tab[j].size != sz)
+			j = (j + 1) & mask;
+		if (tab[j].count++ == 0) {
+			tab[j].size = sz;
+			tab[j].rss = m->have_rss ? 0 : UINT64_MAX;
 		}
-		if (j - i >= 2) {
-			all[nall].size = v[i].size;
-			all[nall].count = j - i;
-			all[nall].rss = rss;
-			nall++;
-		}
+		if (tab[j].rss != UINT64_MAX && mp->rss != UINT64_MAX)
+			tab[j].rss += mp->rss;
+	}
+	all = tab;
+	for (i = 0; i < cap; i++) {
+		if (tab[i].count >= 2)
+			all[nall++] = tab[i];
 	}
 	qsort(all, nall, sizeof *all, cluster_cmp);
 	h->nclusters = nall < HIST_CLUSTERS ? nall : HIST_CLUSTERS;
 	memcpy(h->cluster, all, h->nclusters * sizeof *all);
-	free(all);
-	free(v);
+	free(tab);
 }
 
 void

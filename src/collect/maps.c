@@ -23,30 +23,32 @@ maps_done(struct maps *m)
 	maps_init(m);
 }
 
-static bool
+/* Hex digit values, -1 for anything else: the parse runs per mapping. */
+static const signed char hexv[256] = {
+	['0'] = 0 + 1, ['1'] = 1 + 1, ['2'] = 2 + 1, ['3'] = 3 + 1,
+	['4'] = 4 + 1, ['5'] = 5 + 1, ['6'] = 6 + 1, ['7'] = 7 + 1,
+	['8'] = 8 + 1, ['9'] = 9 + 1, ['a'] = 10 + 1, ['b'] = 11 + 1,
+	['c'] = 12 + 1, ['d'] = 13 + 1, ['e'] = 14 + 1, ['f'] = 15 + 1,
+	['A'] = 10 + 1, ['B'] = 11 + 1, ['C'] = 12 + 1, ['D'] = 13 + 1,
+	['E'] = 14 + 1, ['F'] = 15 + 1,
+};	/* stored +1 so that 0 means "not a digit" */
+
+static inline bool
 hexnum(const char **p, const char *end, uint64_t *out)
 {
-	uint64_t	v = 0;
-	const char	*s = *p;
-	int		d = 0;
+	const unsigned char	*s = (const unsigned char *)*p;
+	const unsigned char	*e = (const unsigned char *)end;
+	uint64_t		 v = 0;
+	int			 d = 0, h;
 
-	while (s < end && d < 17) {
-		char	c = *s;
-
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (uint64_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + (uint64_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v = v * 16 + (uint64_t)(c - 'A' + 10);
-		else
-			break;
+	while (s < e && (h = hexv[*s]) != 0) {
+		v = v << 4 | (uint64_t)(h - 1);
 		s++;
 		d++;
 	}
 	if (d == 0 || d > 16)
 		return false;
-	*p = s;
+	*p = (const char *)s;
 	*out = v;
 	return true;
 }
@@ -118,7 +120,8 @@ parse_header(struct maps *m, const char *p, const char *end)
 		return false;
 	memcpy(mp.perms, p, 4);
 	mp.perms[4] = '\0';
-	if (strspn(mp.perms, "rwxps-") != 4)
+	if ((p[0] != 'r' && p[0] != '-') || (p[1] != 'w' && p[1] != '-') ||
+	    (p[2] != 'x' && p[2] != '-') || (p[3] != 'p' && p[3] != 's'))
 		return false;
 	p += 4;
 	if (!expect(&p, end, ' ') || !hexnum(&p, end, &mp.offset) ||
@@ -130,7 +133,12 @@ parse_header(struct maps *m, const char *p, const char *end)
 	mp.dev_minor = (unsigned)min;
 	skip_spaces(&p, end);
 	name = p;
-	off = add_name(m, name, (size_t)(end - name));
+	if (end == name) {
+		if (m->names_len == 0)
+			add_name(m, "", 0);
+		off = 0;	/* the shared empty name */
+	} else
+		off = add_name(m, name, (size_t)(end - name));
 	/* anonymous: no inode and no file name ([heap], [stack], [anon:x]) */
 	mp.anon = mp.inode == 0 && (end == name || (name[0] == '[' &&
 	    strncmp(name, "[vdso]", 6) != 0 && strncmp(name, "[vvar", 5) != 0 &&
@@ -177,15 +185,14 @@ parse_field(struct maps *m, const char *p, const char *end)
 	return true;
 }
 
-/* smaps field lines start with a capital letter and have no '-' first word */
-static bool
+/*
+ * smaps field lines ("Rss:   12 kB") start with a capital letter; mapping
+ * lines start with the start address in lowercase hex.
+ */
+static inline bool
 is_field(const char *p, const char *end)
 {
-	const char	*sp = memchr(p, ' ', (size_t)(end - p));
-	const char	*colon = memchr(p, ':', (size_t)(end - p));
-
-	return p < end && *p >= 'A' && *p <= 'Z' && colon != NULL &&
-	    (sp == NULL || colon < sp);
+	return p < end && *p >= 'A' && *p <= 'Z';
 }
 
 size_t
