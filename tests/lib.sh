@@ -124,3 +124,16 @@ rand_hex64() {
 rand_uuid() {
 	cat /proc/sys/kernel/random/uuid
 }
+
+# tui_init: a private tmux server ($TM) removed at exit, a UTF-8 locale, and
+# screen/screen_has/screen_lacks on session "mt".
+tui_init() {
+	command -v tmux > /dev/null || { echo "SKIP: no tmux"; exit 77; }
+	TM="tmux -L memtop$$ -f /dev/null"
+	LIB_CLEANUPS="$LIB_CLEANUPS tui_cleanup"
+	export LANG=C.UTF-8 LC_ALL=C.UTF-8
+}
+tui_cleanup() { $TM kill-server 2>/dev/null; }
+screen() { $TM capture-pane -p -t mt; }
+screen_has() { screen | grep -q -- "$1"; }
+screen_lacks() { ! screen | grep -q -- "$1"; }

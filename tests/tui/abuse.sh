@@ -5,13 +5,7 @@
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_root
 lib_init
-command -v tmux > /dev/null || { echo "SKIP: no tmux"; exit 77; }
-TM="tmux -L memtopa$$ -f /dev/null"
-LIB_CLEANUPS="$LIB_CLEANUPS tmux_cleanup"
-tmux_cleanup() { $TM kill-server 2>/dev/null; }
-export LANG=C.UTF-8 LC_ALL=C.UTF-8
-screen() { $TM capture-pane -p -t mt; }
-screen_has() { screen | grep -q -- "$1"; }
+tui_init
 
 $TM new-session -d -s mt -x 120 -y 40 "sh -c '\"$MEMTOP\" -d 0.2; echo EXIT=\$?; sleep 60'"
 wait_for 10 screen_has "NAME" || fail "memtop did not start"

@@ -6,14 +6,10 @@
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_root
 lib_init
-command -v tmux > /dev/null || { echo "SKIP: no tmux"; exit 77; }
 command -v node > /dev/null || { echo "SKIP: no node"; exit 77; }
 unshare -n true 2> /dev/null || { echo "SKIP: unshare -n does not work"; exit 77; }
 V1=/sys/fs/cgroup/memory
-TM="tmux -L memtopg$$ -f /dev/null"
-LIB_CLEANUPS="$LIB_CLEANUPS tmux_cleanup"
-tmux_cleanup() { $TM kill-server 2>/dev/null; }
-export LANG=C.UTF-8 LC_ALL=C.UTF-8
+tui_init
 T=$LIB_TMP
 
 H=$T/host
@@ -28,8 +24,6 @@ N=$SPAWNED
 spawn_in "$T/sleep.out" "$cg/cgroup.procs" -- sleep 1000; S=$SPAWNED
 wait_for 90 grep -q ready "$T/node.out" || { echo "node did not start"; exit 99; }
 
-screen() { $TM capture-pane -p -t mt; }
-screen_has() { screen | grep -q -- "$1"; }
 $TM new-session -d -s mt -x 200 -y 45 "sh -c '\"$MEMTOP\" -d 0.5 --host-root \"$H\"; echo EXIT=\$?; sleep 60'"
 wait_for 15 screen_has "team-a/web-7" || fail "pod not shown"
 

@@ -4,11 +4,7 @@
 # processes compared side by side.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 lib_init
-command -v tmux > /dev/null || { echo "SKIP: no tmux"; exit 77; }
-TM="tmux -L memtopm$$ -f /dev/null"
-LIB_CLEANUPS="$LIB_CLEANUPS tmux_cleanup"
-tmux_cleanup() { $TM kill-server 2>/dev/null; }
-export LANG=C.UTF-8 LC_ALL=C.UTF-8
+tui_init
 T=$LIB_TMP
 
 cp "$HELPERS/maps_layout" "$T/node"
@@ -19,8 +15,6 @@ wait_for 20 grep -q ready "$T/n.out" || exit 99
 wait_for 20 grep -q ready "$T/l.out" || exit 99
 nmaps=$(wc -l < /proc/$PN/maps)
 
-screen() { $TM capture-pane -p -t mt; }
-screen_has() { screen | grep -q -- "$1"; }
 $TM new-session -d -s mt -x 180 -y 50 "sh -c '\"$MEMTOP\" -d 0.3; echo EXIT=\$?; sleep 60'"
 wait_for 15 screen_has "NAME"
 # other groups start folded: the filter opens them
