@@ -199,8 +199,14 @@ size_t
 maps_parse(struct maps *m, const char *buf, size_t len)
 {
 	const char	*p = buf, *end = buf + len;
-	size_t		 i, first = m->n;
+	size_t		 i, first = m->n, guess;
 
+	/* maps lines are 45 bytes or more: size the array once */
+	guess = m->n + len / 45 + 16;
+	if (m->cap < guess) {
+		m->cap = guess;
+		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
+	}
 	while (p < end) {
 		const char	*nl = memchr(p, '\n', (size_t)(end - p));
 		bool		 ok;
