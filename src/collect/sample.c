@@ -170,15 +170,29 @@ read_place(struct sampler *s, int pid)
 	return pl;
 }
 
-/* Whether the cheap counters moved since the last rollup read. */
+/*
+ * Whether the cheap counters moved since the last rollup read by more than
+ * jitter: 1 MiB or 1 %, whichever is more. A busy process whose RSS wobbles
+ * by a few pages is re-read when its PSS is max_age old, not every tick.
+ */
 static bool
 cheap_changed(const struct proc_cache *c, const struct proc_sample *p)
 {
-	int	k;
+	int		k;
+	uint64_t	a, b, d, tol;
 
 	for (k = 0; k < FIG__COUNT; k++) {
-		if (fig_table[k].tier == FIG_TIER_CHEAP &&
-		    c->cheap_at_rollup[k] != p->fig[k])
+		if (fig_table[k].tier != FIG_TIER_CHEAP)
+			continue;
+		a = c->cheap_at_rollup[k];
+		b = p->fig[k];
+		if (a == b)
+			continue;
+		if (a == FIG_NA || b == FIG_NA)
+			return true;
+		d = a > b ? a - b : b - a;
+		tol = a / 100 > (1 << 20) ? a / 100 : (1 << 20);
+		if (d > tol)
 			return true;
 	}
 	return false;
