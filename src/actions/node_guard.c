@@ -56,6 +56,15 @@ node_guard(const struct proc_status *st, const char *argv0,
 		    "argv[0]", name != NULL && name[0] != '\0' ? name : "?");
 		return buf;
 	}
+	if (!caps->root && !(caps->cap_kill && caps->cap_sys_admin)) {
+		if (st->uid != caps->uid && !caps->cap_kill)
+			return "needs root (CAP_KILL to signal another user's "
+			    "process, CAP_SYS_ADMIN to enter its network "
+			    "namespace)";
+		if (!caps->cap_sys_admin)
+			return "needs root (CAP_SYS_ADMIN to enter its network "
+			    "namespace, CAP_KILL to signal it)";
+	}
 	if (!st->have_sigcgt)
 		return "cannot read its SigCgt: refusing to send SIGUSR1";
 	if (!(st->sig_caught & SIGUSR1_BIT))
@@ -69,15 +78,6 @@ node_guard(const struct proc_status *st, const char *argv0,
 		snprintf(buf, len, "it is being traced (TracerPid %d)",
 		    st->tracer_pid);
 		return buf;
-	}
-	if (!caps->root && !(caps->cap_kill && caps->cap_sys_admin)) {
-		if (st->uid != caps->uid && !caps->cap_kill)
-			return "needs root (CAP_KILL to signal another user's "
-			    "process, CAP_SYS_ADMIN to enter its network "
-			    "namespace)";
-		if (!caps->cap_sys_admin)
-			return "needs root (CAP_SYS_ADMIN to enter its network "
-			    "namespace, CAP_KILL to signal it)";
 	}
 	return NULL;
 }

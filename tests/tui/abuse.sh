@@ -26,6 +26,8 @@ check "q exits 0" wait_for 10 screen_has "EXIT=0"
 # as nobody
 if command -v node > /dev/null && id nobody > /dev/null 2>&1; then
 	node -e 'setInterval(() => {}, 1e9)' & N=$!; register_pid $N
+	# until Node has its SIGUSR1 handler in place
+	wait_for 10 sh -c "v=\$(awk '/^SigCgt/ { print \$2 }' /proc/$N/status); [ \$(( 0x\$v & 512 )) -ne 0 ]"
 	sleep 1000 & S=$!; register_pid $S
 	$TM kill-server 2>/dev/null
 	wait_for 5 sh -c "! $(echo "$TM") has-session 2>/dev/null"

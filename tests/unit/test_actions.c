@@ -1,0 +1,280 @@
+/*
+ * The pure parts of the GC action: the SIGUSR1 guard, /proc/net/tcp{,6}
+ * parsing, the websocket accept key, the /json/list and memoryUsage
+ * parsers, frames through wslay, the result's JSON round trip.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "actions/gc.h"
+#include "actions/inspector.h"
+#include "actions/netsock.h"
+#include "actions/node_guard.h"
+
+static struct proc_status
+node_status(void)
+{
+	struct proc_status	st;
+
+	memset(&st, 0, sizeof st);
+	snprintf(st.name, sizeof st.name, "node");
+	snprintf(st.exe, sizeof st.exe, "node");
+	st.state = 'S';
+	st.have_sigcgt = true;
+	st.sig_caught = 0x0000000100004602ULL;	/* Node 20's, bit 9 set */
+	return st;
+}
+
+static void
+test_guard(void **state)
+{
+	struct guard_caps	root = { true, true, true, 0 };
+	struct guard_caps	user = { false, false, false, 1000 };
+	struct proc_status	st = node_status();
+	char			b[256];
+	const char		*r;
+
+	(void)state;
+	assert_null(node_guard(&st, NULL, &root, b, sizeof b));
+	/* exe unreadable: argv[0] decides */
+	st.exe[0] = '\0';
+	assert_null(node_guard(&st, "nodejs", &root, b, sizeof b));
+	assert_non_null(node_guard(&st, "java", &root, b, sizeof b));
+	st = node_status();
+	snprintf(st.exe, sizeof st.exe, "sleep");
+	r = node_guard(&st, "node", &root, b, sizeof b);
+	assert_non_null(strstr(r, "not Node.js"));
+	/* a node that does not catch SIGUSR1 would be killed by it */
+	st = node_status();
+	st.sig_caught = 0;
+	r = node_guard(&st, NULL, &root, b, sizeof b);
+	assert_non_null(strstr(r, "does not catch SIGUSR1"));
+	st.have_sigcgt = false;
+	assert_non_null(node_guard(&st, NULL, &root, b, sizeof b));
+	st = node_status();
+	st.state = 'T';
+	assert_non_null(strstr(node_guard(&st, NULL, &root, b, sizeof b),
+	    "stopped"));
+	st = node_status();
+	st.tracer_pid = 77;
+	assert_non_null(strstr(node_guard(&st, NULL, &root, b, sizeof b),
+	    "traced"));
+	st = node_status();
+	st.state = 'Z';
+	assert_non_null(node_guard(&st, NULL, &root, b, sizeof b));
+	/* privileges: another user's process, or no CAP_SYS_ADMIN */
+	st = node_status();
+	assert_non_null(strstr(node_guard(&st, NULL, &user, b, sizeof b),
+	    "needs root"));
+	st.uid = 1000;
+	assert_non_null(strstr(node_guard(&st, NULL, &user, b, sizeof b),
+	    "CAP_SYS_ADMIN"));
+}
+
+static void
+test_caps(void **state)
+{
+	const char		*s = "Name:\tx\nCapEff:\t0000000000200020\n";
+	struct guard_caps	 c;
+
+	(void)state;
+	guard_caps_parse(s, strlen(s), 1000, &c);
+	assert_false(c.root);
+	assert_true(c.cap_kill);
+	assert_true(c.cap_sys_admin);
+	guard_caps_parse("", 0, 0, &c);
+	assert_true(c.root);
+	assert_false(c.cap_kill);
+}
+
+static void
+test_netsock(void **state)
+{
+	const char	*v4 =
+	    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+	    "retrnsmt   uid  timeout inode\n"
+	    "   0: 0100007F:240D 00000000:0000 0A 00000000:00000000 00:00000000 "
+	    "00000000     0        0 107060 1 0000000000000000 100 0 0 10 0\n"
+	    "   1: 0100007F:240D 0100007F:C350 01 00000000:00000000 00:00000000 "
+	    "00000000     0        0 107061 1 0000000000000000 20 4 30 10 -1\n"
+	    "   2: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 "
+	    "00000000  1000        0 5555 1 0000000000000000 100 0 0 10 0\n"
+	    "garbage row\n";
+	const char	*v6 =
+	    "  sl  local_address                         remote_address  st\n"
+	    "   0: 00000000000000000000000001000000:4E20 0000000000000000000000"
+	    "0000000000:0000 0A 00000000:00000000 00:00000000 00000000     0   "
+	    "     0 4242 1 0 100 0 0 10 0\n";
+	struct listen_sock	s[8];
+	size_t			n;
+
+	(void)state;
+	n = netsock_parse(v4, strlen(v4), false, s, 0, 8);
+	assert_int_equal(n, 2);	/* the established row is not listening */
+	assert_int_equal(s[0].port, 9229);
+	assert_int_equal(s[0].inode, 107060);
+	assert_int_equal(s[0].addr[0], 127);
+	assert_true(netsock_local(&s[0]));
+	assert_int_equal(s[1].port, 8080);
+	assert_true(netsock_local(&s[1]));	/* 0.0.0.0 */
+	n = netsock_parse(v6, strlen(v6), true, s, n, 8);
+	assert_int_equal(n, 3);
+	assert_int_equal(s[2].port, 20000);
+	assert_int_equal(s[2].inode, 4242);
+	assert_int_equal(s[2].addr[15], 1);	/* ::1 */
+	assert_true(netsock_local(&s[2]));
+	s[2].addr[0] = 0x20;	/* a global address is not ours to talk to */
+	assert_false(netsock_local(&s[2]));
+}
+
+static void
+test_accept_key(void **state)
+{
+	char	out[32];
+
+	(void)state;
+	/* RFC 6455, section 1.3 */
+	inspector_accept_key("dGhlIHNhbXBsZSBub25jZQ==", out);
+	assert_string_equal(out, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+}
+
+static void
+test_parse_list(void **state)
+{
+	const char	*body = "[{\"webSocketDebuggerUrl\":\"ws://127.0.0.1:"
+	    "9229/60192396-bd0f-4734\"}]";
+	char		 ok[512];
+	const char	*bad[] = {
+		"HTTP/1.0 400 Bad Request\r\n\r\n",
+		"HTTP/1.0 200 OK\r\n\r\n[]",
+		"HTTP/1.0 200 OK\r\nContent-Length: 99999999\r\n\r\n",
+		"HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\n[{}",
+		"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+		"HTTP/1.0 200 OK\r\nContent-Length: 34\r\n\r\n[{\"webSocketDebuggerUrl\":\"x\"}]",
+		"garbage",
+	};
+	char		path[128], err[128];
+	size_t		i;
+
+	(void)state;
+	/* Node answers HTTP/1.0 and keeps the connection: Content-Length */
+	snprintf(ok, sizeof ok, "HTTP/1.0 200 OK\r\nContent-Type: application/"
+	    "json\r\nContent-Length: %zu\r\n\r\n%s", strlen(body), body);
+	assert_int_equal(inspector_parse_list(ok, strlen(ok), path, sizeof path,
+	    err, sizeof err), 0);
+	assert_string_equal(path, "/60192396-bd0f-4734");
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(inspector_parse_list(bad[i], strlen(bad[i]),
+		    path, sizeof path, err, sizeof err), -1);
+		assert_true(strlen(err) > 5);
+	}
+}
+
+static void
+test_memory_usage(void **state)
+{
+	const char	*ok = "{\"result\":{\"type\":\"string\",\"value\":"
+	    "\"{\\\"rss\\\":665,\\\"heapTotal\\\":129,\\\"heapUsed\\\":121,"
+	    "\\\"external\\\":24,\\\"arrayBuffers\\\":32}\"}}";
+	const char	*neg = "{\"result\":{\"value\":\"{\\\"rss\\\":-5}\"}}";
+	json_error_t	 je;
+	json_t		*j;
+	struct v8_mem	 v;
+
+	(void)state;
+	j = json_loads(ok, 0, &je);
+	assert_int_equal(gc_parse_memory_usage(j, &v), 0);
+	assert_int_equal(v.rss, 665);
+	assert_int_equal(v.heap_total, 129);
+	assert_int_equal(v.array_buffers, 32);
+	assert_int_equal(gc_outside_v8(&v), 665 - 129 - 24 - 32);
+	json_decref(j);
+	j = json_loads(neg, 0, &je);
+	assert_int_equal(gc_parse_memory_usage(j, &v), -1);
+	json_decref(j);
+	j = json_loads("{\"result\":{}}", 0, &je);
+	assert_int_equal(gc_parse_memory_usage(j, &v), -1);
+	json_decref(j);
+}
+
+static void
+test_frames(void **state)
+{
+	static const char	msg[] = "{\"id\":1,\"result\":{}}";
+	uint8_t			f[64];
+	int			n;
+
+	(void)state;
+	f[0] = 0x81;
+	f[1] = (uint8_t)strlen(msg);
+	memcpy(f + 2, msg, strlen(msg));
+	inspector_feed(f, 2 + strlen(msg), &n);
+	assert_int_equal(n, 1);
+	/* cut short: no message */
+	inspector_feed(f, 10, &n);
+	assert_int_equal(n, 0);
+	/* a frame claiming 1 GiB: refused, nothing allocated for it */
+	{
+		uint8_t	huge[] = { 0x81, 127, 0, 0, 0, 0, 0x40, 0, 0, 0, 'x' };
+
+		inspector_feed(huge, sizeof huge, &n);
+		assert_int_equal(n, 0);
+	}
+}
+
+static void
+test_result_json(void **state)
+{
+	struct gc_result	a, b;
+	json_t			*j;
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	a.pid = 42;
+	a.ok = true;
+	a.rss_before = 568ULL << 20;
+	a.rss_after = 316ULL << 20;
+	a.pss_anon_before = 500ULL << 20;
+	a.pss_anon_after = UINT64_MAX;
+	a.v8_before = (struct v8_mem){ true, 665, 129, 121, 24, 32 };
+	a.port = 9229;
+	a.inspector_closed = true;
+	a.duration_ms = 1234.5;
+	j = gc_result_json(&a);
+	assert_true(json_is_null(json_object_get(j, "pss_anon_after")));
+	assert_true(json_is_null(json_object_get(j, "v8_after")));
+	assert_int_equal(gc_result_from_json(j, &b), 0);
+	assert_int_equal(b.pid, 42);
+	assert_true(b.ok);
+	assert_int_equal(b.rss_after, a.rss_after);
+	assert_int_equal(b.pss_anon_after, UINT64_MAX);
+	assert_int_equal(b.v8_before.heap_used, 121);
+	assert_false(b.v8_after.ok);
+	assert_true(b.inspector_closed);
+	assert_int_equal(b.port, 9229);
+	json_decref(j);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_guard),
+		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_netsock),
+		cmocka_unit_test(test_accept_key),
+		cmocka_unit_test(test_parse_list),
+		cmocka_unit_test(test_memory_usage),
+		cmocka_unit_test(test_frames),
+		cmocka_unit_test(test_result_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
