@@ -64,6 +64,18 @@ check "--inspect-port=0: ok" test "$rc-$(q .ok "$T/d.json")" = "0-true"
 check "--inspect-port=0: a port other than 9229 found" sh -c "p=\$(jq .port '$T/d.json'); [ \"\$p\" -gt 0 ] && [ \"\$p\" != 9229 ]"
 check "--inspect-port=0: closed again" test "$(listening $D)" -eq 0
 
+# a main thread blocked in a syscall: the inspector opens only when it
+# returns, after memtop gave up waiting; memtop keeps watching and closes it
+node_ns e -e 'require("child_process").execSync("sleep 6"); console.log("ready"); setInterval(() => {}, 1e9)'; E=$SPAWNED
+wait_for 10 sh -c "v=\$(awk '/^SigCgt/ { print \$2 }' /proc/$E/status 2>/dev/null); [ -n \"\$v\" ] && [ \$(( 0x\$v & 512 )) -ne 0 ]"
+"$MEMTOP" gc $E --json --yes --open-timeout 1 --watch 20 > "$T/e.json"; rc=$?
+check "blocked: exit 1 (nothing collected)" test $rc -eq 1
+check "blocked: says the inspector opened late and was closed" sh -c "jq -r .error '$T/e.json' | grep -q 'opened only after .* closed it'"
+check "blocked: inspector_closed" test "$(q .inspector_closed "$T/e.json")" = true
+wait_for 10 grep -q ready "$T/e.out"
+check "blocked: nothing left listening" test "$(listening $E)" -eq 0
+check "blocked: still alive" kill -0 $E
+
 # text output of a second GC on A
 "$MEMTOP" gc $A --yes > "$T/a.txt" || fail "text gc exit status"
 check "text: RSS before -> after" grep -q "^pid $A: RSS .* -> " "$T/a.txt"
