@@ -144,6 +144,15 @@ start_ui --theme no-such-theme
 check "an unknown theme: a message, memtop runs" wait_for 10 screen_has "theme no-such-theme"
 $TM send-keys -t mt q
 
+# a locale without UTF-8: ASCII sparklines and fold markers
+new_session "sh -c 'LC_ALL=C LANG=C \"$MEMTOP\" -d 0.2 --host-root \"$H\"; echo EXIT=\$?; sleep 60'"
+wait_for 10 screen_has "NAME"
+$TM send-keys -t mt / team- Enter
+check "C locale: ASCII fold marker" wait_for 10 sh -c "$(echo "$TM") capture-pane -p -t mt | grep -Eq '^- team-'"
+check "C locale: ASCII sparkline" wait_for 10 sh -c "$(echo "$TM") capture-pane -p -t mt | grep -E '^- team-b/big-1' | grep -Eq '[_.=#-]{2,} *\$'"
+check "C locale: no UTF-8 block glyphs" sh -c "! $(echo "$TM") capture-pane -p -t mt | grep -q '▁'"
+$TM send-keys -t mt q
+
 # a terminal that cannot address the cursor: text refreshes instead
 new_session "sh -c 'TERM=dumb \"$MEMTOP\" -n 1; echo EXIT=\$?; sleep 60'"
 check "TERM=dumb: falls back to text and exits 0" wait_for 20 screen_has "EXIT=0"

@@ -275,6 +275,30 @@ test_memory_bound(void **state)
 	history_free(h);
 }
 
+/*
+ * Regression (found by ASan in the integration tests): a group that is not a
+ * pod copied 80 bytes of pod uid from a 1-byte "" literal.
+ */
+static void
+test_regression_asan_pod_uid_copy(void **state)
+{
+	struct history		*h = history_create(10, 10);
+	struct node		 nd;
+	struct tree		 t;
+	struct sort_key		 k = { SORT_FIG, FIG_RSS };
+
+	(void)state;
+	node_init(&nd, 2);
+	snprintf(nd.pl[1].path, sizeof nd.pl[1].path, "/system.slice/sshd.service");
+	k8s_classify(nd.pl[1].path, &nd.pl[1].cls);
+	refresh(h, &nd, &t, &k);
+	assert_int_equal(t.ngroups, 2);
+	assert_string_equal(t.groups[1].pod_uid, "");
+	assert_string_equal(t.groups[1].kind_name, "service");
+	tree_done(&t);
+	history_free(h);
+}
+
 int
 main(void)
 {
@@ -286,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_sort_keys),
 		cmocka_unit_test(test_unknown_sorts_last),
 		cmocka_unit_test(test_memory_bound),
+		cmocka_unit_test(test_regression_asan_pod_uid_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
