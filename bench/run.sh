@@ -96,7 +96,7 @@ raw_maps=$(median < "$T/raw_maps"); mt_maps=$(median < "$T/mt_maps")
 SECS=10; [ $smoke = 1 ] && SECS=2
 mt_sec=$($CPU "$MEMTOP" -b -n $((SECS + 1)) -d 1 --json | cut -d' ' -f1)
 mt_sec=$(echo "$mt_sec $mt_full $SECS" | awk '{ printf "%.1f", ($1 - $2) / $3 }')
-htop_sec="-"
+htop_sec="-"; mt_tui="-"
 if [ $smoke = 0 ] && command -v htop > /dev/null && command -v tmux > /dev/null; then
 	mkdir -p "$T/htop"
 	printf 'fields=0 48 17 18 38 39 119 2 46 47 49 1\nhide_kernel_threads=1\nhide_userland_threads=1\ndelay=10\ntree_view=0\n' > "$T/htop/htoprc"
@@ -108,6 +108,17 @@ if [ $smoke = 0 ] && command -v htop > /dev/null && command -v tmux > /dev/null;
 		sleep $SECS
 		t1=$(awk '{ print $14 + $15 }' /proc/$hp/stat)
 		htop_sec=$(echo "$t0 $t1 $SECS $(getconf CLK_TCK)" | awk '{ printf "%.1f", ($2 - $1) * 1000 / $4 / $3 }')
+	fi
+	$HTOP_TM kill-server 2>/dev/null
+	# the same for memtop's dashboard: a TUI against a TUI
+	$HTOP_TM new-session -d -x 200 -y 50 "$MEMTOP -d 1"
+	sleep 3
+	mp=$(pgrep -n -x memtop)
+	if [ -n "$mp" ]; then
+		t0=$(awk '{ print $14 + $15 }' /proc/$mp/stat)
+		sleep $SECS
+		t1=$(awk '{ print $14 + $15 }' /proc/$mp/stat)
+		mt_tui=$(echo "$t0 $t1 $SECS $(getconf CLK_TCK)" | awk '{ printf "%.1f", ($2 - $1) * 1000 / $4 / $3 }')
 	fi
 	$HTOP_TM kill-server 2>/dev/null
 fi
@@ -128,6 +139,7 @@ printf '%-44s %10s %10s %8s\n' "what" "memtop ms" "raw ms" "ratio"
 printf '%-44s %10s %10s %8s\n' "one full refresh (-b -n 1, incl. start-up)" "$mt_full" "$raw_full" "$(ratio "$mt_full" "$raw_full")"
 printf '%-44s %10s %10s %8s\n' "steady refresh (PSS when 10 s old)" "$mt_tick" "$raw_tick" "$(ratio "$mt_tick" "$raw_tick")"
 printf '%-44s %10s %10s %8s\n' "memtop maps on $(wc -l < /proc/$BIGPID/maps) mappings" "$mt_maps" "$raw_maps" "$(ratio "$mt_maps" "$raw_maps")"
-printf '%-44s %10s %10s %8s\n' "CPU ms per second at 1 s (vs htop + PSS)" "$mt_sec" "$htop_sec" "$(ratio "$mt_sec" "$htop_sec")"
+printf '%-44s %10s %10s %8s\n' "CPU ms/s at 1 s, -b --json (vs htop + PSS)" "$mt_sec" "$htop_sec" "$(ratio "$mt_sec" "$htop_sec")"
+printf '%-44s %10s %10s %8s\n' "CPU ms/s at 1 s, dashboard (vs htop + PSS)" "$mt_tui" "$htop_sec" "$(ratio "$mt_tui" "$htop_sec")"
 printf '%-44s %10s\n' "peak RSS KiB, $nproc2 processes, $HIST ticks" "$peak"
 [ -n "$mt_full" ] && [ -n "$raw_full" ] && [ -n "$peak" ]
