@@ -33,7 +33,6 @@ parse_row(const char *p, const char *end, bool v6, struct listen_sock *s)
 	const char	*q;
 	size_t		 alen = v6 ? 32 : 8, i;
 	int		 field;
-	char		*e;
 
 	while (p < end && *p == ' ')
 		p++;
@@ -87,11 +86,11 @@ parse_row(const char *p, const char *end, bool v6, struct listen_sock *s)
 		while (p < end && *p == ' ')
 			p++;
 	}
-	if (p >= end)
-		return false;
-	errno = 0;
-	s->inode = strtoull(p, &e, 10);
-	return errno == 0 && e != p && s->inode != 0;
+	/* the row may be the last bytes of an unterminated buffer */
+	s->inode = 0;
+	for (i = 0; p < end && *p >= '0' && *p <= '9' && i < 20; p++, i++)
+		s->inode = s->inode * 10 + (uint64_t)(*p - '0');
+	return i > 0 && s->inode != 0;
 }
 
 size_t

@@ -25,6 +25,28 @@ line_is(const char *p, size_t n, const char *key, const char **val)
 	return true;
 }
 
+/* A decimal number in [p, end) (no NUL needed); *next after it. */
+static long
+line_long(const char *p, const char *end, const char **next)
+{
+	long	v = 0;
+	bool	neg = false;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < end && *p == '-') {
+		neg = true;
+		p++;
+	}
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		if (v < 100000000000L)
+			v = v * 10 + (*p - '0');
+	}
+	if (next != NULL)
+		*next = p;
+	return neg ? -v : v;
+}
+
 static bool
 parse_hex64(const char *p, const char *end, uint64_t *out)
 {
@@ -72,7 +94,7 @@ status_parse(const char *buf, size_t len, struct proc_status *st)
 		} else if (line_is(p, n, "State:", &v) && v < nl)
 			st->state = *v;
 		else if (line_is(p, n, "TracerPid:", &v))
-			st->tracer_pid = atoi(v);
+			st->tracer_pid = (int)line_long(v, nl, NULL);
 		else if (line_is(p, n, "SigCgt:", &v))
 			st->have_sigcgt = parse_hex64(v, nl, &st->sig_caught);
 		else if (line_is(p, n, "SigBlk:", &v))
@@ -80,18 +102,19 @@ status_parse(const char *buf, size_t len, struct proc_status *st)
 		else if (line_is(p, n, "SigIgn:", &v))
 			parse_hex64(v, nl, &st->sig_ignored);
 		else if (line_is(p, n, "Uid:", &v)) {
-			char	*e;
+			const char	*e;
 
-			strtoul(v, &e, 10);		/* real */
-			st->uid = (unsigned)strtoul(e, NULL, 10);
+			line_long(v, nl, &e);		/* real, then effective */
+			st->uid = (unsigned)line_long(e, nl, NULL);
 		} else if (line_is(p, n, "NSpid:", &v)) {
 			const char	*q = v;
 
 			/* the last field is the pid in the innermost ns */
 			while (q < nl) {
-				st->nspid = atoi(q);
-				while (q < nl && *q != '\t' && *q != ' ')
-					q++;
+				const char	*e;
+
+				st->nspid = (int)line_long(q, nl, &e);
+				q = e > q ? e : q + 1;
 				while (q < nl && (*q == '\t' || *q == ' '))
 					q++;
 			}

@@ -130,6 +130,18 @@ test_netsock(void **state)
 	assert_int_equal(s[2].inode, 4242);
 	assert_int_equal(s[2].addr[15], 1);	/* ::1 */
 	assert_true(netsock_local(&s[2]));
+	/* regression: an inode at the very end of an unterminated buffer */
+	{
+		const char	*row = "h\n   0: 0100007F:240D 00000000:0000 0A "
+		    "00000000:00000000 00:00000000 00000000     0        0 777";
+		char		 raw[256];
+		size_t		 l = strlen(row);
+		struct listen_sock t[2];
+
+		memcpy(raw, row, l);
+		assert_int_equal(netsock_parse(raw, l, false, t, 0, 2), 1);
+		assert_int_equal(t[0].inode, 777);
+	}
 	s[2].addr[0] = 0x20;	/* a global address is not ours to talk to */
 	assert_false(netsock_local(&s[2]));
 }

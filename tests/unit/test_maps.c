@@ -277,6 +277,18 @@ test_status(void **state)
 	assert_true(st.sig_caught & (1ULL << 9));	/* SIGUSR1 */
 	assert_int_equal(limits_stack(lim, strlen(lim)), 8 * MiB);
 	assert_int_equal(status_parse("garbage", 7, &st), -1);
+	/*
+	 * Regression (fuzz_status, tests/fuzz/crashes/status/
+	 * status-atoi-past-end-of-buffer): a number at the very end of an
+	 * unterminated buffer was read with atoi past its end.
+	 */
+	{
+		char	raw[] = { 'N', 'a', 'm', 'e', ':', 'x', '\n', 'T',
+		    'r', 'a', 'c', 'e', 'r', 'P', 'i', 'd', ':', '4', '2' };
+
+		assert_int_equal(status_parse(raw, sizeof raw, &st), 0);
+		assert_int_equal(st.tracer_pid, 42);
+	}
 	assert_int_equal(status_parse("Name:\tx\nSigCgt:\tzz\n", 19, &st), 0);
 	assert_false(st.have_sigcgt);
 }
