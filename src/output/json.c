@@ -31,30 +31,30 @@ json_mem(const struct cg_mem *m)
 	json_t	*o = json_object();
 
 	if (m == NULL || !m->read) {
-		json_object_set_new(o, "current", json_null());
-		json_object_set_new(o, "limit", json_null());
-		json_object_set_new(o, "unlimited", json_null());
-		json_object_set_new(o, "anon", json_null());
-		json_object_set_new(o, "file", json_null());
+		json_object_set_new_nocheck(o, "current", json_null());
+		json_object_set_new_nocheck(o, "limit", json_null());
+		json_object_set_new_nocheck(o, "unlimited", json_null());
+		json_object_set_new_nocheck(o, "anon", json_null());
+		json_object_set_new_nocheck(o, "file", json_null());
 		return o;
 	}
-	json_object_set_new(o, "current", json_u64(m->current));
-	json_object_set_new(o, "limit", json_u64(m->limit));
-	json_object_set_new(o, "unlimited", json_boolean(m->unlimited));
-	json_object_set_new(o, "anon", json_u64(m->anon));
-	json_object_set_new(o, "file", json_u64(m->file));
-	json_object_set_new(o, "shmem", json_u64(m->shmem));
-	json_object_set_new(o, "kernel", json_u64(m->kernel));
-	json_object_set_new(o, "oom_kill", json_u64(m->oom_kill));
-	json_object_set_new(o, "failcnt", json_u64(m->failcnt));
+	json_object_set_new_nocheck(o, "current", json_u64(m->current));
+	json_object_set_new_nocheck(o, "limit", json_u64(m->limit));
+	json_object_set_new_nocheck(o, "unlimited", json_boolean(m->unlimited));
+	json_object_set_new_nocheck(o, "anon", json_u64(m->anon));
+	json_object_set_new_nocheck(o, "file", json_u64(m->file));
+	json_object_set_new_nocheck(o, "shmem", json_u64(m->shmem));
+	json_object_set_new_nocheck(o, "kernel", json_u64(m->kernel));
+	json_object_set_new_nocheck(o, "oom_kill", json_u64(m->oom_kill));
+	json_object_set_new_nocheck(o, "failcnt", json_u64(m->failcnt));
 	return o;
 }
 
 static void
 json_stats(json_t *o, const struct tree_stats *st)
 {
-	json_object_set_new(o, "anon_growth", json_integer(st->growth));
-	json_object_set_new(o, "anon_growth_window",
+	json_object_set_new_nocheck(o, "anon_growth", json_integer(st->growth));
+	json_object_set_new_nocheck(o, "anon_growth_window",
 	    json_integer(st->growth_win));
 }
 
@@ -65,21 +65,21 @@ json_proc(const struct tree_proc *tp)
 	json_t			*o = json_object();
 	int			 k;
 
-	json_object_set_new(o, "pid", json_integer(p->pid));
-	json_object_set_new(o, "ppid", json_integer(p->ppid));
-	json_object_set_new(o, "uid", json_integer(p->uid));
-	json_object_set_new(o, "comm", json_string(p->comm));
-	json_object_set_new(o, "cmdline", p->cmdline != NULL ?
+	json_object_set_new_nocheck(o, "pid", json_integer(p->pid));
+	json_object_set_new_nocheck(o, "ppid", json_integer(p->ppid));
+	json_object_set_new_nocheck(o, "uid", json_integer(p->uid));
+	json_object_set_new_nocheck(o, "comm", json_string(p->comm));
+	json_object_set_new_nocheck(o, "cmdline", p->cmdline != NULL ?
 	    json_string(p->cmdline) : json_null());
-	json_object_set_new(o, "start_time", json_integer(
+	json_object_set_new_nocheck(o, "start_time", json_integer(
 	    (json_int_t)p->start));
-	json_object_set_new(o, "state", json_stringn(&p->state, 1));
-	json_object_set_new(o, "kthread", json_boolean(p->kthread));
+	json_object_set_new_nocheck(o, "state", json_stringn(&p->state, 1));
+	json_object_set_new_nocheck(o, "kthread", json_boolean(p->kthread));
 	for (k = 0; k < FIG__COUNT; k++)
 		json_object_set_new(o, fig_table[k].key, json_u64(p->fig[k]));
-	json_object_set_new(o, "pss_age", p->rollup_age < 0 ? json_null() :
+	json_object_set_new_nocheck(o, "pss_age", p->rollup_age < 0 ? json_null() :
 	    json_real(p->rollup_age));
-	json_object_set_new(o, "mappings", p->nmaps < 0 ? json_null() :
+	json_object_set_new_nocheck(o, "mappings", p->nmaps < 0 ? json_null() :
 	    json_integer(p->nmaps));
 	{
 		char	 names[128];
@@ -90,7 +90,7 @@ json_proc(const struct tree_proc *tp)
 		for (tok = strtok_r(names, ",", &save); tok != NULL;
 		    tok = strtok_r(NULL, ",", &save))
 			json_array_append_new(a, json_string(tok));
-		json_object_set_new(o, "findings", a);
+		json_object_set_new_nocheck(o, "findings", a);
 	}
 	json_stats(o, &tp->st);
 	return o;
@@ -114,22 +114,22 @@ json_ctr(const struct tree_ctr *c)
 	json_t	*o = json_object(), *a = json_array();
 	size_t	 i;
 
-	json_object_set_new(o, "id", json_str_or_null(c->id));
-	json_object_set_new(o, "name", json_str_or_null(c->name));
-	json_object_set_new(o, "sandbox", json_boolean(c->sandbox));
+	json_object_set_new_nocheck(o, "id", json_str_or_null(c->id));
+	json_object_set_new_nocheck(o, "name", json_str_or_null(c->name));
+	json_object_set_new_nocheck(o, "sandbox", json_boolean(c->sandbox));
 	if (c->pod != NULL)
-		json_object_set_new(o, "pod", json_string(c->pod));
-	json_object_set_new(o, "runtime",
+		json_object_set_new_nocheck(o, "pod", json_string(c->pod));
+	json_object_set_new_nocheck(o, "runtime",
 	    json_str_or_null(k8s_runtime_name(c->runtime)));
-	json_object_set_new(o, "cgroup", json_str_or_null(c->cgroup));
-	json_object_set_new(o, "memory", json_mem(c->mem));
-	json_object_set_new(o, "totals", json_totals(&c->sum));
+	json_object_set_new_nocheck(o, "cgroup", json_str_or_null(c->cgroup));
+	json_object_set_new_nocheck(o, "memory", json_mem(c->mem));
+	json_object_set_new_nocheck(o, "totals", json_totals(&c->sum));
 	json_stats(o, &c->st);
 	for (i = 0; i < c->nprocs; i++) {
 		if (!c->procs[i].gone)
 			json_array_append_new(a, json_proc(&c->procs[i]));
 	}
-	json_object_set_new(o, "processes", a);
+	json_object_set_new_nocheck(o, "processes", a);
 	return o;
 }
 
@@ -139,23 +139,23 @@ json_group(const struct tree_group *g)
 	json_t	*o = json_object(), *a = json_array();
 	size_t	 i;
 
-	json_object_set_new(o, "kind", json_string(g->kind_name));
-	json_object_set_new(o, "namespace", json_str_or_null(g->namespace));
-	json_object_set_new(o, "pod", json_str_or_null(g->pod));
-	json_object_set_new(o, "name_source",
+	json_object_set_new_nocheck(o, "kind", json_string(g->kind_name));
+	json_object_set_new_nocheck(o, "namespace", json_str_or_null(g->namespace));
+	json_object_set_new_nocheck(o, "pod", json_str_or_null(g->pod));
+	json_object_set_new_nocheck(o, "name_source",
 	    json_str_or_null(runtime_source_name(g->name_source)));
-	json_object_set_new(o, "cgroup", json_str_or_null(g->cgroup));
-	json_object_set_new(o, "pod_uid", json_str_or_null(g->pod_uid));
-	json_object_set_new(o, "qos", json_str_or_null(k8s_qos_name(g->qos)));
-	json_object_set_new(o, "hierarchy", g->hier == CG_HIER_V1 ?
+	json_object_set_new_nocheck(o, "cgroup", json_str_or_null(g->cgroup));
+	json_object_set_new_nocheck(o, "pod_uid", json_str_or_null(g->pod_uid));
+	json_object_set_new_nocheck(o, "qos", json_str_or_null(k8s_qos_name(g->qos)));
+	json_object_set_new_nocheck(o, "hierarchy", g->hier == CG_HIER_V1 ?
 	    json_string("v1") : g->hier == CG_HIER_V2 ? json_string("v2") :
 	    json_null());
-	json_object_set_new(o, "memory", json_mem(g->mem));
-	json_object_set_new(o, "totals", json_totals(&g->sum));
+	json_object_set_new_nocheck(o, "memory", json_mem(g->mem));
+	json_object_set_new_nocheck(o, "totals", json_totals(&g->sum));
 	json_stats(o, &g->st);
 	for (i = 0; i < g->nctrs; i++)
 		json_array_append_new(a, json_ctr(&g->ctrs[i]));
-	json_object_set_new(o, "containers", a);
+	json_object_set_new_nocheck(o, "containers", a);
 	return o;
 }
 
@@ -163,31 +163,28 @@ int
 json_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 {
 	json_t	*doc = json_object(), *groups = json_array(), *node;
-	char	*s;
 	size_t	 i;
 	int	 rc = 0;
 
-	json_object_set_new(doc, "time", json_real(sn->time));
+	json_object_set_new_nocheck(doc, "time", json_real(sn->time));
 	node = json_object();
-	json_object_set_new(node, "mem_total", json_u64(sn->mem_total));
-	json_object_set_new(node, "mem_available", json_u64(sn->mem_available));
-	json_object_set_new(node, "processes", json_integer(
+	json_object_set_new_nocheck(node, "mem_total", json_u64(sn->mem_total));
+	json_object_set_new_nocheck(node, "mem_available", json_u64(sn->mem_available));
+	json_object_set_new_nocheck(node, "processes", json_integer(
 	    (json_int_t)sn->nprocs));
-	json_object_set_new(node, "pss_read", json_integer(
+	json_object_set_new_nocheck(node, "pss_read", json_integer(
 	    (json_int_t)sn->rollup_read));
-	json_object_set_new(node, "pss_due", json_integer(
+	json_object_set_new_nocheck(node, "pss_due", json_integer(
 	    (json_int_t)sn->rollup_wanted));
-	json_object_set_new(node, "pss_ms", json_real(sn->rollup_ms));
-	json_object_set_new(doc, "node", node);
+	json_object_set_new_nocheck(node, "pss_ms", json_real(sn->rollup_ms));
+	json_object_set_new_nocheck(doc, "node", node);
 	for (i = 0; i < t->ngroups; i++)
 		json_array_append_new(groups, json_group(&t->groups[i]));
-	json_object_set_new(doc, "groups", groups);
-	s = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(doc);
-	if (s == NULL)
-		return -1;
-	if (fputs(s, f) == EOF || fputc('\n', f) == EOF || fflush(f) == EOF)
+	json_object_set_new_nocheck(doc, "groups", groups);
+	/* straight to the stream: no copy of the whole document */
+	if (json_dumpf(doc, f, JSON_COMPACT | JSON_ENSURE_ASCII) != 0 ||
+	    fputc('\n', f) == EOF || fflush(f) == EOF)
 		rc = -1;
-	free(s);
+	json_decref(doc);
 	return rc;
 }
