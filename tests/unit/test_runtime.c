@@ -151,8 +151,9 @@ test_malformed_json(void **state)
 	char		*deep;
 	size_t		 i, depth = 100000;
 	const char	*bad[] = { "", "not json", "[1,2]", "{\"annotations\":",
-	    "{\"annotations\":[]}", "{\"annotations\":{\"io.kubernetes.cri."
-	    "sandbox-name\":5}}", "\xff\xfe{}" };
+	    "{\"annotations\":[]}",
+	    ("{\"annotations\":{\"io.kubernetes.cri.sandbox-name\":5}}"),
+	    "\xff\xfe{}" };
 
 	(void)state;
 	load(FAKE "/run/containerd/io.containerd.runtime.v2.task/k8s.io/" CTRD
