@@ -70,7 +70,9 @@ struct tick_policy {
 	bool		 rollup_all;	/* every smaps_rollup (one-shot runs) */
 	double		 max_age;	/* re-read PSS older than this (s) */
 	double		 budget_ms;	/* wall-time budget for rollups */
-	const int	*focus;		/* pids whose rollup is always read */
+	const int	*focus;		/* [0] the selected pid (read every
+					   tick), then visible ones (first
+					   among those due) */
 	size_t		 nfocus;
 	bool		 read_maps;	/* maps too, with each rollup read */
 	int		 smaps_pid[2];	/* smaps for these (0: none) */

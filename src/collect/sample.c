@@ -198,22 +198,27 @@ cheap_changed(const struct proc_cache *c, const struct proc_sample *p)
 	return false;
 }
 
-static bool
-is_focus(const struct tick_policy *pol, int pid)
+/* -1, or where pid is in the focus list (0: the selected process). */
+static int
+focus_index(const struct tick_policy *pol, int pid)
 {
 	size_t	i;
 
 	for (i = 0; i < pol->nfocus; i++) {
 		if (pol->focus[i] == pid)
-			return true;
+			return (int)i;
 	}
-	return false;
+	return -1;
 }
+
+/* Above this RSS a smaps_rollup walk costs ~14 ms or more. */
+#define BIG_RSS		(1ULL << 30)
 
 struct due {
 	struct proc_sample	*p;
 	struct proc_cache	*c;
-	int			 prio;	/* 0 focus, 1 never read, 2 changed, 3 old */
+	int			 prio;	/* 0 selected, 1 never read, then due:
+					   2 visible, 3 changed, 4 old */
 	double			 age;
 };
 
@@ -235,6 +240,7 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 	/* s->cache[i] belongs to procs[i] */
 	struct due	*due = xcalloc(n ? n : 1, sizeof *due);
 	size_t		 nd = 0, i, off, chunk = 32;
+	int		 fi;
 	double		 t0 = now_clock(CLOCK_MONOTONIC);
 
 	for (i = 0; i < n; i++) {
@@ -244,16 +250,22 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 		if (procs[i].kthread)
 			continue;
 		d.age = c->rollup_mono < 0 ? 1e9 : mono - c->rollup_mono;
+		fi = focus_index(pol, procs[i].pid);
 		if (pol->rollup_all)
 			d.prio = 1;
-		else if (is_focus(pol, procs[i].pid))
-			d.prio = 0;
+		else if (fi == 0)
+			d.prio = 0;	/* the selected process: every tick */
 		else if (c->rollup_mono < 0)
 			d.prio = 1;
-		else if (cheap_changed(c, &procs[i]))
-			d.prio = 2;
+		else if (cheap_changed(c, &procs[i]) &&
+		    !(procs[i].fig[FIG_RSS] != FIG_NA &&
+		    procs[i].fig[FIG_RSS] > BIG_RSS && d.age < pol->max_age / 2))
+			d.prio = 3;	/* big ones (long page walks): less often */
 		else if (d.age >= pol->max_age)
-			d.prio = 3;
+			d.prio = 4;
+		/* visible rows go first among those due */
+		if (d.prio >= 3 && fi > 0)
+			d.prio = 2;
 		if (d.prio >= 0)
 			due[nd++] = d;
 	}

@@ -467,6 +467,15 @@ row_label(const struct ui *u, const struct ui_row *r, char *buf, size_t len)
 		snprintf(name, sizeof name, "%d %s%s%s", r->p->sp->pid,
 		    r->p->sp->comm, r->p->sp->marks ? " !" : "",
 		    r->p->gone ? " (exited)" : "");
+		/* a big process's PSS is read less often: say how old it is */
+		if (!r->p->gone && r->p->sp->fig[FIG_RSS] != FIG_NA &&
+		    r->p->sp->fig[FIG_RSS] > (1ULL << 30) &&
+		    r->p->sp->rollup_age >= 2) {
+			size_t	l = strlen(name);
+
+			snprintf(name + l, sizeof name - l, " (pss %.0fs old)",
+			    r->p->sp->rollup_age);
+		}
 		break;
 	}
 	snprintf(buf, len, "%*s%s%s", ind, "", row_marked(u, r) ? "*" : "",

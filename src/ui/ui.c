@@ -68,8 +68,9 @@ focus_pids(const struct ui *u, int *pids, size_t max)
 {
 	size_t	i, n = 0, end = u->top + (size_t)(LINES > 0 ? LINES : 0);
 
-	if (u->sel < u->nrows && u->rows[u->sel].p != NULL && n < max)
-		pids[n++] = u->rows[u->sel].p->sp->pid;
+	/* slot 0 is the selected process (0 = none): read every tick */
+	pids[n++] = u->sel < u->nrows && u->rows[u->sel].p != NULL ?
+	    u->rows[u->sel].p->sp->pid : 0;
 	for (i = u->top; i < u->nrows && i < end && n < max; i++) {
 		if (u->rows[i].p != NULL && !u->rows[i].p->gone)
 			pids[n++] = u->rows[i].p->sp->pid;

@@ -88,6 +88,16 @@ check "detail shows growth since start" sh -c "$TM capture-pane -p -t mt | grep 
 $TM send-keys -t mt Escape Escape
 check "Esc goes back to the tree" wait_for 5 screen_has "NAME"
 
+# a big process: its PSS is re-read less often, and the row says how old
+"$HELPERS/alloc_anon" 1100 > "$LIB_TMP/big" & BIG=$!; register_pid $BIG
+wait_for 20 grep -q ready "$LIB_TMP/big"
+$TM send-keys -t mt / "$BIG" Enter Home
+check "a big process's row gives its PSS age" wait_for 15 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ +$BIG alloc_anon \(pss [0-9]+s old\)'"
+$TM send-keys -t mt End
+check "selected, it is read every refresh (no age shown)" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -E '^ +$BIG alloc_anon' | grep -vq 'pss'"
+kill $BIG
+$TM send-keys -t mt Escape
+
 # help, generated from the key table
 $TM send-keys -t mt '?'
 check "help lists the keys" wait_for 5 screen_has "quit memtop"
