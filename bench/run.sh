@@ -110,8 +110,10 @@ if [ $smoke = 0 ] && command -v htop > /dev/null && command -v tmux > /dev/null;
 		htop_sec=$(echo "$t0 $t1 $SECS $(getconf CLK_TCK)" | awk '{ printf "%.1f", ($2 - $1) * 1000 / $4 / $3 }')
 	fi
 	$HTOP_TM kill-server 2>/dev/null
+	n=0; while $HTOP_TM has-session 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+	sleep 0.5
 	# the same for memtop's dashboard: a TUI against a TUI
-	$HTOP_TM new-session -d -x 200 -y 50 "$MEMTOP -d 1"
+	$HTOP_TM new-session -d -x 200 -y 50 "$MEMTOP -d 1" || { sleep 1; $HTOP_TM new-session -d -x 200 -y 50 "$MEMTOP -d 1"; }
 	sleep 3
 	mp=$(pgrep -n -x memtop)
 	if [ -n "$mp" ]; then
@@ -132,7 +134,7 @@ HIST=600; [ $smoke = 1 ] && HIST=5
 peak=$($CPU "$MEMTOP" -b -n $HIST -d 0.05 --history 600 --json | cut -d' ' -f2)
 nproc2=$(ls -d /proc/[0-9]* | wc -l)
 
-ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "-" }'; }
+ratio() { echo "$1 $2" | awk '{ if ($1 != "-" && $2 != "-" && $2 > 0) printf "%.2f", $1 / $2; else print "-" }'; }
 echo
 echo "memtop benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -r), $nproc processes, ${rss_total} MiB resident"
 printf '%-44s %10s %10s %8s\n' "what" "memtop ms" "raw ms" "ratio"
