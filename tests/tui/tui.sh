@@ -105,6 +105,10 @@ check "help lists redraw" screen_has "C-l"
 $TM send-keys -t mt Escape
 
 # redraw: scribble on the terminal behind memtop's back, then Ctrl-L
+# (paused, so no refresh repaints the scribbled cells by chance)
+$TM send-keys -t mt p
+wait_for 5 screen_has "PAUSED"
+sleep 0.3
 tty=$($TM display-message -p -t mt '#{pane_tty}')
 printf '\033[20;5HSCRIBBLE-SCRIBBLE' > "$tty"
 check "scribble visible" wait_for 3 screen_has "SCRIBBLE"
@@ -113,6 +117,8 @@ check "Ctrl-L repaints everything" wait_for 5 screen_lacks "SCRIBBLE"
 printf '\033[21;5HSCRIBBLE-AGAIN' > "$tty"
 $TM send-keys -t mt r
 check "r repaints everything" wait_for 5 screen_lacks "SCRIBBLE-AGAIN"
+$TM send-keys -t mt p
+check "p resumes" wait_for 5 screen_lacks "PAUSED"
 
 # resize
 $TM resize-window -t mt -x 40 -y 10
