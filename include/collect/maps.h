@@ -46,6 +46,7 @@ void	maps_done(struct maps *);
  * Parses maps text (or smaps text: the header lines are the same, and the
  * "Key: N kB" lines fill the resident figures). Malformed lines are counted
  * and skipped; a truncated last line is ignored. Returns the mapping count.
+ * Call it once per struct maps (names are fixed up at the end).
  */
 size_t	maps_parse(struct maps *, const char *buf, size_t len);
 

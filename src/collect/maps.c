@@ -1,9 +1,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "collect/maps.h"
 #include "util/readfile.h"
@@ -146,7 +148,8 @@ parse_header(struct maps *m, const char *p, const char *end)
 	mp.rss = mp.pss = mp.private_dirty = mp.swap = UINT64_MAX;
 	mp.name = (const char *)(uintptr_t)off;	/* fixed up at the end */
 	if (m->n == m->cap) {
-		m->cap = m->cap * 2 + 256;
+		/* +25 %: big arrays are mremap()ed, and the slack stays small */
+		m->cap = m->cap + m->cap / 4 + 256;
 		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
 	}
 	m->v[m->n++] = mp;
@@ -195,24 +198,21 @@ is_field(const char *p, const char *end)
 	return p < end && *p >= 'A' && *p <= 'Z';
 }
 
-size_t
-maps_parse(struct maps *m, const char *buf, size_t len)
+/*
+ * Parses the complete lines of [buf, buf + len) and returns how many bytes
+ * they took; names stay offsets into m->names until fixup().
+ */
+static size_t
+parse_lines(struct maps *m, const char *buf, size_t len)
 {
 	const char	*p = buf, *end = buf + len;
-	size_t		 i, first = m->n, guess;
 
-	/* maps lines are 45 bytes or more: size the array once */
-	guess = m->n + len / 45 + 16;
-	if (m->cap < guess) {
-		m->cap = guess;
-		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
-	}
 	while (p < end) {
 		const char	*nl = memchr(p, '\n', (size_t)(end - p));
 		bool		 ok;
 
 		if (nl == NULL)
-			break;	/* a truncated last line */
+			break;	/* an incomplete (or truncated) last line */
 		if (is_field(p, nl))
 			ok = parse_field(m, p, nl);
 		else
@@ -221,24 +221,74 @@ maps_parse(struct maps *m, const char *buf, size_t len)
 			m->bad_lines++;
 		p = nl + 1;
 	}
+	return (size_t)(p - buf);
+}
+
+/* Turns the name offsets of mappings [first, n) into pointers. */
+static void
+fixup(struct maps *m, size_t first)
+{
+	size_t	i;
+
 	for (i = first; i < m->n; i++)
 		m->v[i].name = m->names + (uintptr_t)m->v[i].name;
+}
+
+size_t
+maps_parse(struct maps *m, const char *buf, size_t len)
+{
+	size_t	first = m->n, guess;
+
+	/* maps lines are 45 bytes or more: size the array once */
+	guess = m->n + len / 45 + 16;
+	if (m->cap < guess) {
+		m->cap = guess;
+		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
+	}
+	parse_lines(m, buf, len);
+	fixup(m, first);
 	return m->n;
 }
 
+/*
+ * Reads in 64 KiB chunks and parses as it goes: a 100 000-mapping process
+ * never has its whole 5 MiB of text in memory.
+ */
 int
 maps_read(struct maps *m, const char *proc_root, int pid, bool with_rss)
 {
-	char		path[4200];
-	struct buf	b;
-	int		rc;
+	char	 path[4200], *buf;
+	size_t	 cap = 64 * 1024, have = 0, used, first = m->n;
+	ssize_t	 n;
+	int	 fd, rc = 0;
 
 	snprintf(path, sizeof path, "%s/%d/%s", proc_root, pid,
 	    with_rss ? "smaps" : "maps");
-	buf_init(&b);
-	rc = read_file(path, &b, 0);
-	if (rc == 0)
-		maps_parse(m, b.data, b.len);
-	buf_done(&b);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -errno;
+	buf = xmalloc(cap);
+	for (;;) {
+		n = read(fd, buf + have, cap - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		used = parse_lines(m, buf, have);
+		memmove(buf, buf + used, have - used);
+		have -= used;
+		if (have == cap) {	/* one line longer than the buffer */
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+	}
+	free(buf);
+	close(fd);
+	fixup(m, first);
 	return rc;
 }
