@@ -137,3 +137,14 @@ tui_cleanup() { $TM kill-server 2>/dev/null; }
 screen() { $TM capture-pane -p -t mt; }
 screen_has() { screen | grep -q -- "$1"; }
 screen_lacks() { ! screen | grep -q -- "$1"; }
+
+# node_ns NAME [node args...]: node in a new network namespace (lo up) and in
+# a fresh kubelet-shaped pod cgroup (v1 memory), like a container; its pid is
+# left in $SPAWNED, its stdout in $LIB_TMP/NAME.out.
+node_ns() {
+	name=$1; shift
+	cg=/sys/fs/cgroup/memory/kubepods/burstable/pod$(rand_uuid)/$(rand_hex64)
+	mkcg "$cg" || exit 99
+	spawn_in "$LIB_TMP/$name.out" "$cg/cgroup.procs" -- unshare -n sh -c \
+	    'ip link set lo up && exec node "$@"' sh "$@"
+}

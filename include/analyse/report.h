@@ -19,6 +19,20 @@ struct maps_report {
 	uint64_t		 rollup[FIG__COUNT];	/* FIG_NA if not read */
 };
 
+/* One exact size and how many mappings of it each of two processes has. */
+struct cluster_pair {
+	uint64_t	size;
+	uint64_t	a;
+	uint64_t	b;
+};
+
+/*
+ * The exact-size clusters of either report, each size once (a's first),
+ * with both counts; at most max. Returns how many.
+ */
+size_t	report_cluster_pairs(const struct maps_report *a,
+	    const struct maps_report *b, struct cluster_pair *out, size_t max);
+
 /* Builds the report from parsed mappings. */
 void	report_build(struct maps_report *, const struct maps *,
 	    const struct detect_ctx *, int pid);

@@ -25,6 +25,12 @@ const char	*fmt_short_id(char *buf, size_t len, const char *id, size_t n);
 const char	*fmt_sparkline(char *buf, size_t len, const uint64_t *v, size_t n,
 		    int utf8);
 
+/*
+ * Copies the n bytes at s into dst as a string, cut to dstlen - 1 bytes.
+ * Returns dst.
+ */
+char		*fmt_copy(char *dst, size_t dstlen, const char *s, size_t n);
+
 /* Display width of a UTF-8 string (each code point counts 1). */
 size_t		 fmt_width(const char *);
 

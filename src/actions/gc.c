@@ -18,6 +18,7 @@
 #include "actions/netsock.h"
 #include "actions/node_guard.h"
 #include "collect/status.h"
+#include "util/jsonu.h"
 #include "util/readfile.h"
 
 void
@@ -463,12 +464,6 @@ gc_start(int pid, const struct gc_opts *o, int *fd, char *err, size_t errlen)
 }
 
 static json_t *
-ju(uint64_t v)
-{
-	return v == UINT64_MAX ? json_null() : json_integer((json_int_t)v);
-}
-
-static json_t *
 v8_json(const struct v8_mem *v)
 {
 	json_t	*o;
@@ -476,11 +471,11 @@ v8_json(const struct v8_mem *v)
 	if (!v->ok)
 		return json_null();
 	o = json_object();
-	json_object_set_new(o, "heapTotal", ju(v->heap_total));
-	json_object_set_new(o, "heapUsed", ju(v->heap_used));
-	json_object_set_new(o, "external", ju(v->external));
-	json_object_set_new(o, "arrayBuffers", ju(v->array_buffers));
-	json_object_set_new(o, "rss", ju(v->rss));
+	json_object_set_new(o, "heapTotal", json_u64(v->heap_total));
+	json_object_set_new(o, "heapUsed", json_u64(v->heap_used));
+	json_object_set_new(o, "external", json_u64(v->external));
+	json_object_set_new(o, "arrayBuffers", json_u64(v->array_buffers));
+	json_object_set_new(o, "rss", json_u64(v->rss));
 	return o;
 }
 
@@ -495,10 +490,10 @@ gc_result_json(const struct gc_result *r)
 	json_object_set_new(o, "ok", json_boolean(r->ok));
 	json_object_set_new(o, "error", r->error[0] ? json_string(r->error) :
 	    json_null());
-	json_object_set_new(o, "rss_before", ju(r->rss_before));
-	json_object_set_new(o, "rss_after", ju(r->rss_after));
-	json_object_set_new(o, "pss_anon_before", ju(r->pss_anon_before));
-	json_object_set_new(o, "pss_anon_after", ju(r->pss_anon_after));
+	json_object_set_new(o, "rss_before", json_u64(r->rss_before));
+	json_object_set_new(o, "rss_after", json_u64(r->rss_after));
+	json_object_set_new(o, "pss_anon_before", json_u64(r->pss_anon_before));
+	json_object_set_new(o, "pss_anon_after", json_u64(r->pss_anon_after));
 	json_object_set_new(o, "v8_before", v8_json(&r->v8_before));
 	json_object_set_new(o, "v8_after", v8_json(&r->v8_after));
 	json_object_set_new(o, "outside_v8_before", ob < 0 ? json_null() :

@@ -20,3 +20,39 @@ report_build(struct maps_report *r, const struct maps *m,
 	for (k = 0; k < FIG__COUNT; k++)
 		r->rollup[k] = FIG_NA;
 }
+
+static uint64_t
+cluster_count(const struct maps_report *r, uint64_t size)
+{
+	size_t	i;
+
+	for (i = 0; i < r->hist.nclusters; i++) {
+		if (r->hist.cluster[i].size == size)
+			return r->hist.cluster[i].count;
+	}
+	return 0;
+}
+
+size_t
+report_cluster_pairs(const struct maps_report *a, const struct maps_report *b,
+    struct cluster_pair *out, size_t max)
+{
+	const struct maps_report	*r[2] = { a, b };
+	size_t				 n = 0, k, i, j;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < r[k]->hist.nclusters && n < max; i++) {
+			uint64_t	sz = r[k]->hist.cluster[i].size;
+
+			for (j = 0; j < n && out[j].size != sz; j++)
+				;
+			if (j < n)
+				continue;	/* a's already */
+			out[n].size = sz;
+			out[n].a = cluster_count(a, sz);
+			out[n].b = cluster_count(b, sz);
+			n++;
+		}
+	}
+	return n;
+}

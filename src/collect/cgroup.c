@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "collect/cgroup.h"
+#include "util/fmt.h"
 #include "util/readfile.h"
 
 /* v1 limits at or above this are "no limit" (PAGE_COUNTER_MAX pages). */
@@ -131,15 +132,6 @@ cgroup_parse_proc(const char *buf, size_t len, struct cg_place *out)
 	return 0;
 }
 
-static void
-copy_bounded(char *dst, size_t dstsz, const char *s, size_t n)
-{
-	if (n >= dstsz)
-		n = dstsz - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
 /* Splits the next space-separated field of [*p, end). */
 static bool
 next_field(const char **p, const char *end, const char **f, size_t *fl)
@@ -180,7 +172,7 @@ cgroup_parse_mountinfo(const char *buf, size_t len, struct cg_roots *r)
 			continue;
 		if (fl[sep + 1] == 7 && memcmp(f[sep + 1], "cgroup2", 7) == 0) {
 			if (r->v2[0] == '\0')
-				copy_bounded(r->v2, sizeof r->v2, f[4], fl[4]);
+				fmt_copy(r->v2, sizeof r->v2, f[4], fl[4]);
 			continue;
 		}
 		if (!(fl[sep + 1] == 6 && memcmp(f[sep + 1], "cgroup", 6) == 0))
@@ -192,7 +184,7 @@ cgroup_parse_mountinfo(const char *buf, size_t len, struct cg_roots *r)
 			    (i == 0 || o[-1] == ',') &&
 			    (i + 6 == fl[sep + 3] || o[6] == ',')) {
 				if (r->v1_memory[0] == '\0')
-					copy_bounded(r->v1_memory,
+					fmt_copy(r->v1_memory,
 					    sizeof r->v1_memory, f[4], fl[4]);
 				break;
 			}

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "collect/k8s_names.h"
+#include "util/fmt.h"
 
 /* One '/'-separated component of a path. */
 struct comp {
@@ -119,15 +120,6 @@ k8s_normalize(char *path)
 	return path;
 }
 
-static void
-copy_id(char *dst, const char *s, size_t n)
-{
-	if (n >= K8S_ID_MAX)
-		n = K8S_ID_MAX - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
 /* Maps a QoS word to its class; CG_QOS_NONE if it is not one. */
 static enum cg_qos
 qos_word(const char *s, size_t n)
@@ -177,7 +169,7 @@ pod_slice(const char *s, size_t n, char *uid, enum cg_qos *qos)
 			return false;
 		*qos = CG_QOS_GUARANTEED;
 	}
-	copy_id(uid, pod + 3, (size_t)(base + bn - pod - 3));
+	fmt_copy(uid, K8S_ID_MAX, pod + 3, (size_t)(base + bn - pod - 3));
 	for (i = 0; uid[i] != '\0'; i++) {
 		if (uid[i] == '_')
 			uid[i] = '-';
@@ -204,13 +196,13 @@ ctr_leaf(const char *s, size_t n, enum cg_runtime *rt, char *id, bool *conmon)
 			return false;
 		*rt = leaf_table[i].runtime;
 		*conmon = leaf_table[i].conmon;
-		copy_id(id, s + pl, n - pl);
+		fmt_copy(id, K8S_ID_MAX, s + pl, n - pl);
 		return true;
 	}
 	if (k8s_is_hex64(s, n)) {
 		*rt = CG_RT_UNKNOWN;
 		*conmon = false;
-		copy_id(id, s, n);
+		fmt_copy(id, K8S_ID_MAX, s, n);
 		return true;
 	}
 	return false;
@@ -349,7 +341,8 @@ k8s_classify(const char *path, struct cg_class *out)
 				pod_at = (long)i * 2;
 				pod_qos = qos == CG_QOS_NONE ?
 				    CG_QOS_GUARANTEED : qos;
-				copy_id(out->pod_uid, s + 3, len - 3);
+				fmt_copy(out->pod_uid, K8S_ID_MAX, s + 3,
+				    len - 3);
 				out->pod_end = c[i].end;
 				continue;
 			}

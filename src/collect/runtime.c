@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "collect/runtime.h"
+#include "util/fmt.h"
 
 static const char *const source_names[NAME_SRC__COUNT] = {
 	[NAME_SRC_NONE] = NULL,
@@ -191,15 +192,6 @@ runtime_parse_podman(const char *buf, size_t len, const char *id,
 	return rc;
 }
 
-static void
-copy_n(char *dst, size_t dstlen, const char *s, size_t n)
-{
-	if (n >= dstlen)
-		n = dstlen - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
 int
 logs_parse_pod_dir(const char *name, struct rt_names *n)
 {
@@ -213,9 +205,9 @@ logs_parse_pod_dir(const char *name, struct rt_names *n)
 	if (u2 == NULL || u2 == u1 + 1 || u2[1] == '\0' ||
 	    strchr(u2 + 1, '_') != NULL || strchr(u2 + 1, '/') != NULL)
 		return -1;
-	copy_n(n->namespace, sizeof n->namespace, name, (size_t)(u1 - name));
-	copy_n(n->pod, sizeof n->pod, u1 + 1, (size_t)(u2 - u1 - 1));
-	copy_n(n->pod_uid, sizeof n->pod_uid, u2 + 1, strlen(u2 + 1));
+	fmt_copy(n->namespace, sizeof n->namespace, name, (size_t)(u1 - name));
+	fmt_copy(n->pod, sizeof n->pod, u1 + 1, (size_t)(u2 - u1 - 1));
+	fmt_copy(n->pod_uid, sizeof n->pod_uid, u2 + 1, strlen(u2 + 1));
 	n->source = NAME_SRC_LOGS;
 	return 0;
 }
@@ -247,11 +239,11 @@ logs_parse_container_link(const char *name, struct rt_names *n, char *id,
 	/* kubelet's own parser wants at least 6 characters of id */
 	if (dash == NULL || dash == u2 + 1 || end - dash - 1 < 6)
 		return -1;
-	copy_n(n->pod, sizeof n->pod, name, (size_t)(u1 - name));
-	copy_n(n->namespace, sizeof n->namespace, u1 + 1, (size_t)(u2 - u1 - 1));
-	copy_n(n->container, sizeof n->container, u2 + 1,
+	fmt_copy(n->pod, sizeof n->pod, name, (size_t)(u1 - name));
+	fmt_copy(n->namespace, sizeof n->namespace, u1 + 1, (size_t)(u2 - u1 - 1));
+	fmt_copy(n->container, sizeof n->container, u2 + 1,
 	    (size_t)(dash - u2 - 1));
-	copy_n(id, idlen, dash + 1, (size_t)(end - dash - 1));
+	fmt_copy(id, idlen, dash + 1, (size_t)(end - dash - 1));
 	n->source = NAME_SRC_LOGS;
 	return 0;
 }
@@ -267,7 +259,7 @@ environ_hostname(const char *buf, size_t len, char *out, size_t outlen)
 		if (z == NULL)
 			z = end;
 		if ((size_t)(z - p) > 9 && memcmp(p, "HOSTNAME=", 9) == 0) {
-			copy_n(out, outlen, p + 9, (size_t)(z - p - 9));
+			fmt_copy(out, outlen, p + 9, (size_t)(z - p - 9));
 			return 0;
 		}
 		p = z + 1;

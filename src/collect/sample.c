@@ -630,11 +630,10 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 			sp->fig[k] = fig_table[k].tier == FIG_TIER_CHEAP ?
 			    procs[i].fig[k] : c->rollup[k];
 		sp->rollup_age = c->rollup_mono < 0 ? -1 : mono - c->rollup_mono;
-		sp->nmaps = c->nmaps >= 0 ? c->nmaps : -1;
-		sp->marks = c->marks;
 		if (c->rollup_mono < 0 && !sp->kthread)
 			sn->rollup_unknown++;
 	}
+	/* the maps hook sees the filled snapshot; then its counts and marks */
 	tick_maps(s, pol, n);
 	for (i = 0; i < n; i++) {
 		sn->procs[i].nmaps = s->cache[i].nmaps;

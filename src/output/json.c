@@ -8,14 +8,7 @@
 #include "analyse/marks.h"
 #include "collect/procscan.h"
 #include "output/json.h"
-
-static json_t *
-json_u64(uint64_t v)
-{
-	if (v == FIG_NA)
-		return json_null();
-	return json_integer((json_int_t)v);
-}
+#include "util/jsonu.h"
 
 static json_t *
 json_str_or_null(const char *s)

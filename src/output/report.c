@@ -7,12 +7,7 @@
 
 #include "output/report.h"
 #include "util/fmt.h"
-
-static json_t *
-ju(uint64_t v)
-{
-	return v == UINT64_MAX ? json_null() : json_integer((json_int_t)v);
-}
+#include "util/jsonu.h"
 
 static void
 bar(FILE *f, uint64_t v, uint64_t max, int width)
@@ -97,11 +92,11 @@ bin_json(const struct hist_bin *b)
 {
 	json_t	*o = json_object();
 
-	json_object_set_new(o, "min", ju(b->min));
-	json_object_set_new(o, "max", ju(b->max));
-	json_object_set_new(o, "count", ju(b->count));
-	json_object_set_new(o, "size", ju(b->size));
-	json_object_set_new(o, "rss", ju(b->rss));
+	json_object_set_new(o, "min", json_u64(b->min));
+	json_object_set_new(o, "max", json_u64(b->max));
+	json_object_set_new(o, "count", json_u64(b->count));
+	json_object_set_new(o, "size", json_u64(b->size));
+	json_object_set_new(o, "rss", json_u64(b->rss));
 	return o;
 }
 
@@ -115,10 +110,10 @@ report_obj(const struct maps_report *r)
 
 	json_object_set_new(o, "pid", json_integer(r->pid));
 	json_object_set_new(o, "comm", json_string(r->comm));
-	json_object_set_new(o, "mappings", ju(h->mappings));
-	json_object_set_new(o, "anon_mappings", ju(h->anon));
-	json_object_set_new(o, "anon_size", ju(h->anon_size));
-	json_object_set_new(o, "anon_rss", ju(h->anon_rss));
+	json_object_set_new(o, "mappings", json_u64(h->mappings));
+	json_object_set_new(o, "anon_mappings", json_u64(h->anon));
+	json_object_set_new(o, "anon_size", json_u64(h->anon_size));
+	json_object_set_new(o, "anon_rss", json_u64(h->anon_rss));
 	a = json_array();
 	for (i = 0; i < HIST_BINS; i++)
 		json_array_append_new(a, bin_json(&h->bin[i]));
@@ -131,9 +126,9 @@ report_obj(const struct maps_report *r)
 	for (i = 0; i < h->nclusters; i++) {
 		json_t	*c = json_object();
 
-		json_object_set_new(c, "size", ju(h->cluster[i].size));
-		json_object_set_new(c, "count", ju(h->cluster[i].count));
-		json_object_set_new(c, "rss", ju(h->cluster[i].rss));
+		json_object_set_new(c, "size", json_u64(h->cluster[i].size));
+		json_object_set_new(c, "count", json_u64(h->cluster[i].count));
+		json_object_set_new(c, "rss", json_u64(h->cluster[i].rss));
 		json_array_append_new(a, c);
 	}
 	json_object_set_new(o, "clusters", a);
@@ -143,16 +138,16 @@ report_obj(const struct maps_report *r)
 		json_t			*c = json_object();
 
 		json_object_set_new(c, "rule", json_string(fd->rule));
-		json_object_set_new(c, "count", ju(fd->count));
-		json_object_set_new(c, "size", ju(fd->size));
-		json_object_set_new(c, "rss", ju(fd->rss));
+		json_object_set_new(c, "count", json_u64(fd->count));
+		json_object_set_new(c, "size", json_u64(fd->size));
+		json_object_set_new(c, "rss", json_u64(fd->rss));
 		json_object_set_new(c, "text", json_string(fd->text));
 		json_array_append_new(a, c);
 	}
 	json_object_set_new(o, "findings", a);
 	a = json_object();
 	for (k = 0; k < FIG__COUNT; k++)
-		json_object_set_new(a, fig_table[k].key, ju(r->rollup[k]));
+		json_object_set_new(a, fig_table[k].key, json_u64(r->rollup[k]));
 	json_object_set_new(o, "rollup", a);
 	return o;
 }
@@ -185,7 +180,8 @@ static size_t
 diff_rows(const struct maps_report *x, const struct maps_report *y,
     struct diff_row *rows, size_t max)
 {
-	size_t	n = 0, i, j;
+	size_t			n = 0, i, np;
+	struct cluster_pair	pairs[HIST_CLUSTERS * 2];
 	int	k;
 	static const char *const coarse[] = { "anon < 64K", "anon 64K-1M",
 	    "anon > 1M" };
@@ -215,32 +211,13 @@ diff_rows(const struct maps_report *x, const struct maps_report *y,
 		    coarse[i]);
 	}
 	/* clusters of either, by size */
-	for (i = 0; i < x->hist.nclusters + y->hist.nclusters && n < max; i++) {
-		uint64_t	sz = i < x->hist.nclusters ?
-				    x->hist.cluster[i].size :
-				    y->hist.cluster[i - x->hist.nclusters].size;
-		uint64_t	ca = 0, cb = 0;
-		bool		dup = false;
-		char		t[32];
+	np = report_cluster_pairs(x, y, pairs, HIST_CLUSTERS * 2);
+	for (i = 0; i < np && n < max; i++) {
+		char	t[32];
 
-		for (j = 0; j < i; j++) {
-			uint64_t s2 = j < x->hist.nclusters ?
-			    x->hist.cluster[j].size :
-			    y->hist.cluster[j - x->hist.nclusters].size;
-
-			dup |= s2 == sz;
-		}
-		if (dup)
-			continue;
-		for (j = 0; j < x->hist.nclusters; j++)
-			if (x->hist.cluster[j].size == sz)
-				ca = x->hist.cluster[j].count;
-		for (j = 0; j < y->hist.nclusters; j++)
-			if (y->hist.cluster[j].size == sz)
-				cb = y->hist.cluster[j].count;
-		rows[n] = (struct diff_row){ "", ca, cb, 0 };
+		rows[n] = (struct diff_row){ "", pairs[i].a, pairs[i].b, 0 };
 		snprintf(rows[n++].name, sizeof rows[0].name, "x %s mappings",
-		    fmt_bytes(t, sizeof t, sz));
+		    fmt_bytes(t, sizeof t, pairs[i].size));
 	}
 	return n;
 }
@@ -297,8 +274,8 @@ report_diff_json(FILE *f, const struct maps_report *x,
 		json_t	*r = json_object();
 
 		json_object_set_new(r, "name", json_string(rows[i].name));
-		json_object_set_new(r, "a", ju(rows[i].a));
-		json_object_set_new(r, "b", ju(rows[i].b));
+		json_object_set_new(r, "a", json_u64(rows[i].a));
+		json_object_set_new(r, "b", json_u64(rows[i].b));
 		json_object_set_new(r, "diff", rows[i].a == UINT64_MAX ||
 		    rows[i].b == UINT64_MAX ? json_null() :
 		    json_integer((json_int_t)(rows[i].b - rows[i].a)));

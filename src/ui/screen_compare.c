@@ -87,7 +87,8 @@ screen_compare_draw(struct ui *u)
 	bool			have_a, have_b;
 	char			la[128], lb[128], line[160];
 	int			y = 2, k;
-	size_t			i, j;
+	size_t			i, np;
+	struct cluster_pair	pairs[HIST_CLUSTERS * 2];
 
 	erase();
 	draw_fill(0, THEME_HEADER);
@@ -119,31 +120,13 @@ screen_compare_draw(struct ui *u)
 		for (i = 0; i < HIST_COARSE && y < LINES - 2; i++)
 			row(y++, names[i], ra.hist.coarse[i].count,
 			    rb.hist.coarse[i].count, false);
-		for (i = 0; i < ra.hist.nclusters + rb.hist.nclusters &&
-		    y < LINES - 2; i++) {
-			uint64_t sz = i < ra.hist.nclusters ?
-			    ra.hist.cluster[i].size :
-			    rb.hist.cluster[i - ra.hist.nclusters].size;
-			uint64_t ca = 0, cb = 0;
-			bool	 dup = false;
-			char	 t[32], nm[40];
+		np = report_cluster_pairs(&ra, &rb, pairs, HIST_CLUSTERS * 2);
+		for (i = 0; i < np && y < LINES - 2; i++) {
+			char	t[32], nm[40];
 
-			for (j = 0; j < i && j < ra.hist.nclusters; j++)
-				dup |= ra.hist.cluster[j].size == sz;
-			for (j = ra.hist.nclusters; j < i; j++)
-				dup |= rb.hist.cluster[j -
-				    ra.hist.nclusters].size == sz;
-			if (dup)
-				continue;
-			for (j = 0; j < ra.hist.nclusters; j++)
-				if (ra.hist.cluster[j].size == sz)
-					ca = ra.hist.cluster[j].count;
-			for (j = 0; j < rb.hist.nclusters; j++)
-				if (rb.hist.cluster[j].size == sz)
-					cb = rb.hist.cluster[j].count;
 			snprintf(nm, sizeof nm, "x %s", fmt_bytes(t, sizeof t,
-			    sz));
-			row(y++, nm, ca, cb, false);
+			    pairs[i].size));
+			row(y++, nm, pairs[i].a, pairs[i].b, false);
 		}
 	} else if (a.p != NULL && b.p != NULL) {
 		draw_role(THEME_DIM);

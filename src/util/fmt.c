@@ -141,3 +141,15 @@ fmt_clip(char *buf, size_t len, const char *s, size_t w)
 	buf[o] = '\0';
 	return buf;
 }
+
+char *
+fmt_copy(char *dst, size_t dstlen, const char *s, size_t n)
+{
+	if (dstlen == 0)
+		return dst;
+	if (n >= dstlen)
+		n = dstlen - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	return dst;
+}

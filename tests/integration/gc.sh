@@ -14,15 +14,6 @@ V1=/sys/fs/cgroup/memory
 T=$LIB_TMP
 NODEDIR=$TOP_SRCDIR/tests/node
 
-# node_ns NAME [node args...]: node in a new netns (lo up), in a pod cgroup
-node_ns() {
-	name=$1; shift
-	uid=$(rand_uuid); cid=$(rand_hex64)
-	cg=$V1/kubepods/burstable/pod$uid/$cid
-	mkcg "$cg" || exit 99
-	spawn_in "$T/$name.out" "$cg/cgroup.procs" -- unshare -n sh -c \
-	    'ip link set lo up && exec node "$@"' sh "$@"
-}
 listening() {	# pid -> LISTEN rows in its netns
 	awk 'NR > 1 && $4 == "0A"' /proc/$1/net/tcp /proc/$1/net/tcp6 | wc -l
 }
