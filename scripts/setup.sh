@@ -19,7 +19,7 @@ done
 pkgs="autoconf automake libtool pkg-config gcc make libncurses-dev
 libproc2-dev libjansson-dev libcmocka-dev libwslay-dev libmicrohttpd-dev
 nettle-dev"
-[ $want_test = 1 ] && pkgs="$pkgs jq tmux clang iproute2 util-linux procps"
+[ $want_test = 1 ] && pkgs="$pkgs jq tmux clang iproute2 util-linux procps curl prometheus"
 
 missing=""
 for p in $pkgs; do

@@ -18,6 +18,9 @@
 #include "model/tree.h"
 #include "output/batch.h"
 #include "output/json.h"
+#include "output/prom.h"
+#include "output/serve.h"
+#include "output/textfile.h"
 #include "ui/ui.h"
 #include "util/log.h"
 
@@ -38,6 +41,10 @@ struct options {
 	const char	*theme;
 	bool		 yes;
 	int		 group_by;
+	const char	*serve;		/* --serve ADDR:PORT */
+	const char	*textfile;	/* --textfile DIR */
+	bool		 metrics_processes;
+	bool		 delay_set;
 };
 
 static volatile sig_atomic_t	main_stop;
@@ -48,6 +55,7 @@ static const char usage_text[] =
 "       memtop maps PID [--json] [--rss]   mapping histogram and findings\n"
 "       memtop diff PID1 PID2 [--json]     two processes side by side\n"
 "       memtop gc PID [--json] [--yes]     force a V8 GC in a Node process\n"
+"       memtop --serve ADDR:PORT | --textfile DIR   Prometheus metrics\n"
 "\n"
 "Shows where the memory of every pod, container and process on this node\n"
 "went, grouped by cgroup.\n"
@@ -55,7 +63,8 @@ static const char usage_text[] =
 "  -b, --batch            print refreshes as text to stdout (like top -b)\n"
 "      --json             with -b: one JSON document per refresh and line\n"
 "  -n, --iterations N     stop after N refreshes (default: until killed)\n"
-"  -d, --delay SECS       seconds between refreshes (default 1, min 0.05)\n"
+"  -d, --delay SECS       seconds between refreshes (default 1; 5 with\n"
+"                         --serve or --textfile; min 0.05)\n"
 "      --sort KEY         sort by: rss pss pss_anon pss_file shared_clean\n"
 "                         private_dirty swap rss_anon charge anon-growth\n"
 "                         anon-growth-window name ... (default rss)\n"
@@ -78,6 +87,16 @@ static const char usage_text[] =
 "      --yes              the g key collects without asking first\n"
 "      --theme NAME       colours from themes/NAME.theme: default, light,\n"
 "                         mono (NO_COLOR=1 or a colourless terminal: mono)\n"
+"      --serve ADDR:PORT  no dashboard: answer GET /metrics (Prometheus text\n"
+"                         format) on ADDR:PORT, e.g. 127.0.0.1:9852, :9852\n"
+"                         (every IPv4 address) or [::1]:9852; port 0 picks a\n"
+"                         free one (printed); scrapes get the newest refresh\n"
+"      --textfile DIR     no dashboard: write DIR/memtop.prom each refresh\n"
+"                         (atomically: temp file, rename) for node_exporter\n"
+"      --metrics-processes  with --serve/--textfile: memtop_process_* series\n"
+"                         too (labels pid, comm: many more series)\n"
+"      --list-metrics     print every metric family (name, type, level,\n"
+"                         source, meaning; tab-separated) and exit\n"
 "      --log FILE         write warnings about bad input to FILE (- = stderr)\n"
 "  -h, --help             this text\n"
 "  -V, --version          the version\n"
@@ -128,7 +147,8 @@ parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_JSON = 256, OPT_CGROOT, OPT_LOG, OPT_SORT, OPT_PSSAGE,
 	    OPT_PSSBUDGET, OPT_KTHREADS, OPT_HOSTROOT, OPT_GROUPBY, OPT_HISTORY,
-	    OPT_WINDOW, OPT_THEME, OPT_YES };
+	    OPT_WINDOW, OPT_THEME, OPT_YES, OPT_SERVE, OPT_TEXTFILE,
+	    OPT_METRICS_PROCS, OPT_LIST_METRICS };
 	static const struct option longopts[] = {
 		{ "batch",	 no_argument,	    NULL, 'b' },
 		{ "json",	 no_argument,	    NULL, OPT_JSON },
@@ -146,6 +166,10 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "window",	 required_argument, NULL, OPT_WINDOW },
 		{ "theme",	 required_argument, NULL, OPT_THEME },
 		{ "yes",	 no_argument,	    NULL, OPT_YES },
+		{ "serve",	 required_argument, NULL, OPT_SERVE },
+		{ "textfile",	 required_argument, NULL, OPT_TEXTFILE },
+		{ "metrics-processes", no_argument, NULL, OPT_METRICS_PROCS },
+		{ "list-metrics", no_argument,	    NULL, OPT_LIST_METRICS },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -176,6 +200,7 @@ parse_args(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->delay = d < 0.05 ? 0.05 : d;
+			o->delay_set = true;
 			break;
 		case OPT_SORT:
 			if (sort_key_parse(optarg, &o->sort) != 0) {
@@ -232,6 +257,18 @@ parse_args(int argc, char **argv, struct options *o)
 		case OPT_YES:
 			o->yes = true;
 			break;
+		case OPT_SERVE:
+			o->serve = optarg;
+			break;
+		case OPT_TEXTFILE:
+			o->textfile = optarg;
+			break;
+		case OPT_METRICS_PROCS:
+			o->metrics_processes = true;
+			break;
+		case OPT_LIST_METRICS:
+			prom_list_families(stdout);
+			exit(0);
 		case OPT_THEME:
 			o->theme = optarg;
 			break;
@@ -257,6 +294,13 @@ parse_args(int argc, char **argv, struct options *o)
 		    argv[optind]);
 		return -1;
 	}
+	if ((o->serve != NULL || o->textfile != NULL) && o->batch) {
+		fprintf(stderr, "memtop: --serve and --textfile do not go "
+		    "with -b\n");
+		return -1;
+	}
+	if ((o->serve != NULL || o->textfile != NULL) && !o->delay_set)
+		o->delay = 5;
 	return 0;
 }
 
@@ -320,6 +364,101 @@ run_batch(const struct options *o, struct sampler *s)
 	return 0;
 }
 
+static double
+mono_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The exporter: refresh on the interval, render the exposition once, hand it
+ * to the HTTP thread and/or the textfile. Scrapes never trigger a refresh.
+ */
+static int
+run_export(const struct options *o, struct sampler *s)
+{
+	struct tick_policy	 pol = {
+		.rollup_all = true,
+		.max_age = o->pss_max_age,
+		.budget_ms = o->pss_budget_ms,
+		.read_maps = true,
+	};
+	struct tree_opts	 topts = { TREE_BY_POD, false };
+	struct prom_opts	 popts = { o->metrics_processes };
+	struct prom_self	 self = { .interval = o->delay };
+	struct history		*h;
+	struct serve		*srv = NULL;
+	const struct snapshot	*sn;
+	const struct hist_ghost	*ghosts;
+	const char		*cause;
+	char			 why[256], *buf;
+	size_t			 nghosts, len;
+	struct tree		 t;
+	double			 t0;
+	FILE			*mf;
+	long			 i;
+	int			 rc = 0;
+
+	if (o->serve != NULL) {
+		srv = serve_start(o->serve, why, sizeof why);
+		if (srv == NULL) {
+			fprintf(stderr, "memtop: %s\n", why);
+			return 1;
+		}
+		fprintf(stderr, "memtop: serving http://%s/metrics\n",
+		    serve_address(srv));
+	}
+	h = history_create(o->history, (uint32_t)(o->window / o->delay + 0.5));
+	for (i = 0; o->iterations == 0 || i < o->iterations; i++) {
+		if (i > 0) {
+			sleep_seconds(o->delay);
+			pol.rollup_all = false;
+		}
+		if (main_stop)
+			break;
+		t0 = mono_now();
+		if (sampler_tick(s, &pol, &sn, &cause) != 0) {
+			fprintf(stderr, "memtop: %s\n", cause);
+			rc = 1;
+			break;
+		}
+		ghosts = history_begin(h, sn, &nghosts);
+		tree_build(&t, sn, &topts, ghosts, nghosts);
+		history_update(h, &t);
+		self.refreshes++;
+		self.pss_reads += sn->rollup_read;
+		self.refresh_seconds = mono_now() - t0;
+		buf = NULL;
+		len = 0;
+		mf = open_memstream(&buf, &len);
+		if (mf == NULL || prom_write(mf, sn, &t, &popts, &self) != 0) {
+			fprintf(stderr, "memtop: out of memory rendering "
+			    "metrics\n");
+			rc = 1;
+		}
+		if (mf != NULL)
+			fclose(mf);
+		tree_done(&t);
+		if (rc != 0) {
+			free(buf);
+			break;
+		}
+		if (o->textfile != NULL && textfile_write(o->textfile, buf,
+		    len, why, sizeof why) != 0)
+			log_warn("%s", why);
+		if (srv != NULL)
+			serve_publish(srv, buf, len);	/* taken over */
+		else
+			free(buf);
+	}
+	serve_stop(srv);
+	history_free(h);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -375,7 +514,9 @@ main(int argc, char **argv)
 	}
 	sampler_set_maps_hook(s, marks_from_maps, NULL);
 	rc = -1;
-	if (!o.batch && isatty(STDOUT_FILENO)) {
+	if (o.serve != NULL || o.textfile != NULL)
+		rc = run_export(&o, s);
+	else if (!o.batch && isatty(STDOUT_FILENO)) {
 		struct ui_config	uc = {
 			.sampler = s,
 			.topts = { (enum tree_group_by)o.group_by, o.kthreads },

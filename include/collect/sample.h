@@ -11,6 +11,17 @@
 #include "collect/runtime.h"
 
 /*
+ * What the maps hook counted for each of the caller's rules (index = rule
+ * number), whether the rule fired or not: e.g. how many 256 KiB mappings a
+ * Node process has even below the threshold that makes it a finding.
+ */
+#define MAPS_TALLY_RULES	4
+struct maps_tally {
+	uint64_t	count[MAPS_TALLY_RULES];
+	uint64_t	bytes[MAPS_TALLY_RULES];
+};
+
+/*
  * One refresh of the whole machine, immutable once taken. Strings and
  * placements are borrowed from the sampler and live until the next
  * sampler_tick.
@@ -31,7 +42,9 @@ struct snap_proc {
 	uint64_t		 fig[FIG__COUNT];	/* bytes or FIG_NA */
 	double			 rollup_age;	/* seconds; < 0: never read */
 	int64_t			 nmaps;		/* mappings; -1 unknown */
+	int64_t			 nanon;		/* anonymous ones; -1 unknown */
 	unsigned		 marks;		/* what the maps hook said */
+	struct maps_tally	 tally;		/* and counted (if nmaps >= 0) */
 };
 
 /* A process whose smaps the views asked for, with its mappings. */
@@ -82,11 +95,12 @@ struct sampler;
 
 /*
  * Called for every process whose maps were read this tick; returns marks
- * (bits the caller defines, e.g. which rules fired) kept with the process.
- * This is how the analyse layer sees mappings without collect knowing it.
+ * (bits the caller defines, e.g. which rules fired) and fills a tally, both
+ * kept with the process until its maps are read again. This is how the
+ * analyse layer sees mappings without collect knowing it.
  */
 typedef unsigned (*maps_hook_fn)(void *ctx, const struct snap_proc *,
-    const struct maps *);
+    const struct maps *, struct maps_tally *);
 void		 sampler_set_maps_hook(struct sampler *, maps_hook_fn, void *ctx);
 
 struct sampler;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analyse/detectors.h"
+#include "collect/sample.h"
 #include "util/fmt.h"
 
 #define KiB		1024ULL
@@ -162,6 +163,20 @@ const struct detector detector_table[] = {
 };
 const size_t detector_count = sizeof detector_table /
     sizeof detector_table[0];
+_Static_assert(sizeof detector_table / sizeof detector_table[0] <=
+    MAPS_TALLY_RULES, "the sampler keeps a tally per rule");
+
+int
+detector_index(const char *rule)
+{
+	size_t	i;
+
+	for (i = 0; i < detector_count; i++) {
+		if (strcmp(detector_table[i].rule, rule) == 0)
+			return (int)i;
+	}
+	return -1;
+}
 
 size_t
 detect_all(const struct maps *m, const struct detect_ctx *c,

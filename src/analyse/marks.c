@@ -31,24 +31,28 @@ marks_argv0(const char *cmdline, char *buf, size_t len)
 }
 
 unsigned
-marks_from_maps(void *ctx, const struct snap_proc *sp, const struct maps *m)
+marks_from_maps(void *ctx, const struct snap_proc *sp, const struct maps *m,
+    struct maps_tally *tally)
 {
-	struct finding		f[8];
+	struct finding		f;
 	struct detect_ctx	c;
 	char			argv0[64];
-	size_t			n, i, j;
+	size_t			j;
 	unsigned		marks = 0;
 
 	(void)ctx;
+	_Static_assert(MAPS_TALLY_RULES <= 8 * sizeof marks,
+	    "a mark bit per rule");
 	c.comm = sp->comm;
 	c.exe = marks_argv0(sp->cmdline, argv0, sizeof argv0);
 	c.stack_limit = 0;
-	n = detect_all(m, &c, f, 8);
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < detector_count; j++) {
-			if (strcmp(f[i].rule, detector_table[j].rule) == 0)
-				marks |= 1u << j;
-		}
+	memset(tally, 0, sizeof *tally);
+	for (j = 0; j < detector_count && j < MAPS_TALLY_RULES; j++) {
+		memset(&f, 0, sizeof f);
+		if (detector_table[j].detect(m, &c, &f))
+			marks |= 1u << j;
+		tally->count[j] = f.count;
+		tally->bytes[j] = f.size;
 	}
 	return marks;
 }

@@ -28,7 +28,9 @@ struct proc_cache {
 	double			 rollup_mono;		/* < 0: never */
 	bool			 fresh;			/* new this tick */
 	int64_t			 nmaps;
+	int64_t			 nanon;
 	unsigned		 marks;
+	struct maps_tally	 tally;
 };
 
 /* smaps of a process a view focuses on, re-read adaptively. */
@@ -448,15 +450,22 @@ tick_maps(struct sampler *s, const struct tick_policy *pol, size_t n)
 
 		if (c->nmaps != -2)
 			continue;
-		c->nmaps = -1;
+		c->nmaps = c->nanon = -1;
+		c->marks = 0;
+		memset(&c->tally, 0, sizeof c->tally);
 		if (!pol->read_maps)
 			continue;
 		maps_init(&s->scratch);
 		if (maps_read(&s->scratch, s->proc_root, c->pid, false) == 0) {
+			size_t	j;
+
 			c->nmaps = (int64_t)s->scratch.n;
+			c->nanon = 0;
+			for (j = 0; j < s->scratch.n; j++)
+				c->nanon += s->scratch.v[j].anon;
 			if (s->hook != NULL)
 				c->marks = s->hook(s->hook_ctx,
-				    &s->snap.procs[i], &s->scratch);
+				    &s->snap.procs[i], &s->scratch, &c->tally);
 		}
 		maps_done(&s->scratch);
 	}
@@ -574,7 +583,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		c->start = procs[i].start;
 		c->rollup_mono = -1;
 		c->fresh = true;
-		c->nmaps = -1;
+		c->nmaps = c->nanon = -1;
 		for (k = 0; k < FIG__COUNT; k++)
 			c->rollup[k] = c->cheap_at_rollup[k] = FIG_NA;
 		c->place = read_place(s, procs[i].pid);
@@ -637,7 +646,9 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	tick_maps(s, pol, n);
 	for (i = 0; i < n; i++) {
 		sn->procs[i].nmaps = s->cache[i].nmaps;
+		sn->procs[i].nanon = s->cache[i].nanon;
 		sn->procs[i].marks = s->cache[i].marks;
+		sn->procs[i].tally = s->cache[i].tally;
 	}
 	tick_focus(s, pol, mono);
 	tick_cgroups(s);

@@ -1,0 +1,38 @@
+#ifndef MEMTOP_OUTPUT_PROM_H
+#define MEMTOP_OUTPUT_PROM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model/tree.h"
+
+/*
+ * The Prometheus text exposition format (version 0.0.4) of one refresh: a
+ * series per container (labels namespace, pod, pod_uid, container,
+ * container_id, cgroup), per process too if asked (plus pid and comm), and
+ * memtop's own figures. docs/metrics.md lists every family.
+ */
+struct prom_opts {
+	bool		 processes;	/* memtop_process_* series too */
+};
+
+/* What the exporter knows of itself, beyond the snapshot. */
+struct prom_self {
+	uint64_t	 refreshes;	/* since start */
+	uint64_t	 pss_reads;	/* smaps_rollup reads since start */
+	double		 refresh_seconds; /* wall time of the last refresh */
+	double		 interval;	/* seconds between refreshes */
+};
+
+/* Writes the exposition. 0, or -1 if writing failed. */
+int	prom_write(FILE *, const struct snapshot *, const struct tree *,
+	    const struct prom_opts *, const struct prom_self *);
+
+/*
+ * One line per family for the documentation check and --help: name, type,
+ * level ("node", "container", "process"), source, meaning; tab-separated.
+ */
+void	prom_list_families(FILE *);
+
+#endif

@@ -1,0 +1,392 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyse/detectors.h"
+#include "output/prom.h"
+#include "util/xmalloc.h"
+
+/*
+ * Every family is a row built from three tables: the figure table (one
+ * family per smaps_rollup/status figure), the detector table (a count and a
+ * bytes family per rule) and the fixed rows below. Container families sum
+ * their live processes; a sum nobody could read is left out, never 0.
+ */
+enum prom_src {
+	SRC_FIG,		/* arg: the figure */
+	SRC_PROCS,
+	SRC_PSS_NA,
+	SRC_CHARGE,
+	SRC_LIMIT,
+	SRC_OOM_KILLS,
+	SRC_MAPS,
+	SRC_ANON_MAPS,
+	SRC_RULE_COUNT,		/* arg: the detector */
+	SRC_RULE_BYTES,
+	SRC_GROWTH,
+	SRC_GROWTH_WIN
+};
+
+struct family {
+	char		 name[64];	/* after memtop_container_ */
+	const char	*type;
+	char		 help[320];
+	const char	*source;
+	enum prom_src	 src;
+	int		 arg;
+	bool		 per_process;	/* a memtop_process_ family too */
+};
+
+static const struct family fixed_families[] = {
+	{ "processes", "gauge", "Processes in the container (kernel threads "
+	  "not counted).", "/proc/PID/stat", SRC_PROCS, 0, false },
+	{ "pss_unknown_processes", "gauge", "Processes whose smaps_rollup "
+	  "could not be read (left out of the PSS sums).",
+	  "/proc/PID/smaps_rollup", SRC_PSS_NA, 0, false },
+	{ "memory_charge_bytes", "gauge", "Memory charged to the container's "
+	  "cgroup.", "memory.current (v2), memory.usage_in_bytes (v1)",
+	  SRC_CHARGE, 0, false },
+	{ "memory_limit_bytes", "gauge", "The cgroup's memory limit; absent "
+	  "when unlimited.", "memory.max (v2), memory.limit_in_bytes (v1)",
+	  SRC_LIMIT, 0, false },
+	{ "oom_kills_total", "counter", "Processes the OOM killer killed in "
+	  "the cgroup.", "memory.events oom_kill (v2), memory.oom_control "
+	  "(v1)", SRC_OOM_KILLS, 0, false },
+	{ "mappings", "gauge", "Memory mappings (VMAs).", "/proc/PID/maps",
+	  SRC_MAPS, 0, true },
+	{ "anon_mappings", "gauge", "Anonymous memory mappings (no file "
+	  "behind them).", "/proc/PID/maps", SRC_ANON_MAPS, 0, true },
+	{ "anon_growth_bytes", "gauge", "RssAnon now minus its minimum since "
+	  "memtop started.", "/proc/PID/status", SRC_GROWTH, 0, true },
+	{ "anon_growth_window_bytes", "gauge", "RssAnon now minus its minimum "
+	  "over the last --window minutes.", "/proc/PID/status",
+	  SRC_GROWTH_WIN, 0, true },
+};
+
+struct famlist {
+	struct family	*v;
+	size_t		 n;
+};
+
+static void
+famlist_build(struct famlist *fl)
+{
+	size_t	nfix = sizeof fixed_families / sizeof fixed_families[0];
+	size_t	k, j, n = 0;
+
+	fl->v = xcalloc(FIG__COUNT + 2 * detector_count + nfix, sizeof *fl->v);
+	for (k = 0; k < FIG__COUNT; k++) {
+		struct family	*f = &fl->v[n++];
+
+		snprintf(f->name, sizeof f->name, "%s_bytes", fig_table[k].key);
+		f->type = "gauge";
+		f->source = fig_table[k].tier == FIG_TIER_CHEAP ?
+		    "/proc/PID/status" : "/proc/PID/smaps_rollup";
+		snprintf(f->help, sizeof f->help, "%s from %s, in bytes; a "
+		    "container's is the sum over its processes.",
+		    fig_table[k].title, f->source);
+		f->src = SRC_FIG;
+		f->arg = (int)k;
+		f->per_process = true;
+	}
+	for (j = 0; j < detector_count; j++) {
+		struct family	*fc = &fl->v[n++], *fb = &fl->v[n++];
+		char		 base[48], *p;
+
+		snprintf(base, sizeof base, "%s", detector_table[j].rule);
+		for (p = base; *p != '\0'; p++) {
+			if (*p == '-')
+				*p = '_';
+		}
+		snprintf(fc->name, sizeof fc->name, "%s", base);
+		snprintf(fb->name, sizeof fb->name, "%s_bytes", base);
+		fc->type = fb->type = "gauge";
+		snprintf(fc->help, sizeof fc->help, "Rule %s, how many: %s.",
+		    detector_table[j].rule, detector_table[j].explain);
+		snprintf(fb->help, sizeof fb->help, "Rule %s, bytes mapped: %s.",
+		    detector_table[j].rule, detector_table[j].explain);
+		fc->source = fb->source = "/proc/PID/maps";
+		fc->src = SRC_RULE_COUNT;
+		fb->src = SRC_RULE_BYTES;
+		fc->arg = fb->arg = (int)j;
+		fc->per_process = fb->per_process = true;
+	}
+	for (j = 0; j < nfix; j++)
+		fl->v[n++] = fixed_families[j];
+	fl->n = n;
+}
+
+/* A process's own value for f; false if unknown. */
+static bool
+proc_value(const struct family *f, const struct tree_proc *tp, int64_t *out)
+{
+	const struct snap_proc	*p = tp->sp;
+
+	switch (f->src) {
+	case SRC_FIG:
+		if (p->fig[f->arg] == FIG_NA)
+			return false;
+		*out = (int64_t)p->fig[f->arg];
+		return true;
+	case SRC_MAPS:
+		*out = p->nmaps;
+		return p->nmaps >= 0;
+	case SRC_ANON_MAPS:
+		*out = p->nanon;
+		return p->nanon >= 0;
+	case SRC_RULE_COUNT:
+		*out = (int64_t)p->tally.count[f->arg];
+		return p->nmaps >= 0;
+	case SRC_RULE_BYTES:
+		*out = (int64_t)p->tally.bytes[f->arg];
+		return p->nmaps >= 0;
+	case SRC_GROWTH:
+		*out = tp->st.growth;
+		return true;
+	case SRC_GROWTH_WIN:
+		*out = tp->st.growth_win;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static size_t
+live_procs(const struct tree_ctr *c)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < c->nprocs; i++)
+		n += !c->procs[i].gone;
+	return n;
+}
+
+/* A container's value for f: its cgroup's, or its live processes' sum. */
+static bool
+ctr_value(const struct family *f, const struct tree_ctr *c, int64_t *out)
+{
+	const struct cg_mem	*m = c->mem != NULL && c->mem->read ? c->mem :
+				    NULL;
+	size_t			 i, known = 0;
+	int64_t			 v, sum = 0;
+
+	switch (f->src) {
+	case SRC_FIG:
+		if (c->sum.na[f->arg] >= live_procs(c))
+			return false;
+		*out = (int64_t)c->sum.v[f->arg];
+		return true;
+	case SRC_PROCS:
+		*out = (int64_t)live_procs(c);
+		return true;
+	case SRC_PSS_NA:
+		*out = c->sum.na[FIG_PSS];
+		return true;
+	case SRC_CHARGE:
+		*out = m != NULL ? (int64_t)m->current : 0;
+		return m != NULL && m->current != CG_NA;
+	case SRC_LIMIT:
+		*out = m != NULL ? (int64_t)m->limit : 0;
+		return m != NULL && !m->unlimited && m->limit != CG_NA;
+	case SRC_OOM_KILLS:
+		*out = m != NULL ? (int64_t)m->oom_kill : 0;
+		return m != NULL && m->oom_kill != CG_NA;
+	case SRC_GROWTH:
+		*out = c->st.growth;
+		return true;
+	case SRC_GROWTH_WIN:
+		*out = c->st.growth_win;
+		return true;
+	default:
+		break;
+	}
+	for (i = 0; i < c->nprocs; i++) {
+		if (!c->procs[i].gone && proc_value(f, &c->procs[i], &v)) {
+			sum += v;
+			known++;
+		}
+	}
+	*out = sum;
+	return known > 0;
+}
+
+/* A label value: backslash, double quote and newline escaped. */
+static void
+put_label(FILE *f, const char *name, const char *v, bool first)
+{
+	fprintf(f, "%s%s=\"", first ? "" : ",", name);
+	for (; v != NULL && *v != '\0'; v++) {
+		if (*v == '\\' || *v == '"')
+			fprintf(f, "\\%c", *v);
+		else if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+static void
+put_ctr_labels(FILE *f, const struct tree_group *g, const struct tree_ctr *c)
+{
+	put_label(f, "namespace", g->namespace, true);
+	put_label(f, "pod", g->pod, false);
+	put_label(f, "pod_uid", g->pod_uid, false);
+	put_label(f, "container", c->name, false);
+	put_label(f, "container_id", c->id, false);
+	put_label(f, "cgroup", c->cgroup != NULL ? c->cgroup : g->cgroup,
+	    false);
+}
+
+static void
+put_head(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s ", name);
+	for (; *help != '\0'; help++) {
+		if (*help == '\\')
+			fputs("\\\\", f);
+		else if (*help == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*help, f);
+	}
+	fprintf(f, "\n# TYPE %s %s\n", name, type);
+}
+
+static void
+put_family(FILE *f, const struct family *fam, const struct tree *t,
+    bool processes)
+{
+	char	name[96];
+	size_t	gi, ci, pi;
+	int64_t	v;
+
+	snprintf(name, sizeof name, "memtop_%s_%s", processes ? "process" :
+	    "container", fam->name);
+	put_head(f, name, fam->type, fam->help);
+	for (gi = 0; gi < t->ngroups; gi++) {
+		const struct tree_group	*g = &t->groups[gi];
+
+		for (ci = 0; ci < g->nctrs; ci++) {
+			const struct tree_ctr	*c = &g->ctrs[ci];
+
+			if (live_procs(c) == 0)
+				continue;
+			if (!processes) {
+				if (!ctr_value(fam, c, &v))
+					continue;
+				fprintf(f, "%s{", name);
+				put_ctr_labels(f, g, c);
+				fprintf(f, "} %lld\n", (long long)v);
+				continue;
+			}
+			for (pi = 0; pi < c->nprocs; pi++) {
+				const struct tree_proc	*tp = &c->procs[pi];
+				char			 pid[16];
+
+				if (tp->gone || !proc_value(fam, tp, &v))
+					continue;
+				snprintf(pid, sizeof pid, "%d", tp->sp->pid);
+				fprintf(f, "%s{", name);
+				put_ctr_labels(f, g, c);
+				put_label(f, "pid", pid, false);
+				put_label(f, "comm", tp->sp->comm, false);
+				fprintf(f, "} %lld\n", (long long)v);
+			}
+		}
+	}
+}
+
+static void
+put_node_u64(FILE *f, const char *name, const char *type, const char *help,
+    uint64_t v)
+{
+	put_head(f, name, type, help);
+	if (v != FIG_NA)
+		fprintf(f, "%s %llu\n", name, (unsigned long long)v);
+}
+
+static void
+put_node_real(FILE *f, const char *name, const char *help, double v)
+{
+	put_head(f, name, "gauge", help);
+	fprintf(f, "%s %.6f\n", name, v);
+}
+
+/* The node-level families: name, type, source, meaning (for the docs). */
+static const char *const node_families[][4] = {
+	{ "memtop_build_info", "gauge", "-", "Always 1; label version." },
+	{ "memtop_node_memory_total_bytes", "gauge", "/proc/meminfo MemTotal",
+	  "The node's memory." },
+	{ "memtop_node_memory_available_bytes", "gauge",
+	  "/proc/meminfo MemAvailable", "Memory available without swapping." },
+	{ "memtop_processes", "gauge", "/proc", "Processes seen in the last "
+	  "refresh." },
+	{ "memtop_pss_unknown_processes", "gauge", "/proc/PID/smaps_rollup",
+	  "Processes whose smaps_rollup could not be read." },
+	{ "memtop_refreshes_total", "counter", "-", "Refreshes since memtop "
+	  "started." },
+	{ "memtop_pss_reads_total", "counter", "/proc/PID/smaps_rollup",
+	  "smaps_rollup reads since memtop started (each walks page tables)." },
+	{ "memtop_refresh_duration_seconds", "gauge", "-", "Wall time the last "
+	  "refresh took." },
+	{ "memtop_refresh_interval_seconds", "gauge", "-", "Seconds between "
+	  "refreshes (-d)." },
+	{ "memtop_last_refresh_timestamp_seconds", "gauge", "-", "When the "
+	  "served figures were read (Unix time): alert on staleness." },
+};
+
+int
+prom_write(FILE *f, const struct snapshot *sn, const struct tree *t,
+    const struct prom_opts *o, const struct prom_self *self)
+{
+	const char *const	(*nf)[4] = node_families;
+	struct famlist		 fl;
+	size_t			 i;
+
+	put_head(f, nf[0][0], nf[0][1], nf[0][3]);
+	fprintf(f, "%s{version=\"%s\"} 1\n", nf[0][0], PACKAGE_VERSION);
+	put_node_u64(f, nf[1][0], nf[1][1], nf[1][3], sn->mem_total);
+	put_node_u64(f, nf[2][0], nf[2][1], nf[2][3], sn->mem_available);
+	put_node_u64(f, nf[3][0], nf[3][1], nf[3][3], sn->nprocs);
+	put_node_u64(f, nf[4][0], nf[4][1], nf[4][3], sn->rollup_unknown);
+	put_node_u64(f, nf[5][0], nf[5][1], nf[5][3], self->refreshes);
+	put_node_u64(f, nf[6][0], nf[6][1], nf[6][3], self->pss_reads);
+	put_node_real(f, nf[7][0], nf[7][3], self->refresh_seconds);
+	put_node_real(f, nf[8][0], nf[8][3], self->interval);
+	famlist_build(&fl);
+	for (i = 0; i < fl.n; i++)
+		put_family(f, &fl.v[i], t, false);
+	for (i = 0; o->processes && i < fl.n; i++) {
+		if (fl.v[i].per_process)
+			put_family(f, &fl.v[i], t, true);
+	}
+	free(fl.v);
+	/* last, so a reader can tell a whole exposition from a cut one */
+	put_node_real(f, nf[9][0], nf[9][3], sn->time);
+	return fflush(f) == EOF || ferror(f) ? -1 : 0;
+}
+
+void
+prom_list_families(FILE *f)
+{
+	struct famlist	fl;
+	size_t		i, n = sizeof node_families / sizeof node_families[0];
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s\t%s\tnode\t%s\t%s\n", node_families[i][0],
+		    node_families[i][1], node_families[i][2],
+		    node_families[i][3]);
+	famlist_build(&fl);
+	for (i = 0; i < fl.n; i++)
+		fprintf(f, "memtop_container_%s\t%s\tcontainer\t%s\t%s\n",
+		    fl.v[i].name, fl.v[i].type, fl.v[i].source, fl.v[i].help);
+	for (i = 0; i < fl.n; i++) {
+		if (fl.v[i].per_process)
+			fprintf(f, "memtop_process_%s\t%s\tprocess\t%s\t%s\n",
+			    fl.v[i].name, fl.v[i].type, fl.v[i].source,
+			    fl.v[i].help);
+	}
+	free(fl.v);
+}

@@ -1,0 +1,250 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/serve.h"
+#include "util/xmalloc.h"
+
+/* One published exposition; freed when the last response using it is. */
+struct expo {
+	atomic_uint	 refs;
+	size_t		 len;
+	char		*data;
+};
+
+struct serve {
+	struct MHD_Daemon	*d;
+	pthread_mutex_t		 lock;
+	struct expo		*cur;		/* NULL before the first refresh */
+	atomic_uint_fast64_t	 requests;
+	char			 addr[80];
+};
+
+static const char content_type[] = "text/plain; version=0.0.4; charset=utf-8";
+
+static void
+expo_unref(void *cls)
+{
+	struct expo	*e = cls;
+
+	if (e != NULL && atomic_fetch_sub(&e->refs, 1) == 1) {
+		free(e->data);
+		free(e);
+	}
+}
+
+int
+serve_parse_addr(const char *s, struct sockaddr_storage *sa, socklen_t *salen,
+    char *cause, size_t causelen)
+{
+	struct addrinfo	 hints, *res = NULL;
+	char		 host[64];
+	const char	*colon, *port, *h;
+	size_t		 hl;
+	int		 rc;
+
+	if (s[0] == '[') {
+		colon = strstr(s, "]:");
+		h = s + 1;
+		hl = colon != NULL ? (size_t)(colon - h) : 0;
+		port = colon != NULL ? colon + 2 : NULL;
+	} else {
+		colon = strrchr(s, ':');
+		h = s;
+		hl = colon != NULL ? (size_t)(colon - s) : 0;
+		port = colon != NULL ? colon + 1 : NULL;
+	}
+	if (port == NULL || *port == '\0' || strspn(port, "0123456789") !=
+	    strlen(port) || atol(port) > 65535 || hl >= sizeof host) {
+		snprintf(cause, causelen, "--serve %s: want HOST:PORT, "
+		    "[IPV6]:PORT or :PORT", s);
+		return -1;
+	}
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if (hl == 0)
+		hints.ai_family = AF_INET;
+	rc = getaddrinfo(hl == 0 ? NULL : host, port, &hints, &res);
+	if (rc != 0 || res == NULL) {
+		snprintf(cause, causelen, "--serve %s: %s", s, rc != 0 ?
+		    gai_strerror(rc) : "no address");
+		return -1;
+	}
+	memcpy(sa, res->ai_addr, res->ai_addrlen);
+	*salen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static enum MHD_Result
+reply_text(struct MHD_Connection *c, unsigned status, const char *text)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+
+	r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+	    MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/plain; charset=utf-8");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_len, void **req)
+{
+	struct serve		*s = cls;
+	struct MHD_Response	*r;
+	struct expo		*e;
+	enum MHD_Result		 ret;
+
+	(void)version;
+	(void)upload;
+	(void)req;
+	if (*upload_len != 0) {
+		*upload_len = 0;	/* a body: ignored */
+		return MHD_YES;
+	}
+	atomic_fetch_add(&s->requests, 1);
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "only GET and HEAD\n");
+	if (strcmp(url, "/") == 0)
+		return reply_text(c, MHD_HTTP_OK, "memtop: metrics at "
+		    "/metrics, liveness at /healthz\n");
+	if (strcmp(url, "/healthz") == 0)
+		return reply_text(c, MHD_HTTP_OK, "ok\n");
+	if (strcmp(url, "/metrics") != 0)
+		return reply_text(c, MHD_HTTP_NOT_FOUND, "not found: try "
+		    "/metrics\n");
+	pthread_mutex_lock(&s->lock);
+	e = s->cur;
+	if (e != NULL)
+		atomic_fetch_add(&e->refs, 1);
+	pthread_mutex_unlock(&s->lock);
+	if (e == NULL)
+		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "memtop: the first refresh is not done yet\n");
+	r = MHD_create_response_from_buffer_with_free_callback_cls(e->len,
+	    e->data, expo_unref, e);
+	if (r == NULL) {
+		expo_unref(e);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static void
+format_addr(const struct sockaddr_storage *sa, uint16_t port, char *buf,
+    size_t len)
+{
+	char	ip[INET6_ADDRSTRLEN];
+
+	if (sa->ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, ip, sizeof ip);
+		snprintf(buf, len, "[%s]:%u", ip, (unsigned)port);
+	} else {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr, ip, sizeof ip);
+		snprintf(buf, len, "%s:%u", ip, (unsigned)port);
+	}
+}
+
+struct serve *
+serve_start(const char *addr, char *cause, size_t causelen)
+{
+	struct sockaddr_storage	 sa;
+	socklen_t		 salen;
+	struct serve		*s;
+	const union MHD_DaemonInfo *info;
+	unsigned		 flags = MHD_USE_AUTO_INTERNAL_THREAD;
+
+	if (serve_parse_addr(addr, &sa, &salen, cause, causelen) != 0)
+		return NULL;
+	if (sa.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s = xcalloc(1, sizeof *s);
+	pthread_mutex_init(&s->lock, NULL);
+	/*
+	 * Port 0 asks the kernel for a free one; no error log (a scraper that
+	 * hangs up early is not memtop's problem).
+	 */
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&sa,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
+	    MHD_OPTION_END);
+	if (s->d == NULL) {
+		snprintf(cause, causelen, "--serve %s: cannot listen (in use, "
+		    "or not an address of this host)", addr);
+		pthread_mutex_destroy(&s->lock);
+		free(s);
+		return NULL;
+	}
+	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	format_addr(&sa, info != NULL ? info->port : 0, s->addr,
+	    sizeof s->addr);
+	return s;
+}
+
+const char *
+serve_address(const struct serve *s)
+{
+	return s->addr;
+}
+
+void
+serve_publish(struct serve *s, char *buf, size_t len)
+{
+	struct expo	*e = xmalloc(sizeof *e), *old;
+
+	atomic_init(&e->refs, 1);
+	e->data = buf;
+	e->len = len;
+	pthread_mutex_lock(&s->lock);
+	old = s->cur;
+	s->cur = e;
+	pthread_mutex_unlock(&s->lock);
+	expo_unref(old);
+}
+
+uint64_t
+serve_requests(struct serve *s)
+{
+	return atomic_load(&s->requests);
+}
+
+void
+serve_stop(struct serve *s)
+{
+	if (s == NULL)
+		return;
+	MHD_stop_daemon(s->d);
+	expo_unref(s->cur);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}

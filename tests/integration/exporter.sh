@@ -1,0 +1,186 @@
+#!/bin/sh
+# memtop --serve: a kubelet-shaped pod (real v1 memory cgroups, real
+# processes) scraped over HTTP and by a real Prometheus server; the figures
+# must agree with /proc and cgroupfs, the exposition must pass promtool, and
+# 200 scrapes at once must all be answered without memtop growing.
+. "${TOP_SRCDIR:-.}/tests/lib.sh"
+need_root
+lib_init
+T=$LIB_TMP
+for c in prometheus promtool curl; do
+	command -v $c > /dev/null || { echo "ERROR: no $c (scripts/setup.sh --test installs it)"; exit 99; }
+done
+V1=/sys/fs/cgroup/memory
+[ -f $V1/memory.usage_in_bytes ] || { echo "SKIP: no v1 memory controller"; exit 77; }
+
+uid=$(rand_uuid); cida=$(rand_hex64); cidb=$(rand_hex64)
+pod=$V1/kubepods/burstable/pod$uid
+mkcg "$pod/$cida" || exit 99
+mkcg "$pod/$cidb" || exit 99
+echo $((768 << 20)) > "$pod/memory.limit_in_bytes"
+echo $((512 << 20)) > "$pod/$cidb/memory.limit_in_bytes"
+
+# container a: 300 V8-sized pages and 4 threads in a process called node
+cp "$HELPERS/maps_layout" "$T/node"
+spawn_in "$T/a.out" "$pod/$cida/cgroup.procs" -- "$T/node" 300 10 0 4; pa=$SPAWNED
+# container b: two processes with known anonymous memory, one oddly named
+cp "$HELPERS/alloc_anon" "$T/we\"ird\\x"
+spawn_in "$T/b1.out" "$pod/$cidb/cgroup.procs" -- "$HELPERS/alloc_anon" 30; pb1=$SPAWNED
+spawn_in "$T/b2.out" "$pod/$cidb/cgroup.procs" -- "$T/we\"ird\\x" 50; pb2=$SPAWNED
+for f in a b1 b2; do
+	wait_for 20 grep -q ready "$T/$f.out" || { echo "helper $f did not start"; exit 99; }
+done
+
+"$MEMTOP" --serve 127.0.0.1:0 -d 0.2 --metrics-processes --log "$T/log" \
+    2> "$T/serve.err" & MT=$!; register_pid $MT
+wait_for 10 grep -q serving "$T/serve.err" || { cat "$T/serve.err"; exit 99; }
+port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/metrics|\1|p' "$T/serve.err")
+URL=http://127.0.0.1:$port/metrics
+check "listening on a real port ($port)" test "$port" -gt 0
+scrape() { curl -s --max-time 10 "$URL" > "$1"; }
+# the first refresh reads every smaps_rollup: wait for it
+wait_for 20 sh -c "curl -s -f $URL > $T/m.txt" || fail "no exposition"
+scrape "$T/m.txt"
+check "promtool check metrics passes" sh -c "promtool check metrics < $T/m.txt > $T/promtool.out 2>&1"
+[ -s "$T/promtool.out" ] && cat "$T/promtool.out"
+check "content type is the text format 0.0.4" sh -c \
+    "curl -s -o /dev/null -w '%{content_type}' $URL | grep -q 'text/plain; version=0.0.4'"
+
+# a series by family and label set, from the last scrape
+sel() { printf '{namespace="",pod="",pod_uid="%s",container="",container_id="%s",cgroup="/kubepods/burstable/pod%s/%s"}' "$uid" "$1" "$uid" "$1"; }
+val() { K="$1$2" awk '$1 == ENVIRON["K"] { print $2 }' "$T/m.txt"; }
+sum_kib() { s=0; for p in $2; do s=$((s + $(rollup_kib $p "$1"))); done; echo $((s * 1024)); }
+
+b_anon=$(sum_kib Pss_Anon "$pb1 $pb2")
+check "container b pss_anon = sum of the processes' Pss_Anon ($b_anon)" \
+    within "$(val memtop_container_pss_anon_bytes "$(sel $cidb)")" "$b_anon" 3
+check "container b private_dirty matches smaps_rollup" \
+    within "$(val memtop_container_private_dirty_bytes "$(sel $cidb)")" "$(sum_kib Private_Dirty "$pb1 $pb2")" 3
+check "container b has 2 processes" test "$(val memtop_container_processes "$(sel $cidb)")" = 2
+check "container b limit 512 MiB" test "$(val memtop_container_memory_limit_bytes "$(sel $cidb)")" = $((512 << 20))
+check "container b charge matches memory.usage_in_bytes" \
+    within "$(val memtop_container_memory_charge_bytes "$(sel $cidb)")" "$(cat $pod/$cidb/memory.usage_in_bytes)" 10
+check "container a has no limit series (unlimited)" test -z "$(val memtop_container_memory_limit_bytes "$(sel $cida)")"
+anon_maps=$(awk '$5 == 0 && (NF == 5 || ($6 ~ /^\[/ && $6 !~ /^\[(vdso|vvar|vsyscall)/)) { n++ } END { print n }' /proc/$pa/maps)
+check "container a anon_mappings = anonymous lines of /proc/PID/maps ($anon_maps)" \
+    test "$(val memtop_container_anon_mappings "$(sel $cida)")" = "$anon_maps"
+check "container a mappings = lines of /proc/PID/maps" \
+    test "$(val memtop_container_mappings "$(sel $cida)")" = "$(wc -l < /proc/$pa/maps)"
+check "container a: 300 V8 pages" test "$(val memtop_container_v8_pages "$(sel $cida)")" = 300
+check "container a: 300 x 256 KiB V8 page bytes" test "$(val memtop_container_v8_pages_bytes "$(sel $cida)")" = $((300 * 262144))
+# a glibc arena: a 64 MiB-aligned anonymous rw mapping followed by an
+# anonymous ---p one, the two 64 MiB together
+arenas=0; prev_rw=0; prev_s=0; prev_e=0
+while read -r range perms off dev inode name; do
+	s=$((0x${range%-*})); e=$((0x${range#*-}))
+	if [ $prev_rw = 1 ] && [ $prev_e = $s ] && [ "${perms#---}" != "$perms" ] &&
+	    [ -z "$name" ] && [ $((e - prev_s)) = 67108864 ]; then
+		arenas=$((arenas + 1))
+	fi
+	prev_rw=0
+	[ "${perms#rw}" != "$perms" ] && [ -z "$name" ] && [ $((s % 67108864)) = 0 ] && prev_rw=1
+	prev_s=$s; prev_e=$e
+done < /proc/$pa/maps
+check "container a: glibc arenas = 64 MiB-aligned reservations in maps ($arenas)" \
+    test "$(val memtop_container_glibc_arenas "$(sel $cida)")" = "$arenas"
+check "container a: at least 2 arenas" test "$arenas" -ge 2
+check "container a: 4 thread stacks" test "$(val memtop_container_thread_stacks "$(sel $cida)")" = 4
+check "container b: no V8 pages (not Node)" test "$(val memtop_container_v8_pages "$(sel $cidb)")" = 0
+check "anon growth series for container b" test -n "$(val memtop_container_anon_growth_bytes "$(sel $cidb)")"
+psel() { printf '{namespace="",pod="",pod_uid="%s",container="",container_id="%s",cgroup="/kubepods/burstable/pod%s/%s",pid="%s",comm="%s"}' "$uid" "$1" "$uid" "$1" "$2" "$3"; }
+check "process series: pss_anon of $pb1 matches smaps_rollup" \
+    within "$(val memtop_process_pss_anon_bytes "$(psel $cidb $pb1 alloc_anon)")" "$(sum_kib Pss_Anon $pb1)" 3
+check "process series: a comm with a quote and a backslash is escaped" \
+    within "$(val memtop_process_rss_anon_bytes "$(psel $cidb $pb2 'we\"ird\\x')")" $((50 << 20)) 10
+check "memtop_processes = processes in /proc (within 10%)" \
+    within "$(val memtop_processes '')" "$(ls -d /proc/[0-9]* | wc -l)" 10
+check "memtop_node_memory_total_bytes = MemTotal" \
+    test "$(val memtop_node_memory_total_bytes '')" = "$(awk '/^MemTotal:/ { printf "%.0f", $2 * 1024 }' /proc/meminfo)"
+check "the last line is the refresh timestamp" sh -c "tail -n 1 $T/m.txt | grep -q '^memtop_last_refresh_timestamp_seconds '"
+
+# scrapes serve the newest refresh, they do not cause one
+r1=$(val memtop_refreshes_total ''); sleep 1; scrape "$T/m.txt"; r2=$(val memtop_refreshes_total '')
+check "refreshes continue on memtop's interval ($r1 -> $r2)" test "$r2" -gt "$r1"
+n0=$(val memtop_refreshes_total '')
+for i in 1 2 3 4 5 6 7 8 9 10; do curl -s -o /dev/null "$URL"; done
+scrape "$T/m.txt"
+check "10 scrapes in a row did not cause 10 refreshes" test $(( $(val memtop_refreshes_total '') - n0 )) -lt 10
+
+# other paths and methods
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+check "/healthz answers 200" test "$(code http://127.0.0.1:$port/healthz)" = 200
+check "unknown path: 404" test "$(code http://127.0.0.1:$port/nope)" = 404
+check "POST: 405" test "$(code -X POST -d x=1 "$URL")" = 405
+check "HEAD: 200" test "$(code -I "$URL")" = 200
+
+# a real Prometheus server scrapes it
+pp=""
+for try in 1 2 3 4 5; do
+	cand=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 ))
+	ss -ltn | grep -q ":$cand " || { pp=$cand; break; }
+done
+[ -n "$pp" ] || exit 99
+cat > "$T/prom.yml" <<EOF
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: memtop
+    static_configs:
+      - targets: ['127.0.0.1:$port']
+EOF
+prometheus --config.file="$T/prom.yml" --storage.tsdb.path="$T/tsdb" \
+    --web.listen-address=127.0.0.1:$pp --log.level=warn > "$T/prom.log" 2>&1 & PR=$!
+register_pid $PR
+PQ=http://127.0.0.1:$pp/api/v1/query
+pq() { curl -s --max-time 5 -G --data-urlencode "query=$1" "$PQ" | jq -r '.data.result[0].value[1] // empty'; }
+got=""
+end=$(( $(date +%s) + 60 ))
+while [ -z "$got" ] && [ "$(date +%s)" -lt "$end" ]; do
+	sleep 0.5
+	got=$(pq "memtop_container_pss_anon_bytes{pod_uid=\"$uid\",container_id=\"$cidb\"}" 2>/dev/null)
+done
+check "Prometheus scraped memtop (up == 1)" test "$(pq 'up{job="memtop"}')" = 1
+b_anon=$(sum_kib Pss_Anon "$pb1 $pb2")
+check "Prometheus has container b's pss_anon ($got) = /proc ($b_anon)" within "${got:-0}" "$b_anon" 3
+check "Prometheus has 300 V8 pages for container a" \
+    test "$(pq "memtop_container_v8_pages{pod_uid=\"$uid\",container_id=\"$cida\"}")" = 300
+[ -n "$got" ] || tail -20 "$T/prom.log"
+
+# 200 scrapes at once, twice as warm-up, then ten rounds: all answered, and
+# memtop's resident memory does not grow with the rounds
+burst() {
+	seq 200 | xargs -P 200 -I{} curl -s -o /dev/null --max-time 30 \
+	    -w '%{http_code}\n' "$URL" > "$T/codes"
+	grep -c '^200$' "$T/codes"
+}
+rss() { awk '/^VmRSS:/ { print $2 }' /proc/$MT/status; }
+burst > /dev/null; burst > /dev/null
+rss0=$(rss); all=1
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	n=$(burst)
+	[ "$n" = 200 ] || { all=0; echo "round $i: $n of 200 answered"; }
+done
+rss1=$(rss)
+echo "memtop VmRSS after warm-up $rss0 KiB, after 2000 more scrapes $rss1 KiB"
+check "every one of 10 x 200 concurrent scrapes answered 200" test $all = 1
+check "memtop's memory flat over 2000 scrapes (+$((rss1 - rss0)) KiB <= 2 MiB)" test $((rss1 - rss0)) -le 2048
+check "memtop still refreshing after the load" sh -c "
+	a=\$(curl -s $URL | awk '/^memtop_refreshes_total/ { print \$2 }'); sleep 0.6
+	b=\$(curl -s $URL | awk '/^memtop_refreshes_total/ { print \$2 }'); [ \$b -gt \$a ]"
+
+# it stops cleanly on SIGTERM
+kill -TERM $MT
+check "SIGTERM: exits 0" sh -c "wait_pid() { i=0; while [ -d /proc/$MT ] && [ \$i -lt 100 ]; do sleep 0.05; i=\$((i+1)); done; [ ! -d /proc/$MT ]; }; wait_pid"
+wait $MT; check "exit status 0" test $? = 0
+
+# a port in use and a bad address: clear messages, non-zero exit
+"$MEMTOP" --serve 127.0.0.1:$pp -n 1 2> "$T/err"; rc=$?
+check "port in use: exit 1 ($rc)" test $rc = 1
+check "port in use: says so" grep -q "cannot listen" "$T/err"
+"$MEMTOP" --serve nonsense -n 1 2> "$T/err"; rc=$?
+check "bad address: fails ($rc)" test $rc != 0
+check "bad address: says what it wants" grep -q "HOST:PORT" "$T/err"
+"$MEMTOP" --serve :0 -b 2> "$T/err"; rc=$?
+check "--serve with -b: refused" test $rc = 2
+finish

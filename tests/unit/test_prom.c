@@ -1,0 +1,224 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "output/prom.h"
+#include "output/serve.h"
+#include "output/textfile.h"
+
+static int
+parse(const char *s, int *family, unsigned *port)
+{
+	struct sockaddr_storage	sa;
+	socklen_t		len;
+	char			cause[128];
+
+	if (serve_parse_addr(s, &sa, &len, cause, sizeof cause) != 0) {
+		assert_non_null(strstr(cause, s));
+		return -1;
+	}
+	*family = sa.ss_family;
+	*port = ntohs(sa.ss_family == AF_INET ?
+	    ((struct sockaddr_in *)(void *)&sa)->sin_port :
+	    ((struct sockaddr_in6 *)(void *)&sa)->sin6_port);
+	return 0;
+}
+
+static void
+test_addr(void **state)
+{
+	int		f;
+	unsigned	p;
+
+	(void)state;
+	assert_int_equal(parse("127.0.0.1:9852", &f, &p), 0);
+	assert_int_equal(f, AF_INET);
+	assert_int_equal(p, 9852);
+	assert_int_equal(parse("[::1]:9852", &f, &p), 0);
+	assert_int_equal(f, AF_INET6);
+	assert_int_equal(parse(":0", &f, &p), 0);
+	assert_int_equal(f, AF_INET);
+	assert_int_equal(p, 0);
+	assert_int_equal(parse("0.0.0.0:80", &f, &p), 0);
+	assert_int_equal(parse("nonsense", &f, &p), -1);
+	assert_int_equal(parse("127.0.0.1:", &f, &p), -1);
+	assert_int_equal(parse("127.0.0.1:99999", &f, &p), -1);
+	assert_int_equal(parse("127.0.0.1:9x", &f, &p), -1);
+	assert_int_equal(parse("[::1]9852", &f, &p), -1);
+	assert_int_equal(parse("999.1.1.1:80", &f, &p), -1);
+}
+
+/* The exposition of a hand-made tree, as one string. */
+static char *
+render(const struct snapshot *sn, const struct tree *t, bool processes)
+{
+	struct prom_opts	o = { processes };
+	struct prom_self	self = { 3, 10, 0.25, 5 };
+	char			*buf = NULL;
+	size_t			 len = 0;
+	FILE			*f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(prom_write(f, sn, t, &o, &self), 0);
+	fclose(f);
+	return buf;
+}
+
+static void
+test_empty(void **state)
+{
+	struct snapshot	sn;
+	struct tree	t = { NULL, 0 };
+	char		*s;
+
+	(void)state;
+	memset(&sn, 0, sizeof sn);
+	sn.mem_total = FIG_NA;
+	sn.mem_available = 1 << 20;
+	sn.time = 1700000000.5;
+	s = render(&sn, &t, false);
+	/* an unknown figure: the family is declared, no sample is made up */
+	assert_non_null(strstr(s, "# TYPE memtop_node_memory_total_bytes gauge\n"
+	    "# HELP"));
+	assert_non_null(strstr(s, "\nmemtop_node_memory_available_bytes 1048576\n"));
+	assert_non_null(strstr(s, "\nmemtop_refreshes_total 3\n"));
+	assert_non_null(strstr(s, "# TYPE memtop_refreshes_total counter\n"));
+	assert_non_null(strstr(s, "\nmemtop_refresh_duration_seconds 0.250000\n"));
+	/* the last line tells a whole exposition from a cut one */
+	assert_non_null(strstr(s, "\nmemtop_last_refresh_timestamp_seconds "
+	    "1700000000.500000\n"));
+	assert_int_equal(s[strlen(s) - 1], '\n');
+	free(s);
+}
+
+static void
+test_container(void **state)
+{
+	struct snapshot		sn;
+	struct snap_proc	sp[2];
+	struct tree_proc	tp[2];
+	struct tree_ctr		c;
+	struct tree_group	g;
+	struct tree		t = { &g, 1 };
+	struct cg_mem		mem;
+	char			*s;
+	int			 k;
+
+	(void)state;
+	memset(&sn, 0, sizeof sn);
+	memset(sp, 0, sizeof sp);
+	memset(tp, 0, sizeof tp);
+	memset(&c, 0, sizeof c);
+	memset(&g, 0, sizeof g);
+	for (k = 0; k < FIG__COUNT; k++)
+		sp[0].fig[k] = sp[1].fig[k] = FIG_NA;
+	sp[0].pid = 10;
+	sp[1].pid = 11;
+	strcpy(sp[0].comm, "a\"b\\c");
+	strcpy(sp[1].comm, "gone");
+	sp[0].fig[FIG_RSS] = 1000;
+	sp[1].fig[FIG_RSS] = 7;
+	sp[0].nmaps = 5;
+	sp[0].nanon = 3;
+	sp[0].tally.count[0] = 2;
+	sp[1].nmaps = sp[1].nanon = -1;
+	tp[0].sp = &sp[0];
+	tp[1].sp = &sp[1];
+	tp[1].gone = true;	/* a ghost counts for nothing */
+	tp[0].st.growth = 4096;
+	c.procs = tp;
+	c.nprocs = 2;
+	c.name = "web\nx";
+	strcpy(c.id, "abc");
+	c.cgroup = "/kubepods/pod1/abc";
+	fig_sum_add(&c.sum, sp[0].fig);
+	cgroup_mem_init(&mem);
+	mem.read = true;
+	mem.current = 2048;
+	mem.unlimited = true;
+	c.mem = &mem;
+	c.st.growth = 4096;
+	g.namespace = "default";
+	g.pod = "web-1";
+	strcpy(g.pod_uid, "u-1");
+	g.ctrs = &c;
+	g.nctrs = 1;
+	sn.mem_total = sn.mem_available = FIG_NA;
+	s = render(&sn, &t, true);
+#define L "{namespace=\"default\",pod=\"web-1\",pod_uid=\"u-1\"," \
+	"container=\"web\\nx\",container_id=\"abc\",cgroup=\"/kubepods/pod1/abc\"}"
+	assert_non_null(strstr(s, "\nmemtop_container_rss_bytes" L " 1000\n"));
+	assert_non_null(strstr(s, "\nmemtop_container_processes" L " 1\n"));
+	/* nobody's PSS is known: no sample, and the count says why */
+	assert_null(strstr(s, "\nmemtop_container_pss_bytes{"));
+	assert_non_null(strstr(s, "\nmemtop_container_pss_unknown_processes" L
+	    " 1\n"));
+	assert_non_null(strstr(s, "\nmemtop_container_memory_charge_bytes" L
+	    " 2048\n"));
+	assert_null(strstr(s, "\nmemtop_container_memory_limit_bytes{"));
+	assert_null(strstr(s, "\nmemtop_container_oom_kills_total{"));
+	assert_non_null(strstr(s, "\nmemtop_container_mappings" L " 5\n"));
+	assert_non_null(strstr(s, "\nmemtop_container_anon_mappings" L " 3\n"));
+	assert_non_null(strstr(s, "\nmemtop_container_v8_pages" L " 2\n"));
+	assert_non_null(strstr(s, "\nmemtop_container_anon_growth_bytes" L
+	    " 4096\n"));
+	/* per process: pid and comm, escaped; the ghost is not there */
+	assert_non_null(strstr(s, ",pid=\"10\",comm=\"a\\\"b\\\\c\"} 1000\n"));
+	assert_null(strstr(s, "pid=\"11\""));
+#undef L
+	free(s);
+}
+
+static void
+test_families(void **state)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*f = open_memstream(&buf, &len);
+
+	(void)state;
+	prom_list_families(f);
+	fclose(f);
+	assert_non_null(strstr(buf, "memtop_container_pss_anon_bytes\tgauge\t"
+	    "container\t/proc/PID/smaps_rollup\t"));
+	assert_non_null(strstr(buf, "memtop_container_oom_kills_total\tcounter"));
+	assert_non_null(strstr(buf, "memtop_process_v8_pages_bytes\tgauge"));
+	/* cgroup figures have no per-process family */
+	assert_null(strstr(buf, "memtop_process_memory_charge_bytes"));
+	free(buf);
+}
+
+static void
+test_textfile_error(void **state)
+{
+	char	cause[256];
+
+	(void)state;
+	assert_int_equal(textfile_write("/nonexistent/dir", "x\n", 2, cause,
+	    sizeof cause), -1);
+	assert_non_null(strstr(cause, "/nonexistent/dir"));
+	assert_non_null(strstr(cause, "No such file"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_addr),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_container),
+		cmocka_unit_test(test_families),
+		cmocka_unit_test(test_textfile_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
