@@ -1,16 +1,19 @@
 #!/bin/sh
 # Installs what memtop needs from Debian 12 (only what is missing), then
 # builds it in build/ (or build-asan/ with --sanitizers).
-#   scripts/setup.sh [--test] [--sanitizers]
+#   scripts/setup.sh [--test] [--sanitizers] [--print-packages]
 # --test also installs what the test suite uses (jq, tmux, node, clang...).
+# --print-packages prints the build packages (the list the Dockerfile's build
+# stage installs; tests/lint/dockerfile.sh checks that they agree) and exits.
 set -e
 cd "$(dirname "$0")/.."
 top=$(pwd)
 
-want_test=0; san=0
+want_test=0; san=0; print=0
 for a in "$@"; do
 	case $a in
 	--test) want_test=1 ;;
+	--print-packages) print=1 ;;
 	--sanitizers) san=1 ;;
 	*) echo "setup.sh: unknown argument $a" >&2; exit 2 ;;
 	esac
@@ -19,6 +22,10 @@ done
 pkgs="autoconf automake libtool pkg-config gcc make libncurses-dev
 libproc2-dev libjansson-dev libcmocka-dev libwslay-dev libmicrohttpd-dev
 nettle-dev"
+if [ $print = 1 ]; then
+	printf '%s\n' $pkgs
+	exit 0
+fi
 [ $want_test = 1 ] && pkgs="$pkgs jq tmux clang iproute2 util-linux procps curl prometheus"
 
 missing=""

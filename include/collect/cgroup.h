@@ -39,6 +39,13 @@ struct cg_place {
 int	cgroup_parse_proc(const char *buf, size_t len, struct cg_place *out);
 
 /*
+ * The same, for a reader in a private cgroup namespace whose root is ns_base
+ * in the v2 tree (collect/cgroupns.h): v2 paths are resolved against it.
+ */
+int	cgroup_parse_proc_ns(const char *buf, size_t len, const char *ns_base,
+	    struct cg_place *out);
+
+/*
  * Finds the cgroup2 mount and the v1 memory controller's mount in the text of
  * /proc/self/mountinfo. Returns 0 if at least one was found, else -1.
  */

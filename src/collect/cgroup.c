@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "collect/cgroup.h"
+#include "collect/cgroupns.h"
 #include "util/fmt.h"
 #include "util/readfile.h"
 
@@ -70,6 +71,13 @@ line_has_memory(const char *ctrl, size_t n)
 int
 cgroup_parse_proc(const char *buf, size_t len, struct cg_place *out)
 {
+	return cgroup_parse_proc_ns(buf, len, NULL, out);
+}
+
+int
+cgroup_parse_proc_ns(const char *buf, size_t len, const char *ns_base,
+    struct cg_place *out)
+{
 	const char	*p = buf, *end = buf + len;
 	int		 best_score = -1, best_rank = 99, found = 0;
 	struct cg_place	 cand;
@@ -103,6 +111,8 @@ cgroup_parse_proc(const char *buf, size_t len, struct cg_place *out)
 		memset(&cand, 0, sizeof cand);
 		memcpy(cand.path, c2 + 1, pl);
 		cand.path[pl] = '\0';
+		if (v2 && ns_base != NULL && ns_base[0] != '\0')
+			cgroupns_resolve(cand.path, sizeof cand.path, ns_base);
 		k8s_normalize(cand.path);
 		k8s_classify(cand.path, &cand.cls);
 		rank = line_rank(c1 + 1, (size_t)(c2 - c1 - 1), v2);

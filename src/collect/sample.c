@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libproc2/meminfo.h>
 
+#include "collect/cgroupns.h"
 #include "collect/names.h"
 #include "collect/procscan.h"
 #include "collect/sample.h"
@@ -62,6 +64,7 @@ struct sampler {
 	void			*hook_ctx;
 	struct focus_slot	 focus[2];
 	struct maps		 scratch;
+	char			 ns_base[4096];	/* "" unless in a cgroupns */
 };
 
 void
@@ -85,6 +88,7 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
     const char *host_root, const char **cause)
 {
 	struct sampler	*s = xcalloc(1, sizeof *s);
+	char		 why[512];
 
 	s->scan = procscan_create(cause);
 	if (s->scan == NULL) {
@@ -97,6 +101,17 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 	s->proc_root = xstrdup(proc_root);
 	s->names = names_create(host_root, proc_root);
 	buf_init(&s->buf);
+	switch (cgroupns_find_base(roots->v2, proc_root, (int)getpid(),
+	    s->ns_base, sizeof s->ns_base, why, sizeof why)) {
+	case 1:
+		log_warn("memtop is in a cgroup namespace rooted at %s: other "
+		    "processes' cgroup paths are resolved against it",
+		    s->ns_base);
+		break;
+	case -1:
+		log_warn("%s", why);
+		break;
+	}
 	return s;
 }
 
@@ -164,7 +179,7 @@ read_place(struct sampler *s, int pid)
 	if (rc != 0)
 		return NULL;	/* vanished: a normal result */
 	pl = xmalloc(sizeof *pl);
-	if (cgroup_parse_proc(s->buf.data, s->buf.len, pl) != 0) {
+	if (cgroup_parse_proc_ns(s->buf.data, s->buf.len, s->ns_base, pl) != 0) {
 		log_warn("pid %d: cannot parse %s", pid, path);
 		free(pl);
 		return NULL;

@@ -11,9 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "collect/cgroup.h"
+#include "collect/cgroupns.h"
 #include "util/xmalloc.h"
 
 #define UID1	"3d0df1aa-5b8e-4a3c-9d7e-0c6f1b2a4e51"
@@ -233,6 +236,109 @@ test_probe_nothing(void **state)
 	assert_int_equal(cgroup_roots_probe("/nonexistent-memtop", &r), -1);
 }
 
+static void
+test_ns_resolve(void **state)
+{
+	char	p[256];
+
+	(void)state;
+	strcpy(p, "/../../x/y");
+	assert_int_equal(cgroupns_resolve(p, sizeof p, "/a/b/c"), 0);
+	assert_string_equal(p, "/a/x/y");
+	strcpy(p, "/");
+	assert_int_equal(cgroupns_resolve(p, sizeof p, "/a/b"), 0);
+	assert_string_equal(p, "/a/b");
+	strcpy(p, "/../../../../init.scope");	/* above the root: stops */
+	assert_int_equal(cgroupns_resolve(p, sizeof p, "/a/b"), 0);
+	assert_string_equal(p, "/init.scope");
+	strcpy(p, "/../sub");
+	assert_int_equal(cgroupns_resolve(p, sizeof p, "/"), 0);
+	assert_string_equal(p, "/sub");
+	strcpy(p, "/../x");
+	assert_int_equal(cgroupns_resolve(p, 6, "/a/b/c"), -1);	/* too long */
+	assert_string_equal(p, "/../x");
+}
+
+/* Fixture NS-09: a reader in one burstable pod, the target in another. */
+static void
+test_ns_parse(void **state)
+{
+	const char	*base = "/kubepods.slice/kubepods-burstable.slice/"
+			    "kubepods-burstable-pod55c6c714_0000_4000_8000_"
+			    "000000000000.slice/cri-containerd-2032491d.scope";
+	const char	*line = "0::/../../kubepods-burstable-pod" UID1_
+			    ".slice/cri-containerd-" CID ".scope\n";
+	struct cg_place	 pl;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_proc_ns(line, strlen(line), base, &pl), 0);
+	assert_string_equal(pl.path, "/kubepods.slice/kubepods-burstable.slice/"
+	    "kubepods-burstable-pod" UID1_ ".slice/cri-containerd-" CID
+	    ".scope");
+	assert_string_equal(pl.cls.pod_uid, UID1);
+	assert_string_equal(pl.cls.ctr_id, CID);
+	/* without the base, the classifier still names it, the path is cut */
+	assert_int_equal(cgroup_parse_proc(line, strlen(line), &pl), 0);
+	assert_string_equal(pl.cls.ctr_id, CID);
+	assert_int_equal(strncmp(pl.path, "/kubepods-burstable-pod", 23), 0);
+}
+
+/* tmp/rel, in one of two buffers (a call may need two paths). */
+static const char *
+at(const char *tmp, const char *rel)
+{
+	static char	b[2][512];
+	static int	n;
+
+	n = !n;
+	snprintf(b[n], sizeof b[n], "%s/%s", tmp, rel);
+	return b[n];
+}
+
+static void
+put(const char *path, const char *text)
+{
+	FILE	*f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A fixture /proc and v2 tree: memtop (pid 4242) in /a/b's namespace. */
+static void
+test_ns_find_base(void **state)
+{
+	const char	*dirs[] = { "proc", "proc/1", "proc/4242", "v2", "v2/a",
+			    "v2/a/c", "v2/a/b" };
+	char		 tmp[] = "/tmp/memtop-cgns.XXXXXX", base[256], why[256];
+	char		 cmd[256];
+	size_t		 i;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		assert_int_equal(mkdir(at(tmp, dirs[i]), 0755), 0);
+	put(at(tmp, "proc/1/cgroup"), "0::/../../init.scope\n");
+	put(at(tmp, "proc/4242/cgroup"), "0::/\n");
+	put(at(tmp, "v2/a/c/cgroup.procs"), "1\n42\n");
+	put(at(tmp, "v2/a/b/cgroup.procs"), "7\n4242\n");
+	assert_int_equal(cgroupns_find_base(at(tmp, "v2"), at(tmp, "proc"),
+	    4242, base, sizeof base, why, sizeof why), 1);
+	assert_string_equal(base, "/a/b");
+	/* memtop not in the tree given: a reason, no base */
+	put(at(tmp, "v2/a/b/cgroup.procs"), "7\n");
+	assert_int_equal(cgroupns_find_base(at(tmp, "v2"), at(tmp, "proc"),
+	    4242, base, sizeof base, why, sizeof why), -1);
+	assert_non_null(strstr(why, "not under"));
+	/* PID 1 not above us: no namespace to resolve */
+	put(at(tmp, "proc/1/cgroup"), "0::/init.scope\n");
+	assert_int_equal(cgroupns_find_base(at(tmp, "v2"), at(tmp, "proc"),
+	    4242, base, sizeof base, why, sizeof why), 0);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -247,6 +353,9 @@ main(void)
 		cmocka_unit_test(test_read_v2_fixture),
 		cmocka_unit_test(test_read_v1_fixture),
 		cmocka_unit_test(test_probe_nothing),
+		cmocka_unit_test(test_ns_resolve),
+		cmocka_unit_test(test_ns_parse),
+		cmocka_unit_test(test_ns_find_base),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
