@@ -211,12 +211,19 @@ ctr_value(const struct family *f, const struct tree_ctr *c, int64_t *out)
 	return known > 0;
 }
 
-/* A label value: backslash, double quote and newline escaped. */
+/*
+ * A label, its value with backslash, double quote and newline escaped. An
+ * empty value is the same as no label to Prometheus: it is left out (labels
+ * are a large part of every scrape).
+ */
 static void
-put_label(FILE *f, const char *name, const char *v, bool first)
+put_label(FILE *f, const char *name, const char *v, bool *first)
 {
-	fprintf(f, "%s%s=\"", first ? "" : ",", name);
-	for (; v != NULL && *v != '\0'; v++) {
+	if (v == NULL || *v == '\0')
+		return;
+	fprintf(f, "%s%s=\"", *first ? "" : ",", name);
+	*first = false;
+	for (; *v != '\0'; v++) {
 		if (*v == '\\' || *v == '"')
 			fprintf(f, "\\%c", *v);
 		else if (*v == '\n')
@@ -227,16 +234,23 @@ put_label(FILE *f, const char *name, const char *v, bool first)
 	fputc('"', f);
 }
 
+/*
+ * A container's labels. The cgroup path only when there is no container ID:
+ * the ID names a container uniquely, and the path would double every
+ * series' size; a systemd service or other group is known by its path.
+ */
 static void
-put_ctr_labels(FILE *f, const struct tree_group *g, const struct tree_ctr *c)
+put_ctr_labels(FILE *f, const struct tree_group *g, const struct tree_ctr *c,
+    bool *first)
 {
-	put_label(f, "namespace", g->namespace, true);
-	put_label(f, "pod", g->pod, false);
-	put_label(f, "pod_uid", g->pod_uid, false);
-	put_label(f, "container", c->name, false);
-	put_label(f, "container_id", c->id, false);
-	put_label(f, "cgroup", c->cgroup != NULL ? c->cgroup : g->cgroup,
-	    false);
+	put_label(f, "namespace", g->namespace, first);
+	put_label(f, "pod", g->pod, first);
+	put_label(f, "pod_uid", g->pod_uid, first);
+	put_label(f, "container", c->name, first);
+	put_label(f, "container_id", c->id, first);
+	if (c->id[0] == '\0')
+		put_label(f, "cgroup", c->cgroup != NULL ? c->cgroup :
+		    g->cgroup != NULL ? g->cgroup : "/", first);
 }
 
 static void
@@ -261,6 +275,7 @@ put_family(FILE *f, const struct family *fam, const struct tree *t,
 	char	name[96];
 	size_t	gi, ci, pi;
 	int64_t	v;
+	bool	first;
 
 	snprintf(name, sizeof name, "memtop_%s_%s", processes ? "process" :
 	    "container", fam->name);
@@ -276,8 +291,9 @@ put_family(FILE *f, const struct family *fam, const struct tree *t,
 			if (!processes) {
 				if (!ctr_value(fam, c, &v))
 					continue;
+				first = true;
 				fprintf(f, "%s{", name);
-				put_ctr_labels(f, g, c);
+				put_ctr_labels(f, g, c, &first);
 				fprintf(f, "} %lld\n", (long long)v);
 				continue;
 			}
@@ -288,10 +304,11 @@ put_family(FILE *f, const struct family *fam, const struct tree *t,
 				if (tp->gone || !proc_value(fam, tp, &v))
 					continue;
 				snprintf(pid, sizeof pid, "%d", tp->sp->pid);
+				first = true;
 				fprintf(f, "%s{", name);
-				put_ctr_labels(f, g, c);
-				put_label(f, "pid", pid, false);
-				put_label(f, "comm", tp->sp->comm, false);
+				put_ctr_labels(f, g, c, &first);
+				put_label(f, "pid", pid, &first);
+				put_label(f, "comm", tp->sp->comm, &first);
 				fprintf(f, "} %lld\n", (long long)v);
 			}
 		}

@@ -22,6 +22,10 @@ mkcg "$V2$arel" || exit 99
 mkcg "$V2$brel" || exit 99
 spawn_in "$T/b.out" "$V2$brel/cgroup.procs" -- "$HELPERS/alloc_anon" 20; pb=$SPAWNED
 wait_for 20 grep -q ready "$T/b.out" || exit 99
+# and a process in a cgroup of no pod, two levels below the common ancestor
+orel=/kubepods.slice/kubepods-burstable.slice/memtop-test-$$.scope
+mkcg "$V2$orel" || exit 99
+spawn_in "$T/o.out" "$V2$orel/cgroup.procs" -- sleep 600
 
 # in_ns CMD...: CMD in container a's cgroup, in a new cgroup namespace
 in_ns() { sh -c 'echo $$ > "$0/cgroup.procs" && exec unshare -C "$@"' "$V2$arel" "$@"; }
@@ -41,11 +45,14 @@ check "container b: absolute path" test "$(q '.groups[] | select(.pod_uid == "'$
 check "process b in container b" test "$(q '.groups[] | select(.pod_uid == "'$uidb'") | .containers[] | select(.id == "'$cidb'") | .processes[0].pid')" = "$pb"
 check "memtop itself in pod a, absolute" test "$(q '.groups[] | select(.pod_uid == "'$uida'") | .containers[0].cgroup')" = "$arel"
 
-# the exporter's cgroup label is the absolute path too
+# the exporter in the namespace: container b's series, and memtop's own
+# (not a container here: no ID, so known by its cgroup path) absolute
 mkdir "$T/tf"
 in_ns "$MEMTOP" --cgroup-root $V2 --textfile "$T/tf" -n 1 2> "$T/err" || fail "memtop --textfile exit status"
-check "metrics: cgroup label of container b is absolute" \
-    grep -qF "pod_uid=\"$uidb\",container=\"\",container_id=\"$cidb\",cgroup=\"$brel\"}" "$T/tf/memtop.prom"
+check "metrics: container b, one process" \
+    grep -qF "memtop_container_processes{pod_uid=\"$uidb\",container_id=\"$cidb\"} 1" "$T/tf/memtop.prom"
+check "metrics: a group without a container ID labelled with its absolute path" \
+    grep -qF "memtop_container_processes{cgroup=\"$orel\"} 1" "$T/tf/memtop.prom"
 
 # a --cgroup-root that is not the host's tree: a clear warning, and memtop
 # still lists the process in its pod (named from the path), just unresolved

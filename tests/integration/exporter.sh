@@ -47,7 +47,9 @@ check "content type is the text format 0.0.4" sh -c \
     "curl -s -o /dev/null -w '%{content_type}' $URL | grep -q 'text/plain; version=0.0.4'"
 
 # a series by family and label set, from the last scrape
-sel() { printf '{namespace="",pod="",pod_uid="%s",container="",container_id="%s",cgroup="/kubepods/burstable/pod%s/%s"}' "$uid" "$1" "$uid" "$1"; }
+# (no names here: empty labels are left out, and the cgroup path is only
+# given for groups without a container ID)
+sel() { printf '{pod_uid="%s",container_id="%s"}' "$uid" "$1"; }
 val() { K="$1$2" awk '$1 == ENVIRON["K"] { print $2 }' "$T/m.txt"; }
 sum_kib() { s=0; for p in $2; do s=$((s + $(rollup_kib $p "$1"))); done; echo $((s * 1024)); }
 
@@ -87,7 +89,7 @@ check "container a: at least 2 arenas" test "$arenas" -ge 2
 check "container a: 4 thread stacks" test "$(val memtop_container_thread_stacks "$(sel $cida)")" = 4
 check "container b: no V8 pages (not Node)" test "$(val memtop_container_v8_pages "$(sel $cidb)")" = 0
 check "anon growth series for container b" test -n "$(val memtop_container_anon_growth_bytes "$(sel $cidb)")"
-psel() { printf '{namespace="",pod="",pod_uid="%s",container="",container_id="%s",cgroup="/kubepods/burstable/pod%s/%s",pid="%s",comm="%s"}' "$uid" "$1" "$uid" "$1" "$2" "$3"; }
+psel() { printf '{pod_uid="%s",container_id="%s",pid="%s",comm="%s"}' "$uid" "$1" "$2" "$3"; }
 check "process series: pss_anon of $pb1 matches smaps_rollup" \
     within "$(val memtop_process_pss_anon_bytes "$(psel $cidb $pb1 alloc_anon)")" "$(sum_kib Pss_Anon $pb1)" 3
 check "process series: a comm with a quote and a backslash is escaped" \

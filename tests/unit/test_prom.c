@@ -154,8 +154,9 @@ test_container(void **state)
 	g.nctrs = 1;
 	sn.mem_total = sn.mem_available = FIG_NA;
 	s = render(&sn, &t, true);
+	/* with a container ID, no cgroup label */
 #define L "{namespace=\"default\",pod=\"web-1\",pod_uid=\"u-1\"," \
-	"container=\"web\\nx\",container_id=\"abc\",cgroup=\"/kubepods/pod1/abc\"}"
+	"container=\"web\\nx\",container_id=\"abc\"}"
 	assert_non_null(strstr(s, "\nmemtop_container_rss_bytes" L " 1000\n"));
 	assert_non_null(strstr(s, "\nmemtop_container_processes" L " 1\n"));
 	/* nobody's PSS is known: no sample, and the count says why */
@@ -175,6 +176,15 @@ test_container(void **state)
 	assert_non_null(strstr(s, ",pid=\"10\",comm=\"a\\\"b\\\\c\"} 1000\n"));
 	assert_null(strstr(s, "pid=\"11\""));
 #undef L
+	free(s);
+	/* no ID, no names: the cgroup path is the one label */
+	c.id[0] = '\0';
+	c.name = NULL;
+	g.namespace = g.pod = NULL;
+	g.pod_uid[0] = '\0';
+	s = render(&sn, &t, false);
+	assert_non_null(strstr(s, "\nmemtop_container_rss_bytes{cgroup=\""
+	    "/kubepods/pod1/abc\"} 1000\n"));
 	free(s);
 }
 
