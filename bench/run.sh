@@ -84,6 +84,13 @@ for r in $(seq 1 $ROUNDS); do
 	a=$($CPU "$MEMTOP" -b -n $((TICKS + 1)) -d 0.2 --pss-max-age 2 --json | cut -d' ' -f1)
 	b=$(tail -1 "$T/mt_full")
 	echo "$a $b $TICKS" | awk '{ printf "%.3f\n", ($1 - $2) / $3 }' >> "$T/mt_tick"
+	# the same steady refresh as the exporter does it: the exposition
+	# rendered and written each refresh instead of JSON
+	mkdir -p "$T/tf"
+	$CPU "$MEMTOP" --textfile "$T/tf" -n 1 | cut -d' ' -f1 >> "$T/ex_full"
+	a=$($CPU "$MEMTOP" --textfile "$T/tf" -n $((TICKS + 1)) -d 0.2 --pss-max-age 2 | cut -d' ' -f1)
+	b=$(tail -1 "$T/ex_full")
+	echo "$a $b $TICKS" | awk '{ printf "%.3f\n", ($1 - $2) / $3 }' >> "$T/ex_tick"
 	# (c) maps of the big process
 	$RAW maps $BIGPID 1 >> "$T/raw_maps"
 	$CPU "$MEMTOP" maps $BIGPID | cut -d' ' -f1 >> "$T/mt_maps"
@@ -91,6 +98,7 @@ done
 raw_full=$(median < "$T/raw_full"); mt_full=$(median < "$T/mt_full")
 raw_tick=$(median < "$T/raw_tick"); mt_tick=$(median < "$T/mt_tick")
 raw_maps=$(median < "$T/raw_maps"); mt_maps=$(median < "$T/mt_maps")
+ex_full=$(median < "$T/ex_full"); ex_tick=$(median < "$T/ex_tick")
 
 # (d) CPU per second at a 1 s refresh: memtop vs htop with a PSS column
 SECS=10; [ $smoke = 1 ] && SECS=2
@@ -161,6 +169,8 @@ echo "memtop benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -r), $npro
 printf '%-44s %10s %10s %8s\n' "what" "memtop ms" "raw ms" "ratio"
 printf '%-44s %10s %10s %8s\n' "one full refresh (-b -n 1, incl. start-up)" "$mt_full" "$raw_full" "$(ratio "$mt_full" "$raw_full")"
 printf '%-44s %10s %10s %8s\n' "steady refresh (PSS when 10 s old)" "$mt_tick" "$raw_tick" "$(ratio "$mt_tick" "$raw_tick")"
+printf '%-44s %10s %10s %8s\n' "exporter: one full refresh (--textfile)" "$ex_full" "$raw_full" "$(ratio "$ex_full" "$raw_full")"
+printf '%-44s %10s %10s %8s\n' "exporter: steady refresh (--textfile)" "$ex_tick" "$raw_tick" "$(ratio "$ex_tick" "$raw_tick")"
 printf '%-44s %10s %10s %8s\n' "memtop maps on $(wc -l < /proc/$BIGPID/maps) mappings" "$mt_maps" "$raw_maps" "$(ratio "$mt_maps" "$raw_maps")"
 printf '%-44s %10s %10s %8s\n' "CPU ms/s at 1 s, -b --json (vs htop + PSS)" "$mt_sec" "$htop_sec" "$(ratio "$mt_sec" "$htop_sec")"
 printf '%-44s %10s %10s %8s\n' "CPU ms/s at 1 s, dashboard (vs htop + PSS)" "$mt_tui" "$htop_sec" "$(ratio "$mt_tui" "$htop_sec")"

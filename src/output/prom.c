@@ -219,17 +219,24 @@ ctr_value(const struct family *f, const struct tree_ctr *c, int64_t *out)
 static void
 put_label(FILE *f, const char *name, const char *v, bool *first)
 {
+	size_t	n;
+
 	if (v == NULL || *v == '\0')
 		return;
-	fprintf(f, "%s%s=\"", *first ? "" : ",", name);
+	if (!*first)
+		fputc(',', f);
+	fputs(name, f);
+	fputs("=\"", f);
 	*first = false;
-	for (; *v != '\0'; v++) {
-		if (*v == '\\' || *v == '"')
-			fprintf(f, "\\%c", *v);
-		else if (*v == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*v, f);
+	/* whole runs of plain characters at once: labels are most bytes */
+	while (*v != '\0') {
+		n = strcspn(v, "\\\"\n");
+		fwrite(v, 1, n, f);
+		v += n;
+		if (*v == '\0')
+			break;
+		fputs(*v == '\n' ? "\\n" : *v == '"' ? "\\\"" : "\\\\", f);
+		v++;
 	}
 	fputc('"', f);
 }
@@ -315,63 +322,89 @@ put_family(FILE *f, const struct family *fam, const struct tree *t,
 	}
 }
 
-static void
-put_node_u64(FILE *f, const char *name, const char *type, const char *help,
-    uint64_t v)
-{
-	put_head(f, name, type, help);
-	if (v != FIG_NA)
-		fprintf(f, "%s %llu\n", name, (unsigned long long)v);
-}
-
-static void
-put_node_real(FILE *f, const char *name, const char *help, double v)
-{
-	put_head(f, name, "gauge", help);
-	fprintf(f, "%s %.6f\n", name, v);
-}
-
 /* The node-level families: name, type, source, meaning (for the docs). */
-static const char *const node_families[][4] = {
-	{ "memtop_build_info", "gauge", "-", "Always 1; label version." },
-	{ "memtop_node_memory_total_bytes", "gauge", "/proc/meminfo MemTotal",
-	  "The node's memory." },
-	{ "memtop_node_memory_available_bytes", "gauge",
-	  "/proc/meminfo MemAvailable", "Memory available without swapping." },
-	{ "memtop_processes", "gauge", "/proc", "Processes seen in the last "
-	  "refresh." },
-	{ "memtop_pss_unknown_processes", "gauge", "/proc/PID/smaps_rollup",
-	  "Processes whose smaps_rollup could not be read." },
-	{ "memtop_refreshes_total", "counter", "-", "Refreshes since memtop "
-	  "started." },
-	{ "memtop_pss_reads_total", "counter", "/proc/PID/smaps_rollup",
-	  "smaps_rollup reads since memtop started (each walks page tables)." },
-	{ "memtop_refresh_duration_seconds", "gauge", "-", "Wall time the last "
-	  "refresh took." },
-	{ "memtop_refresh_interval_seconds", "gauge", "-", "Seconds between "
-	  "refreshes (-d)." },
-	{ "memtop_last_refresh_timestamp_seconds", "gauge", "-", "When the "
-	  "served figures were read (Unix time): alert on staleness." },
+enum {
+	NF_BUILD,
+	NF_MEM_TOTAL,
+	NF_MEM_AVAILABLE,
+	NF_PROCESSES,
+	NF_PSS_UNKNOWN,
+	NF_REFRESHES,
+	NF_PSS_READS,
+	NF_DURATION,
+	NF_INTERVAL,
+	NF_TIMESTAMP,
+	NF__COUNT
 };
+static const struct node_family {
+	const char	*name;
+	const char	*type;
+	const char	*source;
+	const char	*help;
+} node_families[NF__COUNT] = {
+	[NF_BUILD] = { "memtop_build_info", "gauge", "-",
+	  "Always 1; label version." },
+	[NF_MEM_TOTAL] = { "memtop_node_memory_total_bytes", "gauge",
+	  "/proc/meminfo MemTotal", "The node's memory." },
+	[NF_MEM_AVAILABLE] = { "memtop_node_memory_available_bytes", "gauge",
+	  "/proc/meminfo MemAvailable", "Memory available without swapping." },
+	[NF_PROCESSES] = { "memtop_processes", "gauge", "/proc",
+	  "Processes seen in the last refresh." },
+	[NF_PSS_UNKNOWN] = { "memtop_pss_unknown_processes", "gauge",
+	  "/proc/PID/smaps_rollup",
+	  "Processes whose smaps_rollup could not be read." },
+	[NF_REFRESHES] = { "memtop_refreshes_total", "counter", "-",
+	  "Refreshes since memtop started." },
+	[NF_PSS_READS] = { "memtop_pss_reads_total", "counter",
+	  "/proc/PID/smaps_rollup", "smaps_rollup reads since memtop started "
+	  "(each walks page tables)." },
+	[NF_DURATION] = { "memtop_refresh_duration_seconds", "gauge", "-",
+	  "Wall time the last refresh took." },
+	[NF_INTERVAL] = { "memtop_refresh_interval_seconds", "gauge", "-",
+	  "Seconds between refreshes (-d)." },
+	[NF_TIMESTAMP] = { "memtop_last_refresh_timestamp_seconds", "gauge",
+	  "-", "When the served figures were read (Unix time): alert on "
+	  "staleness." },
+};
+
+static void
+put_node_u64(FILE *f, int which, uint64_t v)
+{
+	const struct node_family	*nf = &node_families[which];
+
+	put_head(f, nf->name, nf->type, nf->help);
+	if (v != FIG_NA)
+		fprintf(f, "%s %llu\n", nf->name, (unsigned long long)v);
+}
+
+static void
+put_node_real(FILE *f, int which, double v)
+{
+	const struct node_family	*nf = &node_families[which];
+
+	put_head(f, nf->name, nf->type, nf->help);
+	fprintf(f, "%s %.6f\n", nf->name, v);
+}
 
 int
 prom_write(FILE *f, const struct snapshot *sn, const struct tree *t,
     const struct prom_opts *o, const struct prom_self *self)
 {
-	const char *const	(*nf)[4] = node_families;
 	struct famlist		 fl;
 	size_t			 i;
 
-	put_head(f, nf[0][0], nf[0][1], nf[0][3]);
-	fprintf(f, "%s{version=\"%s\"} 1\n", nf[0][0], PACKAGE_VERSION);
-	put_node_u64(f, nf[1][0], nf[1][1], nf[1][3], sn->mem_total);
-	put_node_u64(f, nf[2][0], nf[2][1], nf[2][3], sn->mem_available);
-	put_node_u64(f, nf[3][0], nf[3][1], nf[3][3], sn->nprocs);
-	put_node_u64(f, nf[4][0], nf[4][1], nf[4][3], sn->rollup_unknown);
-	put_node_u64(f, nf[5][0], nf[5][1], nf[5][3], self->refreshes);
-	put_node_u64(f, nf[6][0], nf[6][1], nf[6][3], self->pss_reads);
-	put_node_real(f, nf[7][0], nf[7][3], self->refresh_seconds);
-	put_node_real(f, nf[8][0], nf[8][3], self->interval);
+	put_head(f, node_families[NF_BUILD].name, node_families[NF_BUILD].type,
+	    node_families[NF_BUILD].help);
+	fprintf(f, "%s{version=\"%s\"} 1\n", node_families[NF_BUILD].name,
+	    PACKAGE_VERSION);
+	put_node_u64(f, NF_MEM_TOTAL, sn->mem_total);
+	put_node_u64(f, NF_MEM_AVAILABLE, sn->mem_available);
+	put_node_u64(f, NF_PROCESSES, sn->nprocs);
+	put_node_u64(f, NF_PSS_UNKNOWN, sn->rollup_unknown);
+	put_node_u64(f, NF_REFRESHES, self->refreshes);
+	put_node_u64(f, NF_PSS_READS, self->pss_reads);
+	put_node_real(f, NF_DURATION, self->refresh_seconds);
+	put_node_real(f, NF_INTERVAL, self->interval);
 	famlist_build(&fl);
 	for (i = 0; i < fl.n; i++)
 		put_family(f, &fl.v[i], t, false);
@@ -381,7 +414,7 @@ prom_write(FILE *f, const struct snapshot *sn, const struct tree *t,
 	}
 	free(fl.v);
 	/* last, so a reader can tell a whole exposition from a cut one */
-	put_node_real(f, nf[9][0], nf[9][3], sn->time);
+	put_node_real(f, NF_TIMESTAMP, sn->time);
 	return fflush(f) == EOF || ferror(f) ? -1 : 0;
 }
 
@@ -389,12 +422,12 @@ void
 prom_list_families(FILE *f)
 {
 	struct famlist	fl;
-	size_t		i, n = sizeof node_families / sizeof node_families[0];
+	size_t		i;
 
-	for (i = 0; i < n; i++)
-		fprintf(f, "%s\t%s\tnode\t%s\t%s\n", node_families[i][0],
-		    node_families[i][1], node_families[i][2],
-		    node_families[i][3]);
+	for (i = 0; i < NF__COUNT; i++)
+		fprintf(f, "%s\t%s\tnode\t%s\t%s\n", node_families[i].name,
+		    node_families[i].type, node_families[i].source,
+		    node_families[i].help);
 	famlist_build(&fl);
 	for (i = 0; i < fl.n; i++)
 		fprintf(f, "memtop_container_%s\t%s\tcontainer\t%s\t%s\n",

@@ -5,6 +5,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,7 @@ serve_start(const char *addr, char *cause, size_t causelen)
 	struct serve		*s;
 	const union MHD_DaemonInfo *info;
 	unsigned		 flags = MHD_USE_AUTO_INTERNAL_THREAD;
+	sigset_t		 block, old;
 
 	if (serve_parse_addr(addr, &sa, &salen, cause, causelen) != 0)
 		return NULL;
@@ -190,14 +192,21 @@ serve_start(const char *addr, char *cause, size_t causelen)
 	pthread_mutex_init(&s->lock, NULL);
 	/*
 	 * Port 0 asks the kernel for a free one; no error log (a scraper that
-	 * hangs up early is not memtop's problem).
+	 * hangs up early is not memtop's problem). The server's thread inherits
+	 * a mask without SIGINT/SIGTERM: they reach the refresh loop, whose
+	 * sleep they end.
 	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&sa,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
 	    MHD_OPTION_END);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (s->d == NULL) {
 		snprintf(cause, causelen, "--serve %s: cannot listen (in use, "
 		    "or not an address of this host)", addr);
