@@ -45,6 +45,7 @@ struct options {
 	const char	*textfile;	/* --textfile DIR */
 	bool		 metrics_processes;
 	bool		 delay_set;
+	bool		 pss_max_age_set;
 };
 
 static volatile sig_atomic_t	main_stop;
@@ -79,7 +80,7 @@ static const char usage_text[] =
 "                         run/containers, var/lib/docker, var/log/pods,\n"
 "                         var/log/containers\n"
 "      --pss-max-age SECS re-read a process's smaps_rollup at least this often\n"
-"                         (default 10)\n"
+"                         (default 10; 30 with --serve or --textfile)\n"
 "      --pss-budget MS    wall time per refresh for smaps_rollup reads\n"
 "                         (default 50)\n"
 "      --kernel-threads   list kernel threads too (they have no memory\n"
@@ -218,6 +219,7 @@ parse_args(int argc, char **argv, struct options *o)
 				    optarg);
 				return -1;
 			}
+			o->pss_max_age_set = true;
 			break;
 		case OPT_PSSBUDGET:
 			if (parse_double(optarg, 0, &o->pss_budget_ms) != 0) {
@@ -299,8 +301,15 @@ parse_args(int argc, char **argv, struct options *o)
 		    "with -b\n");
 		return -1;
 	}
+	/*
+	 * Scraped every 15-60 s, not watched: refresh less often, and re-read
+	 * an unchanged process's smaps_rollup less often (a changed one is
+	 * re-read at the next refresh anyway).
+	 */
 	if ((o->serve != NULL || o->textfile != NULL) && !o->delay_set)
 		o->delay = 5;
+	if ((o->serve != NULL || o->textfile != NULL) && !o->pss_max_age_set)
+		o->pss_max_age = 30;
 	return 0;
 }
 

@@ -166,7 +166,12 @@ done
 rss1=$(rss)
 echo "memtop VmRSS after warm-up $rss0 KiB, after 2000 more scrapes $rss1 KiB"
 check "every one of 10 x 200 concurrent scrapes answered 200" test $all = 1
-check "memtop's memory flat over 2000 scrapes (+$((rss1 - rss0)) KiB <= 2 MiB)" test $((rss1 - rss0)) -le 2048
+if ldd "$MEMTOP" | grep -q libasan; then
+	# ASan's quarantine holds freed connection memory by design
+	echo "memory flatness: checked in the plain build, not under ASan"
+else
+	check "memtop's memory flat over 2000 scrapes (+$((rss1 - rss0)) KiB <= 2 MiB)" test $((rss1 - rss0)) -le 2048
+fi
 check "memtop still refreshing after the load" sh -c "
 	a=\$(curl -s $URL | awk '/^memtop_refreshes_total/ { print \$2 }'); sleep 0.6
 	b=\$(curl -s $URL | awk '/^memtop_refreshes_total/ { print \$2 }'); [ \$b -gt \$a ]"
