@@ -31,6 +31,12 @@ const char	*fmt_sparkline(char *buf, size_t len, const uint64_t *v, size_t n,
  */
 char		*fmt_copy(char *dst, size_t dstlen, const char *s, size_t n);
 
+/*
+ * Bytes of the UTF-8 sequence at s (1 for ASCII), or 0 if it is not a valid
+ * start of one (a stray continuation byte, a truncated sequence).
+ */
+size_t		 fmt_utf8_len(const unsigned char *s);
+
 /* Display width of a UTF-8 string (each code point counts 1). */
 size_t		 fmt_width(const char *);
 

@@ -8,6 +8,7 @@
 #include <libproc2/pids.h>
 
 #include "collect/procscan.h"
+#include "util/fmt.h"
 #include "util/xmalloc.h"
 
 #define PF_KTHREAD	0x00200000UL
@@ -76,28 +77,6 @@ procscan_hertz(void)
 	return hz > 0 ? hz : 100;
 }
 
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t	n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	}
-	return n;
-}
-
 void
 procscan_sanitize(char *s)
 {
@@ -109,7 +88,7 @@ procscan_sanitize(char *s)
 			*p++ = '?';
 			continue;
 		}
-		n = utf8_len(p);
+		n = fmt_utf8_len(p);
 		if (n == 0) {
 			*p++ = '?';
 			continue;

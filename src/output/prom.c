@@ -5,6 +5,7 @@
 
 #include "analyse/detectors.h"
 #include "output/prom.h"
+#include "util/fmt.h"
 #include "util/xmalloc.h"
 
 /*
@@ -228,15 +229,31 @@ put_label(FILE *f, const char *name, const char *v, bool *first)
 	fputs(name, f);
 	fputs("=\"", f);
 	*first = false;
-	/* whole runs of plain characters at once: labels are most bytes */
+	/*
+	 * Whole runs of plain ASCII at once (labels are most bytes); invalid
+	 * UTF-8 (a cgroup directory may be named anything) becomes '?', since
+	 * Prometheus refuses a whole scrape over one bad label value.
+	 */
 	while (*v != '\0') {
-		n = strcspn(v, "\\\"\n");
+		const unsigned char	*u = (const unsigned char *)v;
+
+		for (n = 0; u[n] >= 0x20 && u[n] < 0x80 && u[n] != '\\' &&
+		    u[n] != '"'; n++)
+			;
 		fwrite(v, 1, n, f);
 		v += n;
 		if (*v == '\0')
 			break;
-		fputs(*v == '\n' ? "\\n" : *v == '"' ? "\\\"" : "\\\\", f);
-		v++;
+		if (*v == '\\' || *v == '"' || *v == '\n') {
+			fputs(*v == '\n' ? "\\n" : *v == '"' ? "\\\"" : "\\\\", f);
+			v++;
+		} else if ((n = fmt_utf8_len((const unsigned char *)v)) > 0) {
+			fwrite(v, 1, n, f);
+			v += n;
+		} else {
+			fputc('?', f);
+			v++;
+		}
 	}
 	fputc('"', f);
 }
@@ -275,49 +292,152 @@ put_head(FILE *f, const char *name, const char *type, const char *help)
 	fprintf(f, "\n# TYPE %s %s\n", name, type);
 }
 
+/* A container with live processes and its label text, rendered once. */
+struct series {
+	const struct tree_group	*g;
+	const struct tree_ctr	*c;
+	char			*labels;	/* without braces */
+	size_t			 len;
+};
+
+/* By labels, then v1 first, then tree order: the same input, the same names. */
+static int
+series_cmp(const void *a, const void *b)
+{
+	const struct series	*x = a, *y = b;
+	int			 c = strcmp(x->labels, y->labels);
+
+	if (c != 0)
+		return c;
+	if (x->g->hier != y->g->hier)
+		return x->g->hier < y->g->hier ? -1 : 1;
+	return x->c < y->c ? -1 : x->c > y->c;
+}
+
+/* A string stream; like xmalloc, it does not come back without memory. */
+static FILE *
+xmemstream(char **buf, size_t *len)
+{
+	FILE	*f;
+
+	*buf = NULL;
+	*len = 0;
+	f = open_memstream(buf, len);
+	if (f == NULL) {
+		fprintf(stderr, "memtop: out of memory rendering metrics\n");
+		abort();
+	}
+	return f;
+}
+
 static void
-put_family(FILE *f, const struct family *fam, const struct tree *t,
-    bool processes)
+series_label(struct series *sr, const char *name, const char *value)
+{
+	char	*buf;
+	size_t	 len;
+	bool	 first = sr->len == 0;
+	FILE	*f = xmemstream(&buf, &len);
+
+	fputs(sr->labels, f);
+	put_label(f, name, value, &first);
+	fclose(f);
+	free(sr->labels);
+	sr->labels = buf;
+	sr->len = len;
+}
+
+/*
+ * Every container's labels, each label set unique: two groups can only
+ * share one when a unit's path is the same in the v1 and the v2 hierarchy
+ * (a hybrid host), and Prometheus would refuse the whole scrape over a
+ * duplicate series, so the hierarchy (then a number) tells them apart.
+ */
+static struct series *
+series_build(const struct tree *t, size_t *n)
+{
+	struct series	*v = NULL;
+	size_t		 gi, ci, i, a, b, k, cap = 0;
+	char		 nb[24];
+
+	*n = 0;
+	for (gi = 0; gi < t->ngroups; gi++) {
+		for (ci = 0; ci < t->groups[gi].nctrs; ci++) {
+			struct series	*sr;
+			bool		 first = true;
+			FILE		*f;
+
+			if (live_procs(&t->groups[gi].ctrs[ci]) == 0)
+				continue;
+			if (*n == cap) {
+				cap = cap * 2 + 16;
+				v = xreallocarray(v, cap, sizeof *v);
+			}
+			sr = &v[(*n)++];
+			sr->g = &t->groups[gi];
+			sr->c = &t->groups[gi].ctrs[ci];
+			f = xmemstream(&sr->labels, &sr->len);
+			put_ctr_labels(f, sr->g, sr->c, &first);
+			fclose(f);
+		}
+	}
+	if (*n < 2)
+		return v;
+	qsort(v, *n, sizeof *v, series_cmp);
+	for (a = 0; a < *n; a = b) {
+		for (b = a + 1; b < *n && strcmp(v[b].labels, v[a].labels) == 0;
+		    b++)
+			;
+		/* v[a + 1 .. b) repeat v[a]'s labels */
+		for (k = a + 1; k < b; k++) {
+			bool	unique = v[k].g->hier != v[a].g->hier;
+
+			for (i = a + 1; i < k; i++)
+				unique = unique && v[i].g->hier != v[k].g->hier;
+			series_label(&v[k], "hierarchy", v[k].g->hier ==
+			    CG_HIER_V1 ? "v1" : "v2");
+			if (unique)
+				continue;
+			snprintf(nb, sizeof nb, "%zu", k - a);
+			series_label(&v[k], "series", nb);
+		}
+	}
+	return v;
+}
+
+static void
+put_family(FILE *f, const struct family *fam, const struct series *sv,
+    size_t nsv, bool processes)
 {
 	char	name[96];
-	size_t	gi, ci, pi;
+	size_t	i, pi;
 	int64_t	v;
 	bool	first;
 
 	snprintf(name, sizeof name, "memtop_%s_%s", processes ? "process" :
 	    "container", fam->name);
 	put_head(f, name, fam->type, fam->help);
-	for (gi = 0; gi < t->ngroups; gi++) {
-		const struct tree_group	*g = &t->groups[gi];
+	for (i = 0; i < nsv; i++) {
+		const struct tree_ctr	*c = sv[i].c;
 
-		for (ci = 0; ci < g->nctrs; ci++) {
-			const struct tree_ctr	*c = &g->ctrs[ci];
-
-			if (live_procs(c) == 0)
+		if (!processes) {
+			if (!ctr_value(fam, c, &v))
 				continue;
-			if (!processes) {
-				if (!ctr_value(fam, c, &v))
-					continue;
-				first = true;
-				fprintf(f, "%s{", name);
-				put_ctr_labels(f, g, c, &first);
-				fprintf(f, "} %lld\n", (long long)v);
-				continue;
-			}
-			for (pi = 0; pi < c->nprocs; pi++) {
-				const struct tree_proc	*tp = &c->procs[pi];
-				char			 pid[16];
+			fprintf(f, "%s{%s} %lld\n", name, sv[i].labels,
+			    (long long)v);
+			continue;
+		}
+		for (pi = 0; pi < c->nprocs; pi++) {
+			const struct tree_proc	*tp = &c->procs[pi];
+			char			 pid[16];
 
-				if (tp->gone || !proc_value(fam, tp, &v))
-					continue;
-				snprintf(pid, sizeof pid, "%d", tp->sp->pid);
-				first = true;
-				fprintf(f, "%s{", name);
-				put_ctr_labels(f, g, c, &first);
-				put_label(f, "pid", pid, &first);
-				put_label(f, "comm", tp->sp->comm, &first);
-				fprintf(f, "} %lld\n", (long long)v);
-			}
+			if (tp->gone || !proc_value(fam, tp, &v))
+				continue;
+			snprintf(pid, sizeof pid, "%d", tp->sp->pid);
+			first = sv[i].len == 0;
+			fprintf(f, "%s{%s", name, sv[i].labels);
+			put_label(f, "pid", pid, &first);
+			put_label(f, "comm", tp->sp->comm, &first);
+			fprintf(f, "} %lld\n", (long long)v);
 		}
 	}
 }
@@ -391,7 +511,8 @@ prom_write(FILE *f, const struct snapshot *sn, const struct tree *t,
     const struct prom_opts *o, const struct prom_self *self)
 {
 	struct famlist		 fl;
-	size_t			 i;
+	struct series		*sv;
+	size_t			 i, nsv;
 
 	put_head(f, node_families[NF_BUILD].name, node_families[NF_BUILD].type,
 	    node_families[NF_BUILD].help);
@@ -406,12 +527,16 @@ prom_write(FILE *f, const struct snapshot *sn, const struct tree *t,
 	put_node_real(f, NF_DURATION, self->refresh_seconds);
 	put_node_real(f, NF_INTERVAL, self->interval);
 	famlist_build(&fl);
+	sv = series_build(t, &nsv);
 	for (i = 0; i < fl.n; i++)
-		put_family(f, &fl.v[i], t, false);
+		put_family(f, &fl.v[i], sv, nsv, false);
 	for (i = 0; o->processes && i < fl.n; i++) {
 		if (fl.v[i].per_process)
-			put_family(f, &fl.v[i], t, true);
+			put_family(f, &fl.v[i], sv, nsv, true);
 	}
+	for (i = 0; i < nsv; i++)
+		free(sv[i].labels);
+	free(sv);
 	free(fl.v);
 	/* last, so a reader can tell a whole exposition from a cut one */
 	put_node_real(f, NF_TIMESTAMP, sn->time);

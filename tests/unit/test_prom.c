@@ -123,7 +123,7 @@ test_container(void **state)
 		sp[0].fig[k] = sp[1].fig[k] = FIG_NA;
 	sp[0].pid = 10;
 	sp[1].pid = 11;
-	strcpy(sp[0].comm, "a\"b\\c");
+	strcpy(sp[0].comm, "a\"b\\c");	/* procscan made it valid UTF-8 */
 	strcpy(sp[1].comm, "gone");
 	sp[0].fig[FIG_RSS] = 1000;
 	sp[1].fig[FIG_RSS] = 7;
@@ -177,14 +177,64 @@ test_container(void **state)
 	assert_null(strstr(s, "pid=\"11\""));
 #undef L
 	free(s);
-	/* no ID, no names: the cgroup path is the one label */
+	/*
+	 * No ID, no names: the cgroup path is the one label; a directory name
+	 * that is not UTF-8 is made so (Prometheus would refuse the scrape),
+	 * one that is stays as it is.
+	 */
 	c.id[0] = '\0';
 	c.name = NULL;
 	g.namespace = g.pod = NULL;
 	g.pod_uid[0] = '\0';
+	c.cgroup = "/sys\xff\xc3(x/caf\xc3\xa9";
 	s = render(&sn, &t, false);
 	assert_non_null(strstr(s, "\nmemtop_container_rss_bytes{cgroup=\""
-	    "/kubepods/pod1/abc\"} 1000\n"));
+	    "/sys?\?(x/caf\xc3\xa9\"} 1000\n"));	/* no trigraph */
+	free(s);
+}
+
+/* The same unit path in v1 and v2 (a hybrid host): two series, not one. */
+static void
+test_duplicates(void **state)
+{
+	struct snapshot		sn;
+	struct snap_proc	sp[3];
+	struct tree_proc	tp[3];
+	struct tree_ctr		c[3];
+	struct tree_group	g[3];
+	struct tree		t = { g, 3 };
+	char			*s;
+	int			 i, k;
+
+	(void)state;
+	memset(&sn, 0, sizeof sn);
+	sn.mem_total = sn.mem_available = FIG_NA;
+	memset(sp, 0, sizeof sp);
+	memset(tp, 0, sizeof tp);
+	memset(c, 0, sizeof c);
+	memset(g, 0, sizeof g);
+	for (i = 0; i < 3; i++) {
+		for (k = 0; k < FIG__COUNT; k++)
+			sp[i].fig[k] = FIG_NA;
+		sp[i].fig[FIG_RSS] = (uint64_t)(i + 1) * 100;
+		sp[i].nmaps = sp[i].nanon = -1;
+		tp[i].sp = &sp[i];
+		c[i].procs = &tp[i];
+		c[i].nprocs = 1;
+		c[i].cgroup = "/system.slice/x.service";
+		fig_sum_add(&c[i].sum, sp[i].fig);
+		g[i].ctrs = &c[i];
+		g[i].nctrs = 1;
+		g[i].hier = i == 0 ? CG_HIER_V1 : CG_HIER_V2;
+	}
+	s = render(&sn, &t, false);
+	assert_non_null(strstr(s, "\nmemtop_container_rss_bytes{cgroup=\""
+	    "/system.slice/x.service\"} 100\n"));
+	assert_non_null(strstr(s, "\nmemtop_container_rss_bytes{cgroup=\""
+	    "/system.slice/x.service\",hierarchy=\"v2\"} 200\n"));
+	assert_non_null(strstr(s, "\nmemtop_container_rss_bytes{cgroup=\""
+	    "/system.slice/x.service\",hierarchy=\"v2\",series=\"2\"} "
+	    "300\n"));
 	free(s);
 }
 
@@ -226,6 +276,7 @@ main(void)
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_container),
+		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_textfile_error),
 	};
