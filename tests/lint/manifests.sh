@@ -9,9 +9,9 @@ top=${TOP_SRCDIR:-.}
 command -v python3 > /dev/null && python3 -c 'import yaml' 2> /dev/null ||
     { echo "ERROR: python3-yaml missing (scripts/setup.sh --test installs it)"; exit 99; }
 "$MEMTOP" --help > help.$$ || exit 99
-python3 - "$top/deploy/kubernetes" help.$$ "$top/README.md" <<'PY'
+python3 - "$top/deploy/kubernetes" help.$$ "$top/README.md" "$top/deploy/prometheus/scrape.yaml" <<'PY'
 import glob, os, re, sys, yaml
-d, helpfile, readme = sys.argv[1:4]
+d, helpfile, readme, scrape = sys.argv[1:5]
 helptext = open(helpfile).read()
 fail = 0
 def check(desc, ok):
@@ -75,6 +75,14 @@ check("a Service selecting the DaemonSet's pods", svc is not None and
 if svc:
     check("the Service's port = the --serve port", any(p["port"] == port for p in svc["spec"]["ports"]))
 check("a ServiceMonitor example", "ServiceMonitor" in docs)
+# (Debian's promtool is built without Kubernetes discovery: parse it here)
+job = yaml.safe_load(open(scrape))["scrape_configs"][0]
+check("scrape job: pods of the memtop namespace",
+      job["kubernetes_sd_configs"][0]["role"] == "pod" and
+      job["kubernetes_sd_configs"][0]["namespaces"]["names"] == [ds["metadata"]["namespace"]])
+check("scrape job: keeps memtop's own labels (honor_labels)", job.get("honor_labels") is True)
+check("scrape job: uses the port annotation",
+      any("prometheus_io_port" in " ".join(r.get("source_labels", [])) for r in job["relabel_configs"]))
 text = open(readme).read()
 check("README: a section 'Running memtop in a debug pod'", "## Running memtop in a debug pod" in text)
 check("README: kubectl debug node/", "kubectl debug node/" in text)
