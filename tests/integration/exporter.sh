@@ -30,8 +30,18 @@ spawn_in "$T/b2.out" "$pod/$cidb/cgroup.procs" -- "$T/we\"ird\\x" 50; pb2=$SPAWN
 for f in a b1 b2; do
 	wait_for 20 grep -q ready "$T/$f.out" || { echo "helper $f did not start"; exit 99; }
 done
+# names from kubelet's log directories under a --host-root: pod team-a/web-7,
+# containers node-app (a) and app (b)
+H=$T/host
+mkdir -p "$H/var/log/containers"
+for c in "node-app $cida" "app $cidb"; do
+	set -- $c
+	mkdir -p "$H/var/log/pods/team-a_web-7_$uid/$1"
+	: > "$H/var/log/pods/team-a_web-7_$uid/$1/0.log"
+	ln -s "/var/log/pods/team-a_web-7_$uid/$1/0.log" "$H/var/log/containers/web-7_team-a_$1-$2.log"
+done
 
-"$MEMTOP" --serve 127.0.0.1:0 -d 0.2 --metrics-processes --log "$T/log" \
+"$MEMTOP" --serve 127.0.0.1:0 -d 0.2 --metrics-processes --log "$T/log" --host-root "$H" \
     2> "$T/serve.err" & MT=$!; register_pid $MT
 wait_for 10 grep -q serving "$T/serve.err" || { cat "$T/serve.err"; exit 99; }
 port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/metrics|\1|p' "$T/serve.err")
@@ -47,9 +57,9 @@ check "content type is the text format 0.0.4" sh -c \
     "curl -s -o /dev/null -w '%{content_type}' $URL | grep -q 'text/plain; version=0.0.4'"
 
 # a series by family and label set, from the last scrape
-# (no names here: empty labels are left out, and the cgroup path is only
-# given for groups without a container ID)
-sel() { printf '{pod_uid="%s",container_id="%s"}' "$uid" "$1"; }
+# (the cgroup path is only given for groups without a container ID)
+name_of() { [ "$1" = "$cida" ] && echo node-app || echo app; }
+sel() { printf '{namespace="team-a",pod="web-7",pod_uid="%s",container="%s",container_id="%s"}' "$uid" "$(name_of $1)" "$1"; }
 val() { K="$1$2" awk '$1 == ENVIRON["K"] { print $2 }' "$T/m.txt"; }
 sum_kib() { s=0; for p in $2; do s=$((s + $(rollup_kib $p "$1"))); done; echo $((s * 1024)); }
 
@@ -89,7 +99,7 @@ check "container a: at least 2 arenas" test "$arenas" -ge 2
 check "container a: 4 thread stacks" test "$(val memtop_container_thread_stacks "$(sel $cida)")" = 4
 check "container b: no V8 pages (not Node)" test "$(val memtop_container_v8_pages "$(sel $cidb)")" = 0
 check "anon growth series for container b" test -n "$(val memtop_container_anon_growth_bytes "$(sel $cidb)")"
-psel() { printf '{pod_uid="%s",container_id="%s",pid="%s",comm="%s"}' "$uid" "$1" "$2" "$3"; }
+psel() { printf '{namespace="team-a",pod="web-7",pod_uid="%s",container="%s",container_id="%s",pid="%s",comm="%s"}' "$uid" "$(name_of $1)" "$1" "$2" "$3"; }
 check "process series: pss_anon of $pb1 matches smaps_rollup" \
     within "$(val memtop_process_pss_anon_bytes "$(psel $cidb $pb1 alloc_anon)")" "$(sum_kib Pss_Anon $pb1)" 3
 check "process series: a comm with a quote and a backslash is escaped" \
@@ -140,13 +150,16 @@ got=""
 end=$(( $(date +%s) + 60 ))
 while [ -z "$got" ] && [ "$(date +%s)" -lt "$end" ]; do
 	sleep 0.5
-	got=$(pq "memtop_container_pss_anon_bytes{pod_uid=\"$uid\",container_id=\"$cidb\"}" 2>/dev/null)
+	got=$(pq "memtop_container_pss_anon_bytes{namespace=\"team-a\",pod=\"web-7\",container=\"app\"}" 2>/dev/null)
 done
 check "Prometheus scraped memtop (up == 1)" test "$(pq 'up{job="memtop"}')" = 1
 b_anon=$(sum_kib Pss_Anon "$pb1 $pb2")
-check "Prometheus has container b's pss_anon ($got) = /proc ($b_anon)" within "${got:-0}" "$b_anon" 3
-check "Prometheus has 300 V8 pages for container a" \
+check "Prometheus has team-a/web-7/app's pss_anon ($got) = /proc ($b_anon)" within "${got:-0}" "$b_anon" 3
+check "Prometheus has 300 V8 pages for container a (by pod_uid and ID)" \
     test "$(pq "memtop_container_v8_pages{pod_uid=\"$uid\",container_id=\"$cida\"}")" = 300
+check "Prometheus: the pod's PSS summed by pod label = containers a + b" \
+    within "$(pq "sum by (pod) (memtop_container_pss_bytes{pod=\"web-7\"})")" \
+    "$(sum_kib Pss "$pa $pb1 $pb2")" 3
 [ -n "$got" ] || tail -20 "$T/prom.log"
 
 # 200 scrapes at once, twice as warm-up, then ten rounds: all answered, and
