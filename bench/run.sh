@@ -148,11 +148,12 @@ k=0
 while [ $k -lt $EXP_SECS ]; do
 	sleep 10; k=$((k + 10))
 	curl -s -o "$T/exp.txt" "$exp_url"
+	curl -s -H 'Accept-Encoding: gzip' -o "$T/exp.gz" "$exp_url"
 done
 t1=$(awk '{ print $14 + $15 }' /proc/$exp_pid/stat)
 exp_sec=$(echo "$t0 $t1 $k $(getconf CLK_TCK)" | awk '{ printf "%.1f", ($2 - $1) * 1000 / $4 / $3 }')
 exp_hwm=$(awk '/^VmHWM:/ { print $2 }' /proc/$exp_pid/status)
-exp_size=$(wc -c < "$T/exp.txt")
+exp_size=$(wc -c < "$T/exp.txt"); exp_gz=$(wc -c < "$T/exp.gz")
 kill $exp_pid
 
 # peak RSS with ~1000 processes and 10 minutes of 1 s history (600 ticks)
@@ -179,4 +180,5 @@ printf '%-44s %10s\n' "peak RSS KiB, $nproc2 processes, $HIST ticks" "$peak"
 printf '%-44s %10s\n' "--serve -d 10, scraped every 10 s: CPU ms/s" "$exp_sec"
 printf '%-44s %10s\n' "--serve -d 10: peak RSS KiB (VmHWM)" "$exp_hwm"
 printf '%-44s %10s\n' "--serve: bytes per scrape" "$exp_size"
+printf '%-44s %10s\n' "--serve: bytes per scrape with gzip" "$exp_gz"
 [ -n "$mt_full" ] && [ -n "$raw_full" ] && [ -n "$peak" ]

@@ -118,6 +118,17 @@ for i in 1 2 3 4 5 6 7 8 9 10; do curl -s -o /dev/null "$URL"; done
 scrape "$T/m.txt"
 check "10 scrapes in a row did not cause 10 refreshes" test $(( $(val memtop_refreshes_total '') - n0 )) -lt 10
 
+# gzip, as Prometheus asks for it: compressed once per refresh
+curl -s -H 'Accept-Encoding: gzip' -D "$T/h.gz" -o "$T/m.gz" "$URL"
+curl -s -D "$T/h.plain" -o "$T/m.plain" "$URL"
+check "Accept-Encoding: gzip gets Content-Encoding: gzip" grep -qi '^Content-Encoding: gzip' "$T/h.gz"
+check "no Accept-Encoding: plain text" sh -c "! grep -qi '^Content-Encoding' $T/h.plain"
+check "the gzip body is a whole exposition" sh -c "gzip -dc $T/m.gz > $T/m.gunz && promtool check metrics < $T/m.gunz && tail -n 1 $T/m.gunz | grep -q '^memtop_last_refresh_timestamp_seconds '"
+echo "scrape: $(wc -c < "$T/m.plain") bytes plain, $(wc -c < "$T/m.gz") gzip"
+check "gzip at least 3x smaller" test $(( $(wc -c < "$T/m.gz") * 3 )) -lt "$(wc -c < "$T/m.plain")"
+curl -s -H 'Accept-Encoding: gzip;q=0' -D "$T/h.q0" -o /dev/null "$URL"
+check "gzip;q=0: plain text" sh -c "! grep -qi '^Content-Encoding' $T/h.q0"
+
 # other paths and methods
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 check "/healthz answers 200" test "$(code http://127.0.0.1:$port/healthz)" = 200
