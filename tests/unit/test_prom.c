@@ -9,11 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "output/prom.h"
 #include "output/serve.h"
 #include "output/textfile.h"
+#include "util/xmalloc.h"
 
 static int
 parse(const char *s, int *family, unsigned *port)
@@ -257,6 +260,74 @@ test_families(void **state)
 	free(buf);
 }
 
+/* One HTTP/1.0 GET of path from addr ("127.0.0.1:PORT"); the whole answer. */
+static char *
+http_get(const char *addr, const char *path)
+{
+	struct sockaddr_in	sa;
+	char			req[256], *buf = xmalloc(1 << 16);
+	size_t			len = 0;
+	ssize_t			n;
+	int			fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)atoi(strchr(addr, ':') + 1));
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	snprintf(req, sizeof req, "GET %s HTTP/1.0\r\n\r\n", path);
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	while ((n = read(fd, buf + len, (1 << 16) - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	close(fd);
+	return buf;
+}
+
+/* Before the first refresh /metrics says so (503); then it serves it. */
+static void
+test_serve(void **state)
+{
+	struct serve	*s;
+	char		 cause[256], *r;
+
+	(void)state;
+	s = serve_start("127.0.0.1:0", cause, sizeof cause);
+	assert_non_null(s);
+	assert_int_equal(strncmp(serve_address(s), "127.0.0.1:", 10), 0);
+	r = http_get(serve_address(s), "/metrics");
+	assert_non_null(strstr(r, " 503 "));
+	assert_non_null(strstr(r, "first refresh"));
+	free(r);
+	serve_publish(s, xstrdup("a_metric 1\n"), 11);
+	r = http_get(serve_address(s), "/metrics");
+	assert_non_null(strstr(r, " 200 "));
+	assert_non_null(strstr(r, "version=0.0.4"));
+	assert_non_null(strstr(r, "\r\n\r\na_metric 1\n"));
+	free(r);
+	serve_publish(s, xstrdup("b_metric 2\n"), 11);	/* the old one freed */
+	r = http_get(serve_address(s), "/metrics");
+	assert_non_null(strstr(r, "\r\n\r\nb_metric 2\n"));
+	free(r);
+	r = http_get(serve_address(s), "/healthz");
+	assert_non_null(strstr(r, " 200 "));
+	free(r);
+	assert_int_equal(serve_requests(s), 4);
+	serve_stop(s);
+	/* the port of a running server cannot be taken twice */
+	s = serve_start("127.0.0.1:0", cause, sizeof cause);
+	assert_non_null(s);
+	{
+		char	addr[80];
+
+		snprintf(addr, sizeof addr, "%s", serve_address(s));
+		assert_null(serve_start(addr, cause, sizeof cause));
+		assert_non_null(strstr(cause, "cannot listen"));
+	}
+	serve_stop(s);
+}
+
 static void
 test_textfile_error(void **state)
 {
@@ -278,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_container),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_families),
+		cmocka_unit_test(test_serve),
 		cmocka_unit_test(test_textfile_error),
 	};
 
