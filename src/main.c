@@ -324,55 +324,6 @@ sleep_seconds(double s)
 		;
 }
 
-static int
-run_batch(const struct options *o, struct sampler *s)
-{
-	struct tick_policy	 pol = {
-		.rollup_all = true,
-		.max_age = o->pss_max_age,
-		.budget_ms = o->pss_budget_ms,
-		.read_maps = true,
-	};
-	const struct snapshot	*sn;
-	const char		*cause;
-	struct tree		 t;
-	struct tree_opts	 topts = { (enum tree_group_by)o->group_by,
-				    o->kthreads };
-	struct history		*h = history_create(o->history,
-				    (uint32_t)(o->window / o->delay + 0.5));
-	const struct hist_ghost	*ghosts;
-	size_t			 nghosts;
-	long			 i;
-	int			 rc;
-
-	for (i = 0; o->iterations == 0 || i < o->iterations; i++) {
-		if (i > 0) {
-			sleep_seconds(o->delay);
-			pol.rollup_all = false;
-		}
-		if (main_stop)
-			break;
-		if (sampler_tick(s, &pol, &sn, &cause) != 0) {
-			fprintf(stderr, "memtop: %s\n", cause);
-			history_free(h);
-			return 1;
-		}
-		ghosts = history_begin(h, sn, &nghosts);
-		tree_build(&t, sn, &topts, ghosts, nghosts);
-		history_update(h, &t);
-		tree_sort(&t, &o->sort);
-		if (o->json)
-			rc = json_write_snapshot(stdout, sn, &t);
-		else
-			rc = batch_write_snapshot(stdout, sn, &t);
-		tree_done(&t);
-		if (rc != 0)
-			break;	/* reader went away: not an error */
-	}
-	history_free(h);
-	return 0;
-}
-
 static double
 mono_now(void)
 {
@@ -382,6 +333,98 @@ mono_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* What -b and the exporter share: the read policy, history, one refresh. */
+struct refresher {
+	const struct options	*o;
+	struct sampler		*s;
+	struct tick_policy	 pol;
+	struct tree_opts	 topts;
+	struct history		*h;
+	long			 done;		/* refreshes so far */
+	double			 seconds;	/* wall time of the last one */
+};
+
+static void
+refresher_init(struct refresher *r, const struct options *o,
+    struct sampler *s, struct tree_opts topts)
+{
+	memset(r, 0, sizeof *r);
+	r->o = o;
+	r->s = s;
+	r->pol.rollup_all = true;	/* the first refresh reads everything */
+	r->pol.max_age = o->pss_max_age;
+	r->pol.budget_ms = o->pss_budget_ms;
+	r->pol.read_maps = true;
+	r->topts = topts;
+	r->h = history_create(o->history,
+	    (uint32_t)(o->window / o->delay + 0.5));
+}
+
+/*
+ * Waits the interval (not before the first), then one refresh into *t.
+ * 1: a tree (tree_done it); 0: stop (a signal, or -n reached); -1: the
+ * sampler failed (said on stderr).
+ */
+static int
+refresher_next(struct refresher *r, const struct snapshot **sn,
+    struct tree *t)
+{
+	const struct hist_ghost	*ghosts;
+	const char		*cause;
+	size_t			 nghosts;
+	double			 t0;
+
+	if (r->o->iterations != 0 && r->done >= r->o->iterations)
+		return 0;
+	if (r->done > 0) {
+		sleep_seconds(r->o->delay);
+		r->pol.rollup_all = false;
+	}
+	if (main_stop)
+		return 0;
+	t0 = mono_now();
+	if (sampler_tick(r->s, &r->pol, sn, &cause) != 0) {
+		fprintf(stderr, "memtop: %s\n", cause);
+		return -1;
+	}
+	ghosts = history_begin(r->h, *sn, &nghosts);
+	tree_build(t, *sn, &r->topts, ghosts, nghosts);
+	history_update(r->h, t);
+	r->done++;
+	r->seconds = mono_now() - t0;
+	return 1;
+}
+
+static void
+refresher_done(struct refresher *r)
+{
+	history_free(r->h);
+}
+
+static int
+run_batch(const struct options *o, struct sampler *s)
+{
+	struct refresher	 r;
+	const struct snapshot	*sn;
+	struct tree		 t;
+	int			 rc, wrc;
+
+	refresher_init(&r, o, s, (struct tree_opts){
+	    (enum tree_group_by)o->group_by, o->kthreads });
+	while ((rc = refresher_next(&r, &sn, &t)) == 1) {
+		tree_sort(&t, &o->sort);
+		if (o->json)
+			wrc = json_write_snapshot(stdout, sn, &t);
+		else
+			wrc = batch_write_snapshot(stdout, sn, &t);
+		tree_done(&t);
+		if (wrc != 0)
+			break;	/* reader went away: not an error */
+	}
+	refresher_done(&r);
+	return rc < 0 ? 1 : 0;
+}
+
 /*
  * The exporter: refresh on the interval, render the exposition once, hand it
  * to the HTTP thread and/or the textfile. Scrapes never trigger a refresh.
@@ -389,27 +432,16 @@ mono_now(void)
 static int
 run_export(const struct options *o, struct sampler *s)
 {
-	struct tick_policy	 pol = {
-		.rollup_all = true,
-		.max_age = o->pss_max_age,
-		.budget_ms = o->pss_budget_ms,
-		.read_maps = true,
-	};
-	struct tree_opts	 topts = { TREE_BY_POD, false };
+	struct refresher	 r;
 	struct prom_opts	 popts = { o->metrics_processes };
 	struct prom_self	 self = { .interval = o->delay };
-	struct history		*h;
 	struct serve		*srv = NULL;
 	const struct snapshot	*sn;
-	const struct hist_ghost	*ghosts;
-	const char		*cause;
 	char			 why[256], *buf;
-	size_t			 nghosts, len;
+	size_t			 len;
 	struct tree		 t;
-	double			 t0;
 	FILE			*mf;
-	long			 i;
-	int			 rc = 0;
+	int			 rc, wrc;
 
 	if (o->serve != NULL) {
 		srv = serve_start(o->serve, why, sizeof why);
@@ -420,39 +452,24 @@ run_export(const struct options *o, struct sampler *s)
 		fprintf(stderr, "memtop: serving http://%s/metrics\n",
 		    serve_address(srv));
 	}
-	h = history_create(o->history, (uint32_t)(o->window / o->delay + 0.5));
-	for (i = 0; o->iterations == 0 || i < o->iterations; i++) {
-		if (i > 0) {
-			sleep_seconds(o->delay);
-			pol.rollup_all = false;
-		}
-		if (main_stop)
-			break;
-		t0 = mono_now();
-		if (sampler_tick(s, &pol, &sn, &cause) != 0) {
-			fprintf(stderr, "memtop: %s\n", cause);
-			rc = 1;
-			break;
-		}
-		ghosts = history_begin(h, sn, &nghosts);
-		tree_build(&t, sn, &topts, ghosts, nghosts);
-		history_update(h, &t);
-		self.refreshes++;
+	/* by pod, no kernel threads: the series do not depend on options */
+	refresher_init(&r, o, s, (struct tree_opts){ TREE_BY_POD, false });
+	while ((rc = refresher_next(&r, &sn, &t)) == 1) {
+		self.refreshes = (uint64_t)r.done;
 		self.pss_reads += sn->rollup_read;
-		self.refresh_seconds = mono_now() - t0;
+		self.refresh_seconds = r.seconds;
 		buf = NULL;
 		len = 0;
 		mf = open_memstream(&buf, &len);
-		if (mf == NULL || prom_write(mf, sn, &t, &popts, &self) != 0) {
-			fprintf(stderr, "memtop: out of memory rendering "
-			    "metrics\n");
-			rc = 1;
-		}
+		wrc = mf == NULL ? -1 : prom_write(mf, sn, &t, &popts, &self);
 		if (mf != NULL)
 			fclose(mf);
 		tree_done(&t);
-		if (rc != 0) {
+		if (wrc != 0) {
+			fprintf(stderr, "memtop: out of memory rendering "
+			    "metrics\n");
 			free(buf);
+			rc = -1;
 			break;
 		}
 		if (o->textfile != NULL && textfile_write(o->textfile, buf,
@@ -464,8 +481,8 @@ run_export(const struct options *o, struct sampler *s)
 			free(buf);
 	}
 	serve_stop(srv);
-	history_free(h);
-	return rc;
+	refresher_done(&r);
+	return rc < 0 ? 1 : 0;
 }
 
 int
