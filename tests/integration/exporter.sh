@@ -205,6 +205,18 @@ kill -TERM $MT
 check "SIGTERM: exits 0" sh -c "wait_pid() { i=0; while [ -d /proc/$MT ] && [ \$i -lt 100 ]; do sleep 0.05; i=\$((i+1)); done; [ ! -d /proc/$MT ]; }; wait_pid"
 wait $MT; check "exit status 0" test $? = 0
 
+# IPv6: [::1]:0 (the address printed in brackets, as a URL wants it)
+if ip -6 addr show lo 2>/dev/null | grep -q '::1/128'; then
+	"$MEMTOP" --serve '[::1]:0' -d 0.2 -n 25 2> "$T/v6.err" & V6=$!; register_pid $V6
+	wait_for 10 grep -q serving "$T/v6.err"
+	v6url=$(sed -n 's|.*serving \(http://\[::1\]:[0-9]*/metrics\)|\1|p' "$T/v6.err")
+	check "IPv6: listening on [::1] ($v6url)" test -n "$v6url"
+	check "IPv6: a whole exposition" sh -c "curl -s -g --max-time 5 '$v6url' | tail -n 1 | grep -q '^memtop_last_refresh_timestamp_seconds '"
+	wait $V6
+else
+	echo "no IPv6 loopback here: [::1] not tried"
+fi
+
 # a port in use and a bad address: clear messages, non-zero exit
 "$MEMTOP" --serve 127.0.0.1:$pp -n 1 2> "$T/err"; rc=$?
 check "port in use: exit 1 ($rc)" test $rc = 1
