@@ -5,12 +5,12 @@
 
 #include "analyse/detectors.h"
 #include "analyse/marks.h"
+#include "util/fmt.h"
 
 const char *
 marks_argv0(const char *cmdline, char *buf, size_t len)
 {
 	const char	*end, *slash;
-	size_t		 n;
 
 	if (cmdline == NULL || len == 0)
 		return NULL;
@@ -22,12 +22,7 @@ marks_argv0(const char *cmdline, char *buf, size_t len)
 		if (*p == '/')
 			slash = p + 1;
 	}
-	n = (size_t)(end - slash);
-	if (n >= len)
-		n = len - 1;
-	memcpy(buf, slash, n);
-	buf[n] = '\0';
-	return buf;
+	return fmt_copy(buf, len, slash, (size_t)(end - slash));
 }
 
 unsigned

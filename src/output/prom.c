@@ -163,9 +163,13 @@ live_procs(const struct tree_ctr *c)
 	return n;
 }
 
-/* A container's value for f: its cgroup's, or its live processes' sum. */
+/*
+ * A container's value for f: its cgroup's, or the sum over its live
+ * processes (nlive of them).
+ */
 static bool
-ctr_value(const struct family *f, const struct tree_ctr *c, int64_t *out)
+ctr_value(const struct family *f, const struct tree_ctr *c, size_t nlive,
+    int64_t *out)
 {
 	const struct cg_mem	*m = c->mem != NULL && c->mem->read ? c->mem :
 				    NULL;
@@ -174,12 +178,12 @@ ctr_value(const struct family *f, const struct tree_ctr *c, int64_t *out)
 
 	switch (f->src) {
 	case SRC_FIG:
-		if (c->sum.na[f->arg] >= live_procs(c))
+		if (c->sum.na[f->arg] >= nlive)
 			return false;
 		*out = (int64_t)c->sum.v[f->arg];
 		return true;
 	case SRC_PROCS:
-		*out = (int64_t)live_procs(c);
+		*out = (int64_t)nlive;
 		return true;
 	case SRC_PSS_NA:
 		*out = c->sum.na[FIG_PSS];
@@ -296,6 +300,7 @@ put_head(FILE *f, const char *name, const char *type, const char *help)
 struct series {
 	const struct tree_group	*g;
 	const struct tree_ctr	*c;
+	size_t			 nlive;		/* processes not gone */
 	char			*labels;	/* without braces */
 	size_t			 len;
 };
@@ -364,9 +369,11 @@ series_build(const struct tree *t, size_t *n)
 		for (ci = 0; ci < t->groups[gi].nctrs; ci++) {
 			struct series	*sr;
 			bool		 first = true;
+			size_t		 nlive;
 			FILE		*f;
 
-			if (live_procs(&t->groups[gi].ctrs[ci]) == 0)
+			nlive = live_procs(&t->groups[gi].ctrs[ci]);
+			if (nlive == 0)
 				continue;
 			if (*n == cap) {
 				cap = cap * 2 + 16;
@@ -375,6 +382,7 @@ series_build(const struct tree *t, size_t *n)
 			sr = &v[(*n)++];
 			sr->g = &t->groups[gi];
 			sr->c = &t->groups[gi].ctrs[ci];
+			sr->nlive = nlive;
 			f = xmemstream(&sr->labels, &sr->len);
 			put_ctr_labels(f, sr->g, sr->c, &first);
 			fclose(f);
@@ -420,7 +428,7 @@ put_family(FILE *f, const struct family *fam, const struct series *sv,
 		const struct tree_ctr	*c = sv[i].c;
 
 		if (!processes) {
-			if (!ctr_value(fam, c, &v))
+			if (!ctr_value(fam, c, sv[i].nlive, &v))
 				continue;
 			fprintf(f, "%s{%s} %lld\n", name, sv[i].labels,
 			    (long long)v);

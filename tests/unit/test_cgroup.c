@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "collect/cgroup.h"
 #include "collect/cgroupns.h"
 #include "util/xmalloc.h"
@@ -22,14 +24,6 @@
 #define UID1	"3d0df1aa-5b8e-4a3c-9d7e-0c6f1b2a4e51"
 #define UID1_	"3d0df1aa_5b8e_4a3c_9d7e_0c6f1b2a4e51"
 #define CID	"8cb3438991e90a4b415fd7920bd8b67f59e90c62ae82b89c081ac320f31cf427"
-
-static char *
-fixture(const char *rel)
-{
-	const char	*f = getenv("FIXTURES");
-
-	return xasprintf("%s/%s", f != NULL ? f : "tests/fixtures", rel);
-}
 
 static void
 test_hybrid_memory_line_wins(void **state)

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "collect/cgroup.h"
 #include "collect/k8s_names.h"
 #include "util/readfile.h"
@@ -28,14 +30,6 @@ struct row {
 	char	*f[COL__COUNT];
 	char	*line;
 };
-
-static const char *
-fixtures(void)
-{
-	const char	*f = getenv("FIXTURES");
-
-	return f != NULL ? f : "tests/fixtures";
-}
 
 /* Strips a /sys/fs/cgroup mount prefix and a trailing cgroup.* file. */
 static void
@@ -72,7 +66,7 @@ classify_row(const struct row *r, struct cg_place *pl)
 		char		*fn;
 
 		assert_true(raw[0] == '@');
-		fn = xasprintf("%s/k8s-cgroups/%s", fixtures(), raw + 1);
+		fn = fixture("k8s-cgroups/%s", raw + 1);
 		buf_init(&b);
 		assert_int_equal(read_file(fn, &b, 0), 0);
 		assert_int_equal(cgroup_parse_proc(b.data, b.len, pl), 0);
@@ -174,7 +168,7 @@ load_rows(size_t *n)
 	size_t		 nr = 0;
 	bool		 header = true;
 
-	fn = xasprintf("%s/k8s-cgroups/cgroup-paths.tsv", fixtures());
+	fn = fixture("k8s-cgroups/cgroup-paths.tsv");
 	buf_init(&b);
 	if (read_file(fn, &b, 0) != 0) {
 		fprintf(stderr, "cannot read %s\n", fn);

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "analyse/detectors.h"
 #include "analyse/histogram.h"
 #include "analyse/report.h"
@@ -29,9 +31,7 @@
 static void
 load(struct maps *m, const char *capture, const char *file)
 {
-	const char	*f = getenv("FIXTURES");
-	char		*p = xasprintf("%s/proc-captures/%s/%s",
-			    f != NULL ? f : "tests/fixtures", capture, file);
+	char		*p = fixture("proc-captures/%s/%s", capture, file);
 	struct buf	 b;
 
 	buf_init(&b);

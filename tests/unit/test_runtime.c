@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "collect/names.h"
 #include "collect/runtime.h"
 #include "util/log.h"
@@ -28,18 +30,10 @@
 #define DOCKER	"902093a5baef883ae52ad163ff157a2bc5d579d446d044735aa6c6a7de274a7e"
 #define DSANDBOX "d9fbd25cdc03d67498999645be72c84267f65b7d1e06ce6abbdfd8d629ece55e"
 
-static char *
-fixture(const char *rel)
-{
-	const char	*f = getenv("FIXTURES");
-
-	return xasprintf("%s/%s", f != NULL ? f : "tests/fixtures", rel);
-}
-
 static void
 load(const char *rel, struct buf *b)
 {
-	char	*p = fixture(rel);
+	char	*p = fixture("%s", rel);
 
 	buf_init(b);
 	assert_int_equal(read_file(p, b, 0), 0);
