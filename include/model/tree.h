@@ -158,12 +158,16 @@ struct sort_key {
 	int		fig;		/* SORT_FIG */
 };
 
-/* Parses "rss", "pss_anon", "anon-growth", ...; -1 if unknown. */
+/*
+ * Sort keys are the keys of the column table (model/column.h): "rss",
+ * "pss_anon", "anon-growth", ... Parses one; -1 if unknown.
+ */
 int		 sort_key_parse(const char *, struct sort_key *);
 const char	*sort_key_name(const struct sort_key *);
-/* All the names sort_key_parse takes, in the order '<' '>' cycle them. */
-extern const char *const sort_key_names[];
-extern const size_t sort_key_count;
+/* The column (index into col_table) the key sorts by. */
+int		 sort_key_col(const struct sort_key *);
+/* The next (dir 1) or previous (dir -1) key of the '<' '>' cycle. */
+void		 sort_key_step(struct sort_key *, int dir);
 
 /* Sorts groups (pods first), containers and processes, descending. */
 void		 tree_sort(struct tree *, const struct sort_key *);
