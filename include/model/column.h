@@ -19,6 +19,7 @@ enum col_kind {
 	COL_KIND_PCT_LIMIT,	/* charge as % of the limit */
 	COL_KIND_GROWTH,	/* anon growth since first seen */
 	COL_KIND_GROWTH_WIN,	/* anon growth over the window */
+	COL_KIND_REPLICAS,	/* anon over the replicas' median */
 	COL_KIND_MAPS,		/* mappings */
 	COL_KIND_HISTORY,	/* a sparkline of the sort column */
 	COL_KIND_NAME		/* sort only: the name column is always there */

@@ -16,6 +16,7 @@ const struct col_info col_table[] = {
 	{ "",		     "%Lim",	COL_KIND_PCT_LIMIT,  -1,  5,  4, 0, 0 },
 	{ "anon-growth",     "Growth",	COL_KIND_GROWTH,     -1,  7,  1, 1, 1 },
 	{ "anon-growth-window", "GrowWin", COL_KIND_GROWTH_WIN, -1, 7, -1, 0, 1 },
+	{ "vs-replicas",     "vsReplicas", COL_KIND_REPLICAS, -1, 12, 1, 1, 1 },
 	{ "",		     "Maps",	COL_KIND_MAPS,	     -1,  6,  6, 0, 0 },
 	{ "",		     "History",	COL_KIND_HISTORY,    -1, 12,  5, 0, 0 },
 	{ "name",	     "Name",	COL_KIND_NAME,	     -1,  0, -1, 0, 1 },

@@ -344,6 +344,7 @@ tree_build(struct tree *t, const struct snapshot *sn,
 		for (ci = 0; ci < g->nctrs; ci++)
 			stats_init(&g->ctrs[ci].st, g->ctrs[ci].mem);
 	}
+	tree_replicas(t, sn->node_name[0] != '\0' ? sn->node_name : NULL);
 }
 
 bool
@@ -426,6 +427,9 @@ sort_key_parse(const char *s, struct sort_key *k)
 	case COL_KIND_GROWTH_WIN:
 		k->kind = SORT_GROWTH_WIN;
 		break;
+	case COL_KIND_REPLICAS:
+		k->kind = SORT_REPLICAS;
+		break;
 	case COL_KIND_NAME:
 		k->kind = SORT_NAME;
 		break;
@@ -448,6 +452,7 @@ sort_key_col(const struct sort_key *k)
 		if ((k->kind == SORT_CHARGE && ck == COL_KIND_CHARGE) ||
 		    (k->kind == SORT_GROWTH && ck == COL_KIND_GROWTH) ||
 		    (k->kind == SORT_GROWTH_WIN && ck == COL_KIND_GROWTH_WIN) ||
+		    (k->kind == SORT_REPLICAS && ck == COL_KIND_REPLICAS) ||
 		    (k->kind == SORT_NAME && ck == COL_KIND_NAME))
 			return (int)i;
 	}
@@ -479,6 +484,12 @@ tree_stat_value(const struct tree_stats *st, const struct fig_sum *sum,
 		return st->growth_win;
 	case SORT_CHARGE:
 		return st->charge == FIG_NA ? INT64_MIN : (int64_t)st->charge;
+	case SORT_REPLICAS:
+		if (sum == NULL) {	/* a process: by its anon memory */
+			v = fig[FIG_RSS_ANON];
+			return v == FIG_NA ? INT64_MIN : (int64_t)v;
+		}
+		return st->rep.median == FIG_NA ? INT64_MIN : st->rep.excess;
 	case SORT_NAME:
 		return 0;
 	default:

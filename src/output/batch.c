@@ -48,11 +48,17 @@ put_cols(FILE *f, const struct fig_sum *sum, const uint64_t *fig,
 		case COL_KIND_GROWTH_WIN:
 			fmt_delta(c, sizeof c, st->growth_win);
 			break;
+		case COL_KIND_REPLICAS:
+			if (is_proc)
+				c[0] = '\0';
+			else
+				tree_replicas_fmt(&st->rep, false, c, sizeof c);
+			break;
 		default:
 			c[0] = '\0';
 			break;
 		}
-		fprintf(f, " %8s", c);
+		fprintf(f, " %*s", ci->width > 8 ? ci->width : 8, c);
 	}
 	fputc('\n', f);
 }
@@ -75,7 +81,8 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 	fprintf(f, "%-10s %-50s", "KIND", "NAME");
 	for (i = 0; i < col_count; i++) {
 		if (col_table[i].batch)
-			fprintf(f, " %8s", col_table[i].title);
+			fprintf(f, " %*s", col_table[i].width > 8 ?
+			    col_table[i].width : 8, col_table[i].title);
 	}
 	fputc('\n', f);
 	for (gi = 0; gi < t->ngroups; gi++) {

@@ -51,6 +51,32 @@ json_stats(json_t *o, const struct tree_stats *st)
 	    json_integer(st->growth_win));
 }
 
+/* A pod's or container's standing against its replicas on this node. */
+static void
+json_replicas(json_t *o, const struct tree_replicas *r)
+{
+	json_t	*j;
+
+	if (r->kind == WL_NONE) {
+		json_object_set_new_nocheck(o, "replicas", json_null());
+		return;
+	}
+	j = json_object();
+	json_object_set_new_nocheck(j, "workload", json_string(
+	    workload_kind_name(r->kind)));
+	json_object_set_new_nocheck(j, "source", json_string("node"));
+	json_object_set_new_nocheck(j, "siblings", json_integer(r->siblings));
+	json_object_set_new_nocheck(j, "anon", json_u64(r->anon));
+	json_object_set_new_nocheck(j, "median", json_u64(r->median));
+	json_object_set_new_nocheck(j, "excess", r->median == FIG_NA ?
+	    json_null() : json_integer(r->excess));
+	json_object_set_new_nocheck(j, "ratio", r->median == FIG_NA ||
+	    r->median == 0 ? json_null() : json_real((double)r->anon /
+	    (double)r->median));
+	json_object_set_new_nocheck(j, "outlier", json_boolean(r->outlier));
+	json_object_set_new_nocheck(o, "replicas", j);
+}
+
 static json_t *
 json_proc(const struct tree_proc *tp)
 {
@@ -131,6 +157,7 @@ json_ctr(const struct tree_ctr *c)
 	json_object_set_new_nocheck(o, "memory", json_mem(c->mem));
 	json_totals(o, &c->sum);
 	json_stats(o, &c->st);
+	json_replicas(o, &c->st.rep);
 	for (i = 0; i < c->nprocs; i++) {
 		if (!c->procs[i].gone)
 			json_array_append_new(a, json_proc(&c->procs[i]));
@@ -161,6 +188,11 @@ json_group(const struct tree_group *g)
 	json_object_set_new_nocheck(o, "memory", json_mem(g->mem));
 	json_totals(o, &g->sum);
 	json_stats(o, &g->st);
+	if (g->st.rep.kind != WL_NONE) {
+		json_object_set_new_nocheck(o, "workload", json_stringn(g->pod,
+		    g->st.rep.stem_len));
+	}
+	json_replicas(o, &g->st.rep);
 	for (i = 0; i < g->nctrs; i++)
 		json_array_append_new(a, json_ctr(&g->ctrs[i]));
 	json_object_set_new_nocheck(o, "containers", a);

@@ -391,6 +391,13 @@ draw_cells(const struct ui *u, int y, int x, const struct fig_sum *sum,
 			put_cell(y, &x, ci->width,
 			    fmt_delta(b, sizeof b, st->growth_win), role);
 			break;
+		case COL_KIND_REPLICAS:
+			if (st->rep.outlier && base != THEME_SELECTED)
+				role = THEME_GROWTH;
+			put_cell(y, &x, ci->width, is_proc ? "" :
+			    tree_replicas_fmt(&st->rep, u->utf8, c, sizeof c),
+			    role);
+			break;
 		case COL_KIND_HISTORY:
 			draw_spark(u, y, x, st, base);
 			x += spark_w + 1;

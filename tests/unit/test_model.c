@@ -389,7 +389,8 @@ test_batch_header(void **state)
 	n = (size_t)snprintf(want, sizeof want, "%-10s %-50s", "KIND", "NAME");
 	for (i = 0; i < col_count; i++) {
 		if (col_table[i].batch)
-			n += (size_t)snprintf(want + n, sizeof want - n, " %8s",
+			n += (size_t)snprintf(want + n, sizeof want - n, " %*s",
+			    col_table[i].width > 8 ? col_table[i].width : 8,
 			    col_table[i].title);
 	}
 	snprintf(want + n, sizeof want - n, "\n");
