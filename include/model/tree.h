@@ -168,6 +168,9 @@ const char	*tree_proc_label(const struct tree_proc *, char *buf,
  * node's name for static pods, or NULL).
  */
 void		 tree_replicas(struct tree *, const char *node);
+/* Whether b is another pod of a's workload (after tree_replicas). */
+bool		 tree_is_sibling(const struct tree_group *a,
+		    const struct tree_group *b);
 /*
  * "+552M x6.6" (excess over the siblings' median, and the ratio; a '×' with
  * utf8), "-" for a workload's pod with no sibling here (no baseline), ""

@@ -52,8 +52,8 @@ same_ctrs(const struct tree_group *a, const struct tree_group *b)
 	return na == nb;
 }
 
-static bool
-siblings(const struct tree_group *a, const struct tree_group *b)
+bool
+tree_is_sibling(const struct tree_group *a, const struct tree_group *b)
 {
 	const struct tree_replicas	*x = &a->st.rep, *y = &b->st.rep;
 
@@ -134,7 +134,7 @@ tree_replicas(struct tree *t, const char *node)
 		for (oi = 0; oi < t->ngroups; oi++) {
 			const struct tree_group	*o = &t->groups[oi];
 
-			if (siblings(g, o) && o->st.rep.anon != FIG_NA)
+			if (tree_is_sibling(g, o) && o->st.rep.anon != FIG_NA)
 				v[n++] = o->st.rep.anon;
 		}
 		judge(&g->st.rep, v, n);
@@ -149,7 +149,7 @@ tree_replicas(struct tree *t, const char *node)
 				const struct tree_group	*o = &t->groups[oi];
 				size_t			 k;
 
-				if (!siblings(g, o))
+				if (!tree_is_sibling(g, o))
 					continue;
 				for (k = 0; k < o->nctrs; k++) {
 					struct tree_replicas *r =

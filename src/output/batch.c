@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analyse/diagnosis.h"
 #include "model/column.h"
 #include "output/batch.h"
 #include "util/fmt.h"
@@ -67,6 +68,7 @@ int
 batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 {
 	char		 tb[32], a[32], b[32], name[512];
+	struct diag_set	 ds;
 	time_t		 now = (time_t)sn->time;
 	struct tm	 tm;
 	size_t		 gi, ci, pi, i;
@@ -91,6 +93,9 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 		fprintf(f, "%-10s %-50.50s", ent_kind_name(g->kind),
 		    tree_group_label(g, true, name, sizeof name));
 		put_cols(f, &g->sum, NULL, g->mem, &g->st, false);
+		diagnose_group(t, g, &ds);
+		for (i = 0; i < ds.n; i++)
+			fprintf(f, "  %-8s %s\n", "why", ds.d[i].text);
 		for (ci = 0; ci < g->nctrs; ci++) {
 			const struct tree_ctr	*c = &g->ctrs[ci];
 

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "analyse/diagnosis.h"
 #include "model/column.h"
 #include "util/fmt.h"
 #include "ui/ui_state.h"
@@ -462,6 +463,53 @@ row_label(const struct ui *u, const struct ui_row *r, char *buf, size_t len)
 	    name);
 }
 
+/*
+ * Line 2's "why": the selected row's first diagnosis (a process's own, else
+ * its pod's), else that of the pod furthest above its replicas, so the
+ * first screen names the sick pod and why. False if nothing fired.
+ */
+static bool
+why_line(const struct ui *u, char *buf, size_t len)
+{
+	const struct ui_row	*r = ui_selected(u);
+	const struct tree_group	*best = NULL;
+	struct diag_set		 ds;
+	char			 name[300];
+	size_t			 i;
+
+	if (r != NULL && r->p != NULL) {
+		diagnose_proc(r->p, &ds);
+		if (ds.n > 0) {
+			snprintf(buf, len, "%s: %s", tree_proc_label(r->p,
+			    name, sizeof name), ds.d[0].text);
+			return true;
+		}
+	}
+	if (r != NULL) {
+		diagnose_group(&u->tree, r->g, &ds);
+		if (ds.n > 0) {
+			snprintf(buf, len, "%s: %s", tree_group_label(r->g,
+			    false, name, sizeof name), ds.d[0].text);
+			return true;
+		}
+	}
+	for (i = 0; i < u->tree.ngroups; i++) {
+		const struct tree_group	*g = &u->tree.groups[i];
+
+		if (g->st.rep.outlier && (best == NULL ||
+		    g->st.rep.excess > best->st.rep.excess))
+			best = g;
+	}
+	if (best == NULL)
+		return false;
+	diagnose_group(&u->tree, best, &ds);
+	snprintf(buf, len, "%s is %s over its replicas%s%s",
+	    tree_group_label(best, false, name, sizeof name),
+	    tree_replicas_fmt(&best->st.rep, u->utf8, (char[48]){ 0 }, 48),
+	    ds.n > 0 ? ": " : "", ds.n > 0 ? ds.d[0].text : "");
+	return true;
+}
+
 static void
 draw_header(struct ui *u)
 {
@@ -492,6 +540,9 @@ draw_header(struct ui *u)
 		snprintf(line, sizeof line, "filter: %s%s", u->filter,
 		    u->filter_edit ? "_" : "");
 		draw_role(THEME_HELP_KEY);
+		draw_text(1, 0, COLS, line);
+	} else if (why_line(u, line, sizeof line)) {
+		draw_role(THEME_GROWTH);
 		draw_text(1, 0, COLS, line);
 	} else if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0) {
 		snprintf(line, sizeof line, "not root: PSS of %zu processes of "
