@@ -168,6 +168,9 @@ const char	*tree_proc_label(const struct tree_proc *, char *buf,
  * node's name for static pods, or NULL).
  */
 void		 tree_replicas(struct tree *, const char *node);
+/* g's sibling with the least anonymous memory, or NULL if none. */
+const struct tree_group *tree_healthiest_sibling(const struct tree *,
+		    const struct tree_group *g);
 /* Whether b is another pod of a's workload (after tree_replicas). */
 bool		 tree_is_sibling(const struct tree_group *a,
 		    const struct tree_group *b);
