@@ -15,7 +15,7 @@ struct proc_ref {
 };
 
 /*
- * What a view wants read, handed to the refresh driver for each refresh.
+ * What the caller wants read, handed to the refresh driver each refresh.
  * Collect reads what it says and never knows why. Arrays are borrowed for
  * the call.
  */

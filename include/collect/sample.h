@@ -83,7 +83,7 @@ struct snapshot {
 
 /*
  * How the next tick reads (the refresh driver's policy; which processes a
- * view wants comes in a struct read_plan).
+ * caller wants comes in a struct read_plan).
  */
 struct tick_policy {
 	bool		 rollup_all;	/* every smaps_rollup (first refresh) */
