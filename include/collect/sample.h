@@ -65,6 +65,7 @@ struct snap_cgroup {
 };
 
 struct snapshot {
+	char			 boot_id[40];	/* "" if unreadable */
 	double			 time;		/* epoch seconds */
 	double			 mono;		/* monotonic seconds */
 	struct snap_proc	*procs;

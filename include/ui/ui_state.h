@@ -105,8 +105,8 @@ struct ui_subject {
 	struct tree_ctr		*c;
 	struct tree_proc	*p;
 	const struct tree_stats	*st;
-	const uint64_t		*fig;
-	const unsigned		*na;
+	const struct fig_sum	*sum;	/* a pod's or container's, or NULL */
+	const uint64_t		*fig;	/* a process's, or NULL */
 	const struct cg_mem	*mem;
 	int64_t			 nmaps;
 	unsigned		 marks;

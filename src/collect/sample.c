@@ -77,6 +77,29 @@ sampler_set_maps_hook(struct sampler *s, maps_hook_fn fn, void *ctx)
 	s->hook_ctx = ctx;
 }
 
+/* The kernel's boot id (part of a process's identity across runs). */
+static void
+read_boot_id(const char *proc_root, struct buf *b, char *out, size_t len)
+{
+	char	path[4096];
+	size_t	n;
+
+	out[0] = '\0';
+	snprintf(path, sizeof path, "%s/sys/kernel/random/boot_id", proc_root);
+	buf_reset(b);
+	if (read_file(path, b, 64) != 0)
+		return;
+	for (n = 0; n < b->len && n + 1 < len; n++) {
+		char	c = b->data[n];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		    c == '-'))
+			break;
+		out[n] = c;
+	}
+	out[n] = '\0';
+}
+
 struct sampler *
 sampler_create(const struct cg_roots *roots, const char *proc_root,
     const char *host_root, const char **cause)
@@ -95,6 +118,8 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 	s->proc_root = xstrdup(proc_root);
 	s->names = names_create(host_root, proc_root);
 	buf_init(&s->buf);
+	read_boot_id(proc_root, &s->buf, s->snap.boot_id,
+	    sizeof s->snap.boot_id);
 	switch (cgroupns_find_base(roots->v2, proc_root, (int)getpid(),
 	    s->ns_base, sizeof s->ns_base, why, sizeof why)) {
 	case 1:

@@ -14,19 +14,23 @@ static const enum fig batch_cols[] = {
 };
 #define NCOLS	(sizeof batch_cols / sizeof batch_cols[0])
 
+/*
+ * One figure column: '-' when unknown, '>' before a sum some of whose
+ * members are unknown (the known part: a lower bound).
+ */
 static void
-put_figs(FILE *f, const uint64_t *v, const unsigned *na)
+put_figs(FILE *f, const struct fig_sum *sum, const uint64_t *fig)
 {
-	char	b[32];
-	size_t	i;
+	char		b[32], c[34];
+	size_t		i;
 
 	for (i = 0; i < NCOLS; i++) {
-		uint64_t	x = v[batch_cols[i]];
+		struct fig_val	fv = fig_get(sum, fig, batch_cols[i]);
 
-		/* a sum with every member unknown is unknown */
-		if (na != NULL && na[batch_cols[i]] != 0 && x == 0)
-			x = FIG_NA;
-		fprintf(f, " %8s", fmt_bytes(b, sizeof b, x));
+		fmt_bytes(b, sizeof b, fv.v);
+		snprintf(c, sizeof c, "%s%s", fv.state == FIG_PARTIAL ? ">" :
+		    "", b);
+		fprintf(f, " %8s", c);
 	}
 }
 
@@ -51,27 +55,10 @@ put_growth(FILE *f, const struct tree_stats *st)
 	fprintf(f, " %8s\n", fmt_delta(b, sizeof b, st->growth));
 }
 
-static void
-group_name(char *buf, size_t len, const struct tree_group *g)
-{
-	if (g->pod != NULL)
-		snprintf(buf, len, "%s/%s%s", g->namespace != NULL ?
-		    g->namespace : "?", g->pod,
-		    g->name_source == NAME_SRC_ENVIRON ? " (guess)" : "");
-	else if (g->kind == CG_KIND_POD)
-		snprintf(buf, len, "%s/pod%s", k8s_qos_name(g->qos) ?
-		    k8s_qos_name(g->qos) : "-", g->pod_uid);
-	else if (strcmp(g->kind_name, "namespace") == 0)
-		snprintf(buf, len, "%s", g->namespace != NULL ? g->namespace :
-		    "?");
-	else
-		snprintf(buf, len, "%s", g->cgroup != NULL ? g->cgroup : "?");
-}
-
 int
 batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 {
-	char		 tb[32], a[32], b[32], name[512], sid[16];
+	char		 tb[32], a[32], b[32], name[512];
 	time_t		 now = (time_t)sn->time;
 	struct tm	 tm;
 	size_t		 gi, ci, pi, i;
@@ -90,34 +77,19 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 	for (gi = 0; gi < t->ngroups; gi++) {
 		const struct tree_group	*g = &t->groups[gi];
 
-		group_name(name, sizeof name, g);
-		fprintf(f, "%-10s %-50.50s", k8s_kind_name(g->kind), name);
-		put_figs(f, g->sum.v, g->sum.na);
+		fprintf(f, "%-10s %-50.50s", ent_kind_name(g->kind),
+		    tree_group_label(g, true, name, sizeof name));
+		put_figs(f, &g->sum, NULL);
 		put_charge(f, g->mem);
 		put_growth(f, &g->st);
 		for (ci = 0; ci < g->nctrs; ci++) {
 			const struct tree_ctr	*c = &g->ctrs[ci];
 
-			if (c->id[0] != '\0' || g->nctrs > 1) {
-				const char *rt = k8s_runtime_name(c->runtime);
-
-				fmt_short_id(sid, sizeof sid, c->id, 12);
-				if (c->sandbox)
-					snprintf(name, sizeof name,
-					    "(sandbox) %s", sid);
-				else if (c->name != NULL)
-					snprintf(name, sizeof name, "%s%s%s %s",
-					    c->pod != NULL && strcmp(g->kind_name,
-					    "namespace") == 0 ? c->pod : "",
-					    c->pod != NULL && strcmp(g->kind_name,
-					    "namespace") == 0 ? "/" : "",
-					    c->name, sid);
-				else
-					snprintf(name, sizeof name, "%s %s",
-					    rt != NULL ? rt : "-", c->id[0] !=
-					    '\0' ? sid : "(pod)");
-				fprintf(f, "  %-8s %-50.50s", "ctr", name);
-				put_figs(f, c->sum.v, c->sum.na);
+			if (c->ctr_id[0] != '\0' || g->nctrs > 1) {
+				fprintf(f, "  %-8s %-50.50s", "ctr",
+				    tree_ctr_label(g, c, true, name,
+				    sizeof name));
+				put_figs(f, &c->sum, NULL);
 				put_charge(f, c->mem);
 				put_growth(f, &c->st);
 			}
@@ -127,7 +99,7 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 				if (c->procs[pi].gone)
 					continue;
 				fprintf(f, "    %-6d %-50.50s", p->pid, p->comm);
-				put_figs(f, p->fig, NULL);
+				put_figs(f, NULL, p->fig);
 				fprintf(f, " %8s %8s", "", "");
 				put_growth(f, &c->procs[pi].st);
 			}

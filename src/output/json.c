@@ -58,6 +58,7 @@ json_proc(const struct tree_proc *tp)
 	json_t			*o = json_object();
 	int			 k;
 
+	json_object_set_new_nocheck(o, "entity", json_string(tp->ident));
 	json_object_set_new_nocheck(o, "pid", json_integer(p->pid));
 	json_object_set_new_nocheck(o, "ppid", json_integer(p->ppid));
 	json_object_set_new_nocheck(o, "uid", json_integer(p->uid));
@@ -89,16 +90,27 @@ json_proc(const struct tree_proc *tp)
 	return o;
 }
 
-static json_t *
-json_totals(const struct fig_sum *s)
+/*
+ * A sum's figures: null when no member's is known; the known part when some
+ * are unknown, with the keys listed in "partial" next to "totals".
+ */
+static void
+json_totals(json_t *parent, const struct fig_sum *s)
 {
-	json_t	*o = json_object();
-	int	 k;
+	json_t		*o = json_object(), *partial = json_array();
+	int		 k;
 
-	for (k = 0; k < FIG__COUNT; k++)
-		json_object_set_new(o, fig_table[k].key,
-		    json_integer((json_int_t)s->v[k]));
-	return o;
+	for (k = 0; k < FIG__COUNT; k++) {
+		struct fig_val	fv = fig_sum_get(s, k);
+
+		json_object_set_new(o, fig_table[k].key, json_u64(fv.v));
+		if (fv.state == FIG_PARTIAL)
+			json_array_append_new(partial,
+			    json_string(fig_table[k].key));
+	}
+	json_object_set_new_nocheck(parent, "totals", o);
+	json_object_set_new_nocheck(parent, "partial", partial);
+	json_object_set_new_nocheck(parent, "members", json_integer(s->n));
 }
 
 static json_t *
@@ -107,7 +119,8 @@ json_ctr(const struct tree_ctr *c)
 	json_t	*o = json_object(), *a = json_array();
 	size_t	 i;
 
-	json_object_set_new_nocheck(o, "id", json_str_or_null(c->id));
+	json_object_set_new_nocheck(o, "entity", json_string(c->ident));
+	json_object_set_new_nocheck(o, "id", json_str_or_null(c->ctr_id));
 	json_object_set_new_nocheck(o, "name", json_str_or_null(c->name));
 	json_object_set_new_nocheck(o, "sandbox", json_boolean(c->sandbox));
 	if (c->pod != NULL)
@@ -116,7 +129,7 @@ json_ctr(const struct tree_ctr *c)
 	    json_str_or_null(k8s_runtime_name(c->runtime)));
 	json_object_set_new_nocheck(o, "cgroup", json_str_or_null(c->cgroup));
 	json_object_set_new_nocheck(o, "memory", json_mem(c->mem));
-	json_object_set_new_nocheck(o, "totals", json_totals(&c->sum));
+	json_totals(o, &c->sum);
 	json_stats(o, &c->st);
 	for (i = 0; i < c->nprocs; i++) {
 		if (!c->procs[i].gone)
@@ -132,7 +145,9 @@ json_group(const struct tree_group *g)
 	json_t	*o = json_object(), *a = json_array();
 	size_t	 i;
 
-	json_object_set_new_nocheck(o, "kind", json_string(g->kind_name));
+	json_object_set_new_nocheck(o, "kind", json_string(
+	    ent_kind_name(g->kind)));
+	json_object_set_new_nocheck(o, "entity", json_string(g->ident));
 	json_object_set_new_nocheck(o, "namespace", json_str_or_null(g->namespace));
 	json_object_set_new_nocheck(o, "pod", json_str_or_null(g->pod));
 	json_object_set_new_nocheck(o, "name_source",
@@ -144,7 +159,7 @@ json_group(const struct tree_group *g)
 	    json_string("v1") : g->hier == CG_HIER_V2 ? json_string("v2") :
 	    json_null());
 	json_object_set_new_nocheck(o, "memory", json_mem(g->mem));
-	json_object_set_new_nocheck(o, "totals", json_totals(&g->sum));
+	json_totals(o, &g->sum);
 	json_stats(o, &g->st);
 	for (i = 0; i < g->nctrs; i++)
 		json_array_append_new(a, json_ctr(&g->ctrs[i]));

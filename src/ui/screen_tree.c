@@ -84,12 +84,8 @@ layout(void)
 void
 ui_row_key(const struct ui_row *r, char *buf, size_t len)
 {
-	if (r->kind == UI_ROW_PROC)
-		snprintf(buf, len, "p:%d:%llu", r->p->sp->pid, r->p->sp->start);
-	else if (r->kind == UI_ROW_CTR)
-		snprintf(buf, len, "%s", r->c->key);
-	else
-		snprintf(buf, len, "g:%s", r->g->key);
+	snprintf(buf, len, "%s", r->kind == UI_ROW_PROC ? r->p->ident :
+	    r->kind == UI_ROW_CTR ? r->c->ident : r->g->ident);
 }
 
 static bool
@@ -130,9 +126,9 @@ group_open(const struct ui *u, const struct tree_group *g)
 {
 	if (u->filter[0] != '\0')
 		return true;
-	if (g->kind == CG_KIND_POD || strcmp(g->kind_name, "namespace") == 0)
-		return !list_has(u->collapsed, u->ncollapsed, g->key);
-	return list_has(u->expanded, u->nexpanded, g->key);
+	if (tree_group_is_k8s(g))
+		return !list_has(u->collapsed, u->ncollapsed, g->ident);
+	return list_has(u->expanded, u->nexpanded, g->ident);
 }
 
 static bool
@@ -151,7 +147,7 @@ group_match(const struct ui *u, const struct tree_group *g)
 static bool
 ctr_match(const struct ui *u, const struct tree_ctr *c)
 {
-	return has(c->name, u->filter) || has(c->id, u->filter);
+	return has(c->name, u->filter) || has(c->ctr_id, u->filter);
 }
 
 static bool
@@ -194,9 +190,9 @@ add_row(struct ui *u, size_t *cap, enum ui_row_kind k, struct tree_group *g,
 static bool
 show_ctr_rows(const struct tree_group *g)
 {
-	return g->kind == CG_KIND_POD || g->nctrs > 1 ||
-	    (g->nctrs == 1 && g->ctrs[0].id[0] != '\0' &&
-	    g->kind != CG_KIND_CONTAINER);
+	return g->kind == ENT_POD || g->nctrs > 1 ||
+	    (g->nctrs == 1 && g->ctrs[0].ctr_id[0] != '\0' &&
+	    g->kind != ENT_CONTAINER);
 }
 
 void
@@ -267,14 +263,14 @@ screen_tree_expand(struct ui *u, bool open)
 	if (r == NULL)
 		return 0;
 	g = r->g;
-	pod = g->kind == CG_KIND_POD || strcmp(g->kind_name, "namespace") == 0;
+	pod = tree_group_is_k8s(g);
 	if (pod)
-		list_set(&u->collapsed, &u->ncollapsed, g->key, !open);
+		list_set(&u->collapsed, &u->ncollapsed, g->ident, !open);
 	else
-		list_set(&u->expanded, &u->nexpanded, g->key, open);
+		list_set(&u->expanded, &u->nexpanded, g->ident, open);
 	if (!open) {
 		/* fold onto the group row */
-		snprintf(u->sel_key, sizeof u->sel_key, "g:%s", g->key);
+		snprintf(u->sel_key, sizeof u->sel_key, "%s", g->ident);
 	}
 	ui_rebuild_rows(u);
 	return UI_REDRAW;
@@ -311,10 +307,15 @@ spark_ring(const struct ui *u, const struct tree_stats *st)
 static void
 put_cell(int y, int *x, int w, const char *s, enum theme_role role)
 {
-	char	b[64];
+	char		 b[64];
+	const char	*q;
+	int		 pad = w;
 
+	/* right-aligned by cells: a UTF-8 continuation byte takes none */
+	for (q = s; *q != '\0'; q++)
+		pad -= ((unsigned char)*q & 0xc0) != 0x80;
 	draw_role(role);
-	snprintf(b, sizeof b, "%*s", w, s);
+	snprintf(b, sizeof b, "%*s%s", pad > 0 ? pad : 0, "", s);
 	draw_text(y, *x, w, b);
 	*x += w + 1;
 }
@@ -339,32 +340,38 @@ draw_spark(const struct ui *u, int y, int x, const struct tree_stats *st,
 }
 
 /* The figure columns of one row. */
+/*
+ * The figure columns of one row: a sum's (sum) or a process's (fig). An
+ * unknown figure is '-'; a sum some of whose members are unknown is the
+ * known part, dimmed, after a '>=' sign (the detail view says why).
+ */
 static void
-draw_cells(const struct ui *u, int y, int x, const uint64_t *fig,
-    const unsigned *na, const struct tree_stats *st, double pss_age,
+draw_cells(const struct ui *u, int y, int x, const struct fig_sum *sum,
+    const uint64_t *fig, const struct tree_stats *st, double pss_age,
     bool is_proc, int64_t nmaps, enum theme_role base)
 {
-	char	b[32];
+	char	b[32], c[40];
 	int	i;
 
 	for (i = 0; i < COL__COUNT; i++) {
 		enum theme_role	 role = base;
-		uint64_t	 v;
+		struct fig_val	 fv;
 
 		if (!visible[i])
 			continue;
 		if (cols[i].fig >= 0) {
-			v = fig[cols[i].fig];
-			if (na != NULL && na[cols[i].fig] != 0 && v == 0)
-				v = FIG_NA;
-			if (v == FIG_NA && base != THEME_SELECTED)
+			fv = fig_get(sum, fig, cols[i].fig);
+			if (fv.state == FIG_UNKNOWN && base != THEME_SELECTED)
 				role = THEME_UNKNOWN;
-			else if (fig_table[cols[i].fig].tier == FIG_TIER_ROLLUP &&
-			    pss_age > u->cfg.pss_max_age * 1.5 &&
-			    base != THEME_SELECTED)
-				role = THEME_DIM;	/* stale */
-			put_cell(y, &x, cols[i].width, fmt_bytes(b, sizeof b, v),
-			    role);
+			else if (base != THEME_SELECTED && (fv.state ==
+			    FIG_PARTIAL || (fig_table[cols[i].fig].tier ==
+			    FIG_TIER_ROLLUP && pss_age > u->cfg.pss_max_age *
+			    1.5)))
+				role = THEME_DIM;	/* partial or stale */
+			snprintf(c, sizeof c, "%s%s", fv.state == FIG_PARTIAL ?
+			    (u->utf8 ? "\xe2\x89\xa5" : ">") : "",
+			    fmt_bytes(b, sizeof b, fv.v));
+			put_cell(y, &x, cols[i].width, c, role);
 			continue;
 		}
 		switch (i) {
@@ -423,49 +430,23 @@ row_marked(const struct ui *u, const struct ui_row *r)
 static void
 row_label(const struct ui *u, const struct ui_row *r, char *buf, size_t len)
 {
-	char		 sid[16], name[300];
+	char		 name[300];
 	const char	*open = u->utf8 ? "\xe2\x96\xbe" : "-";
 	const char	*shut = u->utf8 ? "\xe2\x96\xb8" : "+";
-	const char	*rt;
 	int		 ind = r->depth * 2;
 
 	switch (r->kind) {
 	case UI_ROW_GROUP:
-		if (r->g->pod != NULL)
-			snprintf(name, sizeof name, "%s/%s%s", r->g->namespace ?
-			    r->g->namespace : "?", r->g->pod,
-			    r->g->name_source == NAME_SRC_ENVIRON ? "?" : "");
-		else if (r->g->kind == CG_KIND_POD)
-			snprintf(name, sizeof name, "pod %.8s (%s)",
-			    r->g->pod_uid, k8s_qos_name(r->g->qos) ?
-			    k8s_qos_name(r->g->qos) : "-");
-		else if (strcmp(r->g->kind_name, "namespace") == 0)
-			snprintf(name, sizeof name, "ns %s", r->g->namespace ?
-			    r->g->namespace : "?");
-		else
-			snprintf(name, sizeof name, "%s", r->g->cgroup ?
-			    r->g->cgroup : "?");
 		snprintf(buf, len, "%s %s", group_open(u, r->g) ? open : shut,
-		    name);
+		    tree_group_label(r->g, false, name, sizeof name));
 		return;
 	case UI_ROW_CTR:
-		fmt_short_id(sid, sizeof sid, r->c->id, 12);
-		rt = k8s_runtime_name(r->c->runtime);
-		if (r->c->sandbox)
-			snprintf(name, sizeof name, "(sandbox %s)", sid);
-		else if (r->c->name != NULL)
-			snprintf(name, sizeof name, "%s%s%s", r->c->pod &&
-			    strcmp(r->g->kind_name, "namespace") == 0 ?
-			    r->c->pod : "", r->c->pod && strcmp(r->g->kind_name,
-			    "namespace") == 0 ? "/" : "", r->c->name);
-		else if (r->c->id[0] != '\0')
-			snprintf(name, sizeof name, "%s %s", rt ? rt : "?", sid);
-		else
-			snprintf(name, sizeof name, "(in pod cgroup)");
+		tree_ctr_label(r->g, r->c, false, name, sizeof name);
 		break;
 	default:
-		snprintf(name, sizeof name, "%d %s%s%s", r->p->sp->pid,
-		    r->p->sp->comm, r->p->sp->marks ? " !" : "",
+		tree_proc_label(r->p, name, sizeof name);
+		snprintf(name + strlen(name), sizeof name - strlen(name),
+		    "%s%s", r->p->sp->marks ? " !" : "",
 		    r->p->gone ? " (exited)" : "");
 		/* a big process's PSS is read less often: say how old it is */
 		if (!r->p->gone && r->p->sp->fig[FIG_RSS] != FIG_NA &&
@@ -493,7 +474,7 @@ draw_header(struct ui *u)
 	for (i = 0; i < u->tree.ngroups; i++) {
 		const struct tree_group	*g = &u->tree.groups[i];
 
-		if (g->kind == CG_KIND_POD) {
+		if (g->kind == ENT_POD) {
 			npods++;
 			if (g->st.charge != FIG_NA)
 				pods += g->st.charge;
@@ -598,14 +579,14 @@ screen_tree_draw(struct ui *u)
 		draw_role(base);
 		draw_text(y, 0, name_w, label);
 		if (r->kind == UI_ROW_PROC)
-			draw_cells(u, y, name_w + 1, r->p->sp->fig, NULL,
+			draw_cells(u, y, name_w + 1, NULL, r->p->sp->fig,
 			    &r->p->st, r->p->sp->rollup_age, true,
 			    r->p->sp->nmaps, base);
 		else if (r->kind == UI_ROW_CTR)
-			draw_cells(u, y, name_w + 1, r->c->sum.v, r->c->sum.na,
+			draw_cells(u, y, name_w + 1, &r->c->sum, NULL,
 			    &r->c->st, 0, false, -1, base);
 		else
-			draw_cells(u, y, name_w + 1, r->g->sum.v, r->g->sum.na,
+			draw_cells(u, y, name_w + 1, &r->g->sum, NULL,
 			    &r->g->st, 0, false, -1, base);
 	}
 	if (u->nrows == 0) {

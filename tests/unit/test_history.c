@@ -294,7 +294,7 @@ test_regression_asan_pod_uid_copy(void **state)
 	refresh(h, &nd, &t, &k);
 	assert_int_equal(t.ngroups, 2);
 	assert_string_equal(t.groups[1].pod_uid, "");
-	assert_string_equal(t.groups[1].kind_name, "service");
+	assert_string_equal(ent_kind_name(t.groups[1].kind), "service");
 	tree_done(&t);
 	history_free(h);
 }
