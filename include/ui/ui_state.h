@@ -6,6 +6,7 @@
 
 #include "actions/gc.h"
 #include "model/history.h"
+#include "model/refresh.h"
 #include "model/tree.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
@@ -44,7 +45,7 @@ struct ui_row {
 
 struct ui {
 	struct ui_config	 cfg;
-	struct history		*hist;
+	struct refresh		*refresh;	/* the sampler, history, policy */
 	struct tree		 tree;
 	const struct snapshot	*sn;
 	bool			 have_tree;
@@ -139,8 +140,12 @@ bool	ui_row_match(const struct ui *, const struct ui_row *);
 /* screen_detail.c */
 void	screen_detail_draw(struct ui *);
 bool	ui_find_subject(struct ui *, const char *key, struct ui_subject *);
-/* the focused processes whose smaps the sampler should read */
-int	ui_focus_pid(const struct ui *, int slot);
+/*
+ * The processes whose full smaps the current screen shows (detail: its
+ * process; compare: the marked ones), at most max of them; how many.
+ */
+#define UI_SMAPS_MAX	2
+size_t	ui_smaps_wanted(struct ui *, struct proc_ref *out, size_t max);
 
 /* gc_ui.c */
 int	ui_gc_key(struct ui *);		/* g */
