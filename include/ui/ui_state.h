@@ -59,6 +59,7 @@ struct ui {
 	size_t			 sel;		/* index into rows */
 	size_t			 top;		/* first row shown */
 	char			 sel_key[128];	/* keeps the selection */
+	bool			 sel_moved;	/* the user chose a row */
 	char			**collapsed;	/* group keys folded */
 	size_t			 ncollapsed;
 	char			**expanded;	/* non-pod group keys opened */

@@ -12,6 +12,7 @@
 #include "collect/names.h"
 #include "collect/procscan.h"
 #include "collect/pss_sched.h"
+#include "collect/runtime.h"
 #include "collect/sample.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -34,6 +35,7 @@ struct proc_cache {
 	int64_t			 nanon;
 	unsigned		 marks;
 	struct maps_tally	 tally;
+	struct proc_env		*env;		/* NULL: not read yet */
 };
 
 /* smaps of a process the read plan asks for, re-read adaptively. */
@@ -168,6 +170,7 @@ static void
 cache_entry_free(struct proc_cache *c)
 {
 	free(c->cmdline);
+	free(c->env);
 	free(c->place);
 }
 
@@ -444,6 +447,39 @@ tick_names(struct sampler *s, struct proc_sample *procs, size_t n)
 }
 
 /* maps of the processes whose rollup was just read, through the hook. */
+/*
+ * The environment settings of processes whose mappings fired a rule, once
+ * per process: only MALLOC_ARENA_MAX and NODE_OPTIONS are kept.
+ */
+static void
+tick_env(struct sampler *s, size_t n)
+{
+	char	path[4096];
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		struct proc_cache	*c = &s->cache[i];
+		struct proc_env		*e;
+
+		if (c->env != NULL || c->marks == 0)
+			continue;
+		e = c->env = xcalloc(1, sizeof *c->env);
+		snprintf(path, sizeof path, "%s/%d/environ", s->proc_root,
+		    c->pid);
+		if (read_file(path, &s->buf, 1 << 20) != 0)
+			continue;
+		e->read = true;
+		e->has_arena_max = environ_get(s->buf.data, s->buf.len,
+		    "MALLOC_ARENA_MAX", e->arena_max, sizeof e->arena_max) == 0;
+		e->has_node_options = environ_get(s->buf.data, s->buf.len,
+		    "NODE_OPTIONS", e->node_options,
+		    sizeof e->node_options) == 0;
+		/* nothing else of it stays */
+		memset(s->buf.data, 0, s->buf.len);
+		buf_reset(&s->buf);
+	}
+}
+
 static void
 tick_maps(struct sampler *s, const struct tick_policy *pol, size_t n)
 {
@@ -720,7 +756,10 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	}
 	/* the maps hook sees the filled snapshot; then its counts and marks */
 	tick_maps(s, pol, n);
+	tick_env(s, n);
 	for (i = 0; i < n; i++) {
+		sn->procs[i].env = s->cache[i].env != NULL &&
+		    s->cache[i].env->read ? s->cache[i].env : NULL;
 		sn->procs[i].nmaps = s->cache[i].nmaps;
 		sn->procs[i].nanon = s->cache[i].nanon;
 		sn->procs[i].marks = s->cache[i].marks;

@@ -243,6 +243,7 @@ move_sel(struct ui *u, long delta)
 	if (s >= n)
 		s = n - 1;
 	u->sel = (size_t)s;
+	u->sel_moved = true;
 	ui_row_key(&u->rows[u->sel], u->sel_key, sizeof u->sel_key);
 	return UI_REDRAW;
 }
