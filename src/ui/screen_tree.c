@@ -367,6 +367,12 @@ draw_cells(const struct ui *u, int y, int x, const struct fig_sum *sum,
 			    FIG_NA && base != THEME_SELECTED ? THEME_UNKNOWN :
 			    role);
 			break;
+		case COL_KIND_WSET:
+			put_cell(y, &x, ci->width, is_proc ? "" :
+			    fmt_bytes(b, sizeof b, st->wset), st->wset ==
+			    FIG_NA && base != THEME_SELECTED ? THEME_UNKNOWN :
+			    role);
+			break;
 		case COL_KIND_PCT_LIMIT:
 			if (is_proc || st->charge == FIG_NA ||
 			    st->limit == FIG_NA || st->limit == 0)
