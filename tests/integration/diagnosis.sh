@@ -88,5 +88,10 @@ mkdir "$LIB_TMP/tf"
 for f in "$J" "$T" "$LIB_TMP/screen.txt" "$LIB_TMP/tf/memtop.prom" "$LIB_TMP/err"; do
 	check "no secret in $(basename "$f")" sh -c "test -s '$f' || test '$f' = '$LIB_TMP/err'; ! grep -q '$SECRET' '$f'"
 done
+pm=$(awk '/^memtop_pod_diagnosis_bytes\{.*pod="ws-0".*rule="v8-garbage"/ { n++; v = $2 } END { if (n == 1) print v }' "$LIB_TMP/tf/memtop.prom")
+check "metric: ws-0's v8-garbage bytes ($pm) within 10 % of the JSON's ($got)" within "${pm:-0}" "$got" 10
+px=$(awk '/^memtop_pod_replicas_excess_bytes\{.*pod="ws-0"/ { n++; v = $2 } END { if (n == 1) print v }' "$LIB_TMP/tf/memtop.prom")
+check "metric: ws-0's excess over its replicas ($px)" within "${px:-0}" "$(q "$(g ws-0) | .replicas.excess")" 10
+check "metric: no excess series for a pod without siblings" sh -c "! grep -q 'memtop_pod_replicas_excess_bytes{.*pod=\"native-0\"' '$LIB_TMP/tf/memtop.prom'"
 check "premise: the secret is in the process's environment" sh -c "tr '\\0' '\\n' < /proc/$AR/environ | grep -q '$SECRET'"
 finish
