@@ -81,6 +81,12 @@ tui_init
 $TM new-session -d -s mt -x 160 -y 30 "\"$MEMTOP\" -d 0.5 --host-root \"$H\"; sleep 60"
 check "first screen: line 2 names ws-0 and V8 garbage" wait_for 20 sh -c "$TM capture-pane -p -t mt | sed -n 2p | grep -q 'chat/ws-0.*V8 heap pages'"
 screen > "$LIB_TMP/screen.txt"
+$TM send-keys -t mt / ws-0 Enter
+wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -q 'chat/ws-0'"
+$TM send-keys -t mt Home Enter
+check "detail of ws-0: where it stands against its replicas" wait_for 10 screen_has "over the median of 2 other replicas"
+check "detail of ws-0: why, with the advice" sh -c "$TM capture-pane -p -t mt | grep -q 'why .*V8 heap pages' && $TM capture-pane -p -t mt | grep -q 'max-old-space-size'"
+screen >> "$LIB_TMP/screen.txt"
 
 # no output carries the secret
 mkdir "$LIB_TMP/tf"
