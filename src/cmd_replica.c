@@ -165,7 +165,7 @@ cmd_diff_replica(int argc, char **argv)
 	struct refresh_opts	 ro = { .max_age = 10, .budget_ms = 1e9,
 				    .interval = 1, .history = 2, .window = 1,
 				    .topts = { TREE_BY_POD, false } };
-	struct sort_key		 sk = { SORT_FIG, FIG_RSS };
+	struct sort_key		 sk = { SORT_FIG, FIG_RSS, false };
 	const struct snapshot	*sn;
 	const struct tree_group	*b, *a;
 	struct tree		 t;

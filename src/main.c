@@ -462,7 +462,7 @@ main(int argc, char **argv)
 		.delay = 1.0,
 		.pss_max_age = 10.0,
 		.pss_budget_ms = 50.0,
-		.sort = { SORT_FIG, FIG_RSS },
+		.sort = { SORT_FIG, FIG_RSS, false },
 		.history = 600,
 		.window = 300,
 		.host_root = "/",
