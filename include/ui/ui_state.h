@@ -14,6 +14,9 @@
 
 /* Shared by the files of src/ui only. */
 
+/* An entity identity as the UI keeps it (cgroup paths can be long). */
+#define UI_KEY_MAX	4160
+
 enum ui_view {
 	UI_VIEW_TREE,
 	UI_VIEW_DETAIL,
@@ -61,7 +64,7 @@ struct ui {
 	size_t			 nrows;
 	size_t			 sel;		/* index into rows */
 	size_t			 top;		/* first row shown */
-	char			 sel_key[128];	/* keeps the selection */
+	char			 sel_key[UI_KEY_MAX];	/* keeps the selection */
 	bool			 sel_moved;	/* the user chose a row */
 	char			**collapsed;	/* group keys folded */
 	size_t			 ncollapsed;
@@ -75,11 +78,11 @@ struct ui {
 	double			 status_until;
 
 	/* the detail view's subject, by key */
-	char			 detail_key[128];
+	char			 detail_key[UI_KEY_MAX];
 	int			 detail_page;	/* 0 figures, 1 mappings */
 	int			 help_top;
 	/* rows marked for comparison (m), by key; c compares */
-	char			 mark[2][128];
+	char			 mark[2][UI_KEY_MAX];
 
 	/* the g key: targets, confirmation, the running child, results */
 	struct ui_gc_target {
@@ -144,6 +147,8 @@ bool	ui_row_match(const struct ui *, const struct ui_row *);
 /* screen_detail.c */
 void	screen_detail_draw(struct ui *);
 bool	ui_find_subject(struct ui *, const char *key, struct ui_subject *);
+/* A process row's process, or the only live process of a pod/container. */
+const struct tree_proc *ui_subject_proc(const struct ui_subject *);
 /*
  * The processes whose full smaps the current screen shows (detail: its
  * process; compare: the marked ones), at most max of them; how many.

@@ -223,7 +223,7 @@ void
 ui_rebuild_rows(struct ui *u)
 {
 	size_t	cap = 0, gi, ci, pi, i;
-	char	key[128];
+	char	key[UI_KEY_MAX];
 
 	free(u->rows);
 	u->rows = NULL;
@@ -466,7 +466,7 @@ draw_cells(const struct ui *u, int y, int x, const struct fig_sum *sum,
 static bool
 row_marked(const struct ui *u, const struct ui_row *r)
 {
-	char	key[128];
+	char	key[UI_KEY_MAX];
 
 	ui_row_key(r, key, sizeof key);
 	return strcmp(key, u->mark[0]) == 0 || strcmp(key, u->mark[1]) == 0;
@@ -593,6 +593,10 @@ draw_header(struct ui *u)
 	if (u->cfg.sort.reverse)
 		snprintf(line + strlen(line), sizeof line - strlen(line),
 		    " (reversed)");
+	/* line 2 may say why instead: the reason for the '-' stays here */
+	if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "  [not root: PSS of %zu unknown]", sn->rollup_unknown);
 	if (u->flat)
 		snprintf(line + strlen(line), sizeof line - strlen(line),
 		    "  flat");
