@@ -45,6 +45,8 @@ int	detector_index(const char *rule);
 size_t	detect_all(const struct maps *, const struct detect_ctx *,
 	    struct finding *out, size_t max);
 
+/* Whether a program name (a basename) is a Node.js binary's. */
+bool	detect_node_name(const char *);
 /* Whether comm/exe name a Node.js binary. */
 bool	detect_is_node(const struct detect_ctx *);
 
