@@ -328,11 +328,10 @@ open_inspector(struct run *x)
 	}
 	lo = gc_target_lo_up();
 	if (lo == 0 && gc_target_needs_lo(&x->spec)) {
-		seterr(x, "refused: loopback is down in its network namespace "
-		    "(%s): the inspector would listen on %s:%d where nobody "
-		    "can reach it. To GC anyway: nsenter -t %d -n ip link set "
-		    "lo up, or start node with --inspect-port=ADDR:PORT on an "
-		    "address that is up", x->r->netns, x->spec.host,
+		seterr(x, "refused: loopback is down in its netns %s: its "
+		    "inspector (%s:%d) would be unreachable. To GC anyway: "
+		    "nsenter -t %d -n ip link set lo up, or start node with "
+		    "--inspect-port=ADDR:PORT", x->r->netns, x->spec.host,
 		    x->spec.port, x->pid);
 		return -1;
 	}
