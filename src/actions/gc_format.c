@@ -95,6 +95,12 @@ gc_format_summary(const struct gc_result *r, bool arena, char *buf,
 	char	a[32], b[32], c[32], d[32], e[32], v[400], in[400];
 	int64_t	oa = gc_outside_v8(&r->v8_after);
 
+	if (!r->ok && r->watching) {
+		/* the part the user must not miss first */
+		snprintf(buf, len, "GC pid %d: still watching to close its "
+		    "inspector (SIGUSR1 sent): %s", r->pid, r->error);
+		return;
+	}
 	if (!r->ok) {
 		gc_format_inspector(r, in, sizeof in);
 		snprintf(buf, len, "GC pid %d failed: %s%s%s", r->pid, r->error,

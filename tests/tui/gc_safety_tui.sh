@@ -19,9 +19,12 @@ BOUND=130		# open-timeout 3 + watch 120, and a margin
 rows() {	# pid: inspector rows (9229) in its namespace
 	awk 'NR > 1 && $4 == "0A" && $2 ~ /:240D$/' /proc/$1/net/tcp /proc/$1/net/tcp6 2> /dev/null | wc -l
 }
+# pid: no memtop of this test left (the dashboard and its GC children:
+# their command line names $H) and no inspector in its namespace
+settled() { ! pgrep -f -- "--host-root $H\$" > /dev/null && [ "$(rows $1)" -eq 0 ]; }
 dashboard() {
 	$TM new-session -d -s mt -x 200 -y 45 "sh -c '\"$MEMTOP\" -d 0.5 --host-root \"$H\"; echo EXIT=\$?; sleep 60'"
-	wait_for 15 screen_has "PID" || fail "dashboard did not start"
+	wait_for 15 screen_has "NAME" || fail "dashboard did not start"
 }
 gc_pid() {	# pid: g on its row, then y
 	$TM send-keys -t mt / "$1" Enter End g
@@ -37,7 +40,7 @@ gc_pid $P
 check "Esc: the GC signalled" wait_for 10 screen_has "pid $P: SIGUSR1"
 sleep 5
 $TM send-keys -t mt Escape
-check "Esc: says memtop still watches to close the inspector" wait_for 5 sh -c "$TM capture-pane -p -t mt | grep -Eq 'still closed|still watching'"
+check "Esc: says memtop still watches to close the inspector" wait_for 5 screen_has "still watching to close its inspector"
 check "Esc: the block ends" wait_for 15 grep -q unblocked "$T/blk.out"
 check "Esc: the inspector had opened (premise)" wait_for 5 grep -q "Debugger listening" "$T/blk.out"
 check "Esc: the late inspector is closed" wait_for 30 sh -c "[ \$(awk 'NR > 1 && \$4 == \"0A\"' /proc/$P/net/tcp | wc -l) -eq 0 ]"
@@ -55,6 +58,6 @@ gc_pid $P
 check "kill-server: the GC reached the inspector" wait_for 15 screen_has "pid $P: collecting garbage"
 check "kill-server: inspector listening (premise)" test "$(rows $P)" -eq 1
 $TM kill-server
-check "kill-server: no inspector left, memtop and its watcher gone" wait_for $BOUND sh -c "! pgrep -f -- '--host-root $H' > /dev/null && [ \$(awk 'NR > 1 && \$4 == \"0A\"' /proc/$P/net/tcp | wc -l) -eq 0 ]"
+check "kill-server: no inspector left, memtop and its watcher gone" wait_for $BOUND settled $P
 check "kill-server: target alive" kill -0 $P
 finish

@@ -383,8 +383,15 @@ test_verdict(void **state)
 	r.signalled = r.watching = true;
 	snprintf(r.netns, sizeof r.netns, "net:[4026532000]");
 	gc_format_summary(&r, false, line, sizeof line);
-	assert_non_null(strstr(line, "GC pid 9 failed: cancelled"));
-	assert_non_null(strstr(line, "still watching netns net:[4026532000]"));
+	assert_non_null(strstr(line, "GC pid 9: still watching to close its "
+	    "inspector (SIGUSR1 sent): cancelled"));
+	r.watching = false;
+	snprintf(r.closer, sizeof r.closer, "the inspector opened on "
+	    "127.0.0.1:9229 after 9.5 s and memtop closed it");
+	gc_format_summary(&r, false, line, sizeof line);
+	assert_non_null(strstr(line, "GC pid 9 failed: cancelled; inspector: "
+	    "the inspector opened on 127.0.0.1:9229 after 9.5 s and memtop "
+	    "closed it"));
 	gc_format_verdict(&r, false, v, sizeof v);
 	assert_string_equal(v, "");
 }
