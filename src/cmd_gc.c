@@ -144,8 +144,15 @@ run_job(int pid, const struct gc_opts *o, bool verbose, struct gc_result *r)
 		ev = job_runner_input(&jr, p.fd);
 		if ((ev & JOB_PROGRESS) && verbose && jr.last != NULL)
 			fprintf(stderr, "memtop gc: %s\n", jr.last->progress);
-		if ((ev & JOB_RESULT) && jr.last != NULL)
+		if ((ev & JOB_RESULT) && jr.last != NULL) {
 			*r = jr.last->result;
+			if (r->watching && !cancelled)
+				fprintf(stderr, "memtop gc: pid %d: %s; watching "
+				    "up to %.0f s after SIGUSR1 to close the "
+				    "inspector when it opens (Ctrl-C leaves "
+				    "that to memtop's watcher)\n", pid,
+				    r->error, o->open_timeout + o->watch);
+		}
 		if (ev & JOB_ENDED) {
 			if (job_result(&jr, jr.last_pid, jr.last_start) != NULL)
 				*r = *job_result(&jr, jr.last_pid,
