@@ -281,8 +281,8 @@ netsock_listening(const char *proc_root, int pid, struct listen_set *out)
 
 	out->n = 0;
 	rc = socket_inodes(proc_root, pid, &ino, &nino);
-	if (rc != 0)
-		return rc;
+	if (rc != 0 || nino == 0)
+		return rc;	/* no socket: nothing listens */
 	snprintf(path, sizeof path, "%s/%d/net/tcp", proc_root, pid);
 	rc = read_table(path, false, ino, nino, out);
 	if (rc == 0) {
