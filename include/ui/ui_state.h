@@ -67,7 +67,6 @@ struct ui {
 	bool			 utf8;
 	bool			 paused;
 	enum ui_view		 view;
-	size_t			 sort_idx;
 
 	struct ui_row		*rows;
 	size_t			 nrows;
@@ -102,8 +101,8 @@ struct ui_subject {
 	struct tree_ctr		*c;
 	struct tree_proc	*p;
 	const struct tree_stats	*st;
-	const uint64_t		*fig;
-	const unsigned		*na;
+	const struct fig_sum	*sum;	/* a pod's or container's, or NULL */
+	const uint64_t		*fig;	/* a process's, or NULL */
 	const struct cg_mem	*mem;
 	int64_t			 nmaps;
 	unsigned		 marks;

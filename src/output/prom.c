@@ -153,16 +153,6 @@ proc_value(const struct family *f, const struct tree_proc *tp, int64_t *out)
 	}
 }
 
-static size_t
-live_procs(const struct tree_ctr *c)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < c->nprocs; i++)
-		n += !c->procs[i].gone;
-	return n;
-}
-
 /*
  * A container's value for f: its cgroup's, or the sum over its live
  * processes (nlive of them).
@@ -177,11 +167,14 @@ ctr_value(const struct family *f, const struct tree_ctr *c, size_t nlive,
 	int64_t			 v, sum = 0;
 
 	switch (f->src) {
-	case SRC_FIG:
-		if (c->sum.na[f->arg] >= nlive)
-			return false;
-		*out = (int64_t)c->sum.v[f->arg];
-		return true;
+	case SRC_FIG: {
+		/* unknown: no sample; partial: the known part (and the
+		   unknown-PSS count family says how many are missing) */
+		struct fig_val	fv = fig_sum_get(&c->sum, f->arg);
+
+		*out = (int64_t)fv.v;
+		return fv.state != FIG_UNKNOWN;
+	}
 	case SRC_PROCS:
 		*out = (int64_t)nlive;
 		return true;
@@ -275,8 +268,8 @@ put_ctr_labels(FILE *f, const struct tree_group *g, const struct tree_ctr *c,
 	put_label(f, "pod", g->pod, first);
 	put_label(f, "pod_uid", g->pod_uid, first);
 	put_label(f, "container", c->name, first);
-	put_label(f, "container_id", c->id, first);
-	if (c->id[0] == '\0')
+	put_label(f, "container_id", c->ctr_id, first);
+	if (c->ctr_id[0] == '\0')
 		put_label(f, "cgroup", c->cgroup != NULL ? c->cgroup :
 		    g->cgroup != NULL ? g->cgroup : "/", first);
 }
@@ -372,7 +365,7 @@ series_build(const struct tree *t, size_t *n)
 			size_t		 nlive;
 			FILE		*f;
 
-			nlive = live_procs(&t->groups[gi].ctrs[ci]);
+			nlive = t->groups[gi].ctrs[ci].sum.n;
 			if (nlive == 0)
 				continue;
 			if (*n == cap) {

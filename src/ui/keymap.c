@@ -51,9 +51,7 @@ key_filter(struct ui *u)
 static int
 sort_step(struct ui *u, int dir)
 {
-	u->sort_idx = (u->sort_idx + sort_key_count + (size_t)dir) %
-	    sort_key_count;
-	sort_key_parse(sort_key_names[u->sort_idx], &u->cfg.sort);
+	sort_key_step(&u->cfg.sort, dir);
 	if (u->have_tree) {
 		tree_sort(&u->tree, &u->cfg.sort);
 		ui_rebuild_rows(u);

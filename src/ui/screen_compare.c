@@ -18,12 +18,11 @@ static void
 label(const struct ui_subject *s, char *buf, size_t len)
 {
 	if (s->p != NULL)
-		snprintf(buf, len, "%d %s", s->p->sp->pid, s->p->sp->comm);
+		tree_proc_label(s->p, buf, len);
 	else if (s->c != NULL)
-		snprintf(buf, len, "%s", s->c->name ? s->c->name : s->c->id);
+		tree_ctr_label(s->g, s->c, false, buf, len);
 	else
-		snprintf(buf, len, "%s", s->g->pod ? s->g->pod :
-		    s->g->cgroup ? s->g->cgroup : s->g->key);
+		tree_group_label(s->g, false, buf, len);
 }
 
 /* The mapping report of a marked process, from the sampler's smaps. */
@@ -72,11 +71,7 @@ row(int y, const char *name, uint64_t a, uint64_t b, bool bytes)
 static uint64_t
 figure(const struct ui_subject *s, int k)
 {
-	uint64_t	v = s->fig[k];
-
-	if (s->na != NULL && s->na[k] != 0 && v == 0)
-		return FIG_NA;
-	return v;
+	return fig_get(s->sum, s->fig, k).v;
 }
 
 void

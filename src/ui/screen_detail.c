@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "actions/gc_format.h"
 #include "analyse/marks.h"
@@ -47,37 +48,33 @@ subject_maps(struct ui_subject *s)
 bool
 ui_find_subject(struct ui *u, const char *want, struct ui_subject *s)
 {
-	char	key[128];
 	size_t	gi, ci, pi;
 
 	memset(s, 0, sizeof *s);
 	for (gi = 0; gi < u->tree.ngroups; gi++) {
 		struct tree_group	*g = &u->tree.groups[gi];
 
-		snprintf(key, sizeof key, "g:%s", g->key);
-		if (strcmp(key, want) == 0) {
+		if (strcmp(g->ident, want) == 0) {
 			*s = (struct ui_subject){ g, NULL, NULL, &g->st,
-			    g->sum.v, g->sum.na, g->mem, -1, 0 };
+			    &g->sum, NULL, g->mem, -1, 0 };
 			subject_maps(s);
 			return true;
 		}
 		for (ci = 0; ci < g->nctrs; ci++) {
 			struct tree_ctr	*c = &g->ctrs[ci];
 
-			if (strcmp(c->key, want) == 0) {
+			if (strcmp(c->ident, want) == 0) {
 				*s = (struct ui_subject){ g, c, NULL, &c->st,
-				    c->sum.v, c->sum.na, c->mem, -1, 0 };
+				    &c->sum, NULL, c->mem, -1, 0 };
 				subject_maps(s);
 				return true;
 			}
 			for (pi = 0; pi < c->nprocs; pi++) {
 				struct tree_proc *p = &c->procs[pi];
 
-				snprintf(key, sizeof key, "p:%d:%llu",
-				    p->sp->pid, p->sp->start);
-				if (strcmp(key, want) == 0) {
+				if (strcmp(p->ident, want) == 0) {
 					*s = (struct ui_subject){ g, c, p,
-					    &p->st, p->sp->fig, NULL, NULL, -1,
+					    &p->st, NULL, p->sp->fig, NULL, -1,
 					    0 };
 					subject_maps(s);
 					return true;
@@ -88,11 +85,14 @@ ui_find_subject(struct ui *u, const char *want, struct ui_subject *s)
 	return false;
 }
 
-/* The pid of a "p:PID:START" key, or 0. */
+/* The pid of a process identity, or 0. */
 static int
 key_pid(const char *key)
 {
-	return strncmp(key, "p:", 2) == 0 ? atoi(key + 2) : 0;
+	int			pid;
+	unsigned long long	start;
+
+	return ent_id_process_parse(key, &pid, &start) == 0 ? pid : 0;
 }
 
 int
@@ -183,7 +183,7 @@ draw_info(struct ui *u, const struct ui_subject *s, int y)
 		if (sp->place != NULL)
 			y = line_kv(y, "cgroup", sp->place->path);
 	}
-	if (s->g->pod != NULL || s->g->kind == CG_KIND_POD) {
+	if (s->g->pod != NULL || s->g->kind == ENT_POD) {
 		snprintf(b, sizeof b, "%s/%s  uid %s  %s%s",
 		    s->g->namespace ? s->g->namespace : "?",
 		    s->g->pod ? s->g->pod : "?", s->g->pod_uid,
@@ -193,11 +193,11 @@ draw_info(struct ui *u, const struct ui_subject *s, int y)
 		y = line_kv(y, "pod", b);
 	} else
 		y = line_kv(y, "group", s->g->cgroup ? s->g->cgroup : "?");
-	if (s->c != NULL && (s->c->id[0] != '\0' || s->c->name != NULL)) {
+	if (s->c != NULL && (s->c->ctr_id[0] != '\0' || s->c->name != NULL)) {
 		snprintf(b, sizeof b, "%s  %s %s", s->c->name ? s->c->name :
 		    s->c->sandbox ? "(sandbox)" : "(unnamed)",
 		    k8s_runtime_name(s->c->runtime) ?
-		    k8s_runtime_name(s->c->runtime) : "", s->c->id);
+		    k8s_runtime_name(s->c->runtime) : "", s->c->ctr_id);
 		y = line_kv(y, "container", b);
 	}
 	if (s->p != NULL) {
@@ -258,6 +258,7 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 	int			 k, sw = COLS - 56;
 	char			 now[32], chg[32], mn[32], mx[32], line[128];
 	char			 spark[128 * 3 + 1];
+	int			 partial = -1;
 
 	draw_fill(y, THEME_COLHEAD);
 	snprintf(line, sizeof line, " %-12s %8s %9s %8s %8s  %s", "FIGURE",
@@ -266,6 +267,8 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 	for (k = 0; k < HF__COUNT && y < LINES - 1; k++) {
 		uint64_t	v;
 		const char	*name;
+		struct fig_val	fv = { FIG_NA, FIG_UNKNOWN };
+		char		nb[40];
 
 		if (k == HF_CHARGE) {
 			if (s->p != NULL)
@@ -273,21 +276,25 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 			v = s->st->charge;
 			name = "Charge";
 		} else {
-			v = s->fig[k];
-			if (s->na != NULL && s->na[k] != 0 && v == 0)
-				v = FIG_NA;
+			fv = fig_get(s->sum, s->fig, k);
+			v = fv.v;
 			name = fig_table[k].title;
+			if (fv.state == FIG_PARTIAL)
+				partial = k;
 		}
 		if (h != NULL && v != FIG_NA && h->first[k] != FIG_NA)
 			fmt_delta(chg, sizeof chg, (int64_t)(v - h->first[k]));
 		else
 			snprintf(chg, sizeof chg, "-");
+		snprintf(nb, sizeof nb, "%s%s", fv.state == FIG_PARTIAL ? ">=" :
+		    "", fmt_bytes(now, sizeof now, v));
 		snprintf(line, sizeof line, " %-12s %8s %9s %8s %8s  ", name,
-		    fmt_bytes(now, sizeof now, v), chg,
+		    nb, chg,
 		    fmt_bytes(mn, sizeof mn, h ? h->min[k] : FIG_NA),
 		    fmt_bytes(mx, sizeof mx, h && h->first[k] != FIG_NA ?
 		    h->max[k] : FIG_NA));
-		draw_role(v == FIG_NA ? THEME_UNKNOWN : THEME_DEFAULT);
+		draw_role(v == FIG_NA ? THEME_UNKNOWN : fv.state ==
+		    FIG_PARTIAL ? THEME_DIM : THEME_DEFAULT);
 		draw_text(y, 0, COLS, line);
 		if (h != NULL && sw > 4) {
 			history_spark(u, &h->ring[k], sw, spark, sizeof spark);
@@ -295,6 +302,14 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 			draw_text(y, 55, sw, spark);
 		}
 		y++;
+	}
+	if (partial >= 0 && y < LINES - 1) {
+		snprintf(line, sizeof line, " >= : %u of %u processes could "
+		    "not be read (%s): the sum is a lower bound",
+		    s->sum->na[partial], s->sum->n, geteuid() != 0 ?
+		    "not root" : "exited or unreadable");
+		draw_role(THEME_DIM);
+		draw_text(y++, 0, COLS, line);
 	}
 	if (h != NULL && y < LINES - 1) {
 		char	g1[32], g2[32];
