@@ -278,6 +278,10 @@ report:
 		gc_format_summary(&r, false, line, sizeof line);
 		fprintf(stderr, "memtop gc: %s\n", line);
 	}
+	/* an inspector that may stay open is said on stderr, whatever else */
+	if ((json || r.ok) && r.signalled && !r.inspector_closed &&
+	    r.closer[0] != '\0')
+		fprintf(stderr, "memtop gc: %s\n", r.closer);
 	fflush(stdout);
 	return r.ok ? 0 : 1;
 }

@@ -6,7 +6,8 @@
 # 300 listeners in the namespace and 70 servers of the process's own;
 # loopback down (refused before any signal, with the reason); an inspector
 # already open on 127.0.0.2 or on a dummy interface's address (used, never
-# signalled); two GCs of one PID; a zombie; a target that exits.
+# signalled); two GCs of one PID; a zombie; a target that exits; an
+# inspector that opens past the bound (reported with pid, netns and port).
 # After each: no inspector in the target's namespace once memtop's watcher
 # is gone, and it is gone within the documented bound.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
@@ -153,4 +154,13 @@ kill -9 $P
 wait $M
 check "target exits: says so ($(q .error "$T/gone.json"))" sh -c "jq -r .error '$T/gone.json' | grep -q 'exited during the GC'"
 check "target exits: target_exited" test "$(q .target_exited "$T/gone.json")" = true
+
+# past the bound: an inspector that opens after open-timeout + watch is not
+# closed, and memtop said so beforehand with pid, netns and port
+node_ns late "$NODEDIR/block.js" 6; P=$SPAWNED; ready late blocked
+"$MEMTOP" gc $P --yes --json --open-timeout 1 --watch 1 > "$T/late.json" 2> "$T/late.err"; rc=$?
+check "past the bound: exit 1" test $rc -eq 1
+check "past the bound: says it stays open, with pid, netns and port ($(q .closer "$T/late.json"))" sh -c "jq -r .closer '$T/late.json' | grep -q 'no inspector opened in pid $P (netns net:\[[0-9]*\]) within 2 s of SIGUSR1; if one opens later (port 9229) it stays open'"
+check "past the bound: on stderr too" grep -q "stays open" "$T/late.err"
+kill -9 $P
 finish
