@@ -18,12 +18,12 @@
 
 #include "actions/gc.h"
 #include "actions/gc_format.h"
-#include "actions/inspector.h"
 #include "actions/job.h"
 #include "analyse/detectors.h"
 #include "cmd.h"
 #include "collect/maps.h"
 #include "collect/status.h"
+#include "util/clock.h"
 
 static const char usage[] =
     "usage: memtop gc PID [--json] [--yes] [--verbose]\n"
@@ -131,11 +131,11 @@ run_job(int pid, const struct gc_opts *o, bool verbose, struct gc_result *r)
 		if (got_signal && !cancelled) {
 			cancelled = true;
 			job_cancel(j);
-			cancel_by = inspector_now() + 5;
+			cancel_by = clock_mono() + 5;
 			fprintf(stderr, "memtop gc: %s: cancelling\n",
 			    strsignal(got_signal));
 		}
-		if (cancelled && (inspector_now() > cancel_by ||
+		if (cancelled && (clock_mono() > cancel_by ||
 		    (j->have_result && j->result.watching)))
 			break;	/* it closes the inspector on its own */
 		job_runner_pollfds(&jr, &p, 1);

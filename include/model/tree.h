@@ -82,6 +82,9 @@ struct tree_stats {
 	int64_t		 growth_win;	/* anon now - min over the window */
 	uint64_t	 charge;	/* cgroup current, FIG_NA if unknown */
 	uint64_t	 limit;		/* FIG_NA if none or unknown */
+	uint64_t	 wset;		/* working set: charge - inactive file
+					   (floored at 0), as kubelet and
+					   kubectl top count; FIG_NA unknown */
 	struct tree_replicas rep;	/* pods and containers */
 };
 
@@ -168,6 +171,9 @@ const char	*tree_proc_label(const struct tree_proc *, char *buf,
  * node's name for static pods, or NULL).
  */
 void		 tree_replicas(struct tree *, const char *node);
+/* g's sibling with the least anonymous memory, or NULL if none. */
+const struct tree_group *tree_healthiest_sibling(const struct tree *,
+		    const struct tree_group *g);
 /* Whether b is another pod of a's workload (after tree_replicas). */
 bool		 tree_is_sibling(const struct tree_group *a,
 		    const struct tree_group *b);
@@ -188,6 +194,7 @@ enum sort_kind {
 	SORT_GROWTH,
 	SORT_GROWTH_WIN,
 	SORT_CHARGE,
+	SORT_WSET,		/* working set */
 	SORT_REPLICAS,		/* excess over the replicas' median */
 	SORT_NAME
 };

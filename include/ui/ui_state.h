@@ -7,6 +7,7 @@
 #include "actions/gc.h"
 #include "actions/job.h"
 #include "model/history.h"
+#include "model/refresh.h"
 #include "model/tree.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
@@ -59,7 +60,7 @@ struct ui_gc {
 
 struct ui {
 	struct ui_config	 cfg;
-	struct history		*hist;
+	struct refresh		*refresh;	/* the sampler, history, policy */
 	struct tree		 tree;
 	const struct snapshot	*sn;
 	bool			 have_tree;
@@ -73,6 +74,7 @@ struct ui {
 	size_t			 sel;		/* index into rows */
 	size_t			 top;		/* first row shown */
 	char			 sel_key[128];	/* keeps the selection */
+	bool			 sel_moved;	/* the user chose a row */
 	char			**collapsed;	/* group keys folded */
 	size_t			 ncollapsed;
 	char			**expanded;	/* non-pod group keys opened */
@@ -137,8 +139,12 @@ bool	ui_row_match(const struct ui *, const struct ui_row *);
 /* screen_detail.c */
 void	screen_detail_draw(struct ui *);
 bool	ui_find_subject(struct ui *, const char *key, struct ui_subject *);
-/* the focused processes whose smaps the sampler should read */
-int	ui_focus_pid(const struct ui *, int slot);
+/*
+ * The processes whose full smaps the current screen shows (detail: its
+ * process; compare: the marked ones), at most max of them; how many.
+ */
+#define UI_SMAPS_MAX	2
+size_t	ui_smaps_wanted(struct ui *, struct proc_ref *out, size_t max);
 
 /* gc_ui.c */
 void	ui_gc_init(struct ui *);

@@ -18,6 +18,7 @@
 #include "actions/netsock.h"
 #include "actions/node_guard.h"
 #include "collect/status.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/readfile.h"
 
@@ -112,7 +113,7 @@ say(struct run *x, const char *fmt, ...)
 static void
 report(struct run *x)
 {
-	x->r->duration_ms = (inspector_now() - x->t0) * 1000;
+	x->r->duration_ms = (clock_mono() - x->t0) * 1000;
 	if (x->sink->result != NULL)
 		x->sink->result(x->sink->arg, x->r);
 }
@@ -142,7 +143,7 @@ memory_usage(struct inspector *in, double timeout, struct v8_mem *v,
 	json_object_set_new(p, "expression",
 	    json_string("JSON.stringify(process.memoryUsage())"));
 	json_object_set_new(p, "returnByValue", json_true());
-	r = inspector_call(in, "Runtime.evaluate", p, inspector_now() + timeout,
+	r = inspector_call(in, "Runtime.evaluate", p, clock_mono() + timeout,
 	    err, errlen);
 	json_decref(p);
 	if (r == NULL)
@@ -187,7 +188,7 @@ find_new(struct run *x, char *err, size_t errlen)
 		if (netsock_find(&x->before, s->inode) != NULL ||
 		    (x->spec.port != 0 && s->port != x->spec.port))
 			continue;
-		if (inspector_probe(s, inspector_now() + 1, x->path,
+		if (inspector_probe(s, clock_mono() + 1, x->path,
 		    sizeof x->path, err, errlen) == 0) {
 			x->sock = *s;
 			x->found = true;
@@ -203,12 +204,12 @@ wait_new(struct run *x, double deadline, char *err, size_t errlen)
 {
 	int	rc;
 
-	while (!inspector_cancelled && inspector_now() < deadline) {
+	while (!inspector_cancelled && clock_mono() < deadline) {
 		rc = find_new(x, err, errlen);
 		if (rc != 0)
 			return rc;
 		/* Node listens ~25 ms after the signal: poll fast, then slower */
-		usleep(inspector_now() - x->t_signal < 1 ? 10000 : 100000);
+		usleep(clock_mono() - x->t_signal < 1 ? 10000 : 100000);
 	}
 	return 0;
 }
@@ -230,11 +231,11 @@ close_inspector(struct run *x, struct inspector *in)
 	json_t			*p = json_object();
 	struct inspector	*own = NULL;
 	char			 err[128];
-	double			 deadline = inspector_now() + 2;
+	double			 deadline = clock_mono() + 2;
 	int			 n;
 
 	if (in == NULL)
-		in = own = inspector_open(&x->sock, x->path, inspector_now() + 2,
+		in = own = inspector_open(&x->sock, x->path, clock_mono() + 2,
 		    err, sizeof err);
 	json_object_set_new(p, "expression",
 	    json_string("process._debugEnd()"));
@@ -242,7 +243,7 @@ close_inspector(struct run *x, struct inspector *in)
 		inspector_send(in, "Runtime.evaluate", p);
 	json_decref(p);
 	inspector_close(own);
-	while (inspector_now() < deadline) {
+	while (clock_mono() < deadline) {
 		n = netsock_listening(x->o->proc_root, x->pid, &x->now);
 		if ((n < 0 && gone(x)) || (n >= 0 &&
 		    netsock_find(&x->now, x->sock.inode) == NULL))
@@ -299,7 +300,7 @@ find_open(struct run *x)
 	for (i = 0; i < x->before.n; i++) {
 		if (x->before.v[i].port != x->spec.port)
 			continue;
-		if (inspector_probe(&x->before.v[i], inspector_now() + 1,
+		if (inspector_probe(&x->before.v[i], clock_mono() + 1,
 		    x->path, sizeof x->path, err, sizeof err) == 0) {
 			x->sock = x->before.v[i];
 			x->found = true;
@@ -348,7 +349,7 @@ open_inspector(struct run *x)
 	}
 	say(x, "pid %d: SIGUSR1, waiting for its inspector", x->pid);
 	x->r->signalled = true;
-	x->t_signal = inspector_now();
+	x->t_signal = clock_mono();
 	rc = gc_target_signal(x->pidfd, x->pid);
 	if (rc != 0) {
 		x->r->signalled = false;
@@ -379,14 +380,14 @@ collect(struct run *x, struct inspector **inp)
 	json_t			*res;
 
 	say(x, "pid %d: inspector on %s, connecting", x->pid, r->addr);
-	*inp = inspector_open(&x->sock, x->path, inspector_now() +
+	*inp = inspector_open(&x->sock, x->path, clock_mono() +
 	    x->o->call_timeout, r->error, sizeof r->error);
 	if (*inp == NULL || memory_usage(*inp, x->o->call_timeout,
 	    &r->v8_before, r->error, sizeof r->error) != 0)
 		return;
 	say(x, "pid %d: collecting garbage", x->pid);
 	res = inspector_call(*inp, "HeapProfiler.collectGarbage", NULL,
-	    inspector_now() + x->o->gc_timeout, r->error, sizeof r->error);
+	    clock_mono() + x->o->gc_timeout, r->error, sizeof r->error);
 	if (res == NULL)
 		return;
 	json_decref(res);
@@ -424,9 +425,9 @@ watch_and_close(struct run *x, bool (*pipe_ok)(void *))
 
 	r->watching = true;
 	say(x, "pid %d: watching up to %.0f s to close the inspector SIGUSR1 "
-	    "may still open", x->pid, deadline - inspector_now());
+	    "may still open", x->pid, deadline - clock_mono());
 	report(x);
-	while (inspector_now() < deadline && !r->inspector_closed) {
+	while (clock_mono() < deadline && !r->inspector_closed) {
 		inspector_cancelled = 0;	/* a cancel does not stop this */
 		if (gone(x)) {
 			r->target_exited = true;
@@ -443,10 +444,10 @@ watch_and_close(struct run *x, bool (*pipe_ok)(void *))
 				snprintf(r->closer, sizeof r->closer, "the "
 				    "inspector opened on %s after %.1f s and "
 				    "memtop closed it", r->addr,
-				    inspector_now() - x->t_signal);
+				    clock_mono() - x->t_signal);
 		}
 		if (!r->inspector_closed)
-			usleep(inspector_now() - x->t_signal < 5 ? 20000 :
+			usleep(clock_mono() - x->t_signal < 5 ? 20000 :
 			    100000);
 	}
 	r->watching = false;
@@ -560,7 +561,7 @@ run_once(int pid, unsigned long long start, const struct gc_opts *o,
 	x.sink = sink;
 	x.r = &r;
 	x.pidfd = x.lock = -1;
-	x.t0 = inspector_now();
+	x.t0 = clock_mono();
 	netsock_set_init(&x.before);
 	netsock_set_init(&x.now);
 	run(&x, pipe_ok);

@@ -34,6 +34,8 @@ struct facts {
 	uint64_t	shmem;
 	uint64_t	swap;
 	bool		maps_known;
+	const struct snap_proc *v8_proc;	/* the one with most V8 pages */
+	const struct snap_proc *arena_proc;	/* the one with most arenas */
 };
 
 static void
@@ -63,10 +65,44 @@ facts_add_proc(struct facts *f, const struct snap_proc *sp)
 		f->maps_known = false;
 		return;
 	}
-	if (v8 >= 0)
+	if (v8 >= 0) {
 		f->v8 += sp->tally.bytes[v8];
-	if (ar >= 0)
+		if (sp->tally.bytes[v8] > 0 && (f->v8_proc == NULL ||
+		    sp->tally.bytes[v8] > f->v8_proc->tally.bytes[v8]))
+			f->v8_proc = sp;
+	}
+	if (ar >= 0) {
 		f->arenas += sp->tally.count[ar];
+		if (sp->tally.count[ar] > 0 && (f->arena_proc == NULL ||
+		    sp->tally.count[ar] > f->arena_proc->tally.count[ar]))
+			f->arena_proc = sp;
+	}
+}
+
+/*
+ * --max-old-space-size from the command line (argv is NUL-separated in
+ * libproc2's cmdline as spaces) or from NODE_OPTIONS: into buf, or "".
+ */
+static const char *
+old_space(const struct snap_proc *sp, char *buf, size_t len)
+{
+	const char	*srcs[2], *p;
+	size_t		 i, n;
+
+	buf[0] = '\0';
+	srcs[0] = sp->cmdline;
+	srcs[1] = sp->env != NULL && sp->env->has_node_options ?
+	    sp->env->node_options : NULL;
+	for (i = 0; i < 2; i++) {
+		if (srcs[i] == NULL ||
+		    (p = strstr(srcs[i], "--max-old-space-size=")) == NULL)
+			continue;
+		p += strlen("--max-old-space-size=");
+		n = strspn(p, "0123456789");
+		snprintf(buf, len, "%.*s", (int)n, p);
+		return buf;
+	}
+	return buf;
 }
 
 static void
@@ -166,8 +202,9 @@ rules(struct diag_set *s, const struct facts *own, const struct facts *base,
     const struct tree_stats *st)
 {
 	char		a[32], b[32], c[32];
-	uint64_t	v8x, natx, shmx, got;
-	struct diag	*d;
+	uint64_t		 v8x, natx, shmx, got;
+	struct diag		*d;
+	const struct proc_env	*env;
 
 	/* V8 heap pages */
 	v8x = own->v8 > base->v8 ? own->v8 - base->v8 : 0;
@@ -183,14 +220,26 @@ rules(struct diag_set *s, const struct facts *own, const struct facts *base,
 			snprintf(d->text, sizeof d->text, "V8 heap pages %s, "
 			    "likely uncollected garbage: press g",
 			    fmt_bytes(a, sizeof a, own->v8));
-		snprintf(d->advice, sizeof d->advice, "force a full GC (g) to "
-		    "see how much is garbage; if most of it is, cap the old "
-		    "space below the pod's limit: NODE_OPTIONS="
-		    "--max-old-space-size=<MiB>");
+		old_space(own->v8_proc, a, sizeof a);
+		if (a[0] != '\0')
+			snprintf(d->advice, sizeof d->advice, "force a full GC "
+			    "(g) to see how much is garbage; "
+			    "--max-old-space-size=%s is set: V8 may grow its "
+			    "old space to %s MiB before it collects hard", a, a);
+		else
+			snprintf(d->advice, sizeof d->advice, "force a full GC "
+			    "(g) to see how much is garbage; "
+			    "--max-old-space-size is not set (not in its "
+			    "command line%s): V8 sizes its heap from the "
+			    "machine, not the pod's limit; set it in "
+			    "NODE_OPTIONS", own->v8_proc->env == NULL ?
+			    "; NODE_OPTIONS unreadable" : " nor NODE_OPTIONS");
 	}
 	/* native memory outside V8 with many arenas */
 	natx = own->native > base->native ? own->native - base->native : 0;
-	if (own->arenas >= 4 && natx >= DIAG_MIN &&
+	env = own->arena_proc != NULL ? own->arena_proc->env : NULL;
+	if ((own->arenas >= 4 || (env != NULL && env->has_arena_max)) &&
+	    natx >= DIAG_MIN &&
 	    (got = take(s, natx)) >= DIAG_MIN && (d = add(s, "glibc-arenas",
 	    got, true)) != NULL) {
 		snprintf(d->text, sizeof d->text, "native allocations in %llu "
@@ -198,9 +247,23 @@ rules(struct diag_set *s, const struct facts *own, const struct facts *base,
 		    (unsigned long long)own->arenas,
 		    fmt_bytes(a, sizeof a, own->native), s->vs_replicas ?
 		    " above its replicas'" : "");
-		snprintf(d->advice, sizeof d->advice, "cap the arenas: env "
-		    "MALLOC_ARENA_MAX=2 in the pod spec (glibc allows 8 per "
-		    "core)");
+		if (env == NULL)
+			snprintf(d->advice, sizeof d->advice, "cap the arenas: "
+			    "env MALLOC_ARENA_MAX=2 in the pod spec (glibc "
+			    "allows 8 per core; its environment was not "
+			    "readable)");
+		else if (!env->has_arena_max)
+			snprintf(d->advice, sizeof d->advice, "MALLOC_ARENA_MAX "
+			    "unset: 8 arenas per core allowed, %llu in use; set "
+			    "env MALLOC_ARENA_MAX=2 in the pod spec",
+			    (unsigned long long)own->arenas);
+		else
+			snprintf(d->advice, sizeof d->advice, "MALLOC_ARENA_MAX="
+			    "%s is set, %llu arenas in use: %s", env->arena_max,
+			    (unsigned long long)own->arenas,
+			    atoi(env->arena_max) > 2 ? "lower it to 2" :
+			    "the arenas are capped; what is left is live or "
+			    "fragmented native memory");
 	}
 	/* shared memory */
 	shmx = own->shmem > base->shmem ? own->shmem - base->shmem : 0;

@@ -186,3 +186,20 @@ tree_replicas_fmt(const struct tree_replicas *r, bool utf8, char *buf,
 		    (double)r->anon / (double)r->median);
 	return buf;
 }
+
+const struct tree_group *
+tree_healthiest_sibling(const struct tree *t, const struct tree_group *g)
+{
+	const struct tree_group	*best = NULL;
+	size_t			 i;
+
+	for (i = 0; i < t->ngroups; i++) {
+		const struct tree_group	*o = &t->groups[i];
+
+		if (!tree_is_sibling(g, o) || o->st.rep.anon == FIG_NA)
+			continue;
+		if (best == NULL || o->st.rep.anon < best->st.rep.anon)
+			best = o;
+	}
+	return best;
+}

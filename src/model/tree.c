@@ -262,10 +262,13 @@ static void
 stats_init(struct tree_stats *st, const struct cg_mem *m)
 {
 	memset(st, 0, sizeof *st);
-	st->charge = st->limit = FIG_NA;
+	st->charge = st->limit = st->wset = FIG_NA;
 	if (m != NULL && m->read) {
 		st->charge = m->current;
 		st->limit = m->limit;
+		if (m->current != CG_NA && m->inactive_file != CG_NA)
+			st->wset = m->current > m->inactive_file ?
+			    m->current - m->inactive_file : 0;
 	}
 }
 
@@ -421,6 +424,9 @@ sort_key_parse(const char *s, struct sort_key *k)
 	case COL_KIND_CHARGE:
 		k->kind = SORT_CHARGE;
 		break;
+	case COL_KIND_WSET:
+		k->kind = SORT_WSET;
+		break;
 	case COL_KIND_GROWTH:
 		k->kind = SORT_GROWTH;
 		break;
@@ -450,6 +456,7 @@ sort_key_col(const struct sort_key *k)
 		enum col_kind	ck = col_table[i].kind;
 
 		if ((k->kind == SORT_CHARGE && ck == COL_KIND_CHARGE) ||
+		    (k->kind == SORT_WSET && ck == COL_KIND_WSET) ||
 		    (k->kind == SORT_GROWTH && ck == COL_KIND_GROWTH) ||
 		    (k->kind == SORT_GROWTH_WIN && ck == COL_KIND_GROWTH_WIN) ||
 		    (k->kind == SORT_REPLICAS && ck == COL_KIND_REPLICAS) ||
@@ -484,6 +491,8 @@ tree_stat_value(const struct tree_stats *st, const struct fig_sum *sum,
 		return st->growth_win;
 	case SORT_CHARGE:
 		return st->charge == FIG_NA ? INT64_MIN : (int64_t)st->charge;
+	case SORT_WSET:
+		return st->wset == FIG_NA ? INT64_MIN : (int64_t)st->wset;
 	case SORT_REPLICAS:
 		if (sum == NULL) {	/* a process: by its anon memory */
 			v = fig[FIG_RSS_ANON];
@@ -551,7 +560,7 @@ proc_cmp(const void *a, const void *b)
 		return x->gone ? 1 : -1;
 	if (sort_g->kind == SORT_NAME)
 		c = strcmp(x->sp->comm, y->sp->comm);
-	else if (sort_g->kind == SORT_CHARGE)
+	else if (sort_g->kind == SORT_CHARGE || sort_g->kind == SORT_WSET)
 		c = cmp_i64(x->sp->fig[FIG_RSS] == FIG_NA ? INT64_MIN :
 		    (int64_t)x->sp->fig[FIG_RSS], y->sp->fig[FIG_RSS] ==
 		    FIG_NA ? INT64_MIN : (int64_t)y->sp->fig[FIG_RSS]);

@@ -19,6 +19,7 @@ enum prom_src {
 	SRC_PROCS,
 	SRC_PSS_NA,
 	SRC_CHARGE,
+	SRC_WSET,
 	SRC_LIMIT,
 	SRC_OOM_KILLS,
 	SRC_MAPS,
@@ -48,6 +49,12 @@ static const struct family fixed_families[] = {
 	{ "memory_charge_bytes", "gauge", "Memory charged to the container's "
 	  "cgroup.", "memory.current (v2), memory.usage_in_bytes (v1)",
 	  SRC_CHARGE, 0, false },
+	{ "memory_working_set_bytes", "gauge", "The container's working set: "
+	  "its charge minus inactive file pages, floored at 0 (what kubelet "
+	  "evicts by and kubectl top shows; cAdvisor's "
+	  "container_memory_working_set_bytes).", "memory.current - "
+	  "memory.stat inactive_file (v2), memory.usage_in_bytes - "
+	  "total_inactive_file (v1)", SRC_WSET, 0, false },
 	{ "memory_limit_bytes", "gauge", "The cgroup's memory limit; absent "
 	  "when unlimited.", "memory.max (v2), memory.limit_in_bytes (v1)",
 	  SRC_LIMIT, 0, false },
@@ -184,6 +191,9 @@ ctr_value(const struct family *f, const struct tree_ctr *c, size_t nlive,
 	case SRC_CHARGE:
 		*out = m != NULL ? (int64_t)m->current : 0;
 		return m != NULL && m->current != CG_NA;
+	case SRC_WSET:
+		*out = (int64_t)c->st.wset;
+		return c->st.wset != FIG_NA;
 	case SRC_LIMIT:
 		*out = m != NULL ? (int64_t)m->limit : 0;
 		return m != NULL && !m->unlimited && m->limit != CG_NA;

@@ -85,24 +85,31 @@ ui_find_subject(struct ui *u, const char *want, struct ui_subject *s)
 	return false;
 }
 
-/* The pid of a process identity, or 0. */
-static int
-key_pid(const char *key)
+/* Adds the process row a key names, if it is one and alive. */
+static size_t
+want_key(struct ui *u, const char *key, struct proc_ref *out, size_t n,
+    size_t max)
 {
-	int			pid;
-	unsigned long long	start;
+	struct ui_subject	s;
 
-	return ent_id_process_parse(key, &pid, &start) == 0 ? pid : 0;
+	if (n < max && ui_find_subject(u, key, &s) && s.p != NULL &&
+	    !s.p->gone)
+		out[n++] = (struct proc_ref){ s.p->sp->pid, s.p->sp->start };
+	return n;
 }
 
-int
-ui_focus_pid(const struct ui *u, int slot)
+size_t
+ui_smaps_wanted(struct ui *u, struct proc_ref *out, size_t max)
 {
+	size_t	n = 0;
+
 	if (u->view == UI_VIEW_DETAIL)
-		return slot == 0 ? key_pid(u->detail_key) : 0;
-	if (u->view == UI_VIEW_COMPARE)
-		return key_pid(u->mark[slot]);
-	return 0;
+		n = want_key(u, u->detail_key, out, n, max);
+	else if (u->view == UI_VIEW_COMPARE) {
+		n = want_key(u, u->mark[0], out, n, max);
+		n = want_key(u, u->mark[1], out, n, max);
+	}
+	return n;
 }
 
 /* The whole ring squeezed into w columns (the max of each bucket). */
@@ -329,7 +336,7 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 static void
 draw_mappings(struct ui *u, const struct ui_subject *s, int y)
 {
-	const struct snap_focus	*f = &u->sn->focus[0];
+	const struct snap_smaps	*f;
 	struct maps_report	 r;
 	struct detect_ctx	 c;
 	char			 a[32], b[32], d[32], line[256], argv0[64];
@@ -342,7 +349,8 @@ draw_mappings(struct ui *u, const struct ui_subject *s, int y)
 		    "open a process row");
 		return;
 	}
-	if (f->maps == NULL || f->pid != s->p->sp->pid) {
+	f = snapshot_smaps(u->sn, s->p->sp->pid, s->p->sp->start);
+	if (f == NULL || f->maps == NULL) {
 		draw_role(THEME_DIM);
 		draw_text(y, 1, COLS - 1, "reading /proc/PID/smaps ...");
 		return;

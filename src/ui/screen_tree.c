@@ -367,6 +367,12 @@ draw_cells(const struct ui *u, int y, int x, const struct fig_sum *sum,
 			    FIG_NA && base != THEME_SELECTED ? THEME_UNKNOWN :
 			    role);
 			break;
+		case COL_KIND_WSET:
+			put_cell(y, &x, ci->width, is_proc ? "" :
+			    fmt_bytes(b, sizeof b, st->wset), st->wset ==
+			    FIG_NA && base != THEME_SELECTED ? THEME_UNKNOWN :
+			    role);
+			break;
 		case COL_KIND_PCT_LIMIT:
 			if (is_proc || st->charge == FIG_NA ||
 			    st->limit == FIG_NA || st->limit == 0)
@@ -463,19 +469,37 @@ row_label(const struct ui *u, const struct ui_row *r, char *buf, size_t len)
 	    name);
 }
 
+/* The pod furthest above its replicas, or NULL if none is an outlier. */
+static const struct tree_group *
+worst_outlier(const struct ui *u)
+{
+	const struct tree_group	*best = NULL;
+	size_t			 i;
+
+	for (i = 0; i < u->tree.ngroups; i++) {
+		const struct tree_group	*g = &u->tree.groups[i];
+
+		if (g->st.rep.outlier && (best == NULL ||
+		    g->st.rep.excess > best->st.rep.excess))
+			best = g;
+	}
+	return best;
+}
+
 /*
- * Line 2's "why": the selected row's first diagnosis (a process's own, else
- * its pod's), else that of the pod furthest above its replicas, so the
- * first screen names the sick pod and why. False if nothing fired.
+ * Line 2's "why": until the user moves the selection, that of the pod
+ * furthest above its replicas (the first screen names the sick pod and
+ * why); then, or without such a pod, the selected row's first diagnosis (a
+ * process's own, else its pod's). False if nothing fired.
  */
 static bool
 why_line(const struct ui *u, char *buf, size_t len)
 {
-	const struct ui_row	*r = ui_selected(u);
-	const struct tree_group	*best = NULL;
+	const struct ui_row	*r = u->sel_moved || worst_outlier(u) == NULL ?
+				    ui_selected(u) : NULL;
+	const struct tree_group	*best;
 	struct diag_set		 ds;
 	char			 name[300];
-	size_t			 i;
 
 	if (r != NULL && r->p != NULL) {
 		diagnose_proc(r->p, &ds);
@@ -493,14 +517,7 @@ why_line(const struct ui *u, char *buf, size_t len)
 			return true;
 		}
 	}
-	for (i = 0; i < u->tree.ngroups; i++) {
-		const struct tree_group	*g = &u->tree.groups[i];
-
-		if (g->st.rep.outlier && (best == NULL ||
-		    g->st.rep.excess > best->st.rep.excess))
-			best = g;
-	}
-	if (best == NULL)
+	if ((best = worst_outlier(u)) == NULL)
 		return false;
 	diagnose_group(&u->tree, best, &ds);
 	snprintf(buf, len, "%s is %s over its replicas%s%s",

@@ -31,7 +31,9 @@ pod chat ws-0 sick node --no-memory-reducer "$NODEDIR/garbage.js"; SICK=$SPAWNED
 pod chat ws-1 ok1 node -e 'console.log("ready"); setInterval(() => {}, 1e9)'; OK1=$SPAWNED
 pod chat ws-2 ok2 node -e 'console.log("ready"); setInterval(() => {}, 1e9)'; OK2=$SPAWNED
 pod batch native-0 ar env SECRET_TOKEN=$SECRET MALLOC_ARENA_MAX=16 "$HELPERS/arenas" 8 24; AR=$SPAWNED
-for f in sick ok1 ok2 ar; do
+pod batch capped-0 ar2 env MALLOC_ARENA_MAX=2 "$HELPERS/arenas" 8 24; AR2=$SPAWNED
+pod batch plain-0 ar3 env -u MALLOC_ARENA_MAX "$HELPERS/arenas" 8 24; AR3=$SPAWNED
+for f in sick ok1 ok2 ar ar2 ar3; do
 	wait_for 120 grep -q ready "$LIB_TMP/$f" || { echo "$f did not start"; cat "$LIB_TMP/$f"; exit 99; }
 done
 
@@ -62,7 +64,12 @@ check "ws-1: healthy, nothing to say" test "$(q "$(g ws-1) | .diagnosis | length
 check "native-0: no sibling, its own memory is the budget" test "$(q "$(g native-0) | .replicas.siblings")" = 0
 check "native-0: glibc-arenas" test "$(q "$(g native-0) | [.diagnosis[].rule] | index(\"glibc-arenas\") != null")" = true
 check "native-0: counts the 8 arenas" sh -c "jq -r '$(g native-0) | .diagnosis[] | select(.rule == \"glibc-arenas\") | .text' '$J' | grep -q ' 8 glibc arenas'"
-check "native-0: advice names MALLOC_ARENA_MAX" sh -c "jq -r '$(g native-0) | .diagnosis[] | select(.rule == \"glibc-arenas\") | .advice' '$J' | grep -q MALLOC_ARENA_MAX"
+advice() { jq -r "$(g $1) | .diagnosis[] | select(.rule == \"$2\") | .advice" "$J"; }
+check "native-0: the advice reads MALLOC_ARENA_MAX=16 from its environment" sh -c "echo '$(advice native-0 glibc-arenas)' | grep -q 'MALLOC_ARENA_MAX=16 is set.*lower it to 2'"
+check "capped-0 (MALLOC_ARENA_MAX=2): still the arenas rule, and the advice says it is set" sh -c "echo '$(advice capped-0 glibc-arenas)' | grep -q 'MALLOC_ARENA_MAX=2 is set'"
+check "plain-0 (unset): the advice says so and how many are in use" sh -c "echo '$(advice plain-0 glibc-arenas)' | grep -Eq 'MALLOC_ARENA_MAX unset: 8 arenas per core allowed, [0-9]+ in use'"
+advice ws-0 v8-garbage > "$LIB_TMP/ws0.advice"
+check "ws-0: the advice says --max-old-space-size is not set" grep -q 'max-old-space-size is not set' "$LIB_TMP/ws0.advice"
 check "the process row has its own diagnosis" test "$(q "$(g native-0) | .containers[0].processes[0].diagnosis[0].rule")" = glibc-arenas
 
 T=$LIB_TMP/out.txt

@@ -64,4 +64,18 @@ T=$LIB_TMP/out.txt
 check "text: vsReplicas column" grep -q "vsReplicas" "$T"
 check "text: cart-1 shows its excess and ratio" sh -c "grep -E '^pod +shop/cart-1 ' '$T' | grep -Eq '\\+[0-9.]+M x[0-9.]+ *\$'"
 check "text: lonely-0 has no baseline ('-')" sh -c "grep -E '^pod +shop/lonely-0 ' '$T' | grep -Eq ' - *\$'"
+
+# the dashboard: v on the sick pod compares it with its healthiest replica
+tui_init
+$TM new-session -d -s mt -x 160 -y 40 "\"$MEMTOP\" -d 0.5 --host-root \"$H\"; sleep 60"
+wait_for 20 screen_has "NAME" || fail "the dashboard did not start"
+$TM send-keys -t mt / cart-1 Enter
+wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -q 'shop/cart-1'"
+$TM send-keys -t mt Home v
+check "v opens the compare screen" wait_for 10 screen_has "memtop compare"
+check "A is the healthiest replica (cart-0), B the sick one" wait_for 5 sh -c "$TM capture-pane -p -t mt | grep -Eq 'shop/cart-0 .*shop/cart-1'"
+$TM send-keys -t mt Escape / lonely-0 Enter
+wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -q 'shop/lonely-0'"
+$TM send-keys -t mt Home v
+check "v on a pod without replicas says so" wait_for 10 screen_has "no other replica on this node"
 finish
