@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "actions/gc_format.h"
+#include "analyse/diagnosis.h"
 #include "analyse/marks.h"
 #include "analyse/report.h"
 #include "util/fmt.h"
@@ -332,6 +333,48 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 	}
 }
 
+/*
+ * Why: the subject's diagnosis (a process's own, else its pod's), each
+ * verdict with its bytes and advice, and where it stands against its
+ * replicas. Returns the next free line.
+ */
+static int
+draw_diagnosis(struct ui *u, const struct ui_subject *s, int y)
+{
+	struct diag_set			 ds;
+	const struct tree_replicas	*r = s->c != NULL && s->p == NULL ?
+					    &s->c->st.rep : &s->g->st.rep;
+	char				 b[400], a[32], rb[48];
+	size_t				 i;
+
+	if (s->p != NULL)
+		diagnose_proc(s->p, &ds);
+	if (s->p == NULL || ds.n == 0)
+		diagnose_group(&u->tree, s->g, &ds);
+	if (r->kind != WL_NONE && y < LINES - 2) {
+		if (r->median == FIG_NA)
+			snprintf(b, sizeof b, "%s, no other replica on this "
+			    "node: no baseline", workload_kind_name(r->kind));
+		else
+			snprintf(b, sizeof b, "%s over the median of %u other "
+			    "replica%s (%s, %s)%s", tree_replicas_fmt(r, u->utf8,
+			    rb, sizeof rb), r->siblings, r->siblings == 1 ? "" :
+			    "s", fmt_bytes(a, sizeof a, r->median),
+			    workload_kind_name(r->kind), r->outlier ?
+			    ": an outlier" : "");
+		y = line_kv(y, "replicas", b);
+	}
+	for (i = 0; i < ds.n && y < LINES - 3; i++) {
+		snprintf(b, sizeof b, "%s  [%s, %s%s]", ds.d[i].text,
+		    ds.d[i].rule, fmt_bytes(a, sizeof a, ds.d[i].bytes),
+		    ds.d[i].explains ? " explained" : "");
+		draw_role(THEME_GROWTH);
+		y = line_kv(y, i == 0 ? "why" : "", b);
+		y = line_kv(y, "", ds.d[i].advice);
+	}
+	return y;
+}
+
 /* The mapping page: histogram bars, clusters and findings (from smaps). */
 static void
 draw_mappings(struct ui *u, const struct ui_subject *s, int y)
@@ -443,8 +486,10 @@ screen_detail_draw(struct ui *u)
 		return;
 	}
 	y = draw_info(u, &s, 2);
-	if (u->detail_page == 0)
+	if (u->detail_page == 0) {
+		y = draw_diagnosis(u, &s, y);
 		draw_figures(u, &s, y + 1);
+	}
 	else
 		draw_mappings(u, &s, y + 1);
 	draw_fill(LINES - 1, u->status_error ? THEME_ERROR : THEME_STATUS);

@@ -81,6 +81,12 @@ tui_init
 $TM new-session -d -s mt -x 160 -y 30 "\"$MEMTOP\" -d 0.5 --host-root \"$H\"; sleep 60"
 check "first screen: line 2 names ws-0 and V8 garbage" wait_for 20 sh -c "$TM capture-pane -p -t mt | sed -n 2p | grep -q 'chat/ws-0.*V8 heap pages'"
 screen > "$LIB_TMP/screen.txt"
+$TM send-keys -t mt / ws-0 Enter
+wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -q 'chat/ws-0'"
+$TM send-keys -t mt Home Enter
+check "detail of ws-0: where it stands against its replicas" wait_for 10 screen_has "over the median of 2 other replicas"
+check "detail of ws-0: why, with the advice" sh -c "$TM capture-pane -p -t mt | grep -q 'why .*V8 heap pages' && $TM capture-pane -p -t mt | grep -q 'max-old-space-size'"
+screen >> "$LIB_TMP/screen.txt"
 
 # no output carries the secret
 mkdir "$LIB_TMP/tf"
@@ -88,5 +94,10 @@ mkdir "$LIB_TMP/tf"
 for f in "$J" "$T" "$LIB_TMP/screen.txt" "$LIB_TMP/tf/memtop.prom" "$LIB_TMP/err"; do
 	check "no secret in $(basename "$f")" sh -c "test -s '$f' || test '$f' = '$LIB_TMP/err'; ! grep -q '$SECRET' '$f'"
 done
+pm=$(awk '/^memtop_pod_diagnosis_bytes\{.*pod="ws-0".*rule="v8-garbage"/ { n++; v = $2 } END { if (n == 1) print v }' "$LIB_TMP/tf/memtop.prom")
+check "metric: ws-0's v8-garbage bytes ($pm) within 10 % of the JSON's ($got)" within "${pm:-0}" "$got" 10
+px=$(awk '/^memtop_pod_replicas_excess_bytes\{.*pod="ws-0"/ { n++; v = $2 } END { if (n == 1) print v }' "$LIB_TMP/tf/memtop.prom")
+check "metric: ws-0's excess over its replicas ($px)" within "${px:-0}" "$(q "$(g ws-0) | .replicas.excess")" 10
+check "metric: no excess series for a pod without siblings" sh -c "! grep -q 'memtop_pod_replicas_excess_bytes{.*pod=\"native-0\"' '$LIB_TMP/tf/memtop.prom'"
 check "premise: the secret is in the process's environment" sh -c "tr '\\0' '\\n' < /proc/$AR/environ | grep -q '$SECRET'"
 finish
