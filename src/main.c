@@ -56,6 +56,7 @@ static const char usage_text[] =
 "       memtop -b [options]         text or JSON refreshes\n"
 "       memtop maps PID [--json] [--rss]   mapping histogram and findings\n"
 "       memtop diff PID1 PID2 [--json]     two processes side by side\n"
+"       memtop diff --replica POD [--json] a pod and its healthiest replica\n"
 "       memtop gc PID [--json] [--yes]     force a V8 GC in a Node process\n"
 "       memtop --serve ADDR:PORT | --textfile DIR   Prometheus metrics\n"
 "\n"
@@ -461,7 +462,7 @@ main(int argc, char **argv)
 		.delay = 1.0,
 		.pss_max_age = 10.0,
 		.pss_budget_ms = 50.0,
-		.sort = { SORT_FIG, FIG_RSS },
+		.sort = { SORT_FIG, FIG_RSS, false },
 		.history = 600,
 		.window = 300,
 		.host_root = "/",

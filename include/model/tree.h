@@ -202,6 +202,7 @@ enum sort_kind {
 struct sort_key {
 	enum sort_kind	kind;
 	int		fig;		/* SORT_FIG */
+	bool		reverse;	/* smallest (or Z) first */
 };
 
 /*
@@ -215,7 +216,17 @@ int		 sort_key_col(const struct sort_key *);
 /* The next (dir 1) or previous (dir -1) key of the '<' '>' cycle. */
 void		 sort_key_step(struct sort_key *, int dir);
 
-/* Sorts groups (pods first), containers and processes, descending. */
+/*
+ * Two processes in the order tree_sort puts them (the dashboard's flat list
+ * sorts all of them with it): <0, 0 or >0.
+ */
+int		 tree_proc_cmp(const struct tree_proc *,
+		    const struct tree_proc *, const struct sort_key *);
+
+/*
+ * Sorts groups (pods first), containers and processes: largest first, or
+ * smallest with reverse; unknown figures last either way.
+ */
 void		 tree_sort(struct tree *, const struct sort_key *);
 
 /* The figure a node shows for key k (for sparklines and columns). */

@@ -67,6 +67,9 @@ struct ui {
 	struct theme		 theme;
 	bool			 utf8;
 	bool			 paused;
+	bool			 flat;		/* processes only, node-wide */
+	bool			 sort_menu;	/* the sort menu is open */
+	int			 menu_sel;	/* its highlighted entry */
 	enum ui_view		 view;
 
 	struct ui_row		*rows;
@@ -145,6 +148,13 @@ bool	ui_find_subject(struct ui *, const char *key, struct ui_subject *);
  */
 #define UI_SMAPS_MAX	2
 size_t	ui_smaps_wanted(struct ui *, struct proc_ref *out, size_t max);
+
+/*
+ * The sort menu's entries (the cycled sort keys, in the column table's
+ * order) and the letter that picks each: cols[i] indexes col_table. Returns
+ * how many.
+ */
+size_t	ui_sort_menu(int *cols, char *letters, size_t max);
 
 /* gc_ui.c */
 void	ui_gc_init(struct ui *);

@@ -509,10 +509,22 @@ tree_stat_value(const struct tree_stats *st, const struct fig_sum *sum,
 	}
 }
 
+/* Largest first (smallest with reverse); unknown (INT64_MIN) always last. */
 static int
 cmp_i64(int64_t a, int64_t b)
 {
-	return (a < b) - (a > b);	/* descending */
+	if ((a == INT64_MIN) != (b == INT64_MIN))
+		return a == INT64_MIN ? 1 : -1;
+	return sort_g->reverse ? (a > b) - (a < b) : (a < b) - (a > b);
+}
+
+/* Names A to Z (Z to A with reverse). */
+static int
+cmp_str(const char *a, const char *b)
+{
+	int	c = strcmp(a, b);
+
+	return sort_g->reverse ? -c : c;
 }
 
 static int
@@ -527,7 +539,7 @@ group_cmp(const void *a, const void *b)
 	if (sort_g->kind == SORT_NAME) {
 		char	la[512], lb[512];
 
-		c = strcmp(tree_group_label(x, false, la, sizeof la),
+		c = cmp_str(tree_group_label(x, false, la, sizeof la),
 		    tree_group_label(y, false, lb, sizeof lb));
 	} else
 		c = cmp_i64(tree_stat_value(&x->st, &x->sum, NULL, sort_g),
@@ -542,7 +554,7 @@ ctr_cmp(const void *a, const void *b)
 	int			 c;
 
 	if (sort_g->kind == SORT_NAME)
-		c = strcmp(x->name != NULL ? x->name : x->ctr_id,
+		c = cmp_str(x->name != NULL ? x->name : x->ctr_id,
 		    y->name != NULL ? y->name : y->ctr_id);
 	else
 		c = cmp_i64(tree_stat_value(&x->st, &x->sum, NULL, sort_g),
@@ -559,7 +571,7 @@ proc_cmp(const void *a, const void *b)
 	if (x->gone != y->gone)
 		return x->gone ? 1 : -1;
 	if (sort_g->kind == SORT_NAME)
-		c = strcmp(x->sp->comm, y->sp->comm);
+		c = cmp_str(x->sp->comm, y->sp->comm);
 	else if (sort_g->kind == SORT_CHARGE || sort_g->kind == SORT_WSET)
 		c = cmp_i64(x->sp->fig[FIG_RSS] == FIG_NA ? INT64_MIN :
 		    (int64_t)x->sp->fig[FIG_RSS], y->sp->fig[FIG_RSS] ==
@@ -570,6 +582,14 @@ proc_cmp(const void *a, const void *b)
 	if (c != 0)
 		return c;
 	return (x->sp->pid > y->sp->pid) - (x->sp->pid < y->sp->pid);
+}
+
+int
+tree_proc_cmp(const struct tree_proc *a, const struct tree_proc *b,
+    const struct sort_key *k)
+{
+	sort_g = k;
+	return proc_cmp(a, b);
 }
 
 void

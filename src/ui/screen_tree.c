@@ -182,6 +182,43 @@ show_ctr_rows(const struct tree_group *g)
 	    g->kind != ENT_CONTAINER);
 }
 
+static const struct sort_key	*flat_sort;
+
+static int
+flat_cmp(const void *a, const void *b)
+{
+	const struct ui_row	*x = a, *y = b;
+
+	return tree_proc_cmp(x->p, y->p, flat_sort);
+}
+
+/* Every live process of the node (that the filter keeps), sorted. */
+static void
+flat_rows(struct ui *u, size_t *cap)
+{
+	size_t	gi, ci, pi;
+
+	for (gi = 0; gi < u->tree.ngroups; gi++) {
+		struct tree_group	*g = &u->tree.groups[gi];
+
+		for (ci = 0; ci < g->nctrs; ci++) {
+			struct tree_ctr	*c = &g->ctrs[ci];
+
+			for (pi = 0; pi < c->nprocs; pi++) {
+				struct tree_proc *p = &c->procs[pi];
+
+				if (p->gone || (u->filter[0] != '\0' &&
+				    !group_match(u, g) && !ctr_match(u, c) &&
+				    !proc_match(u, p)))
+					continue;
+				add_row(u, cap, UI_ROW_PROC, g, c, p, 0);
+			}
+		}
+	}
+	flat_sort = &u->cfg.sort;
+	qsort(u->rows, u->nrows, sizeof *u->rows, flat_cmp);
+}
+
 void
 ui_rebuild_rows(struct ui *u)
 {
@@ -193,7 +230,9 @@ ui_rebuild_rows(struct ui *u)
 	u->nrows = 0;
 	if (!u->have_tree)
 		return;
-	for (gi = 0; gi < u->tree.ngroups; gi++) {
+	if (u->flat)
+		flat_rows(u, &cap);
+	for (gi = 0; !u->flat && gi < u->tree.ngroups; gi++) {
 		struct tree_group	*g = &u->tree.groups[gi];
 		bool			 gm = u->filter[0] == '\0' ||
 					    group_match(u, g), any = gm;
@@ -551,6 +590,12 @@ draw_header(struct ui *u)
 	    fmt_bytes(b, sizeof b, sn ? sn->mem_available : FIG_NA), npods,
 	    fmt_bytes(c, sizeof c, pods), sn ? sn->nprocs : 0, u->cfg.delay,
 	    u->paused ? " PAUSED" : "", sort_key_name(&u->cfg.sort));
+	if (u->cfg.sort.reverse)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    " (reversed)");
+	if (u->flat)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "  flat");
 	draw_text(0, 0, COLS, line);
 	draw_fill(1, THEME_DEFAULT);
 	if (u->filter[0] != '\0' || u->filter_edit) {
@@ -591,7 +636,8 @@ draw_colheads(const struct ui *u, int y)
 		if (!visible[i])
 			continue;
 		snprintf(b, sizeof b, "%*s%s", w - (sorted ? 1 : 0),
-		    col_table[i].title, sorted ? "v" : "");
+		    col_table[i].title, !sorted ? "" : u->cfg.sort.reverse ?
+		    "^" : "v");
 		draw_text(y, x, w, b);
 		x += w + 1;
 	}
@@ -611,6 +657,36 @@ draw_bottom(struct ui *u)
 	else
 		draw_text(y, 0, COLS, "q quit  ? help  / filter  s sort  "
 		    "Enter detail  Space fold  p pause");
+}
+
+/* The sort menu, over the tree: a letter per key, the current one marked. */
+static void
+draw_sort_menu(struct ui *u)
+{
+	int	cols[64], w = 34, h, x, y, i;
+	char	letters[64], line[128];
+	int	n = (int)ui_sort_menu(cols, letters, 64);
+
+	h = n + 2;
+	if (h > LINES - 2)
+		h = LINES - 2;
+	x = COLS > w ? (COLS - w) / 2 : 0;
+	y = (LINES - h) / 2;
+	draw_role(THEME_HEADER);
+	snprintf(line, sizeof line, " sort by (Esc closes)%*s", w - 21, "");
+	draw_text(y, x, w, line);
+	for (i = 0; i < n && i + 1 < h - 1; i++) {
+		bool	cur = cols[i] == sort_key_col(&u->cfg.sort);
+
+		snprintf(line, sizeof line, " %c  %-22s %s%*s", letters[i],
+		    col_table[cols[i]].key, cur ? "<-" : "  ", w, "");
+		draw_role(i == u->menu_sel ? THEME_SELECTED : THEME_DEFAULT);
+		draw_text(y + 1 + i, x, w, line);
+	}
+	draw_role(THEME_HEADER);
+	snprintf(line, sizeof line, " letter/Enter picks, R reverses%*s",
+	    w, "");
+	draw_text(y + h - 1, x, w, line);
 }
 
 void
@@ -661,4 +737,6 @@ screen_tree_draw(struct ui *u)
 		    "nothing matches the filter (Esc clears it)" : "no processes");
 	}
 	draw_bottom(u);
+	if (u->sort_menu)
+		draw_sort_menu(u);
 }

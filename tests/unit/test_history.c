@@ -180,7 +180,7 @@ test_ghosts(void **state)
 	struct history		*h = history_create(10, 10);
 	struct node		 nd;
 	struct tree		 t;
-	struct sort_key		 k = { SORT_FIG, FIG_RSS };
+	struct sort_key		 k = { SORT_FIG, FIG_RSS, false };
 	const struct tree_group	*g;
 	int			 i;
 
@@ -250,7 +250,7 @@ test_unknown_sorts_last(void **state)
 	struct history		*h = history_create(10, 10);
 	struct node		 nd;
 	struct tree		 t;
-	struct sort_key		 k = { SORT_FIG, FIG_PSS };
+	struct sort_key		 k = { SORT_FIG, FIG_PSS, false };
 
 	(void)state;
 	node_init(&nd, 3);
@@ -272,7 +272,7 @@ test_memory_bound(void **state)
 	struct history	*h = history_create(600, 300);
 	struct node	 nd;
 	struct tree	 t;
-	struct sort_key	 k = { SORT_FIG, FIG_RSS };
+	struct sort_key	 k = { SORT_FIG, FIG_RSS, false };
 	size_t		 heap, n;
 	int		 i;
 
@@ -301,7 +301,7 @@ test_regression_asan_pod_uid_copy(void **state)
 	struct history		*h = history_create(10, 10);
 	struct node		 nd;
 	struct tree		 t;
-	struct sort_key		 k = { SORT_FIG, FIG_RSS };
+	struct sort_key		 k = { SORT_FIG, FIG_RSS, false };
 
 	(void)state;
 	node_init(&nd, 2);

@@ -252,7 +252,7 @@ render(struct node *nd, enum tree_group_by by, bool json)
 	char		*buf = NULL;
 	size_t		 len = 0;
 	FILE		*f = open_memstream(&buf, &len);
-	struct sort_key	 k = { SORT_FIG, FIG_RSS };
+	struct sort_key	 k = { SORT_FIG, FIG_RSS, false };
 
 	build(nd, by, &t);
 	tree_sort(&t, &k);

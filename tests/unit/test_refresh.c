@@ -105,7 +105,7 @@ struct fix {
 static int
 setup(void **state)
 {
-	static struct sort_key	sort = { SORT_FIG, FIG_RSS };
+	static struct sort_key	sort = { SORT_FIG, FIG_RSS, false };
 	struct refresh_opts	o = {
 		.max_age = 1e6,		/* nothing gets old in this test */
 		.budget_ms = 1e6,
