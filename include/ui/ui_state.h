@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "actions/gc.h"
+#include "actions/job.h"
 #include "model/history.h"
 #include "model/refresh.h"
 #include "model/tree.h"
@@ -46,6 +47,20 @@ struct ui_row {
 	int			 depth;
 };
 
+/* The g key: targets, confirmation, the jobs and their results. */
+struct ui_gc {
+	struct ui_gc_target {
+		int			pid;
+		unsigned long long	start;
+	}			*targets;
+	size_t			 ntargets;
+	size_t			 next;		/* next to start */
+	bool			 confirm;	/* waiting for y/n */
+	char			 where[160];
+	struct job		*current;	/* the one Esc cancels, or NULL */
+	struct job_runner	 jobs;
+};
+
 struct ui {
 	struct ui_config	 cfg;
 	struct refresh		*refresh;	/* the sampler, history, policy */
@@ -84,25 +99,8 @@ struct ui {
 	/* rows marked for comparison (m), by key; c compares */
 	char			 mark[2][UI_KEY_MAX];
 
-	/* the g key: targets, confirmation, the running child, results */
-	struct ui_gc_target {
-		int			pid;
-		unsigned long long	start;
-	}			*gc_targets;
-	size_t			 gc_ntargets;
-	size_t			 gc_next;	/* next to start */
-	bool			 gc_confirm;	/* waiting for y/n */
-	char			 gc_where[160];
-	pid_t			 gc_child;	/* 0: none running */
-	int			 gc_fd;		/* its pipe, -1 if none */
-	int			 gc_pid;	/* whose GC runs */
-	unsigned long long	 gc_start;
-	struct buf		 gc_buf;
-	struct ui_gc_done {
-		char			key[64];
-		struct gc_result	r;
-	}			*gc_done;
-	size_t			 gc_ndone;
+	/* the g key's screen state and its jobs */
+	struct ui_gc		 gc;
 };
 
 /* A row's figures, whatever its kind (for detail and compare). */
@@ -164,15 +162,19 @@ size_t	ui_smaps_wanted(struct ui *, struct proc_ref *out, size_t max);
 size_t	ui_sort_menu(int *cols, char *letters, size_t max);
 
 /* gc_ui.c */
+void	ui_gc_init(struct ui *);
 int	ui_gc_key(struct ui *);		/* g */
 int	ui_gc_confirm_key(struct ui *, int ch);
-int	ui_gc_input(struct ui *);	/* the child's pipe is readable */
+/* the pipes of running GC jobs, for poll() */
+size_t	ui_gc_pollfds(const struct ui *, struct pollfd *, size_t max);
+int	ui_gc_input(struct ui *, int fd);	/* a job's pipe is readable */
 int	ui_gc_cancel(struct ui *);	/* Esc while running */
+bool	ui_gc_running(const struct ui *);
 void	ui_gc_free(struct ui *);
 const struct gc_result *ui_gc_result(const struct ui *, int pid,
 	    unsigned long long start);
-/* a one-line summary of a result */
-void	ui_gc_summary(const struct gc_result *, char *buf, size_t len);
+/* whether the glibc-arenas finding marks the process (for the verdict) */
+bool	ui_gc_arena(unsigned marks);
 
 /* screen_compare.c */
 void	screen_compare_draw(struct ui *);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "actions/gc_format.h"
 #include "analyse/diagnosis.h"
 #include "analyse/marks.h"
 #include "analyse/report.h"
@@ -182,6 +183,19 @@ line_kv(int y, const char *k, const char *v)
 	return y + 1;
 }
 
+/* The GC result's lines (gc_format_lines), one row each. */
+struct gc_lines {
+	int	y;
+};
+
+static void
+gc_line(void *arg, const char *label, const char *text)
+{
+	struct gc_lines	*gl = arg;
+
+	gl->y = line_kv(gl->y, label, text);
+}
+
 static int
 draw_info(struct ui *u, const struct ui_subject *s, int y)
 {
@@ -225,41 +239,11 @@ draw_info(struct ui *u, const struct ui_subject *s, int y)
 	if (s->p != NULL) {
 		const struct gc_result	*gr = ui_gc_result(u, s->p->sp->pid,
 					    s->p->sp->start);
+		struct gc_lines		 gl = { y };
 
 		if (gr != NULL) {
-			char	c1[32], c2[32], c3[32], c4[32], c5[32], c6[32];
-			char	c7[32], c8[32];
-			int64_t	ob = gc_outside_v8(&gr->v8_before);
-			int64_t	oa = gc_outside_v8(&gr->v8_after);
-
-			ui_gc_summary(gr, b, sizeof b);
-			y = line_kv(y, "last GC", b);
-			if (gr->ok) {
-				snprintf(b, sizeof b, "Pss_Anon %s -> %s  "
-				    "heapUsed %s -> %s  external %s -> %s  "
-				    "arrayBuffers %s -> %s",
-				    fmt_bytes(c1, sizeof c1, gr->pss_anon_before),
-				    fmt_bytes(c2, sizeof c2, gr->pss_anon_after),
-				    fmt_bytes(c3, sizeof c3,
-				    gr->v8_before.heap_used),
-				    fmt_bytes(c4, sizeof c4,
-				    gr->v8_after.heap_used),
-				    fmt_bytes(c5, sizeof c5,
-				    gr->v8_before.external),
-				    fmt_bytes(c6, sizeof c6,
-				    gr->v8_after.external),
-				    fmt_bytes(c7, sizeof c7,
-				    gr->v8_before.array_buffers),
-				    fmt_bytes(c8, sizeof c8,
-				    gr->v8_after.array_buffers));
-				y = line_kv(y, "", b);
-				snprintf(b, sizeof b, "outside V8 %s -> %s (RSS - "
-				    "heapTotal - external - arrayBuffers)",
-				    ob < 0 ? "-" : fmt_bytes(c1, sizeof c1,
-				    (uint64_t)ob), oa < 0 ? "-" :
-				    fmt_bytes(c2, sizeof c2, (uint64_t)oa));
-				y = line_kv(y, "", b);
-			}
+			gc_format_lines(gr, ui_gc_arena(s->marks), gc_line, &gl);
+			y = gl.y;
 		}
 	}
 	if (s->nmaps >= 0 || s->marks != 0) {
