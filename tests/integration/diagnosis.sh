@@ -109,8 +109,7 @@ check "metric: no excess series for a pod without siblings" sh -c "! grep -q 'me
 check "premise: the secret is in the process's environment" sh -c "tr '\\0' '\\n' < /proc/$AR/environ | grep -q '$SECRET'"
 # g on ws-0's Node process: afterwards line 2 and the detail say what the
 # GC proved, with the pod's standing against its replicas
-$TM kill-server 2>/dev/null
-$TM new-session -d -s mt -x 180 -y 40 "\"$MEMTOP\" -d 0.5 --yes --host-root \"$H\"; sleep 60"
+tui_session 180 40 "\"$MEMTOP\" -d 0.5 --yes --host-root \"$H\"; sleep 60"
 wait_for 20 screen_has "NAME" || fail "the dashboard did not start again"
 $TM send-keys -t mt / ws-0 Enter
 wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ +$SICK node'"
