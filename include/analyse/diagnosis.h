@@ -61,6 +61,15 @@ struct diag_gc {
 bool	diagnose_gc(const struct tree *t, const struct tree_group *g,
 	    const struct diag_gc *, char *buf, size_t len);
 
+/*
+ * A --max-old-space-size to suggest, in MiB, from what was measured: twice
+ * the heap V8 still used after a forced GC (heap_used_after, FIG_NA if no
+ * GC), else the replicas' median anonymous memory; rounded up to 64 MiB,
+ * at least 128. 0: nothing measured to derive it from.
+ */
+uint64_t diagnose_old_space_mib(const struct tree_replicas *,
+	    uint64_t heap_used_after);
+
 /* Diagnoses group g of tree t (its siblings are found in t). */
 void	diagnose_group(const struct tree *t, const struct tree_group *g,
 	    struct diag_set *out);

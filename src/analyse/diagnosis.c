@@ -428,3 +428,18 @@ diagnose_gc(const struct tree *t, const struct tree_group *g,
 	}
 	return true;
 }
+
+uint64_t
+diagnose_old_space_mib(const struct tree_replicas *r, uint64_t heap_used_after)
+{
+	uint64_t	b;
+
+	if (heap_used_after != FIG_NA && heap_used_after > 0)
+		b = heap_used_after * 2;
+	else if (r != NULL && r->median != FIG_NA && r->median > 0)
+		b = r->median;
+	else
+		return 0;
+	b = (b + 64 * MiB - 1) / (64 * MiB) * 64;
+	return b < 128 ? 128 : b;
+}

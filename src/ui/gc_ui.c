@@ -29,18 +29,6 @@ add_target(struct ui *u, const struct snap_proc *sp)
 	g->ntargets++;
 }
 
-static void
-where(const struct ui_row *r, char *buf, size_t len)
-{
-	const struct tree_group	*g = r->g;
-
-	if (g->pod != NULL)
-		snprintf(buf, len, "%s/%s", g->namespace ? g->namespace : "?",
-		    g->pod);
-	else
-		snprintf(buf, len, "%s", g->cgroup ? g->cgroup : "?");
-}
-
 void
 ui_gc_init(struct ui *u)
 {
@@ -95,7 +83,7 @@ ui_gc_key(struct ui *u)
 	if (u->view != UI_VIEW_TREE || r == NULL)
 		return 0;
 	u->gc.ntargets = u->gc.next = 0;
-	where(r, u->gc.where, sizeof u->gc.where);
+	tree_group_label(r->g, true, u->gc.where, sizeof u->gc.where);
 	if (r->p != NULL) {
 		if (r->p->gone) {
 			ui_status(u, true, "pid %d has exited", r->p->sp->pid);

@@ -362,6 +362,47 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 }
 
 /*
+ * The pod-spec env: lines the field case ended with, for the rules that
+ * fired, with values from what was measured: clearly a suggestion.
+ */
+static int
+draw_suggestion(struct ui *u, const struct ui_subject *s, int y, bool v8,
+    bool arenas)
+{
+	const struct gc_result	*gr = NULL;
+	const struct tree_proc	*p = ui_subject_proc(s);
+	uint64_t		 mib;
+	char			 b[160];
+
+	if ((!v8 && !arenas) || y >= LINES - 6)
+		return y;
+	if (p != NULL)
+		gr = ui_gc_result(u, p->sp->pid, p->sp->start);
+	y = line_kv(y, "suggestion", "env: for the pod spec, from what "
+	    "memtop measured (check before applying)");
+	if (arenas) {
+		y = line_kv(y, "", "  - name: MALLOC_ARENA_MAX");
+		y = line_kv(y, "", "    value: \"2\"");
+	}
+	if (v8 && y < LINES - 3) {
+		mib = diagnose_old_space_mib(&s->g->st.rep, gr != NULL &&
+		    gr->ok && gr->v8_after.ok ? gr->v8_after.heap_used : FIG_NA);
+		y = line_kv(y, "", "  - name: NODE_OPTIONS");
+		if (mib > 0)
+			snprintf(b, sizeof b, "    value: \"--max-old-space-size="
+			    "%llu\"   (%s)", (unsigned long long)mib,
+			    gr != NULL && gr->ok ? "twice the heap in use after "
+			    "the GC" : "its replicas' median memory; press g "
+			    "for a measured one");
+		else
+			snprintf(b, sizeof b, "    value: \"--max-old-space-size="
+			    "<MiB>\"   (press g: twice the heap in use after a GC)");
+		y = line_kv(y, "", b);
+	}
+	return y;
+}
+
+/*
  * Why: the subject's diagnosis (a process's own, else its pod's), each
  * verdict with its bytes and advice, and where it stands against its
  * replicas. Returns the next free line.
@@ -374,6 +415,7 @@ draw_diagnosis(struct ui *u, const struct ui_subject *s, int y)
 					    &s->c->st.rep : &s->g->st.rep;
 	char				 b[400], a[32], rb[48];
 	size_t				 i;
+	bool				 v8 = false, arenas = false;
 
 	if (ui_gc_proved(u, s->g, s->p, b, sizeof b) && y < LINES - 2)
 		y = line_kv(y, "GC proved", b);
@@ -407,8 +449,12 @@ draw_diagnosis(struct ui *u, const struct ui_subject *s, int y)
 		draw_role(THEME_GROWTH);
 		y = line_kv(y, i == 0 ? "why" : "", b);
 		y = line_kv(y, "", ds.d[i].advice);
+		if (strcmp(ds.d[i].rule, "v8-garbage") == 0)
+			v8 = true;
+		else if (strcmp(ds.d[i].rule, "glibc-arenas") == 0)
+			arenas = true;
 	}
-	return y;
+	return draw_suggestion(u, s, y, v8, arenas);
 }
 
 /* The mapping page: histogram bars, clusters and findings (from smaps). */

@@ -87,6 +87,7 @@ $TM send-keys -t mt / ws-0 Enter
 wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -q 'chat/ws-0'"
 $TM send-keys -t mt Home Enter
 check "detail of ws-0: where it stands against its replicas" wait_for 10 screen_has "over the median of 2 other replicas"
+check "detail of ws-0: an env: suggestion for the pod spec" sh -c "$TM capture-pane -p -t mt | grep -q 'name: NODE_OPTIONS'"
 check "detail of ws-0: why, with the advice" sh -c "$TM capture-pane -p -t mt | grep -q 'why .*V8 heap pages' && $TM capture-pane -p -t mt | grep -q 'max-old-space-size'"
 screen >> "$LIB_TMP/screen.txt"
 
@@ -115,6 +116,7 @@ $TM send-keys -t mt / ws-0 Enter
 wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ +$SICK node'"
 $TM send-keys -t mt End g Enter
 check "after g: the detail says what the GC proved" wait_for 60 screen_has "GC proved"
+check "after g: the pod-spec suggestion, measured" wait_for 5 sh -c "$TM capture-pane -p -t mt | grep -q 'value: \"--max-old-space-size=[0-9]*\" *(twice the heap in use after the GC)'"
 screen >> "$LIB_TMP/screen.txt"
 # back to the tree, the filter cleared: line 2 (the selection stays on it)
 $TM send-keys -t mt Escape Escape

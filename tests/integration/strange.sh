@@ -16,7 +16,7 @@ weird=$(printf 'a b)\n(c\377zz')
 cp "$(command -v sleep)" "$T/$weird"
 "$T/$weird" 1000 & W=$!; register_pid $W
 sh -c 'sleep 0 & exec sleep 1000' & Z=$!; register_pid $Z
-wait_for 30 grep -q ready "$T/big.out" || exit 99
+wait_for 120 grep -q ready "$T/big.out" || exit 99
 wait_for 5 sh -c "grep -q '^State:.*Z' /proc/\$(pgrep -P $Z | head -1)/status"
 ZC=$(pgrep -P $Z | head -1)
 

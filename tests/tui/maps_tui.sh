@@ -18,9 +18,12 @@ nmaps=$(wc -l < /proc/$PN/maps)
 $TM new-session -d -s mt -x 180 -y 50 "sh -c '\"$MEMTOP\" -d 0.3; echo EXIT=\$?; sleep 60'"
 wait_for 15 screen_has "NAME"
 # other groups start folded: the filter opens them
-$TM send-keys -t mt / "$PL" Enter
+# filter on the helpers' command lines, not their pids: a pid also matches
+# the command lines of this test's own check processes
+FN="$T/node 600"; FL="$T/layout 300"
+$TM send-keys -t mt / "$FL" Enter
 check "the layout row has no marker" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -E '^ +$PL layout' | grep -vq '!'"
-$TM send-keys -t mt Escape / "$PN" Enter
+$TM send-keys -t mt Escape / "$FN" Enter
 check "the node row carries the finding marker" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ +$PN node !'"
 check "Maps column shows $nmaps" sh -c "$TM capture-pane -p -t mt | grep -E '^ +$PN node' | grep -q ' $nmaps '"
 
@@ -36,8 +39,8 @@ check "mapping page: resident from smaps" sh -c "$TM capture-pane -p -t mt | gre
 $TM send-keys -t mt Escape Escape
 
 # mark both, compare
-$TM send-keys -t mt / "$PN" Enter End m Escape
-$TM send-keys -t mt / "$PL" Enter End m Escape
+$TM send-keys -t mt / "$FN" Enter End m Escape
+$TM send-keys -t mt / "$FL" Enter End m Escape
 sleep 0.3
 $TM send-keys -t mt c
 check "compare view" wait_for 5 screen_has "memtop compare"
