@@ -21,11 +21,13 @@ check_layer() {	# layer, forbidden include prefixes...
 		done
 	done
 }
-check_layer util collect model analyse output ui actions
-check_layer collect model analyse output ui actions
-check_layer model analyse output ui actions
-check_layer analyse output ui actions
+check_layer util collect model analyse output ui actions store
+check_layer collect model analyse output ui actions store
+check_layer model analyse output ui actions store
+check_layer analyse output ui actions store
 check_layer output ui actions
+# the history store: util, collect and model below it
+check_layer store analyse output ui actions
 for f in $(find src include tests -name '*.[ch]'); do
 	n=$(wc -l < "$f")
 	[ "$n" -le 800 ] || bad "$f has $n lines (max 800)"

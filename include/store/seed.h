@@ -1,0 +1,30 @@
+#ifndef MEMTOP_STORE_SEED_H
+#define MEMTOP_STORE_SEED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/history.h"
+#include "store/store.h"
+
+/* What seed_history found. */
+struct seed_info {
+	double		since;		/* oldest recorded moment; -1: none */
+	size_t		entities;	/* entities given a past */
+	size_t		rows;		/* samples read */
+};
+
+/*
+ * Gives the history (before its first refresh) the past the store holds of
+ * every entity alive when the store was last written: growth baselines
+ * since the entity's first sample and over the window before now (epoch
+ * seconds), and the rings filled with up to cap samples of the last 24
+ * hours (one per delay seconds, or coarser so that they fit; a moment no
+ * recorder covered is a gap). Processes of another boot are skipped.
+ * 0, or -1 with why.
+ */
+int	seed_history(struct store *, struct history *, const char *boot_id,
+	    double now, double delay, double window, uint32_t cap,
+	    struct seed_info *, char *why, size_t len);
+
+#endif
