@@ -21,6 +21,8 @@
 #include "output/prom.h"
 #include "output/serve.h"
 #include "output/textfile.h"
+#include "store/seed.h"
+#include "store/store.h"
 #include "ui/ui.h"
 #include "util/log.h"
 
@@ -46,6 +48,11 @@ struct options {
 	bool		 metrics_processes;
 	bool		 delay_set;
 	bool		 pss_max_age_set;
+	const char	*store;		/* NULL: --store none */
+	bool		 store_reset;
+	bool		 record;	/* --record, or memtop record */
+	bool		 record_cmd;	/* memtop record */
+	struct store_opts store_o;	/* retention (path set at use) */
 };
 
 static volatile sig_atomic_t	main_stop;
@@ -57,6 +64,7 @@ static const char usage_text[] =
 "       memtop diff PID1 PID2 [--json]     two processes side by side\n"
 "       memtop gc PID [--json] [--yes]     force a V8 GC in a Node process\n"
 "       memtop --serve ADDR:PORT | --textfile DIR   Prometheus metrics\n"
+"       memtop record [options]      record the history store (no terminal)\n"
 "\n"
 "Shows where the memory of every pod, container and process on this node\n"
 "went, grouped by cgroup.\n"
@@ -98,6 +106,18 @@ static const char usage_text[] =
 "                         too (labels pid, comm: many more series)\n"
 "      --list-metrics     print every metric family (name, type, level,\n"
 "                         source, meaning; tab-separated) and exit\n"
+"      --store PATH       the history store (default\n"
+"                         /var/lib/memtop/history.db; none: no store). The\n"
+"                         dashboard and -b read it at start: growth since\n"
+"                         the container started and over --window, and\n"
+"                         sparklines from before memtop started\n"
+"      --record           with --serve/--textfile: also record the store\n"
+"                         (as memtop record does; refresh every 10 s there)\n"
+"      --store-reset      replace a store file memtop refuses to use (not a\n"
+"                         store, a newer schema, damaged): its data is lost\n"
+"      --store-full HOURS keep every recorded sample this long (default 6)\n"
+"      --store-keep DAYS  then keep 1-minute min/max this long (default 7)\n"
+"      --store-max MIB    size cap of the store; oldest go first (default 256)\n"
 "      --log FILE         write warnings about bad input to FILE (- = stderr)\n"
 "  -h, --help             this text\n"
 "  -V, --version          the version\n"
@@ -149,7 +169,8 @@ parse_args(int argc, char **argv, struct options *o)
 	enum { OPT_JSON = 256, OPT_CGROOT, OPT_LOG, OPT_SORT, OPT_PSSAGE,
 	    OPT_PSSBUDGET, OPT_KTHREADS, OPT_HOSTROOT, OPT_GROUPBY, OPT_HISTORY,
 	    OPT_WINDOW, OPT_THEME, OPT_YES, OPT_SERVE, OPT_TEXTFILE,
-	    OPT_METRICS_PROCS, OPT_LIST_METRICS };
+	    OPT_METRICS_PROCS, OPT_LIST_METRICS, OPT_STORE, OPT_RECORD,
+	    OPT_STORE_RESET, OPT_STORE_FULL, OPT_STORE_KEEP, OPT_STORE_MAX };
 	static const struct option longopts[] = {
 		{ "batch",	 no_argument,	    NULL, 'b' },
 		{ "json",	 no_argument,	    NULL, OPT_JSON },
@@ -171,6 +192,12 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "textfile",	 required_argument, NULL, OPT_TEXTFILE },
 		{ "metrics-processes", no_argument, NULL, OPT_METRICS_PROCS },
 		{ "list-metrics", no_argument,	    NULL, OPT_LIST_METRICS },
+		{ "store",	 required_argument, NULL, OPT_STORE },
+		{ "record",	 no_argument,	    NULL, OPT_RECORD },
+		{ "store-reset", no_argument,	    NULL, OPT_STORE_RESET },
+		{ "store-full",	 required_argument, NULL, OPT_STORE_FULL },
+		{ "store-keep",	 required_argument, NULL, OPT_STORE_KEEP },
+		{ "store-max",	 required_argument, NULL, OPT_STORE_MAX },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -268,6 +295,32 @@ parse_args(int argc, char **argv, struct options *o)
 		case OPT_METRICS_PROCS:
 			o->metrics_processes = true;
 			break;
+		case OPT_STORE:
+			o->store = strcmp(optarg, "none") == 0 ? NULL : optarg;
+			break;
+		case OPT_RECORD:
+			o->record = true;
+			break;
+		case OPT_STORE_RESET:
+			o->store_reset = true;
+			break;
+		case OPT_STORE_FULL:
+		case OPT_STORE_KEEP:
+		case OPT_STORE_MAX:
+			if (parse_double(optarg, 0.001, &d) != 0) {
+				fprintf(stderr, "memtop: --%s: a positive "
+				    "number, not %s\n", c == OPT_STORE_FULL ?
+				    "store-full" : c == OPT_STORE_KEEP ?
+				    "store-keep" : "store-max", optarg);
+				return -1;
+			}
+			if (c == OPT_STORE_FULL)
+				o->store_o.full_res = d * 3600;
+			else if (c == OPT_STORE_KEEP)
+				o->store_o.keep = d * 86400;
+			else
+				o->store_o.max_bytes = (uint64_t)(d * 1048576);
+			break;
 		case OPT_LIST_METRICS:
 			prom_list_families(stdout);
 			exit(0);
@@ -295,6 +348,29 @@ parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, "memtop: unexpected argument: %s\n",
 		    argv[optind]);
 		return -1;
+	}
+	if (o->record_cmd && (o->batch || o->json)) {
+		fprintf(stderr, "memtop: record does not go with -b or "
+		    "--json\n");
+		return -1;
+	}
+	if (o->record && !o->record_cmd && o->serve == NULL &&
+	    o->textfile == NULL) {
+		fprintf(stderr, "memtop: --record goes with --serve or "
+		    "--textfile (or run memtop record)\n");
+		return -1;
+	}
+	if (o->record && o->store == NULL) {
+		fprintf(stderr, "memtop: recording needs a store, not --store "
+		    "none\n");
+		return -1;
+	}
+	if (o->record_cmd) {
+		o->record = true;
+		if (!o->delay_set)
+			o->delay = 10;
+		if (!o->pss_max_age_set)
+			o->pss_max_age = 30;
 	}
 	if ((o->serve != NULL || o->textfile != NULL) && o->batch) {
 		fprintf(stderr, "memtop: --serve and --textfile do not go "
@@ -395,6 +471,58 @@ refresher_next(struct refresher *r, const struct snapshot **sn,
 	return 1;
 }
 
+static double
+wall_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The history store read at start (the dashboard, -b). */
+struct seed_ctx {
+	const struct options	*o;
+	bool			 say;		/* errors on stderr (not curses) */
+	char			 note[640];
+};
+
+static void
+seed_from_store(void *arg, struct history *h)
+{
+	struct seed_ctx	*c = arg;
+
+	c->note[0] = '\0';
+	if (c->o->store == NULL)
+		return;
+	if (seed_load(c->o->store, h, wall_now(), c->o->delay, c->o->window,
+	    c->o->history, c->note, sizeof c->note) < 0 && c->say)
+		fprintf(stderr, "memtop: %s\n", c->note);
+}
+
+/* The recorder's store (--record, memtop record); NULL if none. */
+static struct store *
+open_recording(const struct options *o)
+{
+	struct store_opts	 so = o->store_o;
+	struct store		*st;
+	char			 why[640];
+
+	if (!o->record)
+		return NULL;
+	so.path = o->store;
+	so.reset = o->store_reset;
+	so.interval = o->delay;
+	st = store_open_writer(&so, why, sizeof why);
+	if (st == NULL)
+		fprintf(stderr, "memtop: %s%s\n", why, o->record_cmd ? "" :
+		    "; exporting without recording");
+	else
+		fprintf(stderr, "memtop: recording %s every %gs\n",
+		    store_path(st), o->delay);
+	return st;
+}
+
 static void
 refresher_done(struct refresher *r)
 {
@@ -409,8 +537,11 @@ run_batch(const struct options *o, struct sampler *s)
 	struct tree		 t;
 	int			 rc, wrc;
 
+	struct seed_ctx		 sc = { .o = o, .say = true };
+
 	refresher_init(&r, o, s, (struct tree_opts){
 	    (enum tree_group_by)o->group_by, o->kthreads });
+	seed_from_store(&sc, r.h);
 	while ((rc = refresher_next(&r, &sn, &t)) == 1) {
 		tree_sort(&t, &o->sort);
 		if (o->json)
@@ -436,6 +567,7 @@ run_export(const struct options *o, struct sampler *s)
 	struct prom_opts	 popts = { o->metrics_processes };
 	struct prom_self	 self = { .interval = o->delay };
 	struct serve		*srv = NULL;
+	struct store		*st;
 	const struct snapshot	*sn;
 	char			 why[256], *buf;
 	size_t			 len;
@@ -452,9 +584,18 @@ run_export(const struct options *o, struct sampler *s)
 		fprintf(stderr, "memtop: serving http://%s/metrics\n",
 		    serve_address(srv));
 	}
+	st = open_recording(o);
+	if (st == NULL && o->record_cmd)
+		return 1;
 	/* by pod, no kernel threads: the series do not depend on options */
 	refresher_init(&r, o, s, (struct tree_opts){ TREE_BY_POD, false });
 	while ((rc = refresher_next(&r, &sn, &t)) == 1) {
+		if (st != NULL)
+			store_record(st, sn, &t);	/* says if it cannot */
+		if (srv == NULL && o->textfile == NULL) {
+			tree_done(&t);	/* memtop record: nothing to export */
+			continue;
+		}
 		self.refreshes = (uint64_t)r.done;
 		self.pss_reads += sn->rollup_read;
 		self.refresh_seconds = r.seconds;
@@ -481,6 +622,7 @@ run_export(const struct options *o, struct sampler *s)
 			free(buf);
 	}
 	serve_stop(srv);
+	store_close(st);
 	refresher_done(&r);
 	return rc < 0 ? 1 : 0;
 }
@@ -501,9 +643,17 @@ main(int argc, char **argv)
 	struct sampler	*s;
 	const char	*cause;
 	struct sigaction sa;
+	struct seed_ctx	 sc = { .o = &o };
 	int		 rc;
 
 	signal(SIGPIPE, SIG_IGN);
+	store_opts_default(&o.store_o, NULL);
+	o.store = STORE_DEFAULT_PATH;
+	if (argc > 1 && strcmp(argv[1], "record") == 0) {
+		o.record_cmd = true;
+		argc--;
+		argv++;
+	}
 	if (argc > 1 && strcmp(argv[1], "maps") == 0)
 		return cmd_maps(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "diff") == 0)
@@ -540,7 +690,7 @@ main(int argc, char **argv)
 	}
 	sampler_set_maps_hook(s, marks_from_maps, NULL);
 	rc = -1;
-	if (o.serve != NULL || o.textfile != NULL)
+	if (o.serve != NULL || o.textfile != NULL || o.record_cmd)
 		rc = run_export(&o, s);
 	else if (!o.batch && isatty(STDOUT_FILENO)) {
 		struct ui_config	uc = {
@@ -554,6 +704,9 @@ main(int argc, char **argv)
 			.pss_budget_ms = o.pss_budget_ms,
 			.theme = o.theme,
 			.gc_yes = o.yes,
+			.seed = seed_from_store,
+			.seed_ctx = &sc,
+			.history_note = sc.note,
 		};
 
 		rc = ui_run(&uc);

@@ -27,4 +27,15 @@ int	seed_history(struct store *, struct history *, const char *boot_id,
 	    double now, double delay, double window, uint32_t cap,
 	    struct seed_info *, char *why, size_t len);
 
+/*
+ * What the dashboard and -b do at start: if there is a store at path, seed
+ * h from it (as seed_history, as of now) and write into note where the
+ * history starts ("history since 18:02 from PATH"). 1: seeded; 0: no store
+ * or nothing in it (note: "no history before HH:MM: start `memtop record`,
+ * see README"); -1: the store cannot be read (note says why).
+ */
+int	seed_load(const char *path, struct history *h, double now,
+	    double delay, double window, uint32_t cap, char *note,
+	    size_t len);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/seed.h"
 #include "store_int.h"
@@ -279,4 +280,51 @@ out:
 	free(sd.slot_t);
 	free(sd.slot_run);
 	return rc;
+}
+
+/* "18:02", or "Nov 29 18:02" when not today. */
+static void
+hhmm(double t, double now, char *buf, size_t len)
+{
+	time_t		tt = (time_t)t, tn = (time_t)now;
+	struct tm	a, b;
+
+	localtime_r(&tt, &a);
+	localtime_r(&tn, &b);
+	strftime(buf, len, a.tm_yday == b.tm_yday && a.tm_year == b.tm_year ?
+	    "%H:%M" : "%b %d %H:%M", &a);
+}
+
+int
+seed_load(const char *path, struct history *h, double now, double delay,
+    double window, uint32_t cap, char *note, size_t len)
+{
+	struct store		*st;
+	struct seed_info	 info;
+	char			 why[512], when[32];
+	bool			 have;
+	int			 rc;
+
+	st = store_open_reader(path, why, sizeof why);
+	have = st != NULL;
+	if (st == NULL && why[0] != '\0') {
+		snprintf(note, len, "no history: %s", why);
+		return -1;
+	}
+	rc = !have ? 0 : seed_history(st, h, NULL, now, delay, window,
+	    cap, &info, why, sizeof why);
+	store_close(st);
+	if (rc != 0) {
+		snprintf(note, len, "no history: %s", why);
+		return -1;
+	}
+	if (!have || info.since < 0) {
+		hhmm(now, now, when, sizeof when);
+		snprintf(note, len, "no history before %s: start `memtop "
+		    "record`, see README", when);
+		return 0;
+	}
+	hhmm(info.since, now, when, sizeof when);
+	snprintf(note, len, "history since %s from %s", when, path);
+	return 1;
 }

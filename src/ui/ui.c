@@ -237,6 +237,8 @@ ui_run(const struct ui_config *cfg)
 	u.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	u.hist = history_create(cfg->history,
 	    (uint32_t)(cfg->window / cfg->delay + 0.5));
+	if (cfg->seed != NULL)
+		cfg->seed(cfg->seed_ctx, u.hist);
 	for (u.sort_idx = 0; u.sort_idx < sort_key_count; u.sort_idx++) {
 		if (strcmp(sort_key_names[u.sort_idx],
 		    sort_key_name(&cfg->sort)) == 0)
