@@ -156,6 +156,51 @@ exp_hwm=$(awk '/^VmHWM:/ { print $2 }' /proc/$exp_pid/status)
 exp_size=$(wc -c < "$T/exp.txt"); exp_gz=$(wc -c < "$T/exp.gz")
 kill $exp_pid
 
+# (f) the history store (docs/store.md), on this node as it is. A recorder
+# at its real interval (-d 10, 2 minutes; --smoke: -d 1) says how much CPU
+# it spent writing (the first refresh, which writes every entity, apart) of
+# the CPU its steady refreshes took; its rows per refresh (after the first)
+# plus one heartbeat per live entity every 600 s, at the measured bytes per
+# row (dbstat), project bytes per day. Then the store gets 24 hours of past
+# as dense as that (every entity's heartbeat, one in 20 entities moving
+# every minute) and a new memtop's start (-b -n 1) is timed with and
+# without it.
+ST=$T/store; mkdir -p "$ST"
+RD=10; RN=13; [ $smoke = 1 ] && { RD=1; RN=4; }
+r1=$($CPU "$MEMTOP" record -n 1 --store "$ST/r1.db" 2> /dev/null | cut -d' ' -f1)
+rn=$($CPU "$MEMTOP" record -n $RN -d $RD --store "$ST/h.db" 2> "$T/rec.err" | cut -d' ' -f1)
+sed -n 's/.* \([0-9.]*\) ms CPU writing (\([0-9.]*\) ms.*/\1 \2/p' "$T/rec.err" > "$T/rec.ms"
+st_share=$(echo "$(cat "$T/rec.ms") $rn $r1" | awk '{ if ($3 > $4) printf "%.1f", ($1 - $2) * 100 / ($3 - $4); else print "-" }')
+sqlite3 "$ST/h.db" "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+st_day=$(sqlite3 "$ST/h.db" "SELECT
+    ((SELECT count(*) FROM sample WHERE t > (SELECT min(t) FROM sample)) * 86400.0 / $RD / ($RN - 1)
+     + (SELECT count(*) FROM entity WHERE gone IS NULL) * 86400.0 / 600)
+    * (SELECT sum(pgsize) FROM dbstat WHERE name IN ('sample', 'sample_t')) / (SELECT count(*) FROM sample)
+  + (SELECT count(*) FROM entity WHERE first_seen > (SELECT min(first_seen) FROM entity)) * 86400.0 / $RD / ($RN - 1)
+    * (SELECT sum(pgsize) FROM dbstat WHERE name IN ('entity', 'sqlite_autoindex_entity_1')) / (SELECT count(*) FROM entity)" |
+    awk '{ printf "%.1f", $1 / 1048576 }')
+# 24 hours of past for every entity of that store
+now=$(date +%s)
+cols=$(sqlite3 "$ST/h.db" "SELECT group_concat(name, ', ') FROM pragma_table_info('sample')")
+shifted=$(echo "$cols" | sed 's/^entity, t, /entity, t - k.i * STEP, /; s/rss_anon,/rss_anon + (k.i % 7) * 1048576,/')
+sqlite3 "$ST/h.db" "CREATE TEMP TABLE base AS SELECT * FROM sample WHERE t = (SELECT min(t) FROM sample);
+WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 144)
+INSERT OR IGNORE INTO sample ($cols) SELECT $(echo "$shifted" | sed 's/STEP/600/') FROM base, k;
+WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 1440)
+INSERT OR IGNORE INTO sample ($cols) SELECT $(echo "$shifted" | sed 's/STEP/60/') FROM base, k WHERE base.entity % 20 = 0;
+UPDATE run SET started = $now - 86400 - 60 WHERE id = (SELECT min(id) FROM run);
+PRAGMA wal_checkpoint(TRUNCATE);" > /dev/null
+st_rows=$(sqlite3 "$ST/h.db" "SELECT count(*) FROM sample")
+st_ents=$(sqlite3 "$ST/h.db" "SELECT count(*) FROM entity WHERE gone IS NULL")
+: > "$T/st_load"; : > "$T/st_wall"
+for r in $(seq 1 $ROUNDS); do
+	t0=$(date +%s%N); a=$($CPU "$MEMTOP" -b -n 1 --json --store none | cut -d' ' -f1); t1=$(date +%s%N)
+	b=$($CPU "$MEMTOP" -b -n 1 --json --store "$ST/h.db" | cut -d' ' -f1); t2=$(date +%s%N)
+	echo "$b $a" | awk '{ printf "%.1f\n", $1 - $2 }' >> "$T/st_load"
+	echo "$t0 $t1 $t2" | awk '{ printf "%.1f\n", (($3 - $2) - ($2 - $1)) / 1e6 }' >> "$T/st_wall"
+done
+st_load=$(median < "$T/st_load"); st_wall=$(median < "$T/st_wall")
+
 # peak RSS with ~1000 processes and 10 minutes of 1 s history (600 ticks)
 extra=$((1000 - $(ls -d /proc/[0-9]* | wc -l)))
 [ $smoke = 1 ] && extra=0
@@ -181,4 +226,9 @@ printf '%-44s %10s\n' "--serve -d 10, scraped every 10 s: CPU ms/s" "$exp_sec"
 printf '%-44s %10s\n' "--serve -d 10: peak RSS KiB (VmHWM)" "$exp_hwm"
 printf '%-44s %10s\n' "--serve: bytes per scrape" "$exp_size"
 printf '%-44s %10s\n' "--serve: bytes per scrape with gzip" "$exp_gz"
+printf '%-44s %10s\n' "record: CPU share of a refresh (%, <= 5)" "$st_share"
+printf '%-44s %10s\n' "record: MiB per day, projected (<= 32)" "$st_day"
+printf '%-44s %10s\n' "start with 24 h: extra CPU ms (<= 300)" "$st_load"
+printf '%-44s %10s\n' "start with 24 h: extra wall ms (<= 300)" "$st_wall"
+printf '%-44s %10s\n' "  (store of $st_ents live entities)" "$st_rows rows"
 [ -n "$mt_full" ] && [ -n "$raw_full" ] && [ -n "$peak" ]

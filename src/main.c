@@ -118,6 +118,8 @@ static const char usage_text[] =
 "      --store-full HOURS keep every recorded sample this long (default 6)\n"
 "      --store-keep DAYS  then keep 1-minute min/max this long (default 7)\n"
 "      --store-max MIB    size cap of the store; oldest go first (default 256)\n"
+"      --store-heartbeat SECS  record an unchanged entity this often\n"
+"                         (default 600)\n"
 "      --log FILE         write warnings about bad input to FILE (- = stderr)\n"
 "  -h, --help             this text\n"
 "  -V, --version          the version\n"
@@ -170,7 +172,8 @@ parse_args(int argc, char **argv, struct options *o)
 	    OPT_PSSBUDGET, OPT_KTHREADS, OPT_HOSTROOT, OPT_GROUPBY, OPT_HISTORY,
 	    OPT_WINDOW, OPT_THEME, OPT_YES, OPT_SERVE, OPT_TEXTFILE,
 	    OPT_METRICS_PROCS, OPT_LIST_METRICS, OPT_STORE, OPT_RECORD,
-	    OPT_STORE_RESET, OPT_STORE_FULL, OPT_STORE_KEEP, OPT_STORE_MAX };
+	    OPT_STORE_RESET, OPT_STORE_FULL, OPT_STORE_KEEP, OPT_STORE_MAX,
+	    OPT_STORE_BEAT };
 	static const struct option longopts[] = {
 		{ "batch",	 no_argument,	    NULL, 'b' },
 		{ "json",	 no_argument,	    NULL, OPT_JSON },
@@ -198,6 +201,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "store-full",	 required_argument, NULL, OPT_STORE_FULL },
 		{ "store-keep",	 required_argument, NULL, OPT_STORE_KEEP },
 		{ "store-max",	 required_argument, NULL, OPT_STORE_MAX },
+		{ "store-heartbeat", required_argument, NULL, OPT_STORE_BEAT },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -307,19 +311,23 @@ parse_args(int argc, char **argv, struct options *o)
 		case OPT_STORE_FULL:
 		case OPT_STORE_KEEP:
 		case OPT_STORE_MAX:
+		case OPT_STORE_BEAT:
 			if (parse_double(optarg, 0.001, &d) != 0) {
 				fprintf(stderr, "memtop: --%s: a positive "
 				    "number, not %s\n", c == OPT_STORE_FULL ?
 				    "store-full" : c == OPT_STORE_KEEP ?
-				    "store-keep" : "store-max", optarg);
+				    "store-keep" : c == OPT_STORE_MAX ?
+				    "store-max" : "store-heartbeat", optarg);
 				return -1;
 			}
 			if (c == OPT_STORE_FULL)
 				o->store_o.full_res = d * 3600;
 			else if (c == OPT_STORE_KEEP)
 				o->store_o.keep = d * 86400;
-			else
+			else if (c == OPT_STORE_MAX)
 				o->store_o.max_bytes = (uint64_t)(d * 1048576);
+			else
+				o->store_o.heartbeat = d;
 			break;
 		case OPT_LIST_METRICS:
 			prom_list_families(stdout);
@@ -622,6 +630,15 @@ run_export(const struct options *o, struct sampler *s)
 			free(buf);
 	}
 	serve_stop(srv);
+	if (st != NULL) {
+		struct store_stats	ss;
+
+		store_get_stats(st, &ss);
+		fprintf(stderr, "memtop: store %s: %lu rows in %lu refreshes, "
+		    "%.1f ms CPU writing (%.1f ms of it the first refresh)\n",
+		    store_path(st), ss.rows, ss.refreshes,
+		    (ss.cpu + ss.cpu_first) * 1e3, ss.cpu_first * 1e3);
+	}
 	store_close(st);
 	refresher_done(&r);
 	return rc < 0 ? 1 : 0;

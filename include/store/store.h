@@ -29,7 +29,7 @@ struct store_opts {
 	uint64_t	 max_bytes;	/* size cap; oldest samples go first */
 };
 
-/* Defaults: heartbeat 300 s, full resolution 6 h, 7 days, 256 MiB. */
+/* Defaults: heartbeat 600 s, full resolution 6 h, 7 days, 256 MiB. */
 void		 store_opts_default(struct store_opts *, const char *path);
 
 struct store;
@@ -74,6 +74,16 @@ int		 store_maintain(struct store *, double now);
 
 /* Epoch seconds of the oldest recorded moment, or -1 if none. */
 double		 store_first_time(struct store *);
+
+/* What this writer did: refreshes recorded, sample rows written, CPU
+   seconds spent in store_record (the first refresh's apart). */
+struct store_stats {
+	unsigned long	refreshes;
+	unsigned long	rows;
+	double		cpu;
+	double		cpu_first;
+};
+void		 store_get_stats(const struct store *, struct store_stats *);
 
 /* Rows in the sample table (for tests and the benchmark); -1 on error. */
 long long	 store_count_samples(struct store *);

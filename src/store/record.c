@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "model/entity.h"
@@ -245,6 +246,7 @@ record_one(struct store *st, const struct rec *r, double now)
 		bind_u64(s, c + 4, r->v[c]);
 	if (step(s, NULL) != 0)
 		return -1;
+	st->stats.rows++;
 	memcpy(e->v, r->v, sizeof e->v);
 	e->partial = r->partial;
 	e->written = now;
@@ -404,9 +406,41 @@ forget(struct store *st)
 	st->run_id = 0;
 }
 
+static double
+cpu_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+store_get_stats(const struct store *st, struct store_stats *out)
+{
+	*out = st->stats;
+}
+
+static int	record(struct store *, const struct snapshot *,
+		    const struct tree *);
+
 int
 store_record(struct store *st, const struct snapshot *sn,
     const struct tree *t)
+{
+	double	t0 = cpu_now();
+	int	rc = record(st, sn, t);
+
+	t0 = cpu_now() - t0;
+	if (st->stats.refreshes++ == 0)
+		st->stats.cpu_first = t0;
+	else
+		st->stats.cpu += t0;
+	return rc;
+}
+
+static int
+record(struct store *st, const struct snapshot *sn, const struct tree *t)
 {
 	if (st->readonly)
 		return -1;

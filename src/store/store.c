@@ -27,7 +27,7 @@ store_opts_default(struct store_opts *o, const char *path)
 	memset(o, 0, sizeof *o);
 	o->path = path;
 	o->interval = 10;
-	o->heartbeat = 300;
+	o->heartbeat = 600;
 	o->full_res = 6 * 3600;
 	o->keep = 7 * 86400;
 	o->max_bytes = 256ULL << 20;

@@ -40,6 +40,7 @@ struct store {
 	long long		 run_id;	/* 0: start a new run */
 	bool			 failing;	/* said so; not written since */
 	double			 last_maint;
+	struct store_stats	 stats;
 };
 
 const char	*store_col_name(int c);

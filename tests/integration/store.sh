@@ -45,15 +45,16 @@ run_moved() { [ "$(sqlite3 "$T/full/h.db" "SELECT max(last) > $1 FROM run")" = 1
 
 # --- the recorder while the pod steps 80 -> 250 -> 420 MiB (the pod is
 # at 80 when the recorder starts: its first sample is the baseline; the
-# first step comes 8 s later, after the recorder's first refresh)
-spawn_in "$T/p1" "$V1/kubepods/burstable/pod$U1/$C1/cgroup.procs" -- "$HELPERS/alloc_anon" 80 170 8 2; P1=$SPAWNED
+# first step comes 20 s later, after the recorder's first refresh: that
+# reads every process fully, seconds on a busy node in the ASan build)
+spawn_in "$T/p1" "$V1/kubepods/burstable/pod$U1/$C1/cgroup.procs" -- "$HELPERS/alloc_anon" 80 170 20 2; P1=$SPAWNED
 wait_for 30 grep -q ready "$T/p1" || exit 99
 "$MEMTOP" record --store "$DB" -d 0.2 --host-root "$H" 2> "$T/rec.err" & REC=$!
 register_pid $REC
 check "the recorder says it records" wait_for 20 grep -q "recording $DB" "$T/rec.err"
-check "the pod's first sample is written before its first step" wait_for 8 pod_anon_ge 70
+check "the pod's first sample is written before its first step" wait_for 19 pod_anon_ge 70
 grep -q "step" "$T/p1" && fail "the pod stepped before the recorder's first sample"
-wait_for 30 grep -q "step 2" "$T/p1" || { fail "stepping helper did not finish"; cat "$T/p1"; }
+wait_for 60 grep -q "step 2" "$T/p1" || { fail "stepping helper did not finish"; cat "$T/p1"; }
 check "the recorder wrote the pod's last step" wait_for 20 pod_anon_ge 400
 check "the store has the pod with its names" test "$(q "SELECT namespace || '/' || pod FROM entity WHERE ident = 'pod:$U1'")" = "st-a/steps-0"
 check "the first sample of the pod is about 80 MiB" within "$(q "SELECT s.rss_anon / $MiB FROM sample s JOIN entity e ON e.id = s.entity WHERE e.ident = 'pod:$U1' ORDER BY s.t LIMIT 1")" 80 10
@@ -142,7 +143,7 @@ wait_for 20 test -s "$T/full/h.db"
 dd if=/dev/zero of="$T/full/filler" bs=64k 2> /dev/null
 check "disk full: said once" wait_for 20 grep -q "cannot write" "$T/full.err"
 r1=$(refreshes)
-check "the textfile keeps coming" wait_for 10 refreshes_gt $((r1 + 5))
+check "the textfile keeps coming" wait_for 30 refreshes_gt $((r1 + 3))
 check "the message is not repeated" test "$(grep -c 'cannot write' "$T/full.err")" = 1
 check "the recorder is alive" test -d /proc/$F
 rm -f "$T/full/filler"

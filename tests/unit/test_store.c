@@ -126,6 +126,7 @@ test_change_driven(void **state)
 	(void)state;
 	store_opts_default(&so, NULL);
 	so.interval = 10;
+	so.heartbeat = 300;
 	st = writer("cd.db", &so);
 	node_init(&nd, 1);
 	nd.p[0].fig[FIG_SWAP] = FIG_NA;
