@@ -25,6 +25,16 @@ exec_d(struct store *st, const char *fmt, double a)
 }
 
 static int
+exec_d2(struct store *st, const char *fmt, double a, double b)
+{
+	char	*sql = xasprintf(fmt, a, b);
+	int	 rc = store_exec(st, sql);
+
+	free(sql);
+	return rc;
+}
+
+static int
 query_i64(struct store *st, const char *sql, long long *out)
 {
 	sqlite3_stmt	*s;
@@ -51,20 +61,21 @@ used_bytes(struct store *st)
 	return (pages - freep) * psize;
 }
 
+/* Thins [from, cut): the rows before were thinned by an earlier pass. */
 static int
-thin(struct store *st, double cut)
+thin(struct store *st, double from, double cut)
 {
 	/* the minute's last row stays, holding the minute's anon min/max */
-	return exec_d(st, "CREATE TEMP TABLE thin AS SELECT entity, "
+	return exec_d2(st, "CREATE TEMP TABLE thin AS SELECT entity, "
 	    "max(t) AS t, min(coalesce(anon_min, rss_anon)) AS amin, "
 	    "max(coalesce(anon_max, rss_anon)) AS amax FROM sample "
-	    "WHERE res = 0 AND t < %.3f GROUP BY entity, CAST(t / 60 AS "
-	    "INTEGER)", cut) == 0 &&
+	    "WHERE t >= %.3f AND t < %.3f AND res = 0 GROUP BY entity, "
+	    "CAST(t / 60 AS INTEGER)", from, cut) == 0 &&
 	    store_exec(st, "UPDATE sample SET res = 60, anon_min = thin.amin, "
 	    "anon_max = thin.amax FROM thin WHERE sample.entity = thin.entity "
 	    "AND sample.t = thin.t") == 0 &&
-	    exec_d(st, "DELETE FROM sample WHERE res = 0 AND t < %.3f",
-	    cut) == 0 &&
+	    exec_d2(st, "DELETE FROM sample WHERE t >= %.3f AND t < %.3f AND "
+	    "res = 0", from, cut) == 0 &&
 	    store_exec(st, "DROP TABLE temp.thin") == 0 ? 0 : -1;
 }
 
@@ -117,7 +128,8 @@ store_maintain(struct store *st, double now)
 
 	if (st->readonly)
 		return -1;
-	if (store_exec(st, "BEGIN IMMEDIATE") != 0 || thin(st, cut) != 0 ||
+	if (store_exec(st, "BEGIN IMMEDIATE") != 0 ||
+	    thin(st, st->thin_from, cut) != 0 ||
 	    drop_before(st, now - st->o.keep) != 0 || cap(st) != 0 ||
 	    store_exec(st, "COMMIT") != 0) {
 		if (!st->failing)
@@ -125,6 +137,7 @@ store_maintain(struct store *st, double now)
 		store_exec(st, "ROLLBACK");
 		return -1;
 	}
+	st->thin_from = cut;
 	/* give the freed pages back to the file system */
 	store_exec(st, "PRAGMA incremental_vacuum");
 	store_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)");

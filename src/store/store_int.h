@@ -40,6 +40,7 @@ struct store {
 	long long		 run_id;	/* 0: start a new run */
 	bool			 failing;	/* said so; not written since */
 	double			 last_maint;
+	double			 thin_from;	/* older rows are thinned */
 	struct store_stats	 stats;
 };
 
