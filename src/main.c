@@ -24,6 +24,7 @@
 #include "store/seed.h"
 #include "store/store.h"
 #include "ui/ui.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 struct options {
@@ -479,15 +480,6 @@ refresher_next(struct refresher *r, const struct snapshot **sn,
 	return 1;
 }
 
-static double
-wall_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The history store read at start (the dashboard, -b). */
 struct seed_ctx {
 	const struct options	*o;
@@ -503,7 +495,7 @@ seed_from_store(void *arg, struct history *h)
 	c->note[0] = '\0';
 	if (c->o->store == NULL)
 		return;
-	if (seed_load(c->o->store, h, wall_now(), c->o->delay, c->o->window,
+	if (seed_load(c->o->store, h, clock_seconds(CLOCK_REALTIME), c->o->delay, c->o->window,
 	    c->o->history, c->note, sizeof c->note) < 0 && c->say)
 		fprintf(stderr, "memtop: %s\n", c->note);
 }

@@ -4,12 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "model/entity.h"
 #include "store/store.h"
 #include "store_int.h"
+#include "util/clock.h"
+#include "util/hash.h"
 #include "util/xmalloc.h"
 
 /*
@@ -45,18 +46,6 @@ struct rec {
 	uint64_t	 v[STORE_NCOL];
 	unsigned	 partial;
 };
-
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t	h = 1469598103934665603ULL;	/* FNV-1a */
-
-	while (*s != '\0') {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 static int
 prep(struct store *st, const char *sql, sqlite3_stmt **out)
@@ -406,15 +395,6 @@ forget(struct store *st)
 	st->run_id = 0;
 }
 
-static double
-cpu_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void
 store_get_stats(const struct store *st, struct store_stats *out)
 {
@@ -428,10 +408,10 @@ int
 store_record(struct store *st, const struct snapshot *sn,
     const struct tree *t)
 {
-	double	t0 = cpu_now();
+	double	t0 = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
 	int	rc = record(st, sn, t);
 
-	t0 = cpu_now() - t0;
+	t0 = clock_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
 	if (st->stats.refreshes++ == 0)
 		st->stats.cpu_first = t0;
 	else
