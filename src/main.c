@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "collect/cgroup.h"
 #include "collect/sample.h"
+#include "model/column.h"
 #include "model/history.h"
 #include "model/tree.h"
 #include "output/batch.h"
@@ -75,9 +76,8 @@ static const char usage_text[] =
 "  -n, --iterations N     stop after N refreshes (default: until killed)\n"
 "  -d, --delay SECS       seconds between refreshes (default 1; 5 with\n"
 "                         --serve or --textfile; min 0.05)\n"
-"      --sort KEY         sort by: rss pss pss_anon pss_file shared_clean\n"
-"                         private_dirty swap rss_anon charge anon-growth\n"
-"                         anon-growth-window name ... (default rss)\n"
+"      --sort KEY         sort by a column: one of the sort keys below, or\n"
+"                         any other figure's JSON key (default rss)\n"
 "      --history N        samples of history per figure (default 600)\n"
 "      --window MINUTES   the window of the second growth figure (default 5)\n"
 "      --cgroup-root DIR  cgroupfs root (default /sys/fs/cgroup; v1, hybrid\n"
@@ -142,7 +142,12 @@ static const char usage_text[] =
 static void
 usage(FILE *f)
 {
+	char	keys[512];
+
 	fputs(usage_text, f);
+	col_sort_keys(keys, sizeof keys);
+	fprintf(f, "\nSort keys ('<' and '>' in the dashboard cycle them): "
+	    "%s\n", keys);
 }
 
 static void

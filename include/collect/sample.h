@@ -64,6 +64,7 @@ struct snap_cgroup {
 
 struct snapshot {
 	char			 boot_id[40];	/* "" if unreadable */
+	char			 node_name[256]; /* host's hostname; "" unknown */
 	double			 time;		/* epoch seconds */
 	double			 mono;		/* monotonic seconds */
 	struct snap_proc	*procs;

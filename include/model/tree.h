@@ -8,6 +8,7 @@
 #include "collect/sample.h"
 #include "model/entity.h"
 #include "model/history.h"
+#include "model/workload.h"
 
 /*
  * The node as a tree: group (a pod, or a non-Kubernetes unit) -> container ->
@@ -54,6 +55,26 @@ struct fig_val	 fig_proc_get(const uint64_t *fig, int k);
 /* The one the row has: the sum if not NULL, else the process's figures. */
 struct fig_val	 fig_get(const struct fig_sum *, const uint64_t *fig, int k);
 
+/*
+ * A pod (or a container) against its replicas on this node: pods of the
+ * same workload (model/workload.h: namespace, kind, name stem, container
+ * names), for a container the same-named container of those pods. The
+ * figure is anonymous memory (RssAnon). No sibling: no baseline, never an
+ * invented one.
+ */
+struct tree_replicas {
+	enum wl_kind	 kind;		/* WL_NONE: not a workload's pod */
+	size_t		 stem_len;	/* of the pod's name */
+	unsigned	 siblings;	/* the other pods of its workload here */
+	uint64_t	 anon;		/* its own; FIG_NA if unknown */
+	uint64_t	 median;	/* the siblings'; FIG_NA if none */
+	int64_t		 excess;	/* anon - median (0 without one) */
+	bool		 outlier;	/* excess > max(64 MiB, 50 % of median) */
+};
+
+/* Clearly above its siblings: more than this and 50 % over their median. */
+#define REPLICA_OUTLIER_MIN	(64ULL << 20)
+
 /* What every level of the tree carries for the views. */
 struct tree_stats {
 	struct hist_ent	*hist;		/* NULL before history_update */
@@ -61,6 +82,7 @@ struct tree_stats {
 	int64_t		 growth_win;	/* anon now - min over the window */
 	uint64_t	 charge;	/* cgroup current, FIG_NA if unknown */
 	uint64_t	 limit;		/* FIG_NA if none or unknown */
+	struct tree_replicas rep;	/* pods and containers */
 };
 
 struct tree_proc {
@@ -141,6 +163,25 @@ const char	*tree_ctr_label(const struct tree_group *,
 		    const struct tree_ctr *, bool full, char *buf, size_t len);
 const char	*tree_proc_label(const struct tree_proc *, char *buf,
 		    size_t len);
+/*
+ * Fills every pod's and container's rep (tree_build calls it; node is this
+ * node's name for static pods, or NULL).
+ */
+void		 tree_replicas(struct tree *, const char *node);
+/* g's sibling with the least anonymous memory, or NULL if none. */
+const struct tree_group *tree_healthiest_sibling(const struct tree *,
+		    const struct tree_group *g);
+/* Whether b is another pod of a's workload (after tree_replicas). */
+bool		 tree_is_sibling(const struct tree_group *a,
+		    const struct tree_group *b);
+/*
+ * "+552M x6.6" (excess over the siblings' median, and the ratio; a '×' with
+ * utf8), "-" for a workload's pod with no sibling here (no baseline), ""
+ * for what is no workload's pod. Returns buf.
+ */
+const char	*tree_replicas_fmt(const struct tree_replicas *, bool utf8,
+		    char *buf, size_t len);
+
 /* Whether the group is a pod or a namespace (listed first, open at start). */
 bool		 tree_group_is_k8s(const struct tree_group *);
 
@@ -150,6 +191,7 @@ enum sort_kind {
 	SORT_GROWTH,
 	SORT_GROWTH_WIN,
 	SORT_CHARGE,
+	SORT_REPLICAS,		/* excess over the replicas' median */
 	SORT_NAME
 };
 
@@ -158,12 +200,16 @@ struct sort_key {
 	int		fig;		/* SORT_FIG */
 };
 
-/* Parses "rss", "pss_anon", "anon-growth", ...; -1 if unknown. */
+/*
+ * Sort keys are the keys of the column table (model/column.h): "rss",
+ * "pss_anon", "anon-growth", ... Parses one; -1 if unknown.
+ */
 int		 sort_key_parse(const char *, struct sort_key *);
 const char	*sort_key_name(const struct sort_key *);
-/* All the names sort_key_parse takes, in the order '<' '>' cycle them. */
-extern const char *const sort_key_names[];
-extern const size_t sort_key_count;
+/* The column (index into col_table) the key sorts by. */
+int		 sort_key_col(const struct sort_key *);
+/* The next (dir 1) or previous (dir -1) key of the '<' '>' cycle. */
+void		 sort_key_step(struct sort_key *, int dir);
 
 /* Sorts groups (pods first), containers and processes, descending. */
 void		 tree_sort(struct tree *, const struct sort_key *);

@@ -52,7 +52,6 @@ struct ui {
 	bool			 utf8;
 	bool			 paused;
 	enum ui_view		 view;
-	size_t			 sort_idx;
 
 	struct ui_row		*rows;
 	size_t			 nrows;

@@ -106,6 +106,34 @@ read_boot_id(const char *proc_root, struct buf *b, char *out, size_t len)
 	out[n] = '\0';
 }
 
+/*
+ * The node's name (static pods are named after it): the host's
+ * /etc/hostname under host_root, else this UTS namespace's hostname.
+ */
+static void
+read_node_name(const char *host_root, struct buf *b, char *out, size_t len)
+{
+	char	path[4096];
+	size_t	n;
+
+	out[0] = '\0';
+	snprintf(path, sizeof path, "%s/etc/hostname", host_root);
+	buf_reset(b);
+	if (read_file(path, b, 256) == 0) {
+		for (n = 0; n < b->len && n + 1 < len; n++) {
+			char	c = b->data[n];
+
+			if (c <= ' ' || c > '~')
+				break;
+			out[n] = c;
+		}
+		out[n] = '\0';
+	}
+	if (out[0] == '\0' && gethostname(out, len) != 0)
+		out[0] = '\0';
+	out[len - 1] = '\0';
+}
+
 struct sampler *
 sampler_create(const struct cg_roots *roots, const char *proc_root,
     const char *host_root, const char **cause)
@@ -126,6 +154,8 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 	buf_init(&s->buf);
 	read_boot_id(proc_root, &s->buf, s->snap.boot_id,
 	    sizeof s->snap.boot_id);
+	read_node_name(host_root, &s->buf, s->snap.node_name,
+	    sizeof s->snap.node_name);
 	switch (cgroupns_find_base(roots->v2, proc_root, (int)getpid(),
 	    s->ns_base, sizeof s->ns_base, why, sizeof why)) {
 	case 1:

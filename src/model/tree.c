@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/column.h"
 #include "model/tree.h"
 #include "util/fmt.h"
 #include "util/xmalloc.h"
@@ -343,6 +344,7 @@ tree_build(struct tree *t, const struct snapshot *sn,
 		for (ci = 0; ci < g->nctrs; ci++)
 			stats_init(&g->ctrs[ci].st, g->ctrs[ci].mem);
 	}
+	tree_replicas(t, sn->node_name[0] != '\0' ? sn->node_name : NULL);
 }
 
 bool
@@ -403,53 +405,70 @@ tree_proc_label(const struct tree_proc *p, char *buf, size_t len)
 	return buf;
 }
 
-const char *const sort_key_names[] = {
-	"rss", "pss", "pss_anon", "pss_file", "shared_clean",
-	"private_dirty", "swap", "rss_anon", "charge", "anon-growth",
-	"anon-growth-window", "name",
-	/* the rest are accepted, not cycled */
-	"rss_file", "rss_shmem", "vm_swap", "pss_shmem", "shared_dirty",
-	"private_clean", "swap_pss", "rollup_rss",
-};
-const size_t sort_key_count = 12;
-
 int
 sort_key_parse(const char *s, struct sort_key *k)
 {
-	int	f;
+	int	c = col_by_key(s);
 
 	k->fig = FIG_RSS;
-	if (strcmp(s, "anon-growth") == 0 || strcmp(s, "growth") == 0)
-		k->kind = SORT_GROWTH;
-	else if (strcmp(s, "anon-growth-window") == 0)
-		k->kind = SORT_GROWTH_WIN;
-	else if (strcmp(s, "charge") == 0)
-		k->kind = SORT_CHARGE;
-	else if (strcmp(s, "name") == 0)
-		k->kind = SORT_NAME;
-	else if ((f = fig_by_key(s)) >= 0) {
-		k->kind = SORT_FIG;
-		k->fig = f;
-	} else
+	if (c < 0)
 		return -1;
+	switch (col_table[c].kind) {
+	case COL_KIND_FIG:
+		k->kind = SORT_FIG;
+		k->fig = col_table[c].fig;
+		break;
+	case COL_KIND_CHARGE:
+		k->kind = SORT_CHARGE;
+		break;
+	case COL_KIND_GROWTH:
+		k->kind = SORT_GROWTH;
+		break;
+	case COL_KIND_GROWTH_WIN:
+		k->kind = SORT_GROWTH_WIN;
+		break;
+	case COL_KIND_REPLICAS:
+		k->kind = SORT_REPLICAS;
+		break;
+	case COL_KIND_NAME:
+		k->kind = SORT_NAME;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+int
+sort_key_col(const struct sort_key *k)
+{
+	size_t	i;
+
+	if (k->kind == SORT_FIG)
+		return col_of_fig(k->fig);
+	for (i = 0; i < col_count; i++) {
+		enum col_kind	ck = col_table[i].kind;
+
+		if ((k->kind == SORT_CHARGE && ck == COL_KIND_CHARGE) ||
+		    (k->kind == SORT_GROWTH && ck == COL_KIND_GROWTH) ||
+		    (k->kind == SORT_GROWTH_WIN && ck == COL_KIND_GROWTH_WIN) ||
+		    (k->kind == SORT_REPLICAS && ck == COL_KIND_REPLICAS) ||
+		    (k->kind == SORT_NAME && ck == COL_KIND_NAME))
+			return (int)i;
+	}
 	return 0;
 }
 
 const char *
 sort_key_name(const struct sort_key *k)
 {
-	switch (k->kind) {
-	case SORT_GROWTH:
-		return "anon-growth";
-	case SORT_GROWTH_WIN:
-		return "anon-growth-window";
-	case SORT_CHARGE:
-		return "charge";
-	case SORT_NAME:
-		return "name";
-	default:
-		return fig_table[k->fig].key;
-	}
+	return col_table[sort_key_col(k)].key;
+}
+
+void
+sort_key_step(struct sort_key *k, int dir)
+{
+	sort_key_parse(col_table[col_cycle(sort_key_col(k), dir)].key, k);
 }
 
 int64_t
@@ -465,6 +484,12 @@ tree_stat_value(const struct tree_stats *st, const struct fig_sum *sum,
 		return st->growth_win;
 	case SORT_CHARGE:
 		return st->charge == FIG_NA ? INT64_MIN : (int64_t)st->charge;
+	case SORT_REPLICAS:
+		if (sum == NULL) {	/* a process: by its anon memory */
+			v = fig[FIG_RSS_ANON];
+			return v == FIG_NA ? INT64_MIN : (int64_t)v;
+		}
+		return st->rep.median == FIG_NA ? INT64_MIN : st->rep.excess;
 	case SORT_NAME:
 		return 0;
 	default:

@@ -4,61 +4,71 @@
 #include <string.h>
 #include <time.h>
 
+#include "analyse/diagnosis.h"
+#include "model/column.h"
 #include "output/batch.h"
 #include "util/fmt.h"
 
-/* The figure columns of the text table, in order. */
-static const enum fig batch_cols[] = {
-	FIG_RSS, FIG_PSS, FIG_PSS_ANON, FIG_PSS_FILE, FIG_SHARED_CLEAN,
-	FIG_PRIVATE_DIRTY, FIG_SWAP, FIG_RSS_ANON
-};
-#define NCOLS	(sizeof batch_cols / sizeof batch_cols[0])
-
 /*
- * One figure column: '-' when unknown, '>' before a sum some of whose
- * members are unknown (the known part: a lower bound).
+ * The columns of one row, those of the column table marked for -b: a
+ * figure is '-' when unknown, with '>' before a sum some of whose members
+ * are unknown (the known part: a lower bound); a process has no charge.
  */
 static void
-put_figs(FILE *f, const struct fig_sum *sum, const uint64_t *fig)
+put_cols(FILE *f, const struct fig_sum *sum, const uint64_t *fig,
+    const struct cg_mem *m, const struct tree_stats *st, bool is_proc)
 {
 	char		b[32], c[34];
 	size_t		i;
+	struct fig_val	fv;
 
-	for (i = 0; i < NCOLS; i++) {
-		struct fig_val	fv = fig_get(sum, fig, batch_cols[i]);
+	for (i = 0; i < col_count; i++) {
+		const struct col_info	*ci = &col_table[i];
 
-		fmt_bytes(b, sizeof b, fv.v);
-		snprintf(c, sizeof c, "%s%s", fv.state == FIG_PARTIAL ? ">" :
-		    "", b);
-		fprintf(f, " %8s", c);
+		if (!ci->batch)
+			continue;
+		switch (ci->kind) {
+		case COL_KIND_FIG:
+			fv = fig_get(sum, fig, ci->fig);
+			fmt_bytes(b, sizeof b, fv.v);
+			snprintf(c, sizeof c, "%s%s", fv.state == FIG_PARTIAL ?
+			    ">" : "", b);
+			break;
+		case COL_KIND_CHARGE:
+			snprintf(c, sizeof c, "%s", is_proc ? "" : m == NULL ||
+			    !m->read ? "-" : fmt_bytes(b, sizeof b, m->current));
+			break;
+		case COL_KIND_LIMIT:
+			snprintf(c, sizeof c, "%s", is_proc ? "" : m == NULL ||
+			    !m->read ? "-" : m->unlimited ? "nolimit" :
+			    fmt_bytes(b, sizeof b, m->limit));
+			break;
+		case COL_KIND_GROWTH:
+			fmt_delta(c, sizeof c, st->growth);
+			break;
+		case COL_KIND_GROWTH_WIN:
+			fmt_delta(c, sizeof c, st->growth_win);
+			break;
+		case COL_KIND_REPLICAS:
+			if (is_proc)
+				c[0] = '\0';
+			else
+				tree_replicas_fmt(&st->rep, false, c, sizeof c);
+			break;
+		default:
+			c[0] = '\0';
+			break;
+		}
+		fprintf(f, " %*s", ci->width > 8 ? ci->width : 8, c);
 	}
-}
-
-static void
-put_charge(FILE *f, const struct cg_mem *m)
-{
-	char	b[32], l[32];
-
-	if (m == NULL || !m->read) {
-		fprintf(f, " %8s %8s", "-", "-");
-		return;
-	}
-	fprintf(f, " %8s %8s", fmt_bytes(b, sizeof b, m->current),
-	    m->unlimited ? "nolimit" : fmt_bytes(l, sizeof l, m->limit));
-}
-
-static void
-put_growth(FILE *f, const struct tree_stats *st)
-{
-	char	b[32];
-
-	fprintf(f, " %8s\n", fmt_delta(b, sizeof b, st->growth));
+	fputc('\n', f);
 }
 
 int
 batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 {
 	char		 tb[32], a[32], b[32], name[512];
+	struct diag_set	 ds;
 	time_t		 now = (time_t)sn->time;
 	struct tm	 tm;
 	size_t		 gi, ci, pi, i;
@@ -71,17 +81,21 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 	    fmt_bytes(b, sizeof b, sn->mem_available), sn->nprocs, t->ngroups,
 	    sn->rollup_read, sn->rollup_wanted, sn->rollup_ms);
 	fprintf(f, "%-10s %-50s", "KIND", "NAME");
-	for (i = 0; i < NCOLS; i++)
-		fprintf(f, " %8s", fig_table[batch_cols[i]].title);
-	fprintf(f, " %8s %8s %8s\n", "CHARGE", "LIMIT", "GROWTH");
+	for (i = 0; i < col_count; i++) {
+		if (col_table[i].batch)
+			fprintf(f, " %*s", col_table[i].width > 8 ?
+			    col_table[i].width : 8, col_table[i].title);
+	}
+	fputc('\n', f);
 	for (gi = 0; gi < t->ngroups; gi++) {
 		const struct tree_group	*g = &t->groups[gi];
 
 		fprintf(f, "%-10s %-50.50s", ent_kind_name(g->kind),
 		    tree_group_label(g, true, name, sizeof name));
-		put_figs(f, &g->sum, NULL);
-		put_charge(f, g->mem);
-		put_growth(f, &g->st);
+		put_cols(f, &g->sum, NULL, g->mem, &g->st, false);
+		diagnose_group(t, g, &ds);
+		for (i = 0; i < ds.n; i++)
+			fprintf(f, "  %-8s %s\n", "why", ds.d[i].text);
 		for (ci = 0; ci < g->nctrs; ci++) {
 			const struct tree_ctr	*c = &g->ctrs[ci];
 
@@ -89,9 +103,8 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 				fprintf(f, "  %-8s %-50.50s", "ctr",
 				    tree_ctr_label(g, c, true, name,
 				    sizeof name));
-				put_figs(f, &c->sum, NULL);
-				put_charge(f, c->mem);
-				put_growth(f, &c->st);
+				put_cols(f, &c->sum, NULL, c->mem, &c->st,
+				    false);
 			}
 			for (pi = 0; pi < c->nprocs; pi++) {
 				const struct snap_proc	*p = c->procs[pi].sp;
@@ -99,9 +112,8 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 				if (c->procs[pi].gone)
 					continue;
 				fprintf(f, "    %-6d %-50.50s", p->pid, p->comm);
-				put_figs(f, NULL, p->fig);
-				fprintf(f, " %8s %8s", "", "");
-				put_growth(f, &c->procs[pi].st);
+				put_cols(f, NULL, p->fig, NULL,
+				    &c->procs[pi].st, true);
 			}
 		}
 	}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyse/diagnosis.h"
 #include "analyse/marks.h"
 #include "collect/procscan.h"
 #include "output/json.h"
@@ -52,8 +53,56 @@ json_stats(json_t *o, const struct tree_stats *st)
 }
 
 static json_t *
+json_diagnosis(const struct diag_set *ds)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < ds->n; i++) {
+		json_t	*o = json_object();
+
+		json_object_set_new_nocheck(o, "rule", json_string(ds->d[i].rule));
+		json_object_set_new_nocheck(o, "bytes", json_u64(ds->d[i].bytes));
+		json_object_set_new_nocheck(o, "explains",
+		    json_boolean(ds->d[i].explains));
+		json_object_set_new_nocheck(o, "text", json_string(ds->d[i].text));
+		json_object_set_new_nocheck(o, "advice",
+		    json_string(ds->d[i].advice));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* A pod's or container's standing against its replicas on this node. */
+static void
+json_replicas(json_t *o, const struct tree_replicas *r)
+{
+	json_t	*j;
+
+	if (r->kind == WL_NONE) {
+		json_object_set_new_nocheck(o, "replicas", json_null());
+		return;
+	}
+	j = json_object();
+	json_object_set_new_nocheck(j, "workload", json_string(
+	    workload_kind_name(r->kind)));
+	json_object_set_new_nocheck(j, "source", json_string("node"));
+	json_object_set_new_nocheck(j, "siblings", json_integer(r->siblings));
+	json_object_set_new_nocheck(j, "anon", json_u64(r->anon));
+	json_object_set_new_nocheck(j, "median", json_u64(r->median));
+	json_object_set_new_nocheck(j, "excess", r->median == FIG_NA ?
+	    json_null() : json_integer(r->excess));
+	json_object_set_new_nocheck(j, "ratio", r->median == FIG_NA ||
+	    r->median == 0 ? json_null() : json_real((double)r->anon /
+	    (double)r->median));
+	json_object_set_new_nocheck(j, "outlier", json_boolean(r->outlier));
+	json_object_set_new_nocheck(o, "replicas", j);
+}
+
+static json_t *
 json_proc(const struct tree_proc *tp)
 {
+	struct diag_set		 ds;
 	const struct snap_proc	*p = tp->sp;
 	json_t			*o = json_object();
 	int			 k;
@@ -87,6 +136,8 @@ json_proc(const struct tree_proc *tp)
 		json_object_set_new_nocheck(o, "findings", a);
 	}
 	json_stats(o, &tp->st);
+	diagnose_proc(tp, &ds);
+	json_object_set_new_nocheck(o, "diagnosis", json_diagnosis(&ds));
 	return o;
 }
 
@@ -131,6 +182,7 @@ json_ctr(const struct tree_ctr *c)
 	json_object_set_new_nocheck(o, "memory", json_mem(c->mem));
 	json_totals(o, &c->sum);
 	json_stats(o, &c->st);
+	json_replicas(o, &c->st.rep);
 	for (i = 0; i < c->nprocs; i++) {
 		if (!c->procs[i].gone)
 			json_array_append_new(a, json_proc(&c->procs[i]));
@@ -140,8 +192,9 @@ json_ctr(const struct tree_ctr *c)
 }
 
 static json_t *
-json_group(const struct tree_group *g)
+json_group(const struct tree *t, const struct tree_group *g)
 {
+	struct diag_set	 ds;
 	json_t	*o = json_object(), *a = json_array();
 	size_t	 i;
 
@@ -161,6 +214,13 @@ json_group(const struct tree_group *g)
 	json_object_set_new_nocheck(o, "memory", json_mem(g->mem));
 	json_totals(o, &g->sum);
 	json_stats(o, &g->st);
+	if (g->st.rep.kind != WL_NONE) {
+		json_object_set_new_nocheck(o, "workload", json_stringn(g->pod,
+		    g->st.rep.stem_len));
+	}
+	json_replicas(o, &g->st.rep);
+	diagnose_group(t, g, &ds);
+	json_object_set_new_nocheck(o, "diagnosis", json_diagnosis(&ds));
 	for (i = 0; i < g->nctrs; i++)
 		json_array_append_new(a, json_ctr(&g->ctrs[i]));
 	json_object_set_new_nocheck(o, "containers", a);
@@ -187,7 +247,7 @@ json_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 	json_object_set_new_nocheck(node, "pss_ms", json_real(sn->rollup_ms));
 	json_object_set_new_nocheck(doc, "node", node);
 	for (i = 0; i < t->ngroups; i++)
-		json_array_append_new(groups, json_group(&t->groups[i]));
+		json_array_append_new(groups, json_group(t, &t->groups[i]));
 	json_object_set_new_nocheck(doc, "groups", groups);
 	/* straight to the stream: no copy of the whole document */
 	if (json_dumpf(doc, f, JSON_COMPACT | JSON_ENSURE_ASCII) != 0 ||

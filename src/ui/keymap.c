@@ -51,9 +51,7 @@ key_filter(struct ui *u)
 static int
 sort_step(struct ui *u, int dir)
 {
-	u->sort_idx = (u->sort_idx + sort_key_count + (size_t)dir) %
-	    sort_key_count;
-	sort_key_parse(sort_key_names[u->sort_idx], &u->cfg.sort);
+	sort_key_step(&u->cfg.sort, dir);
 	if (u->have_tree) {
 		tree_sort(&u->tree, &u->cfg.sort);
 		ui_rebuild_rows(u);
@@ -126,6 +124,38 @@ key_mark(struct ui *u)
 	ui_status(u, false, "%d marked (c compares)", (u->mark[0][0] != '\0') +
 	    (u->mark[1][0] != '\0'));
 	return UI_REDRAW;
+}
+
+/*
+ * v: the selected row's pod side by side with its healthiest replica on the
+ * node (the one with the least anonymous memory): A the healthy one, B the
+ * selected, so B - A is the excess ("the same commands on a healthy pod").
+ */
+static int
+key_versus(struct ui *u)
+{
+	const struct ui_row	*r = ui_selected(u);
+	const struct tree_group	*h;
+	char			 name[300];
+
+	if (u->view != UI_VIEW_TREE || r == NULL)
+		return 0;
+	if (r->g->st.rep.kind == WL_NONE) {
+		ui_status(u, true, "%s is no workload's pod: no replicas to "
+		    "compare with", tree_group_label(r->g, false, name,
+		    sizeof name));
+		return UI_REDRAW;
+	}
+	h = tree_healthiest_sibling(&u->tree, r->g);
+	if (h == NULL) {
+		ui_status(u, true, "%s has no other replica on this node",
+		    tree_group_label(r->g, false, name, sizeof name));
+		return UI_REDRAW;
+	}
+	snprintf(u->mark[0], sizeof u->mark[0], "%s", h->ident);
+	snprintf(u->mark[1], sizeof u->mark[1], "%s", r->g->ident);
+	u->view = UI_VIEW_COMPARE;
+	return UI_REDRAW | UI_REFRESH;
 }
 
 static int
@@ -278,6 +308,9 @@ const struct ui_key ui_keys[] = {
 	  key_mark },
 	{ 'c',		"c",	   "compare",	"compare the two marked rows side by "
 	  "side", key_compare },
+	{ 'v',		"v",	   "versus",	"compare the selected pod with its "
+	  "healthiest replica on the node (B - A: what the sick one has more)",
+	  key_versus },
 	{ 'g',		"g",	   "gc",	"force a V8 garbage collection in the "
 	  "selected Node process, or in every Node process of a pod/container "
 	  "(asks first; Esc cancels)", key_gc },

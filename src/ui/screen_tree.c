@@ -12,66 +12,53 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "analyse/diagnosis.h"
+#include "model/column.h"
 #include "util/fmt.h"
 #include "ui/ui_state.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-enum col_id {
-	COL_RSS, COL_PSS, COL_PSS_ANON, COL_PSS_FILE, COL_SHR_CLEAN,
-	COL_PRV_DIRTY, COL_SWAP, COL_CHARGE, COL_PCT, COL_GROWTH, COL_MAPS,
-	COL_SPARK, COL__COUNT
-};
-
-static const struct {
-	const char	*title;
-	int		 width;
-	int		 prio;		/* lower stays longer */
-	int		 fig;		/* -1: not a figure */
-} cols[COL__COUNT] = {
-	[COL_RSS] =	  { "RSS",	7, 0, FIG_RSS },
-	[COL_PSS] =	  { "PSS",	7, 2, FIG_PSS },
-	[COL_PSS_ANON] =  { "PssAnon",	7, 2, FIG_PSS_ANON },
-	[COL_PSS_FILE] =  { "PssFile",	7, 7, FIG_PSS_FILE },
-	[COL_SHR_CLEAN] = { "ShrClean",	8, 8, FIG_SHARED_CLEAN },
-	[COL_PRV_DIRTY] = { "PrvDirty",	8, 9, FIG_PRIVATE_DIRTY },
-	[COL_SWAP] =	  { "Swap",	6, 10, FIG_SWAP },
-	[COL_CHARGE] =	  { "Charge",	7, 3, -1 },
-	[COL_PCT] =	  { "%Lim",	5, 4, -1 },
-	[COL_GROWTH] =	  { "Growth",	7, 1, -1 },
-	[COL_MAPS] =	  { "Maps",	6, 6, -1 },
-	[COL_SPARK] =	  { "History",	12, 5, -1 },
-};
-
 #define NAME_MIN	14
 #define SPARK_MAX	40
 #define GROWTH_WARN	(64ULL << 20)
 
-static bool	visible[COL__COUNT];
+#define COL_MAX		48	/* >= col_count */
+
+static bool	visible[COL_MAX];
 static int	spark_w;
 static int	name_w;
 
-/* Chooses the columns that fit, by priority; the sparkline takes slack. */
+/*
+ * Chooses the columns of the column table that fit, by priority; the
+ * sparkline takes slack.
+ */
 static void
 layout(void)
 {
-	int	used = NAME_MIN, prio, i;
+	int	used = NAME_MIN, prio;
+	size_t	i, spark = col_count;
 
 	memset(visible, 0, sizeof visible);
-	for (prio = 0; prio <= 10; prio++) {
-		for (i = 0; i < COL__COUNT; i++) {
-			if (cols[i].prio != prio)
+	for (prio = 0; prio < 100; prio++) {
+		for (i = 0; i < col_count && i < COL_MAX; i++) {
+			if (col_table[i].prio != prio)
 				continue;
-			if (used + cols[i].width + 1 <= COLS) {
+			if (used + col_table[i].width + 1 <= COLS) {
 				visible[i] = true;
-				used += cols[i].width + 1;
+				used += col_table[i].width + 1;
 			}
 		}
 	}
+	for (i = 0; i < col_count; i++) {
+		if (col_table[i].kind == COL_KIND_HISTORY)
+			spark = i;
+	}
 	name_w = COLS - used + NAME_MIN;
-	spark_w = visible[COL_SPARK] ? cols[COL_SPARK].width : 0;
+	spark_w = spark < col_count && visible[spark] ?
+	    col_table[spark].width : 0;
 	/* give slack beyond a 40-column name to the sparkline */
-	if (visible[COL_SPARK] && name_w > 40) {
+	if (spark_w > 0 && name_w > 40) {
 		int	extra = name_w - 40;
 
 		if (extra > SPARK_MAX - spark_w)
@@ -339,11 +326,10 @@ draw_spark(const struct ui *u, int y, int x, const struct tree_stats *st,
 	draw_text(y, x + spark_w - n, n, b);
 }
 
-/* The figure columns of one row. */
 /*
- * The figure columns of one row: a sum's (sum) or a process's (fig). An
- * unknown figure is '-'; a sum some of whose members are unknown is the
- * known part, dimmed, after a '>=' sign (the detail view says why).
+ * The columns of one row: a sum's (sum) or a process's (fig). An unknown
+ * figure is '-'; a sum some of whose members are unknown is the known part,
+ * dimmed, after a '>=' sign (the detail view says why).
  */
 static void
 draw_cells(const struct ui *u, int y, int x, const struct fig_sum *sum,
@@ -351,37 +337,37 @@ draw_cells(const struct ui *u, int y, int x, const struct fig_sum *sum,
     bool is_proc, int64_t nmaps, enum theme_role base)
 {
 	char	b[32], c[40];
-	int	i;
+	size_t	i;
 
-	for (i = 0; i < COL__COUNT; i++) {
-		enum theme_role	 role = base;
-		struct fig_val	 fv;
+	for (i = 0; i < col_count && i < COL_MAX; i++) {
+		const struct col_info	*ci = &col_table[i];
+		enum theme_role		 role = base;
+		struct fig_val		 fv;
 
 		if (!visible[i])
 			continue;
-		if (cols[i].fig >= 0) {
-			fv = fig_get(sum, fig, cols[i].fig);
+		switch (ci->kind) {
+		case COL_KIND_FIG:
+			fv = fig_get(sum, fig, ci->fig);
 			if (fv.state == FIG_UNKNOWN && base != THEME_SELECTED)
 				role = THEME_UNKNOWN;
 			else if (base != THEME_SELECTED && (fv.state ==
-			    FIG_PARTIAL || (fig_table[cols[i].fig].tier ==
+			    FIG_PARTIAL || (fig_table[ci->fig].tier ==
 			    FIG_TIER_ROLLUP && pss_age > u->cfg.pss_max_age *
 			    1.5)))
 				role = THEME_DIM;	/* partial or stale */
 			snprintf(c, sizeof c, "%s%s", fv.state == FIG_PARTIAL ?
 			    (u->utf8 ? "\xe2\x89\xa5" : ">") : "",
 			    fmt_bytes(b, sizeof b, fv.v));
-			put_cell(y, &x, cols[i].width, c, role);
-			continue;
-		}
-		switch (i) {
-		case COL_CHARGE:
-			put_cell(y, &x, cols[i].width, is_proc ? "" :
+			put_cell(y, &x, ci->width, c, role);
+			break;
+		case COL_KIND_CHARGE:
+			put_cell(y, &x, ci->width, is_proc ? "" :
 			    fmt_bytes(b, sizeof b, st->charge), st->charge ==
 			    FIG_NA && base != THEME_SELECTED ? THEME_UNKNOWN :
 			    role);
 			break;
-		case COL_PCT:
+		case COL_KIND_PCT_LIMIT:
 			if (is_proc || st->charge == FIG_NA ||
 			    st->limit == FIG_NA || st->limit == 0)
 				snprintf(b, sizeof b, "%s", is_proc ? "" : "-");
@@ -393,26 +379,40 @@ draw_cells(const struct ui *u, int y, int x, const struct fig_sum *sum,
 				if (pct >= 90 && base != THEME_SELECTED)
 					role = THEME_LIMIT;
 			}
-			put_cell(y, &x, cols[i].width, b, role);
+			put_cell(y, &x, ci->width, b, role);
 			break;
-		case COL_GROWTH:
+		case COL_KIND_GROWTH:
 			if (st->growth >= (int64_t)GROWTH_WARN &&
 			    base != THEME_SELECTED)
 				role = THEME_GROWTH;
-			put_cell(y, &x, cols[i].width,
+			put_cell(y, &x, ci->width,
 			    fmt_delta(b, sizeof b, st->growth), role);
 			break;
-		case COL_SPARK:
+		case COL_KIND_GROWTH_WIN:
+			put_cell(y, &x, ci->width,
+			    fmt_delta(b, sizeof b, st->growth_win), role);
+			break;
+		case COL_KIND_REPLICAS:
+			if (st->rep.outlier && base != THEME_SELECTED)
+				role = THEME_GROWTH;
+			put_cell(y, &x, ci->width, is_proc ? "" :
+			    tree_replicas_fmt(&st->rep, u->utf8, c, sizeof c),
+			    role);
+			break;
+		case COL_KIND_HISTORY:
 			draw_spark(u, y, x, st, base);
 			x += spark_w + 1;
 			break;
-		case COL_MAPS:
+		case COL_KIND_MAPS:
 			if (nmaps < 0)
 				snprintf(b, sizeof b, "-");
 			else
 				snprintf(b, sizeof b, "%lld", (long long)nmaps);
-			put_cell(y, &x, cols[i].width, b, nmaps < 0 &&
+			put_cell(y, &x, ci->width, b, nmaps < 0 &&
 			    base != THEME_SELECTED ? THEME_UNKNOWN : role);
+			break;
+		default:
+			put_cell(y, &x, ci->width, "", role);
 			break;
 		}
 	}
@@ -463,6 +463,53 @@ row_label(const struct ui *u, const struct ui_row *r, char *buf, size_t len)
 	    name);
 }
 
+/*
+ * Line 2's "why": the selected row's first diagnosis (a process's own, else
+ * its pod's), else that of the pod furthest above its replicas, so the
+ * first screen names the sick pod and why. False if nothing fired.
+ */
+static bool
+why_line(const struct ui *u, char *buf, size_t len)
+{
+	const struct ui_row	*r = ui_selected(u);
+	const struct tree_group	*best = NULL;
+	struct diag_set		 ds;
+	char			 name[300];
+	size_t			 i;
+
+	if (r != NULL && r->p != NULL) {
+		diagnose_proc(r->p, &ds);
+		if (ds.n > 0) {
+			snprintf(buf, len, "%s: %s", tree_proc_label(r->p,
+			    name, sizeof name), ds.d[0].text);
+			return true;
+		}
+	}
+	if (r != NULL) {
+		diagnose_group(&u->tree, r->g, &ds);
+		if (ds.n > 0) {
+			snprintf(buf, len, "%s: %s", tree_group_label(r->g,
+			    false, name, sizeof name), ds.d[0].text);
+			return true;
+		}
+	}
+	for (i = 0; i < u->tree.ngroups; i++) {
+		const struct tree_group	*g = &u->tree.groups[i];
+
+		if (g->st.rep.outlier && (best == NULL ||
+		    g->st.rep.excess > best->st.rep.excess))
+			best = g;
+	}
+	if (best == NULL)
+		return false;
+	diagnose_group(&u->tree, best, &ds);
+	snprintf(buf, len, "%s is %s over its replicas%s%s",
+	    tree_group_label(best, false, name, sizeof name),
+	    tree_replicas_fmt(&best->st.rep, u->utf8, (char[48]){ 0 }, 48),
+	    ds.n > 0 ? ": " : "", ds.n > 0 ? ds.d[0].text : "");
+	return true;
+}
+
 static void
 draw_header(struct ui *u)
 {
@@ -494,6 +541,9 @@ draw_header(struct ui *u)
 		    u->filter_edit ? "_" : "");
 		draw_role(THEME_HELP_KEY);
 		draw_text(1, 0, COLS, line);
+	} else if (why_line(u, line, sizeof line)) {
+		draw_role(THEME_GROWTH);
+		draw_text(1, 0, COLS, line);
 	} else if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0) {
 		snprintf(line, sizeof line, "not root: PSS of %zu processes of "
 		    "other users unknown (-)", sn->rollup_unknown);
@@ -519,21 +569,20 @@ static void
 draw_colheads(const struct ui *u, int y)
 {
 	char	b[64];
-	int	x = name_w + 1, i;
+	int	x = name_w + 1, sorted_col = sort_key_col(&u->cfg.sort);
+	size_t	i;
 
 	draw_fill(y, THEME_COLHEAD);
 	draw_text(y, 0, name_w, "NAME");
-	for (i = 0; i < COL__COUNT; i++) {
-		int	w = i == COL_SPARK ? spark_w : cols[i].width;
-		bool	sorted = (cols[i].fig >= 0 && u->cfg.sort.kind ==
-			    SORT_FIG && u->cfg.sort.fig == cols[i].fig) ||
-			    (i == COL_GROWTH && u->cfg.sort.kind == SORT_GROWTH) ||
-			    (i == COL_CHARGE && u->cfg.sort.kind == SORT_CHARGE);
+	for (i = 0; i < col_count && i < COL_MAX; i++) {
+		int	w = col_table[i].kind == COL_KIND_HISTORY ? spark_w :
+			    col_table[i].width;
+		bool	sorted = (int)i == sorted_col;
 
 		if (!visible[i])
 			continue;
 		snprintf(b, sizeof b, "%*s%s", w - (sorted ? 1 : 0),
-		    cols[i].title, sorted ? "v" : "");
+		    col_table[i].title, sorted ? "v" : "");
 		draw_text(y, x, w, b);
 		x += w + 1;
 	}

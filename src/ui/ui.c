@@ -239,13 +239,6 @@ ui_run(const struct ui_config *cfg)
 	    (uint32_t)(cfg->window / cfg->delay + 0.5));
 	if (cfg->seed != NULL)
 		cfg->seed(cfg->seed_ctx, u.hist);
-	for (u.sort_idx = 0; u.sort_idx < sort_key_count; u.sort_idx++) {
-		if (strcmp(sort_key_names[u.sort_idx],
-		    sort_key_name(&cfg->sort)) == 0)
-			break;
-	}
-	if (u.sort_idx == sort_key_count)
-		u.sort_idx = 0;
 	cbreak();
 	noecho();
 	nonl();
