@@ -82,12 +82,15 @@ check "with --store none it is 0 ($g0)" test "$g0" = 0
 
 # --- the dashboard: sorted by anon growth, the stepping pod first
 tui_init
-$TM new-session -d -s mt -x 180 -y 40 "sh -c '\"$MEMTOP\" -d 0.5 --sort anon-growth --store \"$DB\" --host-root \"$H\"; sleep 60'"
+# (-d 5: the recorder's minute or two fit the sparkline, a slot per refresh)
+$TM new-session -d -s mt -x 180 -y 40 "sh -c '\"$MEMTOP\" -d 5 --sort anon-growth --store \"$DB\" --host-root \"$H\"; sleep 60'"
 wait_for 15 screen_has "NAME"
 $TM send-keys -t mt / st- Enter
 check "the header says where the history starts" wait_for 10 screen_has "history since .* from $DB"
 check "sorted by anon growth, the stepping pod is first" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -E '^. st-' | head -1 | grep -q steps-0"
 check "its growth is shown (+3xxM)" sh -c "$TM capture-pane -p -t mt | grep -E '^. st-a/steps-0' | grep -Eq '\+3[0-9][0-9]M'"
+levels=$(screen | grep -E '^. st-a/steps-0' | grep -o '[▁▂▃▄▅▆▇█]' | sort -u | wc -l)
+check "its sparkline shows the steps from before launch ($levels levels)" test "$levels" -ge 3
 $TM send-keys -t mt q
 tui_cleanup
 "$MEMTOP" -b -n 1 --store "$T/absent.db" > /dev/null 2> "$T/absent.err"
