@@ -52,6 +52,7 @@ struct options {
 	bool		 pss_max_age_set;
 	const char	*store;		/* NULL: --store none */
 	bool		 store_reset;
+	bool		 store_set;	/* --store given */
 	bool		 record;	/* --record, or memtop record */
 	bool		 record_cmd;	/* memtop record */
 	struct store_opts store_o;	/* retention (path set at use) */
@@ -108,7 +109,8 @@ static const char usage_text[] =
 "      --list-metrics     print every metric family (name, type, level,\n"
 "                         source, meaning; tab-separated) and exit\n"
 "      --store PATH       the history store (default\n"
-"                         /var/lib/memtop/history.db; none: no store). The\n"
+"                         /var/lib/memtop/history.db, under --host-root when\n"
+"                         that is given; none: no store). The\n"
 "                         dashboard and -b read it at start: growth since\n"
 "                         the container started and over --window, and\n"
 "                         sparklines from before memtop started\n"
@@ -307,6 +309,7 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_STORE:
 			o->store = strcmp(optarg, "none") == 0 ? NULL : optarg;
+			o->store_set = true;
 			break;
 		case OPT_RECORD:
 			o->record = true;
@@ -378,6 +381,15 @@ parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, "memtop: recording needs a store, not --store "
 		    "none\n");
 		return -1;
+	}
+	/* in a debug pod: the node's store, under the host's root */
+	if (!o->store_set && !o->record && !o->record_cmd &&
+	    strcmp(o->host_root, "/") != 0) {
+		static char	hs[4096];
+
+		snprintf(hs, sizeof hs, "%s/%s", o->host_root,
+		    STORE_DEFAULT_PATH + 1);
+		o->store = hs;
 	}
 	if (o->record_cmd) {
 		o->record = true;
