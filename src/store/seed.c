@@ -45,6 +45,7 @@ struct seeder {
 	size_t		 nslots;
 	const char	*boot_id;
 	size_t		 seeded;
+	uint64_t	(*slot)[HF__COUNT];	/* one entity's, reused */
 };
 
 static int
@@ -122,7 +123,7 @@ acc_start(struct seeder *sd, struct acc *a, long long id, const char *ident)
 	for (k = 0; k < HF__COUNT; k++)
 		a->sd.first[k] = a->sd.min[k] = a->sd.max[k] = a->cur[k] =
 		    FIG_NA;
-	a->slot = xcalloc(sd->nslots + 1, sizeof *a->slot);
+	a->slot = sd->slot;
 	/* a process of another boot cannot be alive now */
 	a->skip = strncmp(ident, "proc:", 5) == 0 && blen > 0 &&
 	    (strncmp(ident + 5, sd->boot_id, blen) != 0 ||
@@ -194,7 +195,6 @@ acc_finish(struct seeder *sd, struct acc *a)
 		history_seed(sd->h, a->ident, &a->sd);
 		sd->seeded++;
 	}
-	free(a->slot);
 	free(a->ident);
 	a->ident = NULL;
 }
@@ -245,6 +245,7 @@ seed_history(struct store *st, struct history *h, const char *boot_id,
 	info->since = sd.runs[0].start;
 	sd.last_start = sd.runs[sd.nruns - 1].start;
 	make_slots(&sd, delay, cap ? cap : 1);
+	sd.slot = xcalloc(sd.nslots + 1, sizeof *sd.slot);
 	sql = select_sql();
 	src = sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL);
 	free(sql);
@@ -270,10 +271,8 @@ out:
 	if (rc != 0)
 		snprintf(why, len, "cannot read %s: %s", store_path(st),
 		    sqlite3_errmsg(store_db(st)));
-	if (a.ident != NULL) {
-		free(a.slot);
-		free(a.ident);
-	}
+	free(a.ident);
+	free(sd.slot);
 	sqlite3_finalize(s);
 	info->entities = sd.seeded;
 	free(sd.runs);
