@@ -16,6 +16,7 @@ enum col_kind {
 	COL_KIND_FIG,		/* fig says which */
 	COL_KIND_CHARGE,	/* the cgroup's charge */
 	COL_KIND_LIMIT,		/* the cgroup's limit */
+	COL_KIND_WSET,		/* the working set (charge - inactive file) */
 	COL_KIND_PCT_LIMIT,	/* charge as % of the limit */
 	COL_KIND_GROWTH,	/* anon growth since first seen */
 	COL_KIND_GROWTH_WIN,	/* anon growth over the window */

@@ -1,9 +1,14 @@
 #ifndef MEMTOP_UTIL_CLOCK_H
 #define MEMTOP_UTIL_CLOCK_H
 
-#include <time.h>
-
-/* Seconds on a clock: CLOCK_MONOTONIC, CLOCK_REALTIME, a CPU-time clock. */
-double	clock_seconds(clockid_t);
+/*
+ * The two clocks memtop reads, as seconds in a double: monotonic for ages,
+ * intervals and deadlines (never jumps); real time for what is printed or
+ * exported as a date (epoch seconds).
+ */
+double	clock_mono(void);
+double	clock_real(void);
+/* CPU time of the calling thread (what a piece of work cost). */
+double	clock_thread_cpu(void);
 
 #endif

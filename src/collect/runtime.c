@@ -249,20 +249,73 @@ logs_parse_container_link(const char *name, struct rt_names *n, char *id,
 }
 
 int
-environ_hostname(const char *buf, size_t len, char *out, size_t outlen)
+environ_get(const char *buf, size_t len, const char *name, char *out,
+    size_t outlen)
 {
 	const char	*p = buf, *end = buf + len;
+	size_t		 n = strlen(name);
 
 	while (p < end) {
 		const char	*z = memchr(p, '\0', (size_t)(end - p));
 
 		if (z == NULL)
 			z = end;
-		if ((size_t)(z - p) > 9 && memcmp(p, "HOSTNAME=", 9) == 0) {
-			fmt_copy(out, outlen, p + 9, (size_t)(z - p - 9));
+		if ((size_t)(z - p) > n && memcmp(p, name, n) == 0 &&
+		    p[n] == '=') {
+			fmt_copy(out, outlen, p + n + 1, (size_t)(z - p - n - 1));
 			return 0;
 		}
 		p = z + 1;
 	}
 	return -1;
 }
+
+int
+environ_hostname(const char *buf, size_t len, char *out, size_t outlen)
+{
+	char	tmp[256];
+
+	/* an empty HOSTNAME= names nothing */
+	if (environ_get(buf, len, "HOSTNAME", tmp, sizeof tmp) != 0 ||
+	    tmp[0] == '\0')
+		return -1;
+	fmt_copy(out, outlen, tmp, strlen(tmp));
+	return 0;
+}
+
+/* Copies the leading digits of v into out (at most len - 1). */
+static void
+digits(const char *v, char *out, size_t len)
+{
+	size_t	n = 0;
+
+	while (v[n] >= '0' && v[n] <= '9' && n + 1 < len) {
+		out[n] = v[n];
+		n++;
+	}
+	out[n] = '\0';
+}
+
+void
+environ_settings(const char *buf, size_t len, struct proc_env *e)
+{
+	char		 v[512];
+	const char	*p;
+
+	e->read = true;
+	if (environ_get(buf, len, "MALLOC_ARENA_MAX", v, sizeof v) == 0) {
+		digits(v, e->arena_max, sizeof e->arena_max);
+		e->has_arena_max = true;
+	} else if (environ_get(buf, len, "GLIBC_TUNABLES", v, sizeof v) == 0 &&
+	    (p = strstr(v, "glibc.malloc.arena_max=")) != NULL) {
+		digits(p + strlen("glibc.malloc.arena_max="), e->arena_max,
+		    sizeof e->arena_max);
+		e->has_arena_max = true;
+	}
+	if (environ_get(buf, len, "NODE_OPTIONS", v, sizeof v) == 0 &&
+	    (p = strstr(v, "--max-old-space-size=")) != NULL)
+		digits(p + strlen("--max-old-space-size="), e->old_space,
+		    sizeof e->old_space);
+	explicit_bzero(v, sizeof v);
+}
+

@@ -13,6 +13,7 @@ const struct col_info col_table[] = {
 	/* key		     title	kind		     fig  w  prio -b cycle */
 	{ "charge",	     "Charge",	COL_KIND_CHARGE,     -1,  7,  3, 1, 1 },
 	{ "",		     "Limit",	COL_KIND_LIMIT,	     -1,  7, -1, 1, 0 },
+	{ "working-set",     "WSet",	COL_KIND_WSET,	     -1,  7,  6, 1, 1 },
 	{ "",		     "%Lim",	COL_KIND_PCT_LIMIT,  -1,  5,  4, 0, 0 },
 	{ "anon-growth",     "Growth",	COL_KIND_GROWTH,     -1,  7,  1, 1, 1 },
 	{ "anon-growth-window", "GrowWin", COL_KIND_GROWTH_WIN, -1, 7, -1, 0, 1 },

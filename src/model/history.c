@@ -222,6 +222,7 @@ remember_ghost(struct hist_ent *e, const struct snap_proc *sp,
 	e->ghost.cmdline = NULL;
 	e->ghost.ctr_names = NULL;
 	e->ghost.pod_names = NULL;
+	e->ghost.env = NULL;
 	e->ghost.place = NULL;
 	if (sp->place != NULL) {
 		e->ghost_place = *sp->place;

@@ -262,10 +262,13 @@ static void
 stats_init(struct tree_stats *st, const struct cg_mem *m)
 {
 	memset(st, 0, sizeof *st);
-	st->charge = st->limit = FIG_NA;
+	st->charge = st->limit = st->wset = FIG_NA;
 	if (m != NULL && m->read) {
 		st->charge = m->current;
 		st->limit = m->limit;
+		if (m->current != CG_NA && m->inactive_file != CG_NA)
+			st->wset = m->current > m->inactive_file ?
+			    m->current - m->inactive_file : 0;
 	}
 }
 
@@ -324,6 +327,14 @@ tree_build(struct tree *t, const struct snapshot *sn,
 		stats_init(&tp->st, NULL);
 		if (l->gone)
 			continue;	/* a ghost adds nothing to the sums */
+		/* names from a live process (a ghost, sorted first, has none) */
+		if (c->name == NULL && l->sp->ctr_names != NULL &&
+		    l->sp->ctr_names->container[0] != '\0') {
+			c->name = l->sp->ctr_names->container;
+			c->pod = l->sp->ctr_names->pod[0] != '\0' ?
+			    l->sp->ctr_names->pod : NULL;
+			c->sandbox = l->sp->ctr_names->sandbox;
+		}
 		g->nprocs++;
 		if (g->kind == ENT_POD && !g->in_pod_cgroup &&
 		    l->sp->place != NULL &&
@@ -421,6 +432,9 @@ sort_key_parse(const char *s, struct sort_key *k)
 	case COL_KIND_CHARGE:
 		k->kind = SORT_CHARGE;
 		break;
+	case COL_KIND_WSET:
+		k->kind = SORT_WSET;
+		break;
 	case COL_KIND_GROWTH:
 		k->kind = SORT_GROWTH;
 		break;
@@ -450,6 +464,7 @@ sort_key_col(const struct sort_key *k)
 		enum col_kind	ck = col_table[i].kind;
 
 		if ((k->kind == SORT_CHARGE && ck == COL_KIND_CHARGE) ||
+		    (k->kind == SORT_WSET && ck == COL_KIND_WSET) ||
 		    (k->kind == SORT_GROWTH && ck == COL_KIND_GROWTH) ||
 		    (k->kind == SORT_GROWTH_WIN && ck == COL_KIND_GROWTH_WIN) ||
 		    (k->kind == SORT_REPLICAS && ck == COL_KIND_REPLICAS) ||
@@ -484,6 +499,8 @@ tree_stat_value(const struct tree_stats *st, const struct fig_sum *sum,
 		return st->growth_win;
 	case SORT_CHARGE:
 		return st->charge == FIG_NA ? INT64_MIN : (int64_t)st->charge;
+	case SORT_WSET:
+		return st->wset == FIG_NA ? INT64_MIN : (int64_t)st->wset;
 	case SORT_REPLICAS:
 		if (sum == NULL) {	/* a process: by its anon memory */
 			v = fig[FIG_RSS_ANON];
@@ -500,10 +517,22 @@ tree_stat_value(const struct tree_stats *st, const struct fig_sum *sum,
 	}
 }
 
+/* Largest first (smallest with reverse); unknown (INT64_MIN) always last. */
 static int
 cmp_i64(int64_t a, int64_t b)
 {
-	return (a < b) - (a > b);	/* descending */
+	if ((a == INT64_MIN) != (b == INT64_MIN))
+		return a == INT64_MIN ? 1 : -1;
+	return sort_g->reverse ? (a > b) - (a < b) : (a < b) - (a > b);
+}
+
+/* Names A to Z (Z to A with reverse). */
+static int
+cmp_str(const char *a, const char *b)
+{
+	int	c = strcmp(a, b);
+
+	return sort_g->reverse ? -c : c;
 }
 
 static int
@@ -518,7 +547,7 @@ group_cmp(const void *a, const void *b)
 	if (sort_g->kind == SORT_NAME) {
 		char	la[512], lb[512];
 
-		c = strcmp(tree_group_label(x, false, la, sizeof la),
+		c = cmp_str(tree_group_label(x, false, la, sizeof la),
 		    tree_group_label(y, false, lb, sizeof lb));
 	} else
 		c = cmp_i64(tree_stat_value(&x->st, &x->sum, NULL, sort_g),
@@ -533,7 +562,7 @@ ctr_cmp(const void *a, const void *b)
 	int			 c;
 
 	if (sort_g->kind == SORT_NAME)
-		c = strcmp(x->name != NULL ? x->name : x->ctr_id,
+		c = cmp_str(x->name != NULL ? x->name : x->ctr_id,
 		    y->name != NULL ? y->name : y->ctr_id);
 	else
 		c = cmp_i64(tree_stat_value(&x->st, &x->sum, NULL, sort_g),
@@ -550,8 +579,8 @@ proc_cmp(const void *a, const void *b)
 	if (x->gone != y->gone)
 		return x->gone ? 1 : -1;
 	if (sort_g->kind == SORT_NAME)
-		c = strcmp(x->sp->comm, y->sp->comm);
-	else if (sort_g->kind == SORT_CHARGE)
+		c = cmp_str(x->sp->comm, y->sp->comm);
+	else if (sort_g->kind == SORT_CHARGE || sort_g->kind == SORT_WSET)
 		c = cmp_i64(x->sp->fig[FIG_RSS] == FIG_NA ? INT64_MIN :
 		    (int64_t)x->sp->fig[FIG_RSS], y->sp->fig[FIG_RSS] ==
 		    FIG_NA ? INT64_MIN : (int64_t)y->sp->fig[FIG_RSS]);
@@ -561,6 +590,14 @@ proc_cmp(const void *a, const void *b)
 	if (c != 0)
 		return c;
 	return (x->sp->pid > y->sp->pid) - (x->sp->pid < y->sp->pid);
+}
+
+int
+tree_proc_cmp(const struct tree_proc *a, const struct tree_proc *b,
+    const struct sort_key *k)
+{
+	sort_g = k;
+	return proc_cmp(a, b);
 }
 
 void

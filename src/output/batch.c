@@ -43,6 +43,10 @@ put_cols(FILE *f, const struct fig_sum *sum, const uint64_t *fig,
 			    !m->read ? "-" : m->unlimited ? "nolimit" :
 			    fmt_bytes(b, sizeof b, m->limit));
 			break;
+		case COL_KIND_WSET:
+			snprintf(c, sizeof c, "%s", is_proc ? "" :
+			    fmt_bytes(b, sizeof b, st->wset));
+			break;
 		case COL_KIND_GROWTH:
 			fmt_delta(c, sizeof c, st->growth);
 			break;

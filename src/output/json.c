@@ -19,10 +19,13 @@ json_str_or_null(const char *s)
 	return json_string(s);
 }
 
+/* The cgroup's accounting, with the model's working set (st->wset). */
 static json_t *
-json_mem(const struct cg_mem *m)
+json_mem(const struct cg_mem *m, const struct tree_stats *st)
 {
 	json_t	*o = json_object();
+
+	json_object_set_new_nocheck(o, "working_set", json_u64(st->wset));
 
 	if (m == NULL || !m->read) {
 		json_object_set_new_nocheck(o, "current", json_null());
@@ -41,6 +44,9 @@ json_mem(const struct cg_mem *m)
 	json_object_set_new_nocheck(o, "kernel", json_u64(m->kernel));
 	json_object_set_new_nocheck(o, "oom_kill", json_u64(m->oom_kill));
 	json_object_set_new_nocheck(o, "failcnt", json_u64(m->failcnt));
+	json_object_set_new_nocheck(o, "inactive_file",
+	    json_u64(m->inactive_file));
+
 	return o;
 }
 
@@ -179,7 +185,7 @@ json_ctr(const struct tree_ctr *c)
 	json_object_set_new_nocheck(o, "runtime",
 	    json_str_or_null(k8s_runtime_name(c->runtime)));
 	json_object_set_new_nocheck(o, "cgroup", json_str_or_null(c->cgroup));
-	json_object_set_new_nocheck(o, "memory", json_mem(c->mem));
+	json_object_set_new_nocheck(o, "memory", json_mem(c->mem, &c->st));
 	json_totals(o, &c->sum);
 	json_stats(o, &c->st);
 	json_replicas(o, &c->st.rep);
@@ -211,7 +217,7 @@ json_group(const struct tree *t, const struct tree_group *g)
 	json_object_set_new_nocheck(o, "hierarchy", g->hier == CG_HIER_V1 ?
 	    json_string("v1") : g->hier == CG_HIER_V2 ? json_string("v2") :
 	    json_null());
-	json_object_set_new_nocheck(o, "memory", json_mem(g->mem));
+	json_object_set_new_nocheck(o, "memory", json_mem(g->mem, &g->st));
 	json_totals(o, &g->sum);
 	json_stats(o, &g->st);
 	if (g->st.rep.kind != WL_NONE) {

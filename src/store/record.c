@@ -408,10 +408,10 @@ int
 store_record(struct store *st, const struct snapshot *sn,
     const struct tree *t)
 {
-	double	t0 = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
+	double	t0 = clock_thread_cpu();
 	int	rc = record(st, sn, t);
 
-	t0 = clock_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
+	t0 = clock_thread_cpu() - t0;
 	if (st->stats.refreshes++ == 0)
 		st->stats.cpu_first = t0;
 	else

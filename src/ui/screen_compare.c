@@ -27,14 +27,17 @@ label(const struct ui_subject *s, char *buf, size_t len)
 
 /* The mapping report of a marked process, from the sampler's smaps. */
 static bool
-report_of(const struct ui *u, const struct ui_subject *s, int slot,
+report_of(const struct ui *u, const struct ui_subject *s,
     struct maps_report *r)
 {
-	const struct snap_focus	*f = &u->sn->focus[slot];
+	const struct snap_smaps	*f;
 	struct detect_ctx	 c;
 	char			 argv0[64];
 
-	if (s->p == NULL || f->maps == NULL || f->pid != s->p->sp->pid)
+	if (s->p == NULL)
+		return false;
+	f = snapshot_smaps(u->sn, s->p->sp->pid, s->p->sp->start);
+	if (f == NULL || f->maps == NULL)
 		return false;
 	c.comm = s->p->sp->comm;
 	c.exe = marks_argv0(s->p->sp->cmdline, argv0, sizeof argv0);
@@ -105,8 +108,8 @@ screen_compare_draw(struct ui *u)
 		row(y++, fig_table[k].title, figure(&a, k), figure(&b, k), true);
 	row(y++, "mappings", a.nmaps < 0 ? FIG_NA : (uint64_t)a.nmaps,
 	    b.nmaps < 0 ? FIG_NA : (uint64_t)b.nmaps, false);
-	have_a = report_of(u, &a, 0, &ra);
-	have_b = report_of(u, &b, 1, &rb);
+	have_a = report_of(u, &a, &ra);
+	have_b = report_of(u, &b, &rb);
 	if (have_a && have_b) {
 		static const char *const names[] = { "anon < 64K",
 		    "anon 64K-1M", "anon > 1M" };

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "actions/gc_format.h"
+#include "analyse/diagnosis.h"
 #include "analyse/marks.h"
 #include "analyse/report.h"
 #include "util/fmt.h"
@@ -84,24 +86,59 @@ ui_find_subject(struct ui *u, const char *want, struct ui_subject *s)
 	return false;
 }
 
-/* The pid of a process identity, or 0. */
-static int
-key_pid(const char *key)
+/*
+ * The process whose mappings stand for the subject: a process row's own, or
+ * the only live process of a pod or container; NULL otherwise.
+ */
+const struct tree_proc *
+ui_subject_proc(const struct ui_subject *s)
 {
-	int			pid;
-	unsigned long long	start;
+	const struct tree_proc	*only = NULL;
+	size_t			 ci, pi, nc;
 
-	return ent_id_process_parse(key, &pid, &start) == 0 ? pid : 0;
+	if (s->p != NULL)
+		return s->p->gone ? NULL : s->p;
+	nc = s->c != NULL ? 1 : s->g->nctrs;
+	for (ci = 0; ci < nc; ci++) {
+		const struct tree_ctr *c = s->c != NULL ? s->c : &s->g->ctrs[ci];
+
+		for (pi = 0; pi < c->nprocs; pi++) {
+			if (c->procs[pi].gone)
+				continue;
+			if (only != NULL)
+				return NULL;
+			only = &c->procs[pi];
+		}
+	}
+	return only;
 }
 
-int
-ui_focus_pid(const struct ui *u, int slot)
+/* Adds the process a key stands for (ui_subject_proc), if any. */
+static size_t
+want_key(struct ui *u, const char *key, struct proc_ref *out, size_t n,
+    size_t max)
 {
+	struct ui_subject	 s;
+	const struct tree_proc	*p;
+
+	if (n < max && ui_find_subject(u, key, &s) &&
+	    (p = ui_subject_proc(&s)) != NULL)
+		out[n++] = (struct proc_ref){ p->sp->pid, p->sp->start };
+	return n;
+}
+
+size_t
+ui_smaps_wanted(struct ui *u, struct proc_ref *out, size_t max)
+{
+	size_t	n = 0;
+
 	if (u->view == UI_VIEW_DETAIL)
-		return slot == 0 ? key_pid(u->detail_key) : 0;
-	if (u->view == UI_VIEW_COMPARE)
-		return key_pid(u->mark[slot]);
-	return 0;
+		n = want_key(u, u->detail_key, out, n, max);
+	else if (u->view == UI_VIEW_COMPARE) {
+		n = want_key(u, u->mark[0], out, n, max);
+		n = want_key(u, u->mark[1], out, n, max);
+	}
+	return n;
 }
 
 /* The whole ring squeezed into w columns (the max of each bucket). */
@@ -144,6 +181,19 @@ line_kv(int y, const char *k, const char *v)
 	draw_role(THEME_DEFAULT);
 	draw_text(y, 16, COLS - 16, v);
 	return y + 1;
+}
+
+/* The GC result's lines (gc_format_lines), one row each. */
+struct gc_lines {
+	int	y;
+};
+
+static void
+gc_line(void *arg, const char *label, const char *text)
+{
+	struct gc_lines	*gl = arg;
+
+	gl->y = line_kv(gl->y, label, text);
 }
 
 static int
@@ -189,41 +239,11 @@ draw_info(struct ui *u, const struct ui_subject *s, int y)
 	if (s->p != NULL) {
 		const struct gc_result	*gr = ui_gc_result(u, s->p->sp->pid,
 					    s->p->sp->start);
+		struct gc_lines		 gl = { y };
 
 		if (gr != NULL) {
-			char	c1[32], c2[32], c3[32], c4[32], c5[32], c6[32];
-			char	c7[32], c8[32];
-			int64_t	ob = gc_outside_v8(&gr->v8_before);
-			int64_t	oa = gc_outside_v8(&gr->v8_after);
-
-			ui_gc_summary(gr, b, sizeof b);
-			y = line_kv(y, "last GC", b);
-			if (gr->ok) {
-				snprintf(b, sizeof b, "Pss_Anon %s -> %s  "
-				    "heapUsed %s -> %s  external %s -> %s  "
-				    "arrayBuffers %s -> %s",
-				    fmt_bytes(c1, sizeof c1, gr->pss_anon_before),
-				    fmt_bytes(c2, sizeof c2, gr->pss_anon_after),
-				    fmt_bytes(c3, sizeof c3,
-				    gr->v8_before.heap_used),
-				    fmt_bytes(c4, sizeof c4,
-				    gr->v8_after.heap_used),
-				    fmt_bytes(c5, sizeof c5,
-				    gr->v8_before.external),
-				    fmt_bytes(c6, sizeof c6,
-				    gr->v8_after.external),
-				    fmt_bytes(c7, sizeof c7,
-				    gr->v8_before.array_buffers),
-				    fmt_bytes(c8, sizeof c8,
-				    gr->v8_after.array_buffers));
-				y = line_kv(y, "", b);
-				snprintf(b, sizeof b, "outside V8 %s -> %s (RSS - "
-				    "heapTotal - external - arrayBuffers)",
-				    ob < 0 ? "-" : fmt_bytes(c1, sizeof c1,
-				    (uint64_t)ob), oa < 0 ? "-" :
-				    fmt_bytes(c2, sizeof c2, (uint64_t)oa));
-				y = line_kv(y, "", b);
-			}
+			gc_format_lines(gr, ui_gc_arena(s->marks), gc_line, &gl);
+			y = gl.y;
 		}
 	}
 	if (s->nmaps >= 0 || s->marks != 0) {
@@ -341,30 +361,88 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 	}
 }
 
+/*
+ * Why: the subject's diagnosis (a process's own, else its pod's), each
+ * verdict with its bytes and advice, and where it stands against its
+ * replicas. Returns the next free line.
+ */
+static int
+draw_diagnosis(struct ui *u, const struct ui_subject *s, int y)
+{
+	struct diag_set			 ds;
+	const struct tree_replicas	*r = s->c != NULL && s->p == NULL ?
+					    &s->c->st.rep : &s->g->st.rep;
+	char				 b[400], a[32], rb[48];
+	size_t				 i;
+
+	if (s->p != NULL)
+		diagnose_proc(s->p, &ds);
+	if (s->p == NULL || ds.n == 0)
+		diagnose_group(&u->tree, s->g, &ds);
+	if (r->kind != WL_NONE && y < LINES - 2) {
+		if (r->median == FIG_NA && r->siblings == 0)
+			snprintf(b, sizeof b, "%s, no other replica on this "
+			    "node: no baseline", workload_kind_name(r->kind));
+		else if (r->median == FIG_NA)
+			snprintf(b, sizeof b, "%s with %u other replica%s here, "
+			    "but %s: no baseline", workload_kind_name(r->kind),
+			    r->siblings, r->siblings == 1 ? "" : "s",
+			    r->anon == FIG_NA ? "its own anonymous memory is "
+			    "unknown" : "theirs is unknown");
+		else
+			snprintf(b, sizeof b, "%s over the median of %u other "
+			    "replica%s (%s, %s)%s", tree_replicas_fmt(r, u->utf8,
+			    rb, sizeof rb), r->siblings, r->siblings == 1 ? "" :
+			    "s", fmt_bytes(a, sizeof a, r->median),
+			    workload_kind_name(r->kind), r->outlier ?
+			    ": an outlier" : "");
+		y = line_kv(y, "replicas", b);
+	}
+	for (i = 0; i < ds.n && y < LINES - 3; i++) {
+		snprintf(b, sizeof b, "%s  [%s, %s%s]", ds.d[i].text,
+		    ds.d[i].rule, fmt_bytes(a, sizeof a, ds.d[i].bytes),
+		    ds.d[i].explains ? " explained" : "");
+		draw_role(THEME_GROWTH);
+		y = line_kv(y, i == 0 ? "why" : "", b);
+		y = line_kv(y, "", ds.d[i].advice);
+	}
+	return y;
+}
+
 /* The mapping page: histogram bars, clusters and findings (from smaps). */
 static void
 draw_mappings(struct ui *u, const struct ui_subject *s, int y)
 {
-	const struct snap_focus	*f = &u->sn->focus[0];
+	const struct snap_smaps	*f;
 	struct maps_report	 r;
 	struct detect_ctx	 c;
 	char			 a[32], b[32], d[32], line[256], argv0[64];
 	uint64_t		 maxc = 0;
 	int			 i, barw = COLS - 48;
+	const struct tree_proc	*p = ui_subject_proc(s);
 
-	if (s->p == NULL) {
+	if (p == NULL) {
 		draw_role(THEME_DIM);
-		draw_text(y, 1, COLS - 1, "the mapping histogram is per process: "
-		    "open a process row");
+		draw_text(y, 1, COLS - 1, "the mapping histogram is per process "
+		    "and this has several: open a process row");
 		return;
 	}
-	if (f->maps == NULL || f->pid != s->p->sp->pid) {
+	if (s->p == NULL) {
+		char	lb[300];
+
+		snprintf(line, sizeof line, "its only process: %s",
+		    tree_proc_label(p, lb, sizeof lb));
+		draw_role(THEME_DIM);
+		draw_text(y++, 1, COLS - 1, line);
+	}
+	f = snapshot_smaps(u->sn, p->sp->pid, p->sp->start);
+	if (f == NULL || f->maps == NULL) {
 		draw_role(THEME_DIM);
 		draw_text(y, 1, COLS - 1, "reading /proc/PID/smaps ...");
 		return;
 	}
-	c.comm = s->p->sp->comm;
-	c.exe = marks_argv0(s->p->sp->cmdline, argv0, sizeof argv0);
+	c.comm = p->sp->comm;
+	c.exe = marks_argv0(p->sp->cmdline, argv0, sizeof argv0);
 	c.stack_limit = 0;
 	report_build(&r, f->maps, &c, f->pid);
 	snprintf(line, sizeof line, "%llu mappings, %llu anonymous = %s (%s "
@@ -451,8 +529,10 @@ screen_detail_draw(struct ui *u)
 		return;
 	}
 	y = draw_info(u, &s, 2);
-	if (u->detail_page == 0)
+	if (u->detail_page == 0) {
+		y = draw_diagnosis(u, &s, y);
 		draw_figures(u, &s, y + 1);
+	}
 	else
 		draw_mappings(u, &s, y + 1);
 	draw_fill(LINES - 1, u->status_error ? THEME_ERROR : THEME_STATUS);

@@ -182,18 +182,57 @@ show_ctr_rows(const struct tree_group *g)
 	    g->kind != ENT_CONTAINER);
 }
 
+static const struct sort_key	*flat_sort;
+
+static int
+flat_cmp(const void *a, const void *b)
+{
+	const struct ui_row	*x = a, *y = b;
+
+	return tree_proc_cmp(x->p, y->p, flat_sort);
+}
+
+/* Every live process of the node (that the filter keeps), sorted. */
+static void
+flat_rows(struct ui *u, size_t *cap)
+{
+	size_t	gi, ci, pi;
+
+	for (gi = 0; gi < u->tree.ngroups; gi++) {
+		struct tree_group	*g = &u->tree.groups[gi];
+
+		for (ci = 0; ci < g->nctrs; ci++) {
+			struct tree_ctr	*c = &g->ctrs[ci];
+
+			for (pi = 0; pi < c->nprocs; pi++) {
+				struct tree_proc *p = &c->procs[pi];
+
+				if (p->gone || (u->filter[0] != '\0' &&
+				    !group_match(u, g) && !ctr_match(u, c) &&
+				    !proc_match(u, p)))
+					continue;
+				add_row(u, cap, UI_ROW_PROC, g, c, p, 0);
+			}
+		}
+	}
+	flat_sort = &u->cfg.sort;
+	qsort(u->rows, u->nrows, sizeof *u->rows, flat_cmp);
+}
+
 void
 ui_rebuild_rows(struct ui *u)
 {
 	size_t	cap = 0, gi, ci, pi, i;
-	char	key[128];
+	char	key[UI_KEY_MAX];
 
 	free(u->rows);
 	u->rows = NULL;
 	u->nrows = 0;
 	if (!u->have_tree)
 		return;
-	for (gi = 0; gi < u->tree.ngroups; gi++) {
+	if (u->flat)
+		flat_rows(u, &cap);
+	for (gi = 0; !u->flat && gi < u->tree.ngroups; gi++) {
 		struct tree_group	*g = &u->tree.groups[gi];
 		bool			 gm = u->filter[0] == '\0' ||
 					    group_match(u, g), any = gm;
@@ -367,6 +406,12 @@ draw_cells(const struct ui *u, int y, int x, const struct fig_sum *sum,
 			    FIG_NA && base != THEME_SELECTED ? THEME_UNKNOWN :
 			    role);
 			break;
+		case COL_KIND_WSET:
+			put_cell(y, &x, ci->width, is_proc ? "" :
+			    fmt_bytes(b, sizeof b, st->wset), st->wset ==
+			    FIG_NA && base != THEME_SELECTED ? THEME_UNKNOWN :
+			    role);
+			break;
 		case COL_KIND_PCT_LIMIT:
 			if (is_proc || st->charge == FIG_NA ||
 			    st->limit == FIG_NA || st->limit == 0)
@@ -421,7 +466,7 @@ draw_cells(const struct ui *u, int y, int x, const struct fig_sum *sum,
 static bool
 row_marked(const struct ui *u, const struct ui_row *r)
 {
-	char	key[128];
+	char	key[UI_KEY_MAX];
 
 	ui_row_key(r, key, sizeof key);
 	return strcmp(key, u->mark[0]) == 0 || strcmp(key, u->mark[1]) == 0;
@@ -463,19 +508,37 @@ row_label(const struct ui *u, const struct ui_row *r, char *buf, size_t len)
 	    name);
 }
 
+/* The pod furthest above its replicas, or NULL if none is an outlier. */
+static const struct tree_group *
+worst_outlier(const struct ui *u)
+{
+	const struct tree_group	*best = NULL;
+	size_t			 i;
+
+	for (i = 0; i < u->tree.ngroups; i++) {
+		const struct tree_group	*g = &u->tree.groups[i];
+
+		if (g->st.rep.outlier && (best == NULL ||
+		    g->st.rep.excess > best->st.rep.excess))
+			best = g;
+	}
+	return best;
+}
+
 /*
- * Line 2's "why": the selected row's first diagnosis (a process's own, else
- * its pod's), else that of the pod furthest above its replicas, so the
- * first screen names the sick pod and why. False if nothing fired.
+ * Line 2's "why": until the user moves the selection, that of the pod
+ * furthest above its replicas (the first screen names the sick pod and
+ * why); then, or without such a pod, the selected row's first diagnosis (a
+ * process's own, else its pod's). False if nothing fired.
  */
 static bool
 why_line(const struct ui *u, char *buf, size_t len)
 {
-	const struct ui_row	*r = ui_selected(u);
-	const struct tree_group	*best = NULL;
+	const struct ui_row	*r = u->sel_moved || worst_outlier(u) == NULL ?
+				    ui_selected(u) : NULL;
+	const struct tree_group	*best;
 	struct diag_set		 ds;
 	char			 name[300];
-	size_t			 i;
 
 	if (r != NULL && r->p != NULL) {
 		diagnose_proc(r->p, &ds);
@@ -493,14 +556,7 @@ why_line(const struct ui *u, char *buf, size_t len)
 			return true;
 		}
 	}
-	for (i = 0; i < u->tree.ngroups; i++) {
-		const struct tree_group	*g = &u->tree.groups[i];
-
-		if (g->st.rep.outlier && (best == NULL ||
-		    g->st.rep.excess > best->st.rep.excess))
-			best = g;
-	}
-	if (best == NULL)
+	if ((best = worst_outlier(u)) == NULL)
 		return false;
 	diagnose_group(&u->tree, best, &ds);
 	snprintf(buf, len, "%s is %s over its replicas%s%s",
@@ -534,6 +590,16 @@ draw_header(struct ui *u)
 	    fmt_bytes(b, sizeof b, sn ? sn->mem_available : FIG_NA), npods,
 	    fmt_bytes(c, sizeof c, pods), sn ? sn->nprocs : 0, u->cfg.delay,
 	    u->paused ? " PAUSED" : "", sort_key_name(&u->cfg.sort));
+	if (u->cfg.sort.reverse)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    " (reversed)");
+	/* line 2 may say why instead: the reason for the '-' stays here */
+	if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "  [not root: PSS of %zu unknown]", sn->rollup_unknown);
+	if (u->flat)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "  flat");
 	draw_text(0, 0, COLS, line);
 	draw_fill(1, THEME_DEFAULT);
 	if (u->filter[0] != '\0' || u->filter_edit) {
@@ -582,7 +648,8 @@ draw_colheads(const struct ui *u, int y)
 		if (!visible[i])
 			continue;
 		snprintf(b, sizeof b, "%*s%s", w - (sorted ? 1 : 0),
-		    col_table[i].title, sorted ? "v" : "");
+		    col_table[i].title, !sorted ? "" : u->cfg.sort.reverse ?
+		    "^" : "v");
 		draw_text(y, x, w, b);
 		x += w + 1;
 	}
@@ -602,6 +669,36 @@ draw_bottom(struct ui *u)
 	else
 		draw_text(y, 0, COLS, "q quit  ? help  / filter  s sort  "
 		    "Enter detail  Space fold  p pause");
+}
+
+/* The sort menu, over the tree: a letter per key, the current one marked. */
+static void
+draw_sort_menu(struct ui *u)
+{
+	int	cols[64], w = 34, h, x, y, i;
+	char	letters[64], line[128];
+	int	n = (int)ui_sort_menu(cols, letters, 64);
+
+	h = n + 2;
+	if (h > LINES - 2)
+		h = LINES - 2;
+	x = COLS > w ? (COLS - w) / 2 : 0;
+	y = (LINES - h) / 2;
+	draw_role(THEME_HEADER);
+	snprintf(line, sizeof line, " sort by (Esc closes)%*s", w - 21, "");
+	draw_text(y, x, w, line);
+	for (i = 0; i < n && i + 1 < h - 1; i++) {
+		bool	cur = cols[i] == sort_key_col(&u->cfg.sort);
+
+		snprintf(line, sizeof line, " %c  %-22s %s%*s", letters[i],
+		    col_table[cols[i]].key, cur ? "<-" : "  ", w, "");
+		draw_role(i == u->menu_sel ? THEME_SELECTED : THEME_DEFAULT);
+		draw_text(y + 1 + i, x, w, line);
+	}
+	draw_role(THEME_HEADER);
+	snprintf(line, sizeof line, " letter/Enter picks, R reverses%*s",
+	    w, "");
+	draw_text(y + h - 1, x, w, line);
 }
 
 void
@@ -652,4 +749,6 @@ screen_tree_draw(struct ui *u)
 		    "nothing matches the filter (Esc clears it)" : "no processes");
 	}
 	draw_bottom(u);
+	if (u->sort_menu)
+		draw_sort_menu(u);
 }

@@ -31,7 +31,9 @@ pod chat ws-0 sick node --no-memory-reducer "$NODEDIR/garbage.js"; SICK=$SPAWNED
 pod chat ws-1 ok1 node -e 'console.log("ready"); setInterval(() => {}, 1e9)'; OK1=$SPAWNED
 pod chat ws-2 ok2 node -e 'console.log("ready"); setInterval(() => {}, 1e9)'; OK2=$SPAWNED
 pod batch native-0 ar env SECRET_TOKEN=$SECRET MALLOC_ARENA_MAX=16 "$HELPERS/arenas" 8 24; AR=$SPAWNED
-for f in sick ok1 ok2 ar; do
+pod batch capped-0 ar2 env MALLOC_ARENA_MAX=2 "$HELPERS/arenas" 8 24; AR2=$SPAWNED
+pod batch plain-0 ar3 env -u MALLOC_ARENA_MAX "$HELPERS/arenas" 8 24; AR3=$SPAWNED
+for f in sick ok1 ok2 ar ar2 ar3; do
 	wait_for 120 grep -q ready "$LIB_TMP/$f" || { echo "$f did not start"; cat "$LIB_TMP/$f"; exit 99; }
 done
 
@@ -62,7 +64,12 @@ check "ws-1: healthy, nothing to say" test "$(q "$(g ws-1) | .diagnosis | length
 check "native-0: no sibling, its own memory is the budget" test "$(q "$(g native-0) | .replicas.siblings")" = 0
 check "native-0: glibc-arenas" test "$(q "$(g native-0) | [.diagnosis[].rule] | index(\"glibc-arenas\") != null")" = true
 check "native-0: counts the 8 arenas" sh -c "jq -r '$(g native-0) | .diagnosis[] | select(.rule == \"glibc-arenas\") | .text' '$J' | grep -q ' 8 glibc arenas'"
-check "native-0: advice names MALLOC_ARENA_MAX" sh -c "jq -r '$(g native-0) | .diagnosis[] | select(.rule == \"glibc-arenas\") | .advice' '$J' | grep -q MALLOC_ARENA_MAX"
+advice() { jq -r "$(g $1) | .diagnosis[] | select(.rule == \"$2\") | .advice" "$J"; }
+check "native-0: the advice reads MALLOC_ARENA_MAX=16 from its environment" sh -c "echo '$(advice native-0 glibc-arenas)' | grep -q 'MALLOC_ARENA_MAX=16 is set.*lower it to 2'"
+check "capped-0 (MALLOC_ARENA_MAX=2): still the arenas rule, and the advice says it is set" sh -c "echo '$(advice capped-0 glibc-arenas)' | grep -q 'MALLOC_ARENA_MAX=2 is set'"
+check "plain-0 (unset): the advice says so and how many are in use" sh -c "echo '$(advice plain-0 glibc-arenas)' | grep -Eq 'MALLOC_ARENA_MAX unset: 8 arenas per core allowed, [0-9]+ in use'"
+advice ws-0 v8-garbage > "$LIB_TMP/ws0.advice"
+check "ws-0: the advice says --max-old-space-size is not set" grep -q 'max-old-space-size is not set' "$LIB_TMP/ws0.advice"
 check "the process row has its own diagnosis" test "$(q "$(g native-0) | .containers[0].processes[0].diagnosis[0].rule")" = glibc-arenas
 
 T=$LIB_TMP/out.txt
@@ -74,12 +81,27 @@ tui_init
 $TM new-session -d -s mt -x 160 -y 30 "\"$MEMTOP\" -d 0.5 --host-root \"$H\"; sleep 60"
 check "first screen: line 2 names ws-0 and V8 garbage" wait_for 20 sh -c "$TM capture-pane -p -t mt | sed -n 2p | grep -q 'chat/ws-0.*V8 heap pages'"
 screen > "$LIB_TMP/screen.txt"
+$TM send-keys -t mt / ws-0 Enter
+wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -q 'chat/ws-0'"
+$TM send-keys -t mt Home Enter
+check "detail of ws-0: where it stands against its replicas" wait_for 10 screen_has "over the median of 2 other replicas"
+check "detail of ws-0: why, with the advice" sh -c "$TM capture-pane -p -t mt | grep -q 'why .*V8 heap pages' && $TM capture-pane -p -t mt | grep -q 'max-old-space-size'"
+screen >> "$LIB_TMP/screen.txt"
 
 # no output carries the secret
 mkdir "$LIB_TMP/tf"
 "$MEMTOP" --textfile "$LIB_TMP/tf" -n 1 --host-root "$H" 2> "$LIB_TMP/tf.err"
-for f in "$J" "$T" "$LIB_TMP/screen.txt" "$LIB_TMP/tf/memtop.prom" "$LIB_TMP/err"; do
-	check "no secret in $(basename "$f")" sh -c "test -s '$f' || test '$f' = '$LIB_TMP/err'; ! grep -q '$SECRET' '$f'"
+"$MEMTOP" diff --replica chat/ws-0 --host-root "$H" > "$LIB_TMP/diff.txt" 2>&1
+"$MEMTOP" diff --replica chat/ws-0 --json --host-root "$H" > "$LIB_TMP/diff.json" 2>&1
+"$MEMTOP" -b -n 1 --json --host-root "$H" > "$LIB_TMP/native.json" 2>&1
+for f in "$J" "$T" "$LIB_TMP/screen.txt" "$LIB_TMP/tf/memtop.prom" "$LIB_TMP/diff.txt" "$LIB_TMP/diff.json" "$LIB_TMP/native.json"; do
+	check "no secret in $(basename "$f") (and it has content)" sh -c "test -s '$f' && ! grep -q '$SECRET' '$f'"
 done
+check "no secret on memtop's stderr" sh -c "! grep -q '$SECRET' '$LIB_TMP/err'"
+pm=$(awk '/^memtop_pod_diagnosis_bytes\{.*pod="ws-0".*rule="v8-garbage"/ { n++; v = $2 } END { if (n == 1) print v }' "$LIB_TMP/tf/memtop.prom")
+check "metric: ws-0's v8-garbage bytes ($pm) within 10 % of the JSON's ($got)" within "${pm:-0}" "$got" 10
+px=$(awk '/^memtop_pod_replicas_excess_bytes\{.*pod="ws-0"/ { n++; v = $2 } END { if (n == 1) print v }' "$LIB_TMP/tf/memtop.prom")
+check "metric: ws-0's excess over its replicas ($px)" within "${px:-0}" "$(q "$(g ws-0) | .replicas.excess")" 10
+check "metric: no excess series for a pod without siblings" sh -c "! grep -q 'memtop_pod_replicas_excess_bytes{.*pod=\"native-0\"' '$LIB_TMP/tf/memtop.prom'"
 check "premise: the secret is in the process's environment" sh -c "tr '\\0' '\\n' < /proc/$AR/environ | grep -q '$SECRET'"
 finish

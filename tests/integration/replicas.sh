@@ -65,6 +65,21 @@ check "text: vsReplicas column" grep -q "vsReplicas" "$T"
 check "text: cart-1 shows its excess and ratio" sh -c "grep -E '^pod +shop/cart-1 ' '$T' | grep -Eq '\\+[0-9.]+M x[0-9.]+ *\$'"
 check "text: lonely-0 has no baseline ('-')" sh -c "grep -E '^pod +shop/lonely-0 ' '$T' | grep -Eq ' - *\$'"
 
+# memtop diff --replica: the same comparison without the dashboard
+D=$LIB_TMP/diff.json
+"$MEMTOP" diff --replica shop/cart-1 --json --host-root "$H" > "$D" 2> "$LIB_TMP/derr" || fail "diff --replica: exit status"
+check "diff --replica: A is cart-0 (the healthiest)" test "$(jq -r .a.pod "$D")" = shop/cart-0
+check "diff --replica: B is cart-1" test "$(jq -r .b.pod "$D")" = shop/cart-1
+dv=$(jq -r .diff.rss_anon "$D")
+check "diff --replica: RssAnon B - A ($dv) within 5 % of /proc's $(( $(anon $p1) - $(anon $p0) ))" within "$dv" "$(( $(anon $p1) - $(anon $p0) ))" 5
+"$MEMTOP" diff --replica cart-1 --host-root "$H" > "$LIB_TMP/diff.txt" 2>&1
+check "diff --replica text: a FIGURE table with B - A" grep -q "B - A" "$LIB_TMP/diff.txt"
+"$MEMTOP" diff --replica lonely-0 --host-root "$H" > /dev/null 2> "$LIB_TMP/derr2"; rc=$?
+check "diff --replica on a pod without replicas: exit 1" test $rc -eq 1
+check "diff --replica on a pod without replicas: says so" grep -q "no other replica" "$LIB_TMP/derr2"
+"$MEMTOP" diff --replica no-such-pod-9 --host-root "$H" > /dev/null 2> "$LIB_TMP/derr3"
+check "diff --replica on a missing pod: says so" grep -q "no pod no-such-pod-9" "$LIB_TMP/derr3"
+
 # the dashboard: v on the sick pod compares it with its healthiest replica
 tui_init
 $TM new-session -d -s mt -x 160 -y 40 "\"$MEMTOP\" -d 0.5 --host-root \"$H\"; sleep 60"
@@ -74,7 +89,13 @@ wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -q 'shop/cart-1'"
 $TM send-keys -t mt Home v
 check "v opens the compare screen" wait_for 10 screen_has "memtop compare"
 check "A is the healthiest replica (cart-0), B the sick one" wait_for 5 sh -c "$TM capture-pane -p -t mt | grep -Eq 'shop/cart-0 .*shop/cart-1'"
-$TM send-keys -t mt Escape / lonely-0 Enter
+# the mapping page of a pod with one process is that process's
+$TM send-keys -t mt Escape Home Enter
+wait_for 10 screen_has "memtop detail"
+$TM send-keys -t mt Tab
+check "mapping page of a one-process pod: its only process" wait_for 10 screen_has "its only process: $p1 alloc_anon"
+check "mapping page of a one-process pod: the histogram" wait_for 15 screen_has "anon size"
+$TM send-keys -t mt Escape Escape / lonely-0 Enter
 wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -q 'shop/lonely-0'"
 $TM send-keys -t mt Home v
 check "v on a pod without replicas says so" wait_for 10 screen_has "no other replica on this node"
