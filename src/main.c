@@ -389,7 +389,7 @@ parse_args(int argc, char **argv, struct options *o)
 		static char	hs[4096];
 
 		snprintf(hs, sizeof hs, "%s/%s", o->host_root,
-		    STORE_DEFAULT_PATH + 1);
+		    &STORE_DEFAULT_PATH[1]);
 		o->store = hs;
 	}
 	if (o->record_cmd) {
