@@ -6,6 +6,7 @@
 
 #include "model/history.h"
 #include "model/tree.h"
+#include "util/hash.h"
 #include "util/xmalloc.h"
 
 struct history {
@@ -20,18 +21,6 @@ struct history {
 	size_t		  ghost_cap;
 	double		  mono;
 };
-
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t	h = 1469598103934665603ULL;	/* FNV-1a */
-
-	while (*s != '\0') {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 struct history *
 history_create(uint32_t cap, uint32_t window)
