@@ -173,6 +173,13 @@ bool	ui_gc_running(const struct ui *);
 void	ui_gc_free(struct ui *);
 const struct gc_result *ui_gc_result(const struct ui *, int pid,
 	    unsigned long long start);
+/*
+ * What a GC of the group's biggest collected process (or of only) proved,
+ * with the pod's standing against its replicas now (analyse/diagnosis.h's
+ * diagnose_gc); false if none of them was collected.
+ */
+bool	ui_gc_proved(const struct ui *, const struct tree_group *,
+	    const struct tree_proc *only, char *buf, size_t len);
 /* whether the glibc-arenas finding marks the process (for the verdict) */
 bool	ui_gc_arena(unsigned marks);
 

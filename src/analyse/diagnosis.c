@@ -384,3 +384,47 @@ diagnose_proc(const struct tree_proc *p, struct diag_set *out)
 	out->budget = own.anon + own.shmem;
 	rules(out, &own, &base, NULL);
 }
+
+bool
+diagnose_gc(const struct tree *t, const struct tree_group *g,
+    const struct diag_gc *gc, char *buf, size_t len)
+{
+	char		a[32], b[32], c[32], d[32];
+	uint64_t	freed;
+	double		share;
+	size_t		n, i;
+	struct diag_set	ds;
+
+	if (gc->rss_before == FIG_NA || gc->rss_after == FIG_NA ||
+	    gc->rss_before == 0)
+		return false;
+	freed = gc->rss_before > gc->rss_after ? gc->rss_before -
+	    gc->rss_after : 0;
+	share = 100.0 * (double)freed / (double)gc->rss_before;
+	n = (size_t)snprintf(buf, len, "GC freed %s of %s RSS (%.0f %%): %s",
+	    fmt_bytes(a, sizeof a, freed), fmt_bytes(b, sizeof b,
+	    gc->rss_before), share, share >= 50 ? "it was V8 garbage" :
+	    freed >= DIAG_MIN ? "part of it was V8 garbage" :
+	    "little of it was garbage");
+	if (n >= len || g == NULL || g->st.rep.median == FIG_NA)
+		return true;
+	n += (size_t)snprintf(buf + n, len - n, "; the pod is now %s over its "
+	    "replicas", fmt_delta(c, sizeof c, g->st.rep.excess));
+	if (n < len && gc->outside_v8_after >= 0 && g->st.rep.excess > 0)
+		n += (size_t)snprintf(buf + n, len - n, ", of which %s is "
+		    "outside V8", fmt_bytes(d, sizeof d,
+		    (uint64_t)gc->outside_v8_after < (uint64_t)g->st.rep.excess ?
+		    (uint64_t)gc->outside_v8_after :
+		    (uint64_t)g->st.rep.excess));
+	if (n >= len || g->st.rep.excess < (int64_t)DIAG_MIN)
+		return true;
+	diagnose_group(t, g, &ds);
+	for (i = 0; i < ds.n; i++) {
+		if (strcmp(ds.d[i].rule, "glibc-arenas") == 0) {
+			snprintf(buf + n, len - n, "; the rest: %s",
+			    ds.d[i].text);
+			break;
+		}
+	}
+	return true;
+}

@@ -13,6 +13,7 @@
 
 #include "actions/gc_format.h"
 #include "analyse/detectors.h"
+#include "analyse/diagnosis.h"
 #include "ui/ui_state.h"
 #include "util/xmalloc.h"
 
@@ -260,4 +261,33 @@ ui_gc_free(struct ui *u)
 	job_runner_done(&u->gc.jobs);
 	free(u->gc.targets);
 	memset(&u->gc, 0, sizeof u->gc);
+}
+
+bool
+ui_gc_proved(const struct ui *u, const struct tree_group *g,
+    const struct tree_proc *only, char *buf, size_t len)
+{
+	const struct gc_result	*r, *best = NULL;
+	struct diag_gc		 d;
+	size_t			 ci, pi;
+
+	for (ci = 0; ci < g->nctrs; ci++) {
+		for (pi = 0; pi < g->ctrs[ci].nprocs; pi++) {
+			const struct tree_proc *p = &g->ctrs[ci].procs[pi];
+
+			if (only != NULL && p != only)
+				continue;
+			r = ui_gc_result(u, p->sp->pid, p->sp->start);
+			if (r != NULL && r->ok && (best == NULL ||
+			    r->rss_before > best->rss_before))
+				best = r;
+		}
+	}
+	if (best == NULL)
+		return false;
+	d.rss_before = best->rss_before;
+	d.rss_after = best->rss_after;
+	d.outside_v8_after = gc_outside_v8(&best->v8_after);
+	return diagnose_gc(&u->tree, g->kind == ENT_POD ? g : NULL, &d, buf,
+	    len);
 }

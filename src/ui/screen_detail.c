@@ -375,6 +375,8 @@ draw_diagnosis(struct ui *u, const struct ui_subject *s, int y)
 	char				 b[400], a[32], rb[48];
 	size_t				 i;
 
+	if (ui_gc_proved(u, s->g, s->p, b, sizeof b) && y < LINES - 2)
+		y = line_kv(y, "GC proved", b);
 	if (s->p != NULL)
 		diagnose_proc(s->p, &ds);
 	if (s->p == NULL || ds.n == 0)

@@ -538,8 +538,14 @@ why_line(const struct ui *u, char *buf, size_t len)
 				    ui_selected(u) : NULL;
 	const struct tree_group	*best;
 	struct diag_set		 ds;
-	char			 name[300];
+	char			 name[300], line[400];
 
+	/* after g: what the GC proved comes first */
+	if (r != NULL && ui_gc_proved(u, r->g, r->p, line, sizeof line)) {
+		snprintf(buf, len, "%s: %s", tree_group_label(r->g, false, name,
+		    sizeof name), line);
+		return true;
+	}
 	if (r != NULL && r->p != NULL) {
 		diagnose_proc(r->p, &ds);
 		if (ds.n > 0) {
@@ -558,6 +564,11 @@ why_line(const struct ui *u, char *buf, size_t len)
 	}
 	if ((best = worst_outlier(u)) == NULL)
 		return false;
+	if (ui_gc_proved(u, best, NULL, line, sizeof line)) {
+		snprintf(buf, len, "%s: %s", tree_group_label(best, false, name,
+		    sizeof name), line);
+		return true;
+	}
 	diagnose_group(&u->tree, best, &ds);
 	snprintf(buf, len, "%s is %s over its replicas%s%s",
 	    tree_group_label(best, false, name, sizeof name),
