@@ -3,6 +3,7 @@
 # reader of the same files, interleaved so machine drift cancels, and htop
 # with a PSS column. Run as root (kubelet-shaped cgroups, vm.max_map_count).
 #   bench/run.sh [--smoke]      (--smoke: a tiny node, one round: for make check)
+#   bench/run.sh --store        only the history store's rows (section f)
 set -u
 B=${TOP_BUILDDIR:-$(pwd)}
 S=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -12,6 +13,7 @@ CPU=$B/bench/cputime
 ALLOC=$B/tests/helpers/alloc_anon
 LAYOUT=$B/tests/helpers/maps_layout
 smoke=0; [ "${1:-}" = "--smoke" ] && smoke=1
+only_store=0; [ "${1:-}" = "--store" ] && only_store=1
 if [ $smoke = 1 ]; then NPROC=12; ROUNDS=1; BIG=20000; else NPROC=300; ROUNDS=5; BIG=100000; fi
 [ "$(id -u)" = 0 ] || { echo "bench: run as root"; exit 77; }
 V1=/sys/fs/cgroup/memory
@@ -74,6 +76,7 @@ echo "bench: $nproc processes on the node, ${rss_total} MiB resident, ~${total} 
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 TICKS=20
+[ $only_store = 1 ] && ROUNDS=0
 for r in $(seq 1 $ROUNDS); do
 	# (a) + (b) one full refresh
 	$RAW full 1 >> "$T/raw_full"
@@ -95,6 +98,7 @@ for r in $(seq 1 $ROUNDS); do
 	$RAW maps $BIGPID 1 >> "$T/raw_maps"
 	$CPU "$MEMTOP" maps $BIGPID | cut -d' ' -f1 >> "$T/mt_maps"
 done
+if [ $only_store = 0 ]; then
 raw_full=$(median < "$T/raw_full"); mt_full=$(median < "$T/mt_full")
 raw_tick=$(median < "$T/raw_tick"); mt_tick=$(median < "$T/mt_tick")
 raw_maps=$(median < "$T/raw_maps"); mt_maps=$(median < "$T/mt_maps")
@@ -156,6 +160,79 @@ exp_hwm=$(awk '/^VmHWM:/ { print $2 }' /proc/$exp_pid/status)
 exp_size=$(wc -c < "$T/exp.txt"); exp_gz=$(wc -c < "$T/exp.gz")
 kill $exp_pid
 
+fi	# only_store
+
+# (f) the history store (docs/store.md), on this node as it is. A recorder
+# at its real interval (-d 10, 2 minutes; --smoke: -d 1) says how much CPU
+# it spent writing (the first refresh, which writes every entity, apart) of
+# the CPU its steady refreshes took; its rows per refresh (after the first)
+# plus one heartbeat per live entity every 600 s, at the measured bytes per
+# row (dbstat), project bytes per day. Then the store gets 24 hours of past
+# as dense as that (every entity's heartbeat, one in 20 entities moving
+# every minute) and a new memtop's start (-b -n 1) is timed with and
+# without it.
+ST=$T/store; mkdir -p "$ST"
+RD=10; RN=13; [ $smoke = 1 ] && { RD=1; RN=4; }
+r1=$($CPU "$MEMTOP" record -n 1 --store "$ST/r1.db" 2> /dev/null | cut -d' ' -f1)
+rn=$($CPU "$MEMTOP" record -n $RN -d $RD --store "$ST/h.db" 2> "$T/rec.err" | cut -d' ' -f1)
+sed -n 's/.* \([0-9.]*\) ms CPU writing (\([0-9.]*\) ms.*/\1 \2/p' "$T/rec.err" > "$T/rec.ms"
+st_share=$(echo "$(cat "$T/rec.ms") $rn $r1" | awk '{ if ($3 > $4) printf "%.1f", ($1 - $2) * 100 / ($3 - $4); else print "-" }')
+sqlite3 "$ST/h.db" "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+# bytes per day of a set of entities (an SQL condition on entity e): the
+# whole machine, and the synthetic node alone (its pods, containers and
+# processes), since other work on a shared machine adds churn of its own
+per_day() {
+	sqlite3 "$ST/h.db" "CREATE TEMP VIEW ent AS SELECT * FROM entity e WHERE $1;
+SELECT
+    ((SELECT count(*) FROM sample WHERE entity IN (SELECT id FROM ent) AND t > (SELECT min(t) FROM sample)) * 86400.0 / $RD / ($RN - 1)
+     + (SELECT count(*) FROM ent WHERE gone IS NULL) * 86400.0 / 600)
+    * (SELECT sum(pgsize) FROM dbstat WHERE name IN ('sample', 'sample_t')) / (SELECT count(*) FROM sample)
+  + (SELECT count(*) FROM ent WHERE first_seen > (SELECT min(first_seen) FROM entity)) * 86400.0 / $RD / ($RN - 1)
+    * (SELECT sum(pgsize) FROM dbstat WHERE name IN ('entity', 'sqlite_autoindex_entity_1')) / (SELECT count(*) FROM entity)" |
+	    awk '{ printf "%.1f", $1 / 1048576 }'
+}
+st_day=$(per_day 1)
+st_day_syn=$(per_day "e.ident LIKE 'pod:0000%-0000-4000-8000-000000000000' OR e.ident LIKE 'ctr:00000000000000000000000000000000%' OR e.command LIKE '%/alloc_anon %' OR e.command LIKE '%/maps_layout %'")
+st_ents_syn=$(sqlite3 "$ST/h.db" "SELECT count(*) FROM entity e WHERE gone IS NULL AND (e.ident LIKE 'pod:0000%-0000-4000-8000-000000000000' OR e.ident LIKE 'ctr:00000000000000000000000000000000%' OR e.command LIKE '%/alloc_anon %' OR e.command LIKE '%/maps_layout %')")
+# 24 hours of past for every entity of that store
+now=$(date +%s)
+cols=$(sqlite3 "$ST/h.db" "SELECT group_concat(name, ', ') FROM pragma_table_info('sample')")
+shifted=$(echo "$cols" | sed 's/^entity, t, /entity, t - k.i * STEP, /; s/rss_anon,/rss_anon + (k.i % 7) * 1048576,/')
+sqlite3 "$ST/h.db" "CREATE TEMP TABLE base AS SELECT * FROM sample WHERE t = (SELECT min(t) FROM sample)
+    AND entity IN (SELECT id FROM entity WHERE gone IS NULL);
+WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 144)
+INSERT OR IGNORE INTO sample ($cols) SELECT $(echo "$shifted" | sed 's/STEP/600/') FROM base, k;
+WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 1440)
+INSERT OR IGNORE INTO sample ($cols) SELECT $(echo "$shifted" | sed 's/STEP/60/') FROM base, k WHERE base.entity % 20 = 0;
+UPDATE run SET started = $now - 86400 - 60 WHERE id = (SELECT min(id) FROM run);
+PRAGMA wal_checkpoint(TRUNCATE);" > /dev/null
+st_rows=$(sqlite3 "$ST/h.db" "SELECT count(*) FROM sample")
+st_ents=$(sqlite3 "$ST/h.db" "SELECT count(*) FROM entity WHERE gone IS NULL")
+: > "$T/st_load"; : > "$T/st_wall"
+for r in $(seq 1 3); do
+	t0=$(date +%s%N); a=$($CPU "$MEMTOP" -b -n 1 --json --store none | cut -d' ' -f1); t1=$(date +%s%N)
+	b=$($CPU "$MEMTOP" -b -n 1 --json --store "$ST/h.db" | cut -d' ' -f1); t2=$(date +%s%N)
+	echo "$b $a" | awk '{ printf "%.1f\n", $1 - $2 }' >> "$T/st_load"
+	echo "$t0 $t1 $t2" | awk '{ printf "%.1f\n", (($3 - $2) - ($2 - $1)) / 1e6 }' >> "$T/st_wall"
+done
+st_load=$(median < "$T/st_load"); st_wall=$(median < "$T/st_wall")
+store_rows() {
+	printf '%-44s %10s\n' "record: CPU share of a refresh (%, <= 5)" "$st_share"
+	printf '%-44s %10s\n' "record: MiB per day, synthetic node (<= 32)" "$st_day_syn"
+	printf '%-44s %10s\n' "  ($st_ents_syn of its entities live)" ""
+	printf '%-44s %10s\n' "record: MiB per day, the whole machine" "$st_day"
+	printf '%-44s %10s\n' "start with 24 h: extra CPU ms (<= 300)" "$st_load"
+	printf '%-44s %10s\n' "start with 24 h: extra wall ms (<= 300)" "$st_wall"
+	printf '%-44s %10s\n' "  (store of $st_ents live entities)" "$st_rows rows"
+}
+if [ $only_store = 1 ]; then
+	echo
+	echo "memtop store benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(ls -d /proc/[0-9]* | wc -l) processes"
+	store_rows
+	[ -n "$st_share" ] && [ -n "$st_day" ]
+	exit
+fi
+
 # peak RSS with ~1000 processes and 10 minutes of 1 s history (600 ticks)
 extra=$((1000 - $(ls -d /proc/[0-9]* | wc -l)))
 [ $smoke = 1 ] && extra=0
@@ -181,4 +258,5 @@ printf '%-44s %10s\n' "--serve -d 10, scraped every 10 s: CPU ms/s" "$exp_sec"
 printf '%-44s %10s\n' "--serve -d 10: peak RSS KiB (VmHWM)" "$exp_hwm"
 printf '%-44s %10s\n' "--serve: bytes per scrape" "$exp_size"
 printf '%-44s %10s\n' "--serve: bytes per scrape with gzip" "$exp_gz"
+store_rows
 [ -n "$mt_full" ] && [ -n "$raw_full" ] && [ -n "$peak" ]

@@ -22,7 +22,10 @@
 #include "output/prom.h"
 #include "output/serve.h"
 #include "output/textfile.h"
+#include "store/seed.h"
+#include "store/store.h"
 #include "ui/ui.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 struct options {
@@ -47,6 +50,12 @@ struct options {
 	bool		 metrics_processes;
 	bool		 delay_set;
 	bool		 pss_max_age_set;
+	const char	*store;		/* NULL: --store none */
+	bool		 store_reset;
+	bool		 store_set;	/* --store given */
+	bool		 record;	/* --record, or memtop record */
+	bool		 record_cmd;	/* memtop record */
+	struct store_opts store_o;	/* retention (path set at use) */
 };
 
 static volatile sig_atomic_t	main_stop;
@@ -59,6 +68,7 @@ static const char usage_text[] =
 "       memtop diff --replica POD [--json] a pod and its healthiest replica\n"
 "       memtop gc PID [--json] [--yes]     force a V8 GC in a Node process\n"
 "       memtop --serve ADDR:PORT | --textfile DIR   Prometheus metrics\n"
+"       memtop record [options]      record the history store (no terminal)\n"
 "\n"
 "Shows where the memory of every pod, container and process on this node\n"
 "went, grouped by cgroup.\n"
@@ -99,6 +109,21 @@ static const char usage_text[] =
 "                         too (labels pid, comm: many more series)\n"
 "      --list-metrics     print every metric family (name, type, level,\n"
 "                         source, meaning; tab-separated) and exit\n"
+"      --store PATH       the history store (default\n"
+"                         /var/lib/memtop/history.db, under --host-root when\n"
+"                         that is given; none: no store). The\n"
+"                         dashboard and -b read it at start: growth since\n"
+"                         the container started and over --window, and\n"
+"                         sparklines from before memtop started\n"
+"      --record           with --serve/--textfile: also record the store\n"
+"                         (as memtop record does; refresh every 10 s there)\n"
+"      --store-reset      replace a store file memtop refuses to use (not a\n"
+"                         store, a newer schema, damaged): its data is lost\n"
+"      --store-full HOURS keep every recorded sample this long (default 6)\n"
+"      --store-keep DAYS  then keep 1-minute min/max this long (default 7)\n"
+"      --store-max MIB    size cap of the store; oldest go first (default 256)\n"
+"      --store-heartbeat SECS  record an unchanged entity this often\n"
+"                         (default 600)\n"
 "      --log FILE         write warnings about bad input to FILE (- = stderr)\n"
 "  -h, --help             this text\n"
 "  -V, --version          the version\n"
@@ -155,7 +180,9 @@ parse_args(int argc, char **argv, struct options *o)
 	enum { OPT_JSON = 256, OPT_CGROOT, OPT_LOG, OPT_SORT, OPT_PSSAGE,
 	    OPT_PSSBUDGET, OPT_KTHREADS, OPT_HOSTROOT, OPT_GROUPBY, OPT_HISTORY,
 	    OPT_WINDOW, OPT_THEME, OPT_YES, OPT_SERVE, OPT_TEXTFILE,
-	    OPT_METRICS_PROCS, OPT_LIST_METRICS };
+	    OPT_METRICS_PROCS, OPT_LIST_METRICS, OPT_STORE, OPT_RECORD,
+	    OPT_STORE_RESET, OPT_STORE_FULL, OPT_STORE_KEEP, OPT_STORE_MAX,
+	    OPT_STORE_BEAT };
 	static const struct option longopts[] = {
 		{ "batch",	 no_argument,	    NULL, 'b' },
 		{ "json",	 no_argument,	    NULL, OPT_JSON },
@@ -177,6 +204,13 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "textfile",	 required_argument, NULL, OPT_TEXTFILE },
 		{ "metrics-processes", no_argument, NULL, OPT_METRICS_PROCS },
 		{ "list-metrics", no_argument,	    NULL, OPT_LIST_METRICS },
+		{ "store",	 required_argument, NULL, OPT_STORE },
+		{ "record",	 no_argument,	    NULL, OPT_RECORD },
+		{ "store-reset", no_argument,	    NULL, OPT_STORE_RESET },
+		{ "store-full",	 required_argument, NULL, OPT_STORE_FULL },
+		{ "store-keep",	 required_argument, NULL, OPT_STORE_KEEP },
+		{ "store-max",	 required_argument, NULL, OPT_STORE_MAX },
+		{ "store-heartbeat", required_argument, NULL, OPT_STORE_BEAT },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -274,6 +308,37 @@ parse_args(int argc, char **argv, struct options *o)
 		case OPT_METRICS_PROCS:
 			o->metrics_processes = true;
 			break;
+		case OPT_STORE:
+			o->store = strcmp(optarg, "none") == 0 ? NULL : optarg;
+			o->store_set = true;
+			break;
+		case OPT_RECORD:
+			o->record = true;
+			break;
+		case OPT_STORE_RESET:
+			o->store_reset = true;
+			break;
+		case OPT_STORE_FULL:
+		case OPT_STORE_KEEP:
+		case OPT_STORE_MAX:
+		case OPT_STORE_BEAT:
+			if (parse_double(optarg, 0.001, &d) != 0) {
+				fprintf(stderr, "memtop: --%s: a positive "
+				    "number, not %s\n", c == OPT_STORE_FULL ?
+				    "store-full" : c == OPT_STORE_KEEP ?
+				    "store-keep" : c == OPT_STORE_MAX ?
+				    "store-max" : "store-heartbeat", optarg);
+				return -1;
+			}
+			if (c == OPT_STORE_FULL)
+				o->store_o.full_res = d * 3600;
+			else if (c == OPT_STORE_KEEP)
+				o->store_o.keep = d * 86400;
+			else if (c == OPT_STORE_MAX)
+				o->store_o.max_bytes = (uint64_t)(d * 1048576);
+			else
+				o->store_o.heartbeat = d;
+			break;
 		case OPT_LIST_METRICS:
 			prom_list_families(stdout);
 			exit(0);
@@ -301,6 +366,38 @@ parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, "memtop: unexpected argument: %s\n",
 		    argv[optind]);
 		return -1;
+	}
+	if (o->record_cmd && (o->batch || o->json)) {
+		fprintf(stderr, "memtop: record does not go with -b or "
+		    "--json\n");
+		return -1;
+	}
+	if (o->record && !o->record_cmd && o->serve == NULL &&
+	    o->textfile == NULL) {
+		fprintf(stderr, "memtop: --record goes with --serve or "
+		    "--textfile (or run memtop record)\n");
+		return -1;
+	}
+	if (o->record && o->store == NULL) {
+		fprintf(stderr, "memtop: recording needs a store, not --store "
+		    "none\n");
+		return -1;
+	}
+	/* in a debug pod: the node's store, under the host's root */
+	if (!o->store_set && !o->record && !o->record_cmd &&
+	    strcmp(o->host_root, "/") != 0) {
+		static char	hs[4096];
+
+		snprintf(hs, sizeof hs, "%s/%s", o->host_root,
+		    &STORE_DEFAULT_PATH[1]);
+		o->store = hs;
+	}
+	if (o->record_cmd) {
+		o->record = true;
+		if (!o->delay_set)
+			o->delay = 10;
+		if (!o->pss_max_age_set)
+			o->pss_max_age = 30;
 	}
 	if ((o->serve != NULL || o->textfile != NULL) && o->batch) {
 		fprintf(stderr, "memtop: --serve and --textfile do not go "
@@ -372,6 +469,49 @@ loop_next(const struct options *o, struct refresh *r,
 	return 1;
 }
 
+/* The history store read at start (the dashboard, -b). */
+struct seed_ctx {
+	const struct options	*o;
+	bool			 say;		/* errors on stderr (not curses) */
+	char			 note[640];
+};
+
+static void
+seed_from_store(void *arg, struct history *h)
+{
+	struct seed_ctx	*c = arg;
+
+	c->note[0] = '\0';
+	if (c->o->store == NULL)
+		return;
+	if (seed_load(c->o->store, h, clock_real(), c->o->delay,
+	    c->o->window,	    c->o->history, c->note, sizeof c->note) < 0 && c->say)
+		fprintf(stderr, "memtop: %s\n", c->note);
+}
+
+/* The recorder's store (--record, memtop record); NULL if none. */
+static struct store *
+open_recording(const struct options *o)
+{
+	struct store_opts	 so = o->store_o;
+	struct store		*st;
+	char			 why[640];
+
+	if (!o->record)
+		return NULL;
+	so.path = o->store;
+	so.reset = o->store_reset;
+	so.interval = o->delay;
+	st = store_open_writer(&so, why, sizeof why);
+	if (st == NULL)
+		fprintf(stderr, "memtop: %s%s\n", why, o->record_cmd ? "" :
+		    "; exporting without recording");
+	else
+		fprintf(stderr, "memtop: recording %s every %gs\n",
+		    store_path(st), o->delay);
+	return st;
+}
+
 static int
 run_batch(const struct options *o, struct sampler *s)
 {
@@ -380,8 +520,11 @@ run_batch(const struct options *o, struct sampler *s)
 	struct tree		 t;
 	int			 rc, wrc;
 
+	struct seed_ctx		 sc = { .o = o, .say = true };
+
 	r = loop_refresh(o, s, (struct tree_opts){
 	    (enum tree_group_by)o->group_by, o->kthreads }, &o->sort);
+	seed_from_store(&sc, refresh_history(r));
 	while ((rc = loop_next(o, r, &sn, &t)) == 1) {
 		if (o->json)
 			wrc = json_write_snapshot(stdout, sn, &t);
@@ -406,6 +549,7 @@ run_export(const struct options *o, struct sampler *s)
 	struct prom_opts	 popts = { o->metrics_processes };
 	struct prom_self	 self = { .interval = o->delay };
 	struct serve		*srv = NULL;
+	struct store		*st;
 	const struct snapshot	*sn;
 	char			 why[256], *buf;
 	size_t			 len;
@@ -422,9 +566,18 @@ run_export(const struct options *o, struct sampler *s)
 		fprintf(stderr, "memtop: serving http://%s/metrics\n",
 		    serve_address(srv));
 	}
+	st = open_recording(o);
+	if (st == NULL && o->record_cmd)
+		return 1;
 	/* by pod, no kernel threads: the series do not depend on options */
 	r = loop_refresh(o, s, (struct tree_opts){ TREE_BY_POD, false }, NULL);
 	while ((rc = loop_next(o, r, &sn, &t)) == 1) {
+		if (st != NULL)
+			store_record(st, sn, &t);	/* says if it cannot */
+		if (srv == NULL && o->textfile == NULL) {
+			tree_done(&t);	/* memtop record: nothing to export */
+			continue;
+		}
 		self.refreshes = (uint64_t)refresh_count(r);
 		self.pss_reads += sn->rollup_read;
 		self.refresh_seconds = refresh_seconds(r);
@@ -451,6 +604,16 @@ run_export(const struct options *o, struct sampler *s)
 			free(buf);
 	}
 	serve_stop(srv);
+	if (st != NULL) {
+		struct store_stats	ss;
+
+		store_get_stats(st, &ss);
+		fprintf(stderr, "memtop: store %s: %lu rows in %lu refreshes, "
+		    "%.1f ms CPU writing (%.1f ms of it the first refresh)\n",
+		    store_path(st), ss.rows, ss.refreshes,
+		    (ss.cpu + ss.cpu_first) * 1e3, ss.cpu_first * 1e3);
+	}
+	store_close(st);
 	refresh_free(r);
 	return rc < 0 ? 1 : 0;
 }
@@ -471,9 +634,17 @@ main(int argc, char **argv)
 	struct sampler	*s;
 	const char	*cause;
 	struct sigaction sa;
+	struct seed_ctx	 sc = { .o = &o };
 	int		 rc;
 
 	signal(SIGPIPE, SIG_IGN);
+	store_opts_default(&o.store_o, NULL);
+	o.store = STORE_DEFAULT_PATH;
+	if (argc > 1 && strcmp(argv[1], "record") == 0) {
+		o.record_cmd = true;
+		argc--;
+		argv++;
+	}
 	if (argc > 1 && strcmp(argv[1], "maps") == 0)
 		return cmd_maps(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "diff") == 0)
@@ -509,7 +680,7 @@ main(int argc, char **argv)
 	}
 	sampler_set_maps_hook(s, marks_from_maps, NULL);
 	rc = -1;
-	if (o.serve != NULL || o.textfile != NULL)
+	if (o.serve != NULL || o.textfile != NULL || o.record_cmd)
 		rc = run_export(&o, s);
 	else if (!o.batch && isatty(STDOUT_FILENO)) {
 		struct ui_config	uc = {
@@ -523,6 +694,9 @@ main(int argc, char **argv)
 			.pss_budget_ms = o.pss_budget_ms,
 			.theme = o.theme,
 			.gc_yes = o.yes,
+			.seed = seed_from_store,
+			.seed_ctx = &sc,
+			.history_note = sc.note,
 		};
 
 		rc = ui_run(&uc);

@@ -32,6 +32,10 @@ struct hist_ent {
 	uint64_t	 max[HF__COUNT];
 	unsigned long	 seen;		/* last tick it was seen */
 	double		 born;		/* monotonic time first seen */
+	/* from history_seed: RssAnon's minimum over the window before
+	   memtop started, counted for seed_left more refreshes */
+	uint64_t	 seed_win_min;
+	uint32_t	 seed_left;
 	/* for exited processes: what the tree shows while they fade */
 	struct snap_proc	 ghost;
 	struct cg_place		 ghost_place;
@@ -68,6 +72,31 @@ const struct hist_ghost	*history_begin(struct history *,
  * pointer and anon growth (since start and over the window).
  */
 void		 history_update(struct history *, struct tree *);
+
+/*
+ * What a history store knows of one entity from before memtop started:
+ * first/min/max of every figure since the entity's first recorded sample
+ * (FIG_NA: never known), RssAnon's minimum over the window before now, and
+ * samples for the rings (oldest first; FIG_NA is a gap or unknown).
+ */
+struct hist_seed {
+	uint64_t	  first[HF__COUNT];
+	uint64_t	  min[HF__COUNT];
+	uint64_t	  max[HF__COUNT];
+	uint64_t	  win_min;
+	const uint64_t	(*samples)[HF__COUNT];
+	size_t		  nsamples;
+};
+
+/*
+ * Before the first refresh: gives entity ident a past. Its growth is then
+ * measured from the seeded minimum, its windowed growth from the seeded
+ * window minimum until the window has passed live, and the rings start with
+ * the samples (the newest cap of them). An entity already known is left
+ * alone.
+ */
+void		 history_seed(struct history *, const char *ident,
+		    const struct hist_seed *);
 
 /* Memory held by all rings, in bytes, and how many entities. */
 size_t		 history_heap(const struct history *, size_t *nents);

@@ -55,5 +55,7 @@ int		 refresh_next(struct refresh *, const struct read_plan *,
 /* Refreshes done so far; wall time the newest took (sampler to history). */
 long		 refresh_count(const struct refresh *);
 double		 refresh_seconds(const struct refresh *);
+/* The history it keeps (for seeding it before the first refresh). */
+struct history	*refresh_history(struct refresh *);
 
 #endif

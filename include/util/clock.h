@@ -8,5 +8,7 @@
  */
 double	clock_mono(void);
 double	clock_real(void);
+/* CPU time of the calling thread (what a piece of work cost). */
+double	clock_thread_cpu(void);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "model/history.h"
 #include "model/tree.h"
+#include "util/hash.h"
 #include "util/xmalloc.h"
 
 struct history {
@@ -20,18 +21,6 @@ struct history {
 	size_t		  ghost_cap;
 	double		  mono;
 };
-
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t	h = 1469598103934665603ULL;	/* FNV-1a */
-
-	while (*s != '\0') {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 struct history *
 history_create(uint32_t cap, uint32_t window)
@@ -203,7 +192,13 @@ push(struct history *h, struct hist_ent *e, const uint64_t *fig,
 	/* exact current value, not the 16-bit sample */
 	anon = sum != NULL ? sum->v[FIG_RSS_ANON] : fig[FIG_RSS_ANON];
 	st->growth = (int64_t)(anon - e->min[FIG_RSS_ANON]);
-	wmin = ring_min(&e->ring[FIG_RSS_ANON], h->window);
+	/* while the window reaches back before launch: the seeded minimum,
+	   and only the live part of the ring (its seeded part is coarser) */
+	if (e->seed_left > 0)
+		e->seed_left--;
+	wmin = ring_min(&e->ring[FIG_RSS_ANON], h->window - e->seed_left);
+	if (e->seed_left > 0 && e->seed_win_min < wmin)
+		wmin = e->seed_win_min;
 	st->growth_win = wmin == FIG_NA || wmin > anon ? 0 :
 	    (int64_t)(anon - wmin);
 }
@@ -270,6 +265,29 @@ history_update(struct history *h, struct tree *t)
 			}
 		}
 	}
+}
+
+void
+history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
+{
+	size_t		 i, bi = hash_str(ident) & (h->nbucket - 1);
+	struct hist_ent	*e;
+	int		 k;
+
+	for (e = h->bucket[bi]; e != NULL; e = e->next)
+		if (strcmp(e->key, ident) == 0)
+			return;
+	e = get(h, ident);
+	memcpy(e->first, sd->first, sizeof e->first);
+	memcpy(e->min, sd->min, sizeof e->min);
+	for (k = 0; k < HF__COUNT; k++)
+		e->max[k] = sd->max[k] == FIG_NA ? 0 : sd->max[k];
+	e->seed_win_min = sd->win_min;
+	e->seed_left = sd->win_min == FIG_NA ? 0 : h->window;
+	i = sd->nsamples > h->cap ? sd->nsamples - h->cap : 0;
+	for (; i < sd->nsamples; i++)
+		for (k = 0; k < HF__COUNT; k++)
+			ring_push(&e->ring[k], sd->samples[i][k]);
 }
 
 size_t

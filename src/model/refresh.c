@@ -74,3 +74,9 @@ refresh_seconds(const struct refresh *r)
 {
 	return r->seconds;
 }
+
+struct history *
+refresh_history(struct refresh *r)
+{
+	return r->h;
+}

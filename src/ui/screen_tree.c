@@ -632,6 +632,14 @@ draw_header(struct ui *u)
 		draw_role(THEME_DIM);
 		draw_text(1, 0, COLS, line);
 	}
+	/* where the history starts (the store), right-aligned */
+	if (u->cfg.history_note != NULL && u->cfg.history_note[0] != '\0') {
+		int	n = (int)strlen(u->cfg.history_note);
+
+		draw_role(THEME_DIM);
+		draw_text(1, COLS > n + 40 ? COLS - n : 40, COLS,
+		    u->cfg.history_note);
+	}
 }
 
 static void

@@ -243,6 +243,8 @@ ui_run(const struct ui_config *cfg)
 		.topts = cfg->topts,
 		.sort = &u.cfg.sort,
 	});
+	if (cfg->seed != NULL)
+		cfg->seed(cfg->seed_ctx, refresh_history(u.refresh));
 	cbreak();
 	noecho();
 	nonl();

@@ -24,3 +24,9 @@ clock_real(void)
 {
 	return clock_seconds(CLOCK_REALTIME);
 }
+
+double
+clock_thread_cpu(void)
+{
+	return clock_seconds(CLOCK_THREAD_CPUTIME_ID);
+}

@@ -1,0 +1,54 @@
+/* What the store's files share (not for users of the store). */
+#ifndef MEMTOP_STORE_STORE_INT_H
+#define MEMTOP_STORE_STORE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "collect/figure.h"
+#include "store/store.h"
+
+/* 'memt': PRAGMA application_id of a memtop store */
+#define STORE_APP_ID	0x6d656d74
+
+/*
+ * The value columns of a sample, in order: every figure (FIGURES order),
+ * then charge, mem_limit, nmaps, nanon, tally0..3_count, tally0..3_bytes.
+ */
+#define STORE_C_CHARGE	FIG__COUNT
+#define STORE_C_LIMIT	(FIG__COUNT + 1)
+#define STORE_C_NMAPS	(FIG__COUNT + 2)
+#define STORE_C_NANON	(FIG__COUNT + 3)
+#define STORE_C_TCOUNT	(FIG__COUNT + 4)
+#define STORE_C_TBYTES	(FIG__COUNT + 8)
+#define STORE_NCOL	(FIG__COUNT + 12)
+
+struct store_ent;
+
+struct store {
+	char			*path;
+	struct sqlite3		*db;
+	int			 lock_fd;
+	bool			 readonly;
+	struct store_opts	 o;
+	/* the recorder (record.c) */
+	struct sqlite3_stmt	*st_upsert, *st_sample, *st_gone, *st_run_new,
+				*st_run_last;
+	struct store_ent	**bucket;
+	size_t			 nbucket, nent;
+	unsigned long		 tick;
+	long long		 run_id;	/* 0: start a new run */
+	bool			 failing;	/* said so; not written since */
+	double			 last_maint;
+	double			 thin_from;	/* older rows are thinned */
+	struct store_stats	 stats;
+};
+
+const char	*store_col_name(int c);
+/* Says "memtop: store PATH: what: sqlite's error" on stderr. */
+void		 store_say(struct store *, const char *what);
+int		 store_exec(struct store *, const char *sql);
+int		 store_record_init(struct store *);
+void		 store_record_done(struct store *);
+
+#endif
