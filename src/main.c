@@ -313,6 +313,23 @@ parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/*
+ * What can be checked before the first refresh, with a one-line message:
+ * 0, or -1 (exit 1).
+ */
+static int
+start_checks(const struct options *o)
+{
+	char	why[512];
+
+	if (o->textfile != NULL && textfile_check(o->textfile, why,
+	    sizeof why) != 0) {
+		fprintf(stderr, "memtop: %s\n", why);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 sleep_seconds(double s)
 {
@@ -440,6 +457,7 @@ run_export(const struct options *o, struct sampler *s)
 	char			 why[256], *buf;
 	size_t			 len;
 	struct tree		 t;
+	struct textfile_state	 tfs = { 0 };
 	FILE			*mf;
 	int			 rc, wrc;
 
@@ -472,9 +490,9 @@ run_export(const struct options *o, struct sampler *s)
 			rc = -1;
 			break;
 		}
-		if (o->textfile != NULL && textfile_write(o->textfile, buf,
-		    len, why, sizeof why) != 0)
-			log_warn("%s", why);
+		if (o->textfile != NULL && textfile_update(&tfs, o->textfile,
+		    buf, len, why, sizeof why) != 0)
+			fprintf(stderr, "memtop: %s\n", why);
 		if (srv != NULL)
 			serve_publish(srv, buf, len);	/* taken over */
 		else
@@ -512,6 +530,8 @@ main(int argc, char **argv)
 		return cmd_gc(argc - 1, argv + 1);
 	if (parse_args(argc, argv, &o) != 0)
 		return 2;
+	if (start_checks(&o) != 0)
+		return 1;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
