@@ -71,7 +71,7 @@ group_name(char *buf, size_t len, const struct tree_group *g)
 int
 batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 {
-	char		 tb[32], a[32], b[32], name[512], sid[16];
+	char		 tb[32], a[32], b[32], name[512], sid[16], cell[512];
 	time_t		 now = (time_t)sn->time;
 	struct tm	 tm;
 	size_t		 gi, ci, pi, i;
@@ -91,7 +91,8 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 		const struct tree_group	*g = &t->groups[gi];
 
 		group_name(name, sizeof name, g);
-		fprintf(f, "%-10s %-50.50s", k8s_kind_name(g->kind), name);
+		fprintf(f, "%-10s %s", k8s_kind_name(g->kind),
+		    fmt_pad(cell, sizeof cell, name, 50));
 		put_figs(f, g->sum.v, g->sum.na);
 		put_charge(f, g->mem);
 		put_growth(f, &g->st);
@@ -116,7 +117,8 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 					snprintf(name, sizeof name, "%s %s",
 					    rt != NULL ? rt : "-", c->id[0] !=
 					    '\0' ? sid : "(pod)");
-				fprintf(f, "  %-8s %-50.50s", "ctr", name);
+				fprintf(f, "  %-8s %s", "ctr",
+				    fmt_pad(cell, sizeof cell, name, 50));
 				put_figs(f, c->sum.v, c->sum.na);
 				put_charge(f, c->mem);
 				put_growth(f, &c->st);
@@ -126,7 +128,8 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 
 				if (c->procs[pi].gone)
 					continue;
-				fprintf(f, "    %-6d %-50.50s", p->pid, p->comm);
+				fprintf(f, "    %-6d %s", p->pid,
+				    fmt_pad(cell, sizeof cell, p->comm, 50));
 				put_figs(f, p->fig, NULL);
 				fprintf(f, " %8s %8s", "", "");
 				put_growth(f, &c->procs[pi].st);
