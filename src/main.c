@@ -2,11 +2,14 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +51,10 @@ struct options {
 	bool		 pss_max_age_set;
 };
 
+/* -d: below 0.05 s a refresh costs more than the interval; a day at most */
+#define DELAY_MIN	0.05
+#define DELAY_MAX	86400.0
+
 static volatile sig_atomic_t	main_stop;
 
 static const char usage_text[] =
@@ -61,11 +68,12 @@ static const char usage_text[] =
 "Shows where the memory of every pod, container and process on this node\n"
 "went, grouped by cgroup.\n"
 "\n"
-"  -b, --batch            print refreshes as text to stdout (like top -b)\n"
+"  -b, --batch            print refreshes as text to stdout (like top -b),\n"
+"                         COLUMNS wide (default 160)\n"
 "      --json             with -b: one JSON document per refresh and line\n"
 "  -n, --iterations N     stop after N refreshes (default: until killed)\n"
 "  -d, --delay SECS       seconds between refreshes (default 1; 5 with\n"
-"                         --serve or --textfile; min 0.05)\n"
+"                         --serve or --textfile; 0.05 to 86400)\n"
 "      --sort KEY         sort by: rss pss pss_anon pss_file shared_clean\n"
 "                         private_dirty swap rss_anon charge anon-growth\n"
 "                         anon-growth-window name ... (default rss)\n"
@@ -129,17 +137,64 @@ on_signal(int sig)
 	main_stop = 1;
 }
 
+/*
+ * A finite number in [min, max] (the unit names it in messages); 0, or -1
+ * after a one-line message naming the option.
+ */
 static int
-parse_double(const char *s, double min, double *out)
+parse_number(const char *opt, const char *s, double min, double max,
+    const char *unit, double *out)
 {
 	char	*end;
 	double	 d;
 
 	errno = 0;
 	d = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(d >= min))
+	/* inf and 1e400 are above the maximum, not "no delay" */
+	if (end == s || *end != '\0' || isnan(d)) {
+		fprintf(stderr, "memtop: %s: not a number of %s: %s\n", opt,
+		    unit, s);
 		return -1;
+	}
+	if (d < min) {
+		fprintf(stderr, "memtop: %s: %s is below the minimum, %g %s\n",
+		    opt, s, min, unit);
+		return -1;
+	}
+	if (d > max) {
+		fprintf(stderr, "memtop: %s: %s is above the maximum, %g %s\n",
+		    opt, s, max, unit);
+		return -1;
+	}
 	*out = d;
+	return 0;
+}
+
+/* A whole count (digits only) in [min, max]; 0, or -1 after a message. */
+static int
+parse_count(const char *opt, const char *s, long min, long max, long *out)
+{
+	char		*end;
+	long long	 n;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0') {
+		fprintf(stderr, "memtop: %s: not a count (digits only): %s\n",
+		    opt, s);
+		return -1;
+	}
+	if (n < min) {
+		fprintf(stderr, "memtop: %s: %s is below the minimum, %ld\n",
+		    opt, s, min);
+		return -1;
+	}
+	if (errno == ERANGE || n > max) {
+		fprintf(stderr, "memtop: %s: %s is above the maximum, %ld\n",
+		    opt, s, max);
+		return -1;
+	}
+	*out = (long)n;
 	return 0;
 }
 
@@ -177,6 +232,7 @@ parse_args(int argc, char **argv, struct options *o)
 	};
 	int	c;
 	double	d;
+	long	n;
 
 	while ((c = getopt_long(argc, argv, "bn:d:hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -187,20 +243,14 @@ parse_args(int argc, char **argv, struct options *o)
 			o->json = true;
 			break;
 		case 'n':
-			if (parse_double(optarg, 1, &d) != 0) {
-				fprintf(stderr, "memtop: -n: not a count: %s\n",
-				    optarg);
+			if (parse_count("-n", optarg, 1, LONG_MAX,
+			    &o->iterations) != 0)
 				return -1;
-			}
-			o->iterations = (long)d;
 			break;
 		case 'd':
-			if (parse_double(optarg, 0, &d) != 0) {
-				fprintf(stderr, "memtop: -d: not a number of "
-				    "seconds: %s\n", optarg);
+			if (parse_number("-d", optarg, DELAY_MIN, DELAY_MAX,
+			    "seconds", &o->delay) != 0)
 				return -1;
-			}
-			o->delay = d < 0.05 ? 0.05 : d;
 			o->delay_set = true;
 			break;
 		case OPT_SORT:
@@ -214,19 +264,15 @@ parse_args(int argc, char **argv, struct options *o)
 			o->cgroup_root = optarg;
 			break;
 		case OPT_PSSAGE:
-			if (parse_double(optarg, 0, &o->pss_max_age) != 0) {
-				fprintf(stderr, "memtop: --pss-max-age: %s\n",
-				    optarg);
+			if (parse_number("--pss-max-age", optarg, 0, DELAY_MAX,
+			    "seconds", &o->pss_max_age) != 0)
 				return -1;
-			}
 			o->pss_max_age_set = true;
 			break;
 		case OPT_PSSBUDGET:
-			if (parse_double(optarg, 0, &o->pss_budget_ms) != 0) {
-				fprintf(stderr, "memtop: --pss-budget: %s\n",
-				    optarg);
+			if (parse_number("--pss-budget", optarg, 0, 60000,
+			    "milliseconds", &o->pss_budget_ms) != 0)
 				return -1;
-			}
 			break;
 		case OPT_HOSTROOT:
 			o->host_root = optarg;
@@ -241,19 +287,14 @@ parse_args(int argc, char **argv, struct options *o)
 			}
 			break;
 		case OPT_HISTORY:
-			if (parse_double(optarg, 2, &d) != 0 || d > 1e6) {
-				fprintf(stderr, "memtop: --history: 2 to "
-				    "1000000 samples, not %s\n", optarg);
+			if (parse_count("--history", optarg, 2, 1000000, &n) != 0)
 				return -1;
-			}
-			o->history = (uint32_t)d;
+			o->history = (uint32_t)n;
 			break;
 		case OPT_WINDOW:
-			if (parse_double(optarg, 0.01, &d) != 0) {
-				fprintf(stderr, "memtop: --window: minutes, not "
-				    "%s\n", optarg);
+			if (parse_number("--window", optarg, 0.01, 10080,
+			    "minutes", &d) != 0)
 				return -1;
-			}
 			o->window = d * 60;
 			break;
 		case OPT_YES:
@@ -296,9 +337,15 @@ parse_args(int argc, char **argv, struct options *o)
 		    argv[optind]);
 		return -1;
 	}
-	if ((o->serve != NULL || o->textfile != NULL) && o->batch) {
+	if ((o->serve != NULL || o->textfile != NULL) && (o->batch ||
+	    o->json)) {
 		fprintf(stderr, "memtop: --serve and --textfile do not go "
-		    "with -b\n");
+		    "with -b or --json\n");
+		return -1;
+	}
+	if (o->json && !o->batch && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "memtop: --json goes with -b (the dashboard "
+		    "has no JSON form): memtop -b --json\n");
 		return -1;
 	}
 	/*
@@ -320,12 +367,54 @@ parse_args(int argc, char **argv, struct options *o)
 static int
 start_checks(const struct options *o)
 {
-	char	why[512];
+	static const char *const state[] = { "run/containerd",
+	    "run/k3s/containerd", "run/containers/storage",
+	    "var/lib/containers/storage", "var/lib/docker/containers",
+	    "var/log/pods", "var/log/containers" };
+	const char	*cols = getenv("COLUMNS");
+	char		 why[512], path[4096];
+	struct stat	 st;
+	size_t		 i;
+	long		 w;
 
 	if (o->textfile != NULL && textfile_check(o->textfile, why,
 	    sizeof why) != 0) {
 		fprintf(stderr, "memtop: %s\n", why);
 		return -1;
+	}
+	/* names need the host's runtime state or kubelet logs: say if none */
+	if (strcmp(o->host_root, "/") != 0) {
+		if (stat(o->host_root, &st) == -1 || !S_ISDIR(st.st_mode))
+			fprintf(stderr, "memtop: --host-root %s: %s: pods and "
+			    "containers will have no names\n", o->host_root,
+			    errno != 0 ? strerror(errno) : "not a directory");
+		else {
+			for (i = 0; i < sizeof state / sizeof state[0]; i++) {
+				snprintf(path, sizeof path, "%s/%s",
+				    o->host_root, state[i]);
+				if (stat(path, &st) == 0)
+					break;
+			}
+			if (i == sizeof state / sizeof state[0])
+				fprintf(stderr, "memtop: --host-root %s: no "
+				    "runtime state (run/containerd, "
+				    "run/containers, var/lib/docker) and no "
+				    "kubelet logs (var/log/pods) under it: "
+				    "pods and containers will have no names\n",
+				    o->host_root);
+		}
+	}
+	/* -b's width, as top -b takes it */
+	if (cols != NULL && *cols != '\0') {
+		char	*end;
+
+		errno = 0;
+		w = strtol(cols, &end, 10);
+		if (*end != '\0' || errno != 0 || w < 1 || w > 1000)
+			fprintf(stderr, "memtop: COLUMNS=%s: not a width (1 "
+			    "to 1000): -b uses 160 columns\n", cols);
+		else
+			batch_set_width((unsigned)w);
 	}
 	return 0;
 }

@@ -14,6 +14,19 @@ static const enum fig batch_cols[] = {
 };
 #define NCOLS	(sizeof batch_cols / sizeof batch_cols[0])
 
+/* KIND (10) and the figure, charge, limit and growth columns (9 each) */
+#define FIXED_W	(11 + 9 * (NCOLS + 3))
+#define NAME_MIN	16
+
+static size_t	batch_name_w = 160 - FIXED_W;
+
+void
+batch_set_width(unsigned columns)
+{
+	batch_name_w = columns > FIXED_W + NAME_MIN ? columns - FIXED_W :
+	    NAME_MIN;
+}
+
 static void
 put_figs(FILE *f, const uint64_t *v, const unsigned *na)
 {
@@ -71,7 +84,7 @@ group_name(char *buf, size_t len, const struct tree_group *g)
 int
 batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 {
-	char		 tb[32], a[32], b[32], name[512], sid[16], cell[512];
+	char		 tb[32], a[32], b[32], name[512], sid[16], cell[2048];
 	time_t		 now = (time_t)sn->time;
 	struct tm	 tm;
 	size_t		 gi, ci, pi, i;
@@ -83,7 +96,8 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 	    fmt_bytes(a, sizeof a, sn->mem_total),
 	    fmt_bytes(b, sizeof b, sn->mem_available), sn->nprocs, t->ngroups,
 	    sn->rollup_read, sn->rollup_wanted, sn->rollup_ms);
-	fprintf(f, "%-10s %-50s", "KIND", "NAME");
+	fprintf(f, "%-10s %s", "KIND", fmt_pad(cell, sizeof cell, "NAME",
+	    batch_name_w));
 	for (i = 0; i < NCOLS; i++)
 		fprintf(f, " %8s", fig_table[batch_cols[i]].title);
 	fprintf(f, " %8s %8s %8s\n", "CHARGE", "LIMIT", "GROWTH");
@@ -92,7 +106,7 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 
 		group_name(name, sizeof name, g);
 		fprintf(f, "%-10s %s", k8s_kind_name(g->kind),
-		    fmt_pad(cell, sizeof cell, name, 50));
+		    fmt_pad(cell, sizeof cell, name, batch_name_w));
 		put_figs(f, g->sum.v, g->sum.na);
 		put_charge(f, g->mem);
 		put_growth(f, &g->st);
@@ -117,8 +131,8 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 					snprintf(name, sizeof name, "%s %s",
 					    rt != NULL ? rt : "-", c->id[0] !=
 					    '\0' ? sid : "(pod)");
-				fprintf(f, "  %-8s %s", "ctr",
-				    fmt_pad(cell, sizeof cell, name, 50));
+				fprintf(f, "  %-8s %s", "ctr", fmt_pad(cell,
+				    sizeof cell, name, batch_name_w));
 				put_figs(f, c->sum.v, c->sum.na);
 				put_charge(f, c->mem);
 				put_growth(f, &c->st);
@@ -128,8 +142,8 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 
 				if (c->procs[pi].gone)
 					continue;
-				fprintf(f, "    %-6d %s", p->pid,
-				    fmt_pad(cell, sizeof cell, p->comm, 50));
+				fprintf(f, "    %-6d %s", p->pid, fmt_pad(cell,
+				    sizeof cell, p->comm, batch_name_w));
 				put_figs(f, p->fig, NULL);
 				fprintf(f, " %8s %8s", "", "");
 				put_growth(f, &c->procs[pi].st);

@@ -97,6 +97,12 @@ serve_parse_addr(const char *s, struct sockaddr_storage *sa, socklen_t *salen,
 		    "[IPV6]:PORT or :PORT", s);
 		return -1;
 	}
+	if (s[0] == '[' && hl == 0) {
+		snprintf(cause, causelen, "--serve %s: no address in the "
+		    "brackets: [::]:PORT is every IPv6 address, :PORT every "
+		    "IPv4 one", s);
+		return -1;
+	}
 	memcpy(host, h, hl);
 	host[hl] = '\0';
 	memset(&hints, 0, sizeof hints);
