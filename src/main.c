@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -559,6 +560,12 @@ run_export(const struct options *o, struct sampler *s)
 		fprintf(stderr, "memtop: serving http://%s/metrics\n",
 		    serve_address(srv));
 	}
+	/*
+	 * Big buffers (expositions, per-process arrays) from mmap, always:
+	 * glibc's threshold would otherwise grow to their size and put them
+	 * on the heap, where a burst's worth stays fragmented.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	/* by pod, no kernel threads: the series do not depend on options */
 	refresher_init(&r, o, s, (struct tree_opts){ TREE_BY_POD, false });
 	while ((rc = refresher_next(&r, &sn, &t)) == 1) {
@@ -586,6 +593,11 @@ run_export(const struct options *o, struct sampler *s)
 			serve_publish(srv, buf, len);	/* taken over */
 		else
 			free(buf);
+		/*
+		 * A burst (1500 pods that come and go) leaves most of the
+		 * heap free but mapped: give it back (issue 14).
+		 */
+		malloc_trim(0);
 	}
 	serve_stop(srv);
 	refresher_done(&r);
