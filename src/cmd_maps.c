@@ -168,12 +168,18 @@ cmd_diff(int argc, char **argv)
 {
 	static const char usage[] =
 	    "usage: memtop diff PID1 PID2 [--json]\n"
+	    "       memtop diff --replica POD [--json]   a pod and its "
+	    "healthiest replica\n"
 	    "  two processes side by side: every smaps_rollup figure, mapping\n"
 	    "  counts, the coarse size bins and clusters, with the difference\n";
 	struct maps_opts	o = { false, true };
 	struct maps_report	a, b;
 	int			pids[2];
 
+	for (int i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--replica", 9) == 0)
+			return cmd_diff_replica(argc, argv);
+	}
 	if (parse_opts(argc, argv, &o, 2, pids, usage) != 0)
 		return 2;
 	o.rss = true;

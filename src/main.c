@@ -18,7 +18,8 @@
 #include "cmd.h"
 #include "collect/cgroup.h"
 #include "collect/sample.h"
-#include "model/history.h"
+#include "model/column.h"
+#include "model/refresh.h"
 #include "model/tree.h"
 #include "output/batch.h"
 #include "output/json.h"
@@ -63,6 +64,7 @@ static const char usage_text[] =
 "       memtop -b [options]         text or JSON refreshes\n"
 "       memtop maps PID [--json] [--rss]   mapping histogram and findings\n"
 "       memtop diff PID1 PID2 [--json]     two processes side by side\n"
+"       memtop diff --replica POD [--json] a pod and its healthiest replica\n"
 "       memtop gc PID [--json] [--yes]     force a V8 GC in a Node process\n"
 "       memtop --serve ADDR:PORT | --textfile DIR   Prometheus metrics\n"
 "\n"
@@ -75,9 +77,8 @@ static const char usage_text[] =
 "  -n, --iterations N     stop after N refreshes (default: until killed)\n"
 "  -d, --delay SECS       seconds between refreshes (default 1; 5 with\n"
 "                         --serve or --textfile; 0.05 to 86400)\n"
-"      --sort KEY         sort by: rss pss pss_anon pss_file shared_clean\n"
-"                         private_dirty swap rss_anon charge anon-growth\n"
-"                         anon-growth-window name ... (default rss)\n"
+"      --sort KEY         sort by a column: one of the sort keys below, or\n"
+"                         any other figure's JSON key (default rss)\n"
 "      --history N        samples of history per figure (default 600)\n"
 "      --window MINUTES   the window of the second growth figure (default 5)\n"
 "      --cgroup-root DIR  cgroupfs root (default /sys/fs/cgroup; v1, hybrid\n"
@@ -128,7 +129,12 @@ static const char usage_text[] =
 static void
 usage(FILE *f)
 {
+	char	keys[512];
+
 	fputs(usage_text, f);
+	col_sort_keys(keys, sizeof keys);
+	fprintf(f, "\nSort keys ('<' and '>' in the dashboard cycle them): "
+	    "%s\n", keys);
 }
 
 static void
@@ -431,40 +437,22 @@ sleep_seconds(double s)
 		;
 }
 
-static double
-mono_now(void)
+/* The refresh driver of -b and the exporter (the dashboard makes its own). */
+static struct refresh *
+loop_refresh(const struct options *o, struct sampler *s, struct tree_opts topts,
+    const struct sort_key *sort)
 {
-	struct timespec	ts;
+	struct refresh_opts	ro = {
+		.max_age = o->pss_max_age,
+		.budget_ms = o->pss_budget_ms,
+		.interval = o->delay,
+		.history = o->history,
+		.window = o->window,
+		.topts = topts,
+		.sort = sort,
+	};
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* What -b and the exporter share: the read policy, history, one refresh. */
-struct refresher {
-	const struct options	*o;
-	struct sampler		*s;
-	struct tick_policy	 pol;
-	struct tree_opts	 topts;
-	struct history		*h;
-	long			 done;		/* refreshes so far */
-	double			 seconds;	/* wall time of the last one */
-};
-
-static void
-refresher_init(struct refresher *r, const struct options *o,
-    struct sampler *s, struct tree_opts topts)
-{
-	memset(r, 0, sizeof *r);
-	r->o = o;
-	r->s = s;
-	r->pol.rollup_all = true;	/* the first refresh reads everything */
-	r->pol.max_age = o->pss_max_age;
-	r->pol.budget_ms = o->pss_budget_ms;
-	r->pol.read_maps = true;
-	r->topts = topts;
-	r->h = history_create(o->history,
-	    (uint32_t)(o->window / o->delay + 0.5));
+	return refresh_create(s, &ro);
 }
 
 /*
@@ -473,53 +461,35 @@ refresher_init(struct refresher *r, const struct options *o,
  * sampler failed (said on stderr).
  */
 static int
-refresher_next(struct refresher *r, const struct snapshot **sn,
-    struct tree *t)
+loop_next(const struct options *o, struct refresh *r,
+    const struct snapshot **sn, struct tree *t)
 {
-	const struct hist_ghost	*ghosts;
-	const char		*cause;
-	size_t			 nghosts;
-	double			 t0;
+	const char	*cause;
 
-	if (r->o->iterations != 0 && r->done >= r->o->iterations)
+	if (o->iterations != 0 && refresh_count(r) >= o->iterations)
 		return 0;
-	if (r->done > 0) {
-		sleep_seconds(r->o->delay);
-		r->pol.rollup_all = false;
-	}
+	if (refresh_count(r) > 0)
+		sleep_seconds(o->delay);
 	if (main_stop)
 		return 0;
-	t0 = mono_now();
-	if (sampler_tick(r->s, &r->pol, sn, &cause) != 0) {
+	if (refresh_next(r, NULL, t, sn, &cause) != 0) {
 		fprintf(stderr, "memtop: %s\n", cause);
 		return -1;
 	}
-	ghosts = history_begin(r->h, *sn, &nghosts);
-	tree_build(t, *sn, &r->topts, ghosts, nghosts);
-	history_update(r->h, t);
-	r->done++;
-	r->seconds = mono_now() - t0;
 	return 1;
-}
-
-static void
-refresher_done(struct refresher *r)
-{
-	history_free(r->h);
 }
 
 static int
 run_batch(const struct options *o, struct sampler *s)
 {
-	struct refresher	 r;
+	struct refresh		*r;
 	const struct snapshot	*sn;
 	struct tree		 t;
 	int			 rc, wrc;
 
-	refresher_init(&r, o, s, (struct tree_opts){
-	    (enum tree_group_by)o->group_by, o->kthreads });
-	while ((rc = refresher_next(&r, &sn, &t)) == 1) {
-		tree_sort(&t, &o->sort);
+	r = loop_refresh(o, s, (struct tree_opts){
+	    (enum tree_group_by)o->group_by, o->kthreads }, &o->sort);
+	while ((rc = loop_next(o, r, &sn, &t)) == 1) {
 		if (o->json)
 			wrc = json_write_snapshot(stdout, sn, &t);
 		else
@@ -528,7 +498,7 @@ run_batch(const struct options *o, struct sampler *s)
 		if (wrc != 0)
 			break;	/* reader went away: not an error */
 	}
-	refresher_done(&r);
+	refresh_free(r);
 	return rc < 0 ? 1 : 0;
 }
 
@@ -539,7 +509,7 @@ run_batch(const struct options *o, struct sampler *s)
 static int
 run_export(const struct options *o, struct sampler *s)
 {
-	struct refresher	 r;
+	struct refresh		*r;
 	struct prom_opts	 popts = { o->metrics_processes };
 	struct prom_self	 self = { .interval = o->delay };
 	struct serve		*srv = NULL;
@@ -567,11 +537,11 @@ run_export(const struct options *o, struct sampler *s)
 	 */
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	/* by pod, no kernel threads: the series do not depend on options */
-	refresher_init(&r, o, s, (struct tree_opts){ TREE_BY_POD, false });
-	while ((rc = refresher_next(&r, &sn, &t)) == 1) {
-		self.refreshes = (uint64_t)r.done;
+	r = loop_refresh(o, s, (struct tree_opts){ TREE_BY_POD, false }, NULL);
+	while ((rc = loop_next(o, r, &sn, &t)) == 1) {
+		self.refreshes = (uint64_t)refresh_count(r);
 		self.pss_reads += sn->rollup_read;
-		self.refresh_seconds = r.seconds;
+		self.refresh_seconds = refresh_seconds(r);
 		buf = NULL;
 		len = 0;
 		mf = open_memstream(&buf, &len);
@@ -600,7 +570,7 @@ run_export(const struct options *o, struct sampler *s)
 		malloc_trim(0);
 	}
 	serve_stop(srv);
-	refresher_done(&r);
+	refresh_free(r);
 	return rc < 0 ? 1 : 0;
 }
 
@@ -611,7 +581,7 @@ main(int argc, char **argv)
 		.delay = 1.0,
 		.pss_max_age = 10.0,
 		.pss_budget_ms = 50.0,
-		.sort = { SORT_FIG, FIG_RSS },
+		.sort = { SORT_FIG, FIG_RSS, false },
 		.history = 600,
 		.window = 300,
 		.host_root = "/",
@@ -637,7 +607,6 @@ main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	if (o.log_path != NULL && log_open(o.log_path) != 0) {
 		fprintf(stderr, "memtop: cannot open log %s: %s\n", o.log_path,

@@ -20,8 +20,6 @@
 
 struct inspector;
 
-double	inspector_now(void);
-
 /*
  * Asks the socket for /json/list. On success fills ws_path (the path of the
  * first target's webSocketDebuggerUrl) and returns 0; -1 with err.

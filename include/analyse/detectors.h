@@ -38,9 +38,6 @@ struct detector {
 extern const struct detector detector_table[];
 extern const size_t detector_count;
 
-/* A rule's place in detector_table (its mark bit); -1 if none. */
-int	detector_index(const char *rule);
-
 /* Runs every rule; returns how many fired (at most max written). */
 size_t	detect_all(const struct maps *, const struct detect_ctx *,
 	    struct finding *out, size_t max);

@@ -69,6 +69,7 @@ struct cg_mem {
 	bool		unlimited;	/* memory.max "max" / v1 huge limit */
 	uint64_t	anon;		/* v2 anon, v1 total_rss */
 	uint64_t	file;		/* v2 file, v1 total_cache */
+	uint64_t	inactive_file;	/* v2 inactive_file, v1 total_inactive_file */
 	uint64_t	shmem;
 	uint64_t	kernel;		/* v2 kernel (or slab + stack) */
 	uint64_t	sock;

@@ -8,7 +8,7 @@
 /*
  * The mappings of one process, from /proc/PID/maps text (no page-table
  * walk), optionally with per-mapping resident figures from /proc/PID/smaps
- * (a page-table walk: for the process in focus only).
+ * (a page-table walk: only for the processes a read plan asks for).
  */
 
 struct mapping {

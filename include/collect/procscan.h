@@ -52,9 +52,6 @@ int	procscan_cheap(struct procscan *, struct proc_sample **out, size_t *n,
 size_t	procscan_ident(struct procscan *, struct proc_sample **sel, size_t n);
 size_t	procscan_rollup(struct procscan *, struct proc_sample **sel, size_t n);
 
-/* Clock ticks per second, for start times. */
-long	procscan_hertz(void);
-
 /* Replaces control bytes and invalid UTF-8 in s (in place) with '?'. */
 void	procscan_sanitize(char *s);
 

@@ -70,5 +70,11 @@ int	logs_parse_container_link(const char *name, struct rt_names *,
 
 /* The value of HOSTNAME in a NUL-separated environ buffer, or -1. */
 int	environ_hostname(const char *buf, size_t len, char *out, size_t outlen);
+/*
+ * The value of variable name in an environ buffer (NUL-separated NAME=value
+ * entries) into out, cut to outlen; 0, or -1 if it is not there.
+ */
+int	environ_get(const char *buf, size_t len, const char *name, char *out,
+	    size_t outlen);
 
 #endif

@@ -8,6 +8,7 @@
 #include "collect/cgroup.h"
 #include "collect/figure.h"
 #include "collect/maps.h"
+#include "collect/read_plan.h"
 #include "collect/runtime.h"
 
 /*
@@ -19,6 +20,19 @@
 struct maps_tally {
 	uint64_t	count[MAPS_TALLY_RULES];
 	uint64_t	bytes[MAPS_TALLY_RULES];
+};
+
+/*
+ * The only settings memtop reads from a process's environment (which holds
+ * secrets: nothing else is kept, shown or stored): MALLOC_ARENA_MAX and
+ * NODE_OPTIONS, read once, for processes whose mappings fired a rule.
+ */
+struct proc_env {
+	bool	read;			/* environ was readable */
+	bool	has_arena_max;
+	char	arena_max[16];
+	bool	has_node_options;
+	char	node_options[256];
 };
 
 /*
@@ -45,13 +59,16 @@ struct snap_proc {
 	int64_t			 nanon;		/* anonymous ones; -1 unknown */
 	unsigned		 marks;		/* what the maps hook said */
 	struct maps_tally	 tally;		/* and counted (if nmaps >= 0) */
+	const struct proc_env	*env;		/* NULL: not read (no rule
+						   fired) or unreadable */
 };
 
-/* A process whose smaps the views asked for, with its mappings. */
-struct snap_focus {
+/* A process whose full smaps the read plan asked for, with its mappings. */
+struct snap_smaps {
 	int			 pid;
 	unsigned long long	 start;
-	const struct maps	*maps;		/* NULL: not read (yet) */
+	const struct maps	*maps;		/* NULL: not read (yet), or no
+						   such process (pid + start) */
 	double			 age;		/* seconds since read */
 	double			 cost_ms;	/* what the read took */
 };
@@ -63,6 +80,8 @@ struct snap_cgroup {
 };
 
 struct snapshot {
+	char			 boot_id[40];	/* "" if unreadable */
+	char			 node_name[256]; /* host's hostname; "" unknown */
 	double			 time;		/* epoch seconds */
 	double			 mono;		/* monotonic seconds */
 	struct snap_proc	*procs;
@@ -75,20 +94,19 @@ struct snapshot {
 	size_t			 rollup_wanted;	/* and how many were due */
 	size_t			 rollup_unknown; /* processes with no PSS */
 	double			 rollup_ms;	/* wall time spent on them */
-	struct snap_focus	 focus[2];	/* detail / comparison */
+	struct snap_smaps	*smaps;		/* the plan's smaps, its order */
+	size_t			 nsmaps;
 };
 
-/* What the next tick reads. */
+/*
+ * How the next tick reads (the refresh driver's policy; which processes a
+ * caller wants comes in a struct read_plan).
+ */
 struct tick_policy {
-	bool		 rollup_all;	/* every smaps_rollup (one-shot runs) */
+	bool		 rollup_all;	/* every smaps_rollup (first refresh) */
 	double		 max_age;	/* re-read PSS older than this (s) */
 	double		 budget_ms;	/* wall-time budget for rollups */
-	const int	*focus;		/* [0] the selected pid (read every
-					   tick), then visible ones (first
-					   among those due) */
-	size_t		 nfocus;
 	bool		 read_maps;	/* maps too, with each rollup read */
-	int		 smaps_pid[2];	/* smaps for these (0: none) */
 };
 
 struct sampler;
@@ -103,8 +121,6 @@ typedef unsigned (*maps_hook_fn)(void *ctx, const struct snap_proc *,
     const struct maps *, struct maps_tally *);
 void		 sampler_set_maps_hook(struct sampler *, maps_hook_fn, void *ctx);
 
-struct sampler;
-
 /*
  * proc_root is where memtop reads /proc/PID/cgroup and environ itself
  * ("/proc"); host_root is where runtime state and kubelet logs are looked up
@@ -114,9 +130,17 @@ struct sampler	*sampler_create(const struct cg_roots *, const char *proc_root,
 		    const char *host_root, const char **cause);
 void		 sampler_free(struct sampler *);
 
-/* Takes one snapshot into *out (borrowed until the next tick). 0 or -1. */
+/*
+ * Takes one snapshot into *out (borrowed until the next tick), reading what
+ * the policy and the plan (NULL: none) say. 0 or -1.
+ */
 int		 sampler_tick(struct sampler *, const struct tick_policy *,
-		    const struct snapshot **out, const char **cause);
+		    const struct read_plan *, const struct snapshot **out,
+		    const char **cause);
+
+/* The smaps the plan asked for of process (pid, start), or NULL. */
+const struct snap_smaps *snapshot_smaps(const struct snapshot *, int pid,
+		    unsigned long long start);
 
 /* Finds a cgroup's accounting in a snapshot by its path prefix. */
 const struct cg_mem *snapshot_cgroup(const struct snapshot *, enum cg_hier,

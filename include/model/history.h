@@ -1,10 +1,12 @@
 #ifndef MEMTOP_MODEL_HISTORY_H
 #define MEMTOP_MODEL_HISTORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "collect/sample.h"
+#include "model/entity.h"
 #include "model/ring.h"
 
 struct tree;
@@ -17,12 +19,13 @@ struct tree;
 #define HISTORY_GHOST_TICKS	3
 
 /*
- * One entity's history: a process (pid + start time), a container or a group,
- * keyed by a string. Owned by the history; valid until the next
- * history_begin.
+ * One entity's history: a process, a container or a group, keyed by its
+ * entity identity (model/entity.h). Owned by the history; valid until the
+ * next history_begin.
  */
 struct hist_ent {
-	char		*key;
+	char		*key;		/* the entity identity */
+	bool		 is_proc;
 	struct ring	 ring[HF__COUNT];
 	uint64_t	 first[HF__COUNT];	/* first known value */
 	uint64_t	 min[HF__COUNT];	/* smallest since first seen */
@@ -32,16 +35,18 @@ struct hist_ent {
 	/* for exited processes: what the tree shows while they fade */
 	struct snap_proc	 ghost;
 	struct cg_place		 ghost_place;
-	char			*ghost_gkey;
-	char			*ghost_ckey;
+	char			*ghost_gid;	/* its group's identity */
+	enum ent_kind		 ghost_gkind;
+	char			*ghost_ctr;	/* its container id, or "" */
 	struct hist_ent		*next;
 };
 
 /* An exited process still shown, with where it was. */
 struct hist_ghost {
 	const struct snap_proc	*sp;
-	const char		*gkey;
-	const char		*ckey;
+	const char		*gid;
+	enum ent_kind		 gkind;
+	const char		*ctr_id;
 };
 
 struct history;
@@ -68,6 +73,5 @@ void		 history_update(struct history *, struct tree *);
 size_t		 history_heap(const struct history *, size_t *nents);
 /* Worst case per entity: 2 bytes x cap x HF__COUNT. */
 size_t		 history_entity_max(uint32_t cap);
-uint32_t	 history_cap(const struct history *);
 
 #endif

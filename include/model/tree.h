@@ -6,7 +6,9 @@
 #include <stdint.h>
 
 #include "collect/sample.h"
+#include "model/entity.h"
 #include "model/history.h"
+#include "model/workload.h"
 
 /*
  * The node as a tree: group (a pod, or a non-Kubernetes unit) -> container ->
@@ -25,11 +27,53 @@ enum tree_group_by {
 /* "pod", "container", "namespace", "cgroup"; -1 if unknown. */
 int		 tree_group_by_parse(const char *);
 
-/* Sums over processes: known values only, with a count of unknown ones. */
+/*
+ * Sums over processes. Only the model decides what a sum means: a figure no
+ * member could be read for is unknown (never 0), and one that some members
+ * lack is a lower bound ("partial"). Views ask fig_sum_get.
+ */
 struct fig_sum {
-	uint64_t	v[FIG__COUNT];
-	unsigned	na[FIG__COUNT];	/* processes whose figure is unknown */
+	uint64_t	v[FIG__COUNT];	/* over the members whose figure is known */
+	unsigned	na[FIG__COUNT];	/* members whose figure is unknown */
+	unsigned	n;		/* members */
 };
+
+enum fig_state {
+	FIG_KNOWN,
+	FIG_PARTIAL,	/* some members unknown: v is the known part */
+	FIG_UNKNOWN	/* v is FIG_NA */
+};
+
+struct fig_val {
+	uint64_t	v;
+	enum fig_state	state;
+};
+
+/* Figure k of a sum, or of one process's figures (known or unknown). */
+struct fig_val	 fig_sum_get(const struct fig_sum *, int k);
+struct fig_val	 fig_proc_get(const uint64_t *fig, int k);
+/* The one the row has: the sum if not NULL, else the process's figures. */
+struct fig_val	 fig_get(const struct fig_sum *, const uint64_t *fig, int k);
+
+/*
+ * A pod (or a container) against its replicas on this node: pods of the
+ * same workload (model/workload.h: namespace, kind, name stem, container
+ * names), for a container the same-named container of those pods. The
+ * figure is anonymous memory (RssAnon). No sibling: no baseline, never an
+ * invented one.
+ */
+struct tree_replicas {
+	enum wl_kind	 kind;		/* WL_NONE: not a workload's pod */
+	size_t		 stem_len;	/* of the pod's name */
+	unsigned	 siblings;	/* the other pods of its workload here */
+	uint64_t	 anon;		/* its own; FIG_NA if unknown */
+	uint64_t	 median;	/* the siblings'; FIG_NA if none */
+	int64_t		 excess;	/* anon - median (0 without one) */
+	bool		 outlier;	/* excess > max(64 MiB, 50 % of median) */
+};
+
+/* Clearly above its siblings: more than this and 50 % over their median. */
+#define REPLICA_OUTLIER_MIN	(64ULL << 20)
 
 /* What every level of the tree carries for the views. */
 struct tree_stats {
@@ -38,16 +82,22 @@ struct tree_stats {
 	int64_t		 growth_win;	/* anon now - min over the window */
 	uint64_t	 charge;	/* cgroup current, FIG_NA if unknown */
 	uint64_t	 limit;		/* FIG_NA if none or unknown */
+	uint64_t	 wset;		/* working set: charge - inactive file
+					   (floored at 0), as kubelet and
+					   kubectl top count; FIG_NA unknown */
+	struct tree_replicas rep;	/* pods and containers */
 };
 
 struct tree_proc {
 	const struct snap_proc	*sp;
+	char			 ident[ENT_PROC_ID_MAX];
 	bool			 gone;	/* exited: shown dimmed for a while */
 	struct tree_stats	 st;
 };
 
 struct tree_ctr {
-	char			 id[K8S_ID_MAX];	/* "" if none */
+	char			*ident;		/* entity identity */
+	char			 ctr_id[K8S_ID_MAX];	/* runtime's; "" if none */
 	const char		*name;		/* NULL if unknown */
 	const char		*pod;		/* its pod's name */
 	bool			 sandbox;	/* the pause/infra container */
@@ -58,16 +108,14 @@ struct tree_ctr {
 	size_t			 nprocs;
 	struct fig_sum		 sum;
 	struct tree_stats	 st;
-	char			*key;		/* history key */
 };
 
 struct tree_group {
-	enum cg_kind		 kind;
-	const char		*kind_name;	/* JSON "kind" */
+	enum ent_kind		 kind;
+	char			*ident;		/* entity identity */
 	const char		*namespace;	/* NULL if unknown */
 	const char		*pod;		/* NULL if unknown */
 	enum name_source	 name_source;	/* of pod/namespace */
-	char			*key;
 	char			*cgroup;	/* path; NULL if unknown */
 	enum cg_hier		 hier;
 	bool			 in_pod_cgroup;	/* cgroup is the pod's own */
@@ -91,7 +139,10 @@ struct tree_opts {
 	bool			 kthreads;	/* include kernel threads */
 };
 
-/* Builds the tree of snapshot sn and the ghosts (unsorted). */
+/*
+ * Builds the tree of snapshot sn and the ghosts (unsorted). Every group,
+ * container and process gets its entity identity (model/entity.h).
+ */
 void	tree_build(struct tree *, const struct snapshot *sn,
 	    const struct tree_opts *, const struct hist_ghost *ghosts,
 	    size_t nghosts);
@@ -99,28 +150,83 @@ void	tree_done(struct tree *);
 
 void	fig_sum_add(struct fig_sum *, const uint64_t *fig);
 
+/*
+ * Labels, the same in every view (batch, the dashboard, the compare screen,
+ * the GC prompt): a group "namespace/pod" (" (guess)" when from HOSTNAME),
+ * "pod UID8 (qos)" without names ("pod UID" in full), a namespace's name, else the cgroup path;
+ * a container its name ("pod/name" under a namespace group), "(sandbox ID)",
+ * "RUNTIME ID" without a name, "(pod cgroup)" or "(no container)" for
+ * processes outside any; a process "PID comm". full: the whole pod UID and
+ * a named container's short id too (text output); else the short form
+ * (the dashboard's narrow name column). Returns buf.
+ */
+const char	*tree_group_label(const struct tree_group *, bool full,
+		    char *buf, size_t len);
+const char	*tree_ctr_label(const struct tree_group *,
+		    const struct tree_ctr *, bool full, char *buf, size_t len);
+const char	*tree_proc_label(const struct tree_proc *, char *buf,
+		    size_t len);
+/*
+ * Fills every pod's and container's rep (tree_build calls it; node is this
+ * node's name for static pods, or NULL).
+ */
+void		 tree_replicas(struct tree *, const char *node);
+/* g's sibling with the least anonymous memory, or NULL if none. */
+const struct tree_group *tree_healthiest_sibling(const struct tree *,
+		    const struct tree_group *g);
+/* Whether b is another pod of a's workload (after tree_replicas). */
+bool		 tree_is_sibling(const struct tree_group *a,
+		    const struct tree_group *b);
+/*
+ * "+552M x6.6" (excess over the siblings' median, and the ratio; a '×' with
+ * utf8), "-" for a workload's pod with no sibling here (no baseline), ""
+ * for what is no workload's pod. Returns buf.
+ */
+const char	*tree_replicas_fmt(const struct tree_replicas *, bool utf8,
+		    char *buf, size_t len);
+
+/* Whether the group is a pod or a namespace (listed first, open at start). */
+bool		 tree_group_is_k8s(const struct tree_group *);
+
 /* Sort keys: a figure, anon growth, windowed growth, charge, or name. */
 enum sort_kind {
 	SORT_FIG,
 	SORT_GROWTH,
 	SORT_GROWTH_WIN,
 	SORT_CHARGE,
+	SORT_WSET,		/* working set */
+	SORT_REPLICAS,		/* excess over the replicas' median */
 	SORT_NAME
 };
 
 struct sort_key {
 	enum sort_kind	kind;
 	int		fig;		/* SORT_FIG */
+	bool		reverse;	/* smallest (or Z) first */
 };
 
-/* Parses "rss", "pss_anon", "anon-growth", ...; -1 if unknown. */
+/*
+ * Sort keys are the keys of the column table (model/column.h): "rss",
+ * "pss_anon", "anon-growth", ... Parses one; -1 if unknown.
+ */
 int		 sort_key_parse(const char *, struct sort_key *);
 const char	*sort_key_name(const struct sort_key *);
-/* All the names sort_key_parse takes, in the order '<' '>' cycle them. */
-extern const char *const sort_key_names[];
-extern const size_t sort_key_count;
+/* The column (index into col_table) the key sorts by. */
+int		 sort_key_col(const struct sort_key *);
+/* The next (dir 1) or previous (dir -1) key of the '<' '>' cycle. */
+void		 sort_key_step(struct sort_key *, int dir);
 
-/* Sorts groups (pods first), containers and processes, descending. */
+/*
+ * Two processes in the order tree_sort puts them (the dashboard's flat list
+ * sorts all of them with it): <0, 0 or >0.
+ */
+int		 tree_proc_cmp(const struct tree_proc *,
+		    const struct tree_proc *, const struct sort_key *);
+
+/*
+ * Sorts groups (pods first), containers and processes: largest first, or
+ * smallest with reverse; unknown figures last either way.
+ */
 void		 tree_sort(struct tree *, const struct sort_key *);
 
 /* The figure a node shows for key k (for sparklines and columns). */

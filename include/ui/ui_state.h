@@ -6,6 +6,7 @@
 
 #include "actions/gc.h"
 #include "model/history.h"
+#include "model/refresh.h"
 #include "model/tree.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
@@ -44,21 +45,24 @@ struct ui_row {
 
 struct ui {
 	struct ui_config	 cfg;
-	struct history		*hist;
+	struct refresh		*refresh;	/* the sampler, history, policy */
 	struct tree		 tree;
 	const struct snapshot	*sn;
 	bool			 have_tree;
 	struct theme		 theme;
 	bool			 utf8;
 	bool			 paused;
+	bool			 flat;		/* processes only, node-wide */
+	bool			 sort_menu;	/* the sort menu is open */
+	int			 menu_sel;	/* its highlighted entry */
 	enum ui_view		 view;
-	size_t			 sort_idx;
 
 	struct ui_row		*rows;
 	size_t			 nrows;
 	size_t			 sel;		/* index into rows */
 	size_t			 top;		/* first row shown */
 	char			 sel_key[128];	/* keeps the selection */
+	bool			 sel_moved;	/* the user chose a row */
 	char			**collapsed;	/* group keys folded */
 	size_t			 ncollapsed;
 	char			**expanded;	/* non-pod group keys opened */
@@ -104,8 +108,8 @@ struct ui_subject {
 	struct tree_ctr		*c;
 	struct tree_proc	*p;
 	const struct tree_stats	*st;
-	const uint64_t		*fig;
-	const unsigned		*na;
+	const struct fig_sum	*sum;	/* a pod's or container's, or NULL */
+	const uint64_t		*fig;	/* a process's, or NULL */
 	const struct cg_mem	*mem;
 	int64_t			 nmaps;
 	unsigned		 marks;
@@ -140,8 +144,19 @@ bool	ui_row_match(const struct ui *, const struct ui_row *);
 /* screen_detail.c */
 void	screen_detail_draw(struct ui *);
 bool	ui_find_subject(struct ui *, const char *key, struct ui_subject *);
-/* the focused processes whose smaps the sampler should read */
-int	ui_focus_pid(const struct ui *, int slot);
+/*
+ * The processes whose full smaps the current screen shows (detail: its
+ * process; compare: the marked ones), at most max of them; how many.
+ */
+#define UI_SMAPS_MAX	2
+size_t	ui_smaps_wanted(struct ui *, struct proc_ref *out, size_t max);
+
+/*
+ * The sort menu's entries (the cycled sort keys, in the column table's
+ * order) and the letter that picks each: cols[i] indexes col_table. Returns
+ * how many.
+ */
+size_t	ui_sort_menu(int *cols, char *letters, size_t max);
 
 /* gc_ui.c */
 int	ui_gc_key(struct ui *);		/* g */

@@ -18,6 +18,7 @@
 #include "actions/netsock.h"
 #include "actions/node_guard.h"
 #include "collect/status.h"
+#include "util/clock.h"
 #include "util/jsonu.h"
 #include "util/readfile.h"
 
@@ -115,7 +116,7 @@ memory_usage(struct inspector *in, double timeout, struct v8_mem *v,
 	json_object_set_new(p, "expression",
 	    json_string("JSON.stringify(process.memoryUsage())"));
 	json_object_set_new(p, "returnByValue", json_true());
-	r = inspector_call(in, "Runtime.evaluate", p, inspector_now() + timeout,
+	r = inspector_call(in, "Runtime.evaluate", p, clock_mono() + timeout,
 	    err, errlen);
 	json_decref(p);
 	if (r == NULL)
@@ -190,9 +191,9 @@ wait_new_inspector(int pid, const struct gc_opts *o,
 	struct listen_sock	now[LISTEN_MAX];
 	char			err[128];
 	int			n, i;
-	double			start = inspector_now();
+	double			start = clock_mono();
 
-	while (!inspector_cancelled && inspector_now() < deadline) {
+	while (!inspector_cancelled && clock_mono() < deadline) {
 		n = netsock_listening(o->proc_root, pid, now, LISTEN_MAX);
 		if (n < 0)
 			return -1;	/* it exited */
@@ -200,14 +201,14 @@ wait_new_inspector(int pid, const struct gc_opts *o,
 			if (has_inode(before, nbefore, now[i].inode) ||
 			    !netsock_local(&now[i]))
 				continue;
-			if (inspector_probe(&now[i], inspector_now() + 1, path,
+			if (inspector_probe(&now[i], clock_mono() + 1, path,
 			    pathlen, err, sizeof err) == 0) {
 				*sock = now[i];
 				return 0;
 			}
 		}
 		/* Node listens ~25 ms after the signal: poll fast, then slower */
-		usleep(inspector_now() - start < 1 ? 10000 : 100000);
+		usleep(clock_mono() - start < 1 ? 10000 : 100000);
 	}
 	return -1;
 }
@@ -221,11 +222,11 @@ close_inspector(int pid, const struct gc_opts *o, struct inspector *in,
 	struct listen_sock	 now[LISTEN_MAX];
 	struct inspector	*own = NULL;
 	char			 err[128];
-	double			 deadline = inspector_now() + 2;
+	double			 deadline = clock_mono() + 2;
 	int			 n;
 
 	if (in == NULL)
-		in = own = inspector_open(sock, path, inspector_now() + 2, err,
+		in = own = inspector_open(sock, path, clock_mono() + 2, err,
 		    sizeof err);
 	json_object_set_new(p, "expression",
 	    json_string("process._debugEnd()"));
@@ -233,7 +234,7 @@ close_inspector(int pid, const struct gc_opts *o, struct inspector *in,
 		inspector_send(in, "Runtime.evaluate", p);
 	json_decref(p);
 	inspector_close(own);
-	while (inspector_now() < deadline) {
+	while (clock_mono() < deadline) {
 		n = netsock_listening(o->proc_root, pid, now, LISTEN_MAX);
 		if (n < 0 || !has_inode(now, n, sock->inode))
 			return true;
@@ -281,7 +282,7 @@ gc_run(int pid, const struct gc_opts *o, struct gc_result *r,
 	struct inspector	*in = NULL;
 	char			 path[512], err[256], why[256];
 	const char		*refuse;
-	double			 t0 = inspector_now();
+	double			 t0 = clock_mono();
 	int			 nbefore, i;
 	bool			 opened = false, found = false;
 	json_t			*res;
@@ -307,7 +308,7 @@ gc_run(int pid, const struct gc_opts *o, struct gc_result *r,
 	/* an inspector that is already open is used, and left open */
 	for (i = 0; i < nbefore && !found; i++) {
 		if (netsock_local(&before[i]) && inspector_probe(&before[i],
-		    inspector_now() + 0.5, path, sizeof path, err,
+		    clock_mono() + 0.5, path, sizeof path, err,
 		    sizeof err) == 0) {
 			sock = before[i];
 			found = true;
@@ -330,7 +331,7 @@ gc_run(int pid, const struct gc_opts *o, struct gc_result *r,
 			goto done;
 		}
 		opened = true;
-		if (wait_new_inspector(pid, o, before, nbefore, inspector_now() +
+		if (wait_new_inspector(pid, o, before, nbefore, clock_mono() +
 		    o->open_timeout, &sock, path, sizeof path) == 0)
 			found = true;
 	}
@@ -338,7 +339,7 @@ gc_run(int pid, const struct gc_opts *o, struct gc_result *r,
 		say(progress, arg, "pid %d: no inspector after %.0f s; watching "
 		    "%.0f s more to close it if it opens", pid, o->open_timeout,
 		    o->watch);
-		if (wait_new_inspector(pid, o, before, nbefore, inspector_now() +
+		if (wait_new_inspector(pid, o, before, nbefore, clock_mono() +
 		    o->watch, &sock, path, sizeof path) == 0) {
 			r->port = sock.port;
 			r->inspector_closed = close_inspector(pid, o, NULL,
@@ -346,7 +347,7 @@ gc_run(int pid, const struct gc_opts *o, struct gc_result *r,
 			snprintf(r->error, sizeof r->error, "the inspector "
 			    "opened only after %.0f s (main thread busy or "
 			    "blocked); %s it without collecting",
-			    inspector_now() - t0, r->inspector_closed ?
+			    clock_mono() - t0, r->inspector_closed ?
 			    "closed" : "could NOT close");
 		} else
 			snprintf(r->error, sizeof r->error, "no inspector "
@@ -358,7 +359,7 @@ gc_run(int pid, const struct gc_opts *o, struct gc_result *r,
 	r->port = sock.port;
 	say(progress, arg, "pid %d: inspector on port %u, connecting", pid,
 	    sock.port);
-	in = inspector_open(&sock, path, inspector_now() + o->call_timeout,
+	in = inspector_open(&sock, path, clock_mono() + o->call_timeout,
 	    r->error, sizeof r->error);
 	if (in == NULL)
 		goto close;
@@ -367,7 +368,7 @@ gc_run(int pid, const struct gc_opts *o, struct gc_result *r,
 		goto close;
 	say(progress, arg, "pid %d: collecting garbage", pid);
 	res = inspector_call(in, "HeapProfiler.collectGarbage", NULL,
-	    inspector_now() + o->gc_timeout, r->error, sizeof r->error);
+	    clock_mono() + o->gc_timeout, r->error, sizeof r->error);
 	if (res == NULL)
 		goto close;
 	json_decref(res);
@@ -394,7 +395,7 @@ close:
 	if (r->ok)
 		measure(pid, o, &r->rss_after, &r->pss_anon_after);
 done:
-	r->duration_ms = (inspector_now() - t0) * 1000;
+	r->duration_ms = (clock_mono() - t0) * 1000;
 }
 
 static void

@@ -20,6 +20,7 @@
 #include <wslay/wslay.h>
 
 #include "actions/inspector.h"
+#include "util/clock.h"
 #include "util/readfile.h"
 #include "util/xmalloc.h"
 
@@ -38,15 +39,6 @@ struct inspector {
 	char			 why[128];
 };
 
-double
-inspector_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 seterr(char *err, size_t len, const char *fmt, ...)
 {
@@ -60,7 +52,7 @@ seterr(char *err, size_t len, const char *fmt, ...)
 static int
 ms_left(double deadline)
 {
-	double	left = deadline - inspector_now();
+	double	left = deadline - clock_mono();
 
 	if (inspector_cancelled || left <= 0)
 		return 0;
@@ -665,7 +657,7 @@ inspector_send(struct inspector *in, const char *method, json_t *params)
 
 	if (queue(in, method, params, in->next_id++) != 0)
 		return -1;
-	return pump(in, inspector_now() + 1, sent_all, err, sizeof err);
+	return pump(in, clock_mono() + 1, sent_all, err, sizeof err);
 }
 
 int

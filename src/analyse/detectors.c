@@ -166,18 +166,6 @@ const size_t detector_count = sizeof detector_table /
 _Static_assert(sizeof detector_table / sizeof detector_table[0] <=
     MAPS_TALLY_RULES, "the sampler keeps a tally per rule");
 
-int
-detector_index(const char *rule)
-{
-	size_t	i;
-
-	for (i = 0; i < detector_count; i++) {
-		if (strcmp(detector_table[i].rule, rule) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
 size_t
 detect_all(const struct maps *m, const struct detect_ctx *c,
     struct finding *out, size_t max)

@@ -279,6 +279,7 @@ void
 cgroup_mem_init(struct cg_mem *m)
 {
 	m->current = m->limit = m->anon = m->file = m->shmem = CG_NA;
+	m->inactive_file = CG_NA;
 	m->kernel = m->sock = m->oom = m->oom_kill = m->failcnt = CG_NA;
 	m->unlimited = false;
 	m->read = false;
@@ -337,6 +338,7 @@ struct memstat_ctx {
 	enum cg_hier	 hier;
 	uint64_t	 slab, stack;
 	uint64_t	 v1_rss, v1_cache, v1_shmem;	/* non-hierarchical */
+	uint64_t	 v1_inactive_file;
 };
 
 static bool
@@ -358,6 +360,10 @@ memstat_kv(const char *k, size_t kl, uint64_t v, void *arg)
 			m->file = v;
 		else if (key_is(k, kl, "total_shmem"))
 			m->shmem = v;
+		else if (key_is(k, kl, "total_inactive_file"))
+			m->inactive_file = v;
+		else if (key_is(k, kl, "inactive_file"))
+			c->v1_inactive_file = v;
 		else if (key_is(k, kl, "rss"))
 			c->v1_rss = v;
 		else if (key_is(k, kl, "cache"))
@@ -374,6 +380,8 @@ memstat_kv(const char *k, size_t kl, uint64_t v, void *arg)
 		m->file = v;
 	else if (key_is(k, kl, "shmem"))
 		m->shmem = v;
+	else if (key_is(k, kl, "inactive_file"))
+		m->inactive_file = v;
 	else if (key_is(k, kl, "kernel"))
 		m->kernel = v;
 	else if (key_is(k, kl, "sock"))
@@ -393,7 +401,7 @@ cgroup_parse_memstat(const char *buf, size_t len, enum cg_hier hier,
 {
 	struct memstat_ctx	c = { .m = m, .hier = hier, .slab = CG_NA,
 	    .stack = CG_NA, .v1_rss = CG_NA, .v1_cache = CG_NA,
-	    .v1_shmem = CG_NA };
+	    .v1_shmem = CG_NA, .v1_inactive_file = CG_NA };
 	int			used;
 
 	used = kv_lines(buf, len, memstat_kv, &c);
@@ -405,6 +413,8 @@ cgroup_parse_memstat(const char *buf, size_t len, enum cg_hier hier,
 			m->file = c.v1_cache;
 		if (m->shmem == CG_NA)
 			m->shmem = c.v1_shmem;
+		if (m->inactive_file == CG_NA)
+			m->inactive_file = c.v1_inactive_file;
 	} else if (m->kernel == CG_NA && c.slab != CG_NA && c.stack != CG_NA)
 		m->kernel = c.slab + c.stack;
 	return used;

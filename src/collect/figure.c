@@ -5,7 +5,8 @@
 #include "collect/figure.h"
 
 const struct fig_info fig_table[FIG__COUNT] = {
-#define FIG_ROW(e, k, t, tr) [FIG_##e] = { .key = k, .title = t, .tier = tr },
+#define FIG_ROW(e, k, t, tr, w, prio, batch) \
+	[FIG_##e] = { .key = k, .title = t, .tier = tr },
 	FIGURES(FIG_ROW)
 #undef FIG_ROW
 };

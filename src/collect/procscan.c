@@ -69,14 +69,6 @@ struct procscan {
 	unsigned		*pidbuf;
 };
 
-long
-procscan_hertz(void)
-{
-	long	hz = sysconf(_SC_CLK_TCK);
-
-	return hz > 0 ? hz : 100;
-}
-
 void
 procscan_sanitize(char *s)
 {

@@ -249,20 +249,36 @@ logs_parse_container_link(const char *name, struct rt_names *n, char *id,
 }
 
 int
-environ_hostname(const char *buf, size_t len, char *out, size_t outlen)
+environ_get(const char *buf, size_t len, const char *name, char *out,
+    size_t outlen)
 {
 	const char	*p = buf, *end = buf + len;
+	size_t		 n = strlen(name);
 
 	while (p < end) {
 		const char	*z = memchr(p, '\0', (size_t)(end - p));
 
 		if (z == NULL)
 			z = end;
-		if ((size_t)(z - p) > 9 && memcmp(p, "HOSTNAME=", 9) == 0) {
-			fmt_copy(out, outlen, p + 9, (size_t)(z - p - 9));
+		if ((size_t)(z - p) > n && memcmp(p, name, n) == 0 &&
+		    p[n] == '=') {
+			fmt_copy(out, outlen, p + n + 1, (size_t)(z - p - n - 1));
 			return 0;
 		}
 		p = z + 1;
 	}
 	return -1;
+}
+
+int
+environ_hostname(const char *buf, size_t len, char *out, size_t outlen)
+{
+	char	tmp[256];
+
+	/* an empty HOSTNAME= names nothing */
+	if (environ_get(buf, len, "HOSTNAME", tmp, sizeof tmp) != 0 ||
+	    tmp[0] == '\0')
+		return -1;
+	fmt_copy(out, outlen, tmp, strlen(tmp));
+	return 0;
 }

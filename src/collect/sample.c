@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libproc2/meminfo.h>
@@ -12,7 +11,10 @@
 #include "collect/cgroupns.h"
 #include "collect/names.h"
 #include "collect/procscan.h"
+#include "collect/pss_sched.h"
+#include "collect/runtime.h"
 #include "collect/sample.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/readfile.h"
 #include "util/xmalloc.h"
@@ -33,12 +35,12 @@ struct proc_cache {
 	int64_t			 nanon;
 	unsigned		 marks;
 	struct maps_tally	 tally;
+	struct proc_env		*env;		/* NULL: not read yet */
 };
 
-/* smaps of a process a view focuses on, re-read adaptively. */
-struct focus_slot {
-	int			 pid;
-	unsigned long long	 start;
+/* smaps of a process the read plan asks for, re-read adaptively. */
+struct smaps_slot {
+	struct proc_ref		 id;
 	struct maps		 maps;
 	bool			 have;
 	double			 mono;		/* when read */
@@ -62,7 +64,10 @@ struct sampler {
 	struct buf		 buf;
 	maps_hook_fn		 hook;
 	void			*hook_ctx;
-	struct focus_slot	 focus[2];
+	struct smaps_slot	*slots;		/* what the last plan asked */
+	size_t			 nslots;
+	struct pss_cand		*cand;
+	size_t			 cand_cap;
 	struct maps		 scratch;
 	char			 ns_base[4096];	/* "" unless in a cgroupns */
 };
@@ -74,13 +79,55 @@ sampler_set_maps_hook(struct sampler *s, maps_hook_fn fn, void *ctx)
 	s->hook_ctx = ctx;
 }
 
-static double
-now_clock(clockid_t id)
+/* The kernel's boot id (part of a process's identity across runs). */
+static void
+read_boot_id(const char *proc_root, struct buf *b, char *out, size_t len)
 {
-	struct timespec	ts;
+	char	path[4096];
+	size_t	n;
 
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	out[0] = '\0';
+	snprintf(path, sizeof path, "%s/sys/kernel/random/boot_id", proc_root);
+	buf_reset(b);
+	if (read_file(path, b, 64) != 0)
+		return;
+	for (n = 0; n < b->len && n + 1 < len; n++) {
+		char	c = b->data[n];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		    c == '-'))
+			break;
+		out[n] = c;
+	}
+	out[n] = '\0';
+}
+
+/*
+ * The node's name (static pods are named after it): the host's
+ * /etc/hostname under host_root, else this UTS namespace's hostname.
+ */
+static void
+read_node_name(const char *host_root, struct buf *b, char *out, size_t len)
+{
+	char	path[4096];
+	size_t	n;
+
+	out[0] = '\0';
+	snprintf(path, sizeof path, "%s/etc/hostname", host_root);
+	buf_reset(b);
+	if (read_file(path, b, 256) == 0) {
+		for (n = 0; n < b->len && n + 1 < len; n++) {
+			char	c = b->data[n];
+
+			if (c <= ' ' || c > '~')
+				break;
+			out[n] = c;
+		}
+		out[n] = '\0';
+	}
+	if (out[0] == '\0' && gethostname(out, len) != 0)
+		out[0] = '\0';
+	out[len - 1] = '\0';
 }
 
 struct sampler *
@@ -101,6 +148,10 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 	s->proc_root = xstrdup(proc_root);
 	s->names = names_create(host_root, proc_root);
 	buf_init(&s->buf);
+	read_boot_id(proc_root, &s->buf, s->snap.boot_id,
+	    sizeof s->snap.boot_id);
+	read_node_name(host_root, &s->buf, s->snap.node_name,
+	    sizeof s->snap.node_name);
 	switch (cgroupns_find_base(roots->v2, proc_root, (int)getpid(),
 	    s->ns_base, sizeof s->ns_base, why, sizeof why)) {
 	case 1:
@@ -119,6 +170,7 @@ static void
 cache_entry_free(struct proc_cache *c)
 {
 	free(c->cmdline);
+	free(c->env);
 	free(c->place);
 }
 
@@ -148,8 +200,11 @@ sampler_free(struct sampler *s)
 	free(s->snap.procs);
 	free(s->sel);
 	free(s->proc_root);
-	maps_done(&s->focus[0].maps);
-	maps_done(&s->focus[1].maps);
+	for (i = 0; i < s->nslots; i++)
+		maps_done(&s->slots[i].maps);
+	free(s->slots);
+	free(s->snap.smaps);
+	free(s->cand);
 	buf_done(&s->buf);
 	procscan_free(s->scan);
 	names_free(s->names);
@@ -188,119 +243,57 @@ read_place(struct sampler *s, int pid)
 }
 
 /*
- * Whether the cheap counters moved since the last rollup read by more than
- * jitter: 1 MiB or 1 %, whichever is more. A busy process whose RSS wobbles
- * by a few pages is re-read when its PSS is max_age old, not every tick.
+ * Reads smaps_rollup for the processes due (src/collect/pss_sched.c
+ * decides which, in what order, within the budget).
  */
-static bool
-cheap_changed(const struct proc_cache *c, const struct proc_sample *p)
-{
-	int		k;
-	uint64_t	a, b, d, tol;
-
-	for (k = 0; k < FIG__COUNT; k++) {
-		if (fig_table[k].tier != FIG_TIER_CHEAP)
-			continue;
-		a = c->cheap_at_rollup[k];
-		b = p->fig[k];
-		if (a == b)
-			continue;
-		if (a == FIG_NA || b == FIG_NA)
-			return true;
-		d = a > b ? a - b : b - a;
-		tol = a / 100 > (1 << 20) ? a / 100 : (1 << 20);
-		if (d > tol)
-			return true;
-	}
-	return false;
-}
-
-/* -1, or where pid is in the focus list (0: the selected process). */
-static int
-focus_index(const struct tick_policy *pol, int pid)
-{
-	size_t	i;
-
-	for (i = 0; i < pol->nfocus; i++) {
-		if (pol->focus[i] == pid)
-			return (int)i;
-	}
-	return -1;
-}
-
-/* Above this RSS a smaps_rollup walk costs ~14 ms or more. */
-#define BIG_RSS		(1ULL << 30)
-
-struct due {
-	struct proc_sample	*p;
-	struct proc_cache	*c;
-	int			 prio;	/* 0 selected, 1 never read, then due:
-					   2 visible, 3 changed, 4 old */
-	double			 age;
-};
-
-static int
-due_cmp(const void *a, const void *b)
-{
-	const struct due	*x = a, *y = b;
-
-	if (x->prio != y->prio)
-		return x->prio - y->prio;
-	return (x->age < y->age) - (x->age > y->age);	/* stalest first */
-}
-
-/* Reads smaps_rollup for the processes due, under the time budget. */
 static void
 tick_rollups(struct sampler *s, const struct tick_policy *pol,
-    struct proc_sample *procs, size_t n, double mono)
+    const struct read_plan *plan, struct proc_sample *procs, size_t n,
+    double mono)
 {
 	/* s->cache[i] belongs to procs[i] */
-	struct due	*due = xcalloc(n ? n : 1, sizeof *due);
-	size_t		 nd = 0, i, off, chunk = 32;
-	int		 fi;
-	double		 t0 = now_clock(CLOCK_MONOTONIC);
+	struct pss_sched_opts	 o = { pol->rollup_all, pol->max_age,
+	    pol->budget_ms };
+	struct pss_cand		*due;
+	size_t			 nc = 0, nd, i, off;
+	double			 t0 = clock_mono();
 
+	if (n > s->cand_cap) {
+		s->cand_cap = n + 64;
+		s->cand = xreallocarray(s->cand, s->cand_cap, sizeof *s->cand);
+	}
+	due = s->cand;
 	for (i = 0; i < n; i++) {
 		struct proc_cache	*c = &s->cache[i];
-		struct due		 d = { &procs[i], c, -1, 0 };
+		struct pss_cand		*d = &due[nc];
 
 		if (procs[i].kthread)
 			continue;
-		d.age = c->rollup_mono < 0 ? 1e9 : mono - c->rollup_mono;
-		fi = focus_index(pol, procs[i].pid);
-		if (pol->rollup_all)
-			d.prio = 1;
-		else if (fi == 0)
-			d.prio = 0;	/* the selected process: every tick */
-		else if (c->rollup_mono < 0)
-			d.prio = 1;
-		else if (cheap_changed(c, &procs[i]) &&
-		    !(procs[i].fig[FIG_RSS] != FIG_NA &&
-		    procs[i].fig[FIG_RSS] > BIG_RSS && d.age < pol->max_age / 2))
-			d.prio = 3;	/* big ones (long page walks): less often */
-		else if (d.age >= pol->max_age)
-			d.prio = 4;
-		/* visible rows go first among those due */
-		if (d.prio >= 3 && fi > 0)
-			d.prio = 2;
-		if (d.prio >= 0)
-			due[nd++] = d;
+		nc++;
+		d->idx = i;
+		d->read = c->rollup_mono >= 0;
+		d->age = d->read ? mono - c->rollup_mono : 0;
+		d->changed = d->read &&
+		    pss_sched_moved(c->cheap_at_rollup, procs[i].fig);
+		d->rss = procs[i].fig[FIG_RSS];
+		d->want = read_plan_fresh(plan, procs[i].pid, procs[i].start);
+		d->want_now = d->want != READ_PLAN_NONE && d->want < plan->nnow;
 	}
-	qsort(due, nd, sizeof *due, due_cmp);
+	nd = pss_sched_order(due, nc, &o);
 	s->snap.rollup_wanted = nd;
 	s->snap.rollup_read = 0;
-	for (off = 0; off < nd; off += chunk) {
-		size_t	m = nd - off < chunk ? nd - off : chunk;
+	for (off = 0; off < nd; off += PSS_SCHED_CHUNK) {
+		size_t	m = nd - off < PSS_SCHED_CHUNK ? nd - off :
+		    PSS_SCHED_CHUNK;
 
-		if (!pol->rollup_all && off > 0 && due[off].prio > 0 &&
-		    (now_clock(CLOCK_MONOTONIC) - t0) * 1000 >= pol->budget_ms)
+		if (!pss_sched_more(due, off, (clock_mono() - t0) * 1000, &o))
 			break;
 		for (i = 0; i < m; i++)
-			s->sel[i] = due[off + i].p;
+			s->sel[i] = &procs[due[off + i].idx];
 		procscan_rollup(s->scan, s->sel, m);
 		for (i = 0; i < m; i++) {
-			struct proc_sample	*p = due[off + i].p;
-			struct proc_cache	*c = due[off + i].c;
+			struct proc_sample	*p = &procs[due[off + i].idx];
+			struct proc_cache	*c = &s->cache[due[off + i].idx];
 			int			 k;
 
 			if (!p->rollup_read)
@@ -315,8 +308,7 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 			c->nmaps = -2;	/* maps due with this read */
 		}
 	}
-	s->snap.rollup_ms = (now_clock(CLOCK_MONOTONIC) - t0) * 1000;
-	free(due);
+	s->snap.rollup_ms = (clock_mono() - t0) * 1000;
 }
 
 static int
@@ -455,6 +447,39 @@ tick_names(struct sampler *s, struct proc_sample *procs, size_t n)
 }
 
 /* maps of the processes whose rollup was just read, through the hook. */
+/*
+ * The environment settings of processes whose mappings fired a rule, once
+ * per process: only MALLOC_ARENA_MAX and NODE_OPTIONS are kept.
+ */
+static void
+tick_env(struct sampler *s, size_t n)
+{
+	char	path[4096];
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		struct proc_cache	*c = &s->cache[i];
+		struct proc_env		*e;
+
+		if (c->env != NULL || c->marks == 0)
+			continue;
+		e = c->env = xcalloc(1, sizeof *c->env);
+		snprintf(path, sizeof path, "%s/%d/environ", s->proc_root,
+		    c->pid);
+		if (read_file(path, &s->buf, 1 << 20) != 0)
+			continue;
+		e->read = true;
+		e->has_arena_max = environ_get(s->buf.data, s->buf.len,
+		    "MALLOC_ARENA_MAX", e->arena_max, sizeof e->arena_max) == 0;
+		e->has_node_options = environ_get(s->buf.data, s->buf.len,
+		    "NODE_OPTIONS", e->node_options,
+		    sizeof e->node_options) == 0;
+		/* nothing else of it stays */
+		memset(s->buf.data, 0, s->buf.len);
+		buf_reset(&s->buf);
+	}
+}
+
 static void
 tick_maps(struct sampler *s, const struct tick_policy *pol, size_t n)
 {
@@ -486,61 +511,132 @@ tick_maps(struct sampler *s, const struct tick_policy *pol, size_t n)
 	}
 }
 
-/*
- * smaps of the focused processes: it walks page tables, so re-read only
- * every 5 s, or 20 times as long as the last read took (big processes).
- */
-static void
-tick_focus(struct sampler *s, const struct tick_policy *pol, double mono)
+/* The snapshot's process (pid, start), or NULL. procs are sorted by pid. */
+static const struct snap_proc *
+snap_find(const struct snapshot *sn, const struct proc_ref *id)
 {
-	int	k;
+	size_t	lo = 0, hi = sn->nprocs;
+
+	while (lo < hi) {
+		size_t	mid = (lo + hi) / 2;
+
+		if (sn->procs[mid].pid == id->pid)
+			return sn->procs[mid].start == id->start ?
+			    &sn->procs[mid] : NULL;
+		if (sn->procs[mid].pid < id->pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Reads (again) a slot's smaps if due: every 5 s, or 20x the last read. */
+static void
+smaps_refresh(struct sampler *s, struct smaps_slot *f, double mono)
+{
+	double	every = f->cost_ms * 20 / 1000, t0;
+
+	if (every < 5)
+		every = 5;
+	if (f->have && mono - f->mono < every)
+		return;
+	maps_done(&f->maps);	/* slots start zeroed: safe */
+	t0 = clock_mono();
+	f->have = maps_read(&f->maps, s->proc_root, f->id.pid, true) == 0;
+	if (!f->have)
+		maps_done(&f->maps);	/* what a failed read left */
+	f->cost_ms = (clock_mono() - t0) * 1000;
+	f->mono = mono;
+}
+
+/* The slot kept for process id, or NULL. */
+static struct smaps_slot *
+slot_find(struct sampler *s, const struct proc_ref *id)
+{
 	size_t	i;
 
-	for (k = 0; k < 2; k++) {
-		struct focus_slot	*f = &s->focus[k];
-		struct snap_focus	*out = &s->snap.focus[k];
-		int			 pid = pol->smaps_pid[k];
-		unsigned long long	 start = 0;
-		double			 every, t0;
+	for (i = 0; i < s->nslots; i++) {
+		if (s->slots[i].id.pid == id->pid &&
+		    s->slots[i].id.start == id->start)
+			return &s->slots[i];
+	}
+	return NULL;
+}
 
-		memset(out, 0, sizeof *out);
-		if (pid <= 0) {
-			if (f->have)
-				maps_done(&f->maps);
-			f->have = false;
-			f->pid = 0;
+/*
+ * Full smaps of the processes the plan asks for: it walks page tables, so
+ * a slot is kept across ticks while asked for and re-read adaptively. A
+ * process that is not there with the plan's start time is not read.
+ */
+static void
+tick_smaps(struct sampler *s, const struct read_plan *plan, double mono)
+{
+	size_t			 nwant = plan != NULL ? plan->nsmaps : 0, i, j;
+	struct smaps_slot	*f;
+
+	/* forget the slots no longer asked for, make the new ones */
+	for (i = 0, j = 0; i < s->nslots; i++) {
+		struct smaps_slot	*x = &s->slots[i];
+		size_t			 k;
+
+		for (k = 0; k < nwant; k++) {
+			if (plan->smaps[k].pid == x->id.pid &&
+			    plan->smaps[k].start == x->id.start)
+				break;
+		}
+		if (k == nwant) {
+			maps_done(&x->maps);
 			continue;
 		}
-		for (i = 0; i < s->snap.nprocs; i++) {
-			if (s->snap.procs[i].pid == pid)
-				start = s->snap.procs[i].start;
-		}
-		if (f->pid != pid || f->start != start) {
-			if (f->have)
-				maps_done(&f->maps);
+		s->slots[j++] = *x;
+	}
+	s->nslots = j;
+	for (j = 0; j < nwant; j++) {
+		if (slot_find(s, &plan->smaps[j]) != NULL)
+			continue;
+		s->slots = xreallocarray(s->slots, s->nslots + 1,
+		    sizeof *s->slots);
+		f = &s->slots[s->nslots++];
+		memset(f, 0, sizeof *f);
+		f->id = plan->smaps[j];
+	}
+	s->snap.smaps = xreallocarray(s->snap.smaps, s->nslots + 1,
+	    sizeof *s->snap.smaps);
+	s->snap.nsmaps = 0;
+	for (j = 0; j < nwant; j++) {
+		struct snap_smaps	*out;
+
+		if (snapshot_smaps(&s->snap, plan->smaps[j].pid,
+		    plan->smaps[j].start) != NULL)
+			continue;	/* asked twice */
+		f = slot_find(s, &plan->smaps[j]);
+		out = &s->snap.smaps[s->snap.nsmaps++];
+		memset(out, 0, sizeof *out);
+		out->pid = f->id.pid;
+		out->start = f->id.start;
+		if (snap_find(&s->snap, &f->id) == NULL) {
+			maps_done(&f->maps);
 			f->have = false;
-			f->pid = pid;
-			f->start = start;
+			continue;
 		}
-		every = f->cost_ms * 20 / 1000;
-		if (every < 5)
-			every = 5;
-		if (!f->have || mono - f->mono >= every) {
-			if (f->have)
-				maps_done(&f->maps);
-			maps_init(&f->maps);
-			t0 = now_clock(CLOCK_MONOTONIC);
-			f->have = start != 0 && maps_read(&f->maps,
-			    s->proc_root, pid, true) == 0;
-			f->cost_ms = (now_clock(CLOCK_MONOTONIC) - t0) * 1000;
-			f->mono = mono;
-		}
-		out->pid = pid;
-		out->start = start;
+		smaps_refresh(s, f, mono);
 		out->maps = f->have ? &f->maps : NULL;
 		out->age = mono - f->mono;
 		out->cost_ms = f->cost_ms;
 	}
+}
+
+const struct snap_smaps *
+snapshot_smaps(const struct snapshot *sn, int pid, unsigned long long start)
+{
+	size_t	i;
+
+	for (i = 0; i < sn->nsmaps; i++) {
+		if (sn->smaps[i].pid == pid && sn->smaps[i].start == start)
+			return &sn->smaps[i];
+	}
+	return NULL;
 }
 
 static void
@@ -557,7 +653,8 @@ tick_meminfo(struct sampler *s)
 
 int
 sampler_tick(struct sampler *s, const struct tick_policy *pol,
-    const struct snapshot **out, const char **cause)
+    const struct read_plan *plan, const struct snapshot **out,
+    const char **cause)
 {
 	struct proc_sample	*procs;
 	struct snapshot		*sn = &s->snap;
@@ -566,9 +663,9 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 
 	if (procscan_cheap(s->scan, &procs, &n, cause) != 0)
 		return -1;
-	mono = now_clock(CLOCK_MONOTONIC);
+	mono = clock_mono();
 	names_sweep(s->names, mono);
-	sn->time = now_clock(CLOCK_REALTIME);
+	sn->time = clock_real();
 	sn->mono = mono;
 	qsort(procs, n, sizeof *procs, sample_cmp);
 
@@ -624,7 +721,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		p->cmdline = NULL;
 	}
 	tick_names(s, procs, n);
-	tick_rollups(s, pol, procs, n, mono);
+	tick_rollups(s, pol, plan, procs, n, mono);
 
 	if (n > s->snap_cap) {
 		s->snap_cap = n + 64;
@@ -659,13 +756,16 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	}
 	/* the maps hook sees the filled snapshot; then its counts and marks */
 	tick_maps(s, pol, n);
+	tick_env(s, n);
 	for (i = 0; i < n; i++) {
+		sn->procs[i].env = s->cache[i].env != NULL &&
+		    s->cache[i].env->read ? s->cache[i].env : NULL;
 		sn->procs[i].nmaps = s->cache[i].nmaps;
 		sn->procs[i].nanon = s->cache[i].nanon;
 		sn->procs[i].marks = s->cache[i].marks;
 		sn->procs[i].tally = s->cache[i].tally;
 	}
-	tick_focus(s, pol, mono);
+	tick_smaps(s, plan, mono);
 	tick_cgroups(s);
 	if (s->meminfo != NULL)
 		tick_meminfo(s);

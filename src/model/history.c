@@ -53,8 +53,8 @@ ent_free(struct hist_ent *e)
 	for (k = 0; k < HF__COUNT; k++)
 		ring_done(&e->ring[k]);
 	free(e->key);
-	free(e->ghost_gkey);
-	free(e->ghost_ckey);
+	free(e->ghost_gid);
+	free(e->ghost_ctr);
 	free(e);
 }
 
@@ -112,6 +112,7 @@ get(struct history *h, const char *key)
 	}
 	e = xcalloc(1, sizeof *e);
 	e->key = xstrdup(key);
+	e->is_proc = ent_id_kind(key) == ENT_PROCESS;
 	e->seen = h->tick;
 	e->born = h->mono;
 	for (k = 0; k < HF__COUNT; k++) {
@@ -126,25 +127,18 @@ get(struct history *h, const char *key)
 	return e;
 }
 
-static void
-proc_key(char *buf, size_t len, const struct snap_proc *sp)
-{
-	snprintf(buf, len, "p:%d:%llu", sp->pid, sp->start);
-}
-
 const struct hist_ghost *
 history_begin(struct history *h, const struct snapshot *sn, size_t *nghosts)
 {
-	char		 key[64];
+	char		 key[ENT_PROC_ID_MAX];
 	size_t		 i;
 	struct hist_ent	**ep, *e;
 
 	h->tick++;
 	h->mono = sn->mono;
-	for (i = 0; i < sn->nprocs; i++) {
-		proc_key(key, sizeof key, &sn->procs[i]);
-		get(h, key);
-	}
+	for (i = 0; i < sn->nprocs; i++)
+		get(h, ent_id_process(key, sizeof key, sn->boot_id,
+		    sn->procs[i].pid, sn->procs[i].start));
 	h->nghosts = 0;
 	for (i = 0; i < h->nbucket; i++) {
 		for (ep = &h->bucket[i]; (e = *ep) != NULL;) {
@@ -154,22 +148,23 @@ history_begin(struct history *h, const struct snapshot *sn, size_t *nghosts)
 				ep = &e->next;
 				continue;
 			}
-			if (age > HISTORY_GHOST_TICKS || (e->key[0] == 'p' &&
-			    e->ghost_gkey == NULL)) {
+			if (age > HISTORY_GHOST_TICKS || (e->is_proc &&
+			    e->ghost_gid == NULL)) {
 				*ep = e->next;
 				ent_free(e);
 				h->nent--;
 				continue;
 			}
-			if (e->key[0] == 'p') {
+			if (e->is_proc) {
 				if (h->nghosts == h->ghost_cap) {
 					h->ghost_cap = h->ghost_cap * 2 + 16;
 					h->ghosts = xreallocarray(h->ghosts,
 					    h->ghost_cap, sizeof *h->ghosts);
 				}
 				h->ghosts[h->nghosts].sp = &e->ghost;
-				h->ghosts[h->nghosts].gkey = e->ghost_gkey;
-				h->ghosts[h->nghosts].ckey = e->ghost_ckey;
+				h->ghosts[h->nghosts].gid = e->ghost_gid;
+				h->ghosts[h->nghosts].gkind = e->ghost_gkind;
+				h->ghosts[h->nghosts].ctr_id = e->ghost_ctr;
 				h->nghosts++;
 			}
 			ep = &e->next;
@@ -188,13 +183,7 @@ push(struct history *h, struct hist_ent *e, const uint64_t *fig,
 	uint64_t	v, anon, wmin;
 
 	for (k = 0; k < HF__COUNT; k++) {
-		if (k == HF_CHARGE)
-			v = st->charge;
-		else if (sum != NULL)
-			v = sum->na[k] != 0 && sum->v[k] == 0 ? FIG_NA :
-			    sum->v[k];
-		else
-			v = fig[k];
+		v = k == HF_CHARGE ? st->charge : fig_get(sum, fig, k).v;
 		ring_push(&e->ring[k], v);
 		if (v == FIG_NA)
 			continue;
@@ -221,47 +210,51 @@ push(struct history *h, struct hist_ent *e, const uint64_t *fig,
 
 static void
 remember_ghost(struct hist_ent *e, const struct snap_proc *sp,
-    const char *gkey, const char *ckey)
+    const struct tree_group *g, const struct tree_ctr *c)
 {
 	e->ghost = *sp;
 	e->ghost.cmdline = NULL;
 	e->ghost.ctr_names = NULL;
 	e->ghost.pod_names = NULL;
+	e->ghost.env = NULL;
 	e->ghost.place = NULL;
 	if (sp->place != NULL) {
 		e->ghost_place = *sp->place;
 		e->ghost.place = &e->ghost_place;
 	}
-	if (e->ghost_gkey == NULL || strcmp(e->ghost_gkey, gkey) != 0) {
-		free(e->ghost_gkey);
-		e->ghost_gkey = xstrdup(gkey);
+	e->ghost_gkind = g->kind;
+	if (e->ghost_gid == NULL || strcmp(e->ghost_gid, g->ident) != 0) {
+		free(e->ghost_gid);
+		e->ghost_gid = xstrdup(g->ident);
 	}
-	if (e->ghost_ckey == NULL || strcmp(e->ghost_ckey, ckey) != 0) {
-		free(e->ghost_ckey);
-		e->ghost_ckey = xstrdup(ckey);
+	if (e->ghost_ctr == NULL || strcmp(e->ghost_ctr, c->ctr_id) != 0) {
+		free(e->ghost_ctr);
+		e->ghost_ctr = xstrdup(c->ctr_id);
 	}
 }
 
 void
 history_update(struct history *h, struct tree *t)
 {
-	char	key[600];
 	size_t	gi, ci, pi;
 
 	for (gi = 0; gi < t->ngroups; gi++) {
 		struct tree_group	*g = &t->groups[gi];
 
-		snprintf(key, sizeof key, "g:%s", g->key);
-		push(h, get(h, key), NULL, &g->sum, &g->st);
+		push(h, get(h, g->ident), NULL, &g->sum, &g->st);
 		for (ci = 0; ci < g->nctrs; ci++) {
 			struct tree_ctr	*c = &g->ctrs[ci];
 
-			push(h, get(h, c->key), NULL, &c->sum, &c->st);
+			/* a group that is a container: one entity */
+			if (strcmp(c->ident, g->ident) == 0)
+				c->st = g->st;
+			else
+				push(h, get(h, c->ident), NULL, &c->sum,
+				    &c->st);
 			for (pi = 0; pi < c->nprocs; pi++) {
 				struct tree_proc	*p = &c->procs[pi];
 				struct hist_ent		*e;
 
-				proc_key(key, sizeof key, p->sp);
 				if (p->gone) {
 					/* a ghost: keep its last growth */
 					e = (struct hist_ent *)((char *)p->sp -
@@ -269,12 +262,11 @@ history_update(struct history *h, struct tree *t)
 					p->st.hist = e;
 					continue;
 				}
-				e = get(h, key);
+				e = get(h, p->ident);
 				p->st.charge = FIG_NA;
 				push(h, e, p->sp->fig, NULL, &p->st);
 				if (!p->sp->kthread)
-					remember_ghost(e, p->sp, g->key,
-					    c->id);
+					remember_ghost(e, p->sp, g, c);
 			}
 		}
 	}
@@ -305,8 +297,3 @@ history_entity_max(uint32_t cap)
 	return sizeof(struct hist_ent) + (size_t)cap * 2 * HF__COUNT;
 }
 
-uint32_t
-history_cap(const struct history *h)
-{
-	return h->cap;
-}

@@ -4,14 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/column.h"
 #include "model/tree.h"
+#include "util/fmt.h"
 #include "util/xmalloc.h"
 
 /* One process's place in the tree, before grouping. */
 struct leaf {
 	const struct snap_proc	*sp;
-	char			*gkey;
-	char			 ckey[K8S_ID_MAX];
+	char			*gid;		/* its group's identity */
+	enum ent_kind		 gkind;
+	char			 ckey[K8S_ID_MAX];	/* container id or "" */
 	bool			 gone;
 };
 
@@ -22,12 +25,41 @@ fig_sum_add(struct fig_sum *s, const uint64_t *fig)
 {
 	int	k;
 
+	s->n++;
 	for (k = 0; k < FIG__COUNT; k++) {
 		if (fig[k] == FIG_NA)
 			s->na[k]++;
 		else
 			s->v[k] += fig[k];
 	}
+}
+
+struct fig_val
+fig_sum_get(const struct fig_sum *s, int k)
+{
+	struct fig_val	fv = { s->v[k], FIG_KNOWN };
+
+	if (s->na[k] >= s->n) {
+		fv.v = FIG_NA;
+		fv.state = FIG_UNKNOWN;
+	} else if (s->na[k] != 0)
+		fv.state = FIG_PARTIAL;
+	return fv;
+}
+
+struct fig_val
+fig_proc_get(const uint64_t *fig, int k)
+{
+	struct fig_val	fv = { fig[k], fig[k] == FIG_NA ? FIG_UNKNOWN :
+			    FIG_KNOWN };
+
+	return fv;
+}
+
+struct fig_val
+fig_get(const struct fig_sum *s, const uint64_t *fig, int k)
+{
+	return s != NULL ? fig_sum_get(s, k) : fig_proc_get(fig, k);
 }
 
 int
@@ -76,7 +108,8 @@ leaf_keys(struct leaf *l, enum tree_group_by by)
 
 	l->ckey[0] = '\0';
 	if (pl == NULL) {
-		l->gkey = xstrdup("?");
+		l->gid = ent_id_cgroup_dup(CG_HIER_NONE, "?", 1);
+		l->gkind = ENT_OTHER;
 		return;
 	}
 	c = &pl->cls;
@@ -85,23 +118,33 @@ leaf_keys(struct leaf *l, enum tree_group_by by)
 	snprintf(l->ckey, sizeof l->ckey, "%s", c->ctr_id[0] != '\0' ?
 	    c->ctr_id : c->conmon_of);
 	if (by == TREE_BY_CGROUP) {
-		l->gkey = xasprintf("%d:%s", (int)pl->hier, pl->path);
+		l->gid = ent_id_cgroup_dup(pl->hier, pl->path, strlen(pl->path));
+		l->gkind = uid[0] != '\0' ? ENT_POD :
+		    ent_kind_of_cgroup(c->kind);
 		return;
 	}
 	if (by == TREE_BY_CONTAINER && l->ckey[0] != '\0') {
-		l->gkey = xasprintf("ctr:%s", l->ckey);
+		l->gid = ent_id_container_dup(l->ckey);
+		l->gkind = ENT_CONTAINER;
 		return;
 	}
 	if (by == TREE_BY_NAMESPACE && uid[0] != '\0') {
-		l->gkey = xasprintf("ns:%s", leaf_namespace(l->sp));
+		l->gid = ent_id_namespace_dup(leaf_namespace(l->sp));
+		l->gkind = ENT_NAMESPACE;
 		return;
 	}
 	if (uid[0] != '\0') {
-		l->gkey = xasprintf("pod:%s", uid);
+		l->gid = ent_id_pod_dup(uid);
+		l->gkind = ENT_POD;
 		return;
 	}
-	l->gkey = xasprintf("%d:%.*s", (int)pl->hier, (int)c->unit_end,
-	    pl->path);
+	l->gkind = ent_kind_of_cgroup(c->kind);
+	if (c->kind == CG_KIND_CONTAINER && l->ckey[0] != '\0') {
+		/* a container outside Kubernetes is its own group */
+		l->gid = ent_id_container_dup(l->ckey);
+		return;
+	}
+	l->gid = ent_id_cgroup_dup(pl->hier, pl->path, c->unit_end);
 	if (c->kind != CG_KIND_CONTAINER)
 		l->ckey[0] = '\0';
 }
@@ -110,7 +153,7 @@ static int
 leaf_cmp(const void *a, const void *b)
 {
 	const struct leaf	*x = a, *y = b;
-	int			 c = strcmp(x->gkey, y->gkey);
+	int			 c = strcmp(x->gid, y->gid);
 
 	if (c != 0)
 		return c;
@@ -134,27 +177,20 @@ group_place(struct tree_group *g, const struct leaf *l,
 
 	free(g->cgroup);
 	g->cgroup = NULL;
-	g->kind = CG_KIND_OTHER;
-	g->kind_name = "other";
+	g->kind = l->gkind;
 	if (pl == NULL)
 		return;
-	g->kind = pl->cls.kind;
 	g->hier = pl->hier;
 	g->qos = pl->cls.qos;
 	snprintf(g->pod_uid, sizeof g->pod_uid, "%.*s",
 	    (int)sizeof g->pod_uid - 1, leaf_pod_uid(l->sp));
 	g->in_pod_cgroup = pl->cls.pod_uid[0] != '\0';
-	if (g->pod_uid[0] != '\0')
-		g->kind = CG_KIND_POD;
-	g->kind_name = k8s_kind_name(g->kind);
 	end = pl->cls.unit_end;
 	if (by == TREE_BY_CGROUP)
 		end = strlen(pl->path);
-	else if (strncmp(l->gkey, "ctr:", 4) == 0) {
-		g->kind_name = "container";
+	else if (by == TREE_BY_CONTAINER && g->kind == ENT_CONTAINER)
 		end = pl->cls.ctr_end ? pl->cls.ctr_end : pl->cls.unit_end;
-	} else if (strncmp(l->gkey, "ns:", 3) == 0) {
-		g->kind_name = "namespace";
+	else if (g->kind == ENT_NAMESPACE) {
 		g->pod_uid[0] = '\0';
 		g->qos = CG_QOS_NONE;
 		g->mem = NULL;
@@ -169,7 +205,7 @@ group_init(struct tree_group *g, const struct leaf *l,
     const struct snapshot *sn, enum tree_group_by by)
 {
 	memset(g, 0, sizeof *g);
-	g->key = xstrdup(l->gkey);
+	g->ident = xstrdup(l->gid);
 	group_place(g, l, sn, by);
 }
 
@@ -179,6 +215,11 @@ group_names(struct tree_group *g, const struct snap_proc *sp)
 {
 	const struct rt_names	*n = NULL;
 
+	if (g->kind == ENT_NAMESPACE) {
+		if (g->namespace == NULL && strcmp(g->ident, "ns:?") != 0)
+			g->namespace = g->ident + 3;
+		return;
+	}
 	if (sp->ctr_names != NULL && sp->ctr_names->pod[0] != '\0')
 		n = sp->ctr_names;
 	else if (sp->pod_names != NULL && sp->pod_names->pod[0] != '\0')
@@ -191,14 +232,16 @@ group_names(struct tree_group *g, const struct snap_proc *sp)
 }
 
 static void
-ctr_init(struct tree_ctr *c, const struct leaf *l, const struct snapshot *sn)
+ctr_init(struct tree_ctr *c, const struct tree_group *g, const struct leaf *l,
+    const struct snapshot *sn)
 {
 	const struct cg_place	*pl = l->sp->place;
 	size_t			 end;
 
 	memset(c, 0, sizeof *c);
-	memcpy(c->id, l->ckey, sizeof c->id);
-	c->key = xasprintf("c:%s:%s", l->gkey, l->ckey);
+	memcpy(c->ctr_id, l->ckey, sizeof c->ctr_id);
+	c->ident = l->ckey[0] != '\0' ? ent_id_container_dup(l->ckey) :
+	    ent_id_loose_dup(g->ident);
 	if (pl == NULL)
 		return;
 	if (l->sp->ctr_names != NULL) {
@@ -219,10 +262,13 @@ static void
 stats_init(struct tree_stats *st, const struct cg_mem *m)
 {
 	memset(st, 0, sizeof *st);
-	st->charge = st->limit = FIG_NA;
+	st->charge = st->limit = st->wset = FIG_NA;
 	if (m != NULL && m->read) {
 		st->charge = m->current;
 		st->limit = m->limit;
+		if (m->current != CG_NA && m->inactive_file != CG_NA)
+			st->wset = m->current > m->inactive_file ?
+			    m->current - m->inactive_file : 0;
 	}
 }
 
@@ -247,9 +293,10 @@ tree_build(struct tree *t, const struct snapshot *sn,
 	}
 	for (i = 0; i < nghosts; i++) {
 		leaves[n].sp = ghosts[i].sp;
-		leaves[n].gkey = xstrdup(ghosts[i].gkey);
+		leaves[n].gid = xstrdup(ghosts[i].gid);
+		leaves[n].gkind = ghosts[i].gkind;
 		snprintf(leaves[n].ckey, sizeof leaves[n].ckey, "%s",
-		    ghosts[i].ckey);
+		    ghosts[i].ctr_id);
 		leaves[n++].gone = true;
 	}
 	qsort(leaves, n, sizeof *leaves, leaf_cmp);
@@ -258,16 +305,16 @@ tree_build(struct tree *t, const struct snapshot *sn,
 		const struct leaf	*l = &leaves[i];
 		struct tree_proc	*tp;
 
-		if (g == NULL || strcmp(g->key, l->gkey) != 0) {
+		if (g == NULL || strcmp(g->ident, l->gid) != 0) {
 			g = &t->groups[t->ngroups++];
 			group_init(g, l, sn, opts->group_by);
 			c = NULL;
 		}
-		if (c == NULL || strcmp(c->id, l->ckey) != 0) {
+		if (c == NULL || strcmp(c->ctr_id, l->ckey) != 0) {
 			g->ctrs = xreallocarray(g->ctrs, g->nctrs + 1,
 			    sizeof *g->ctrs);
 			c = &g->ctrs[g->nctrs++];
-			ctr_init(c, l, sn);
+			ctr_init(c, g, l, sn);
 		}
 		c->procs = xreallocarray(c->procs, c->nprocs + 1,
 		    sizeof *c->procs);
@@ -275,23 +322,22 @@ tree_build(struct tree *t, const struct snapshot *sn,
 		memset(tp, 0, sizeof *tp);
 		tp->sp = l->sp;
 		tp->gone = l->gone;
+		ent_id_process(tp->ident, sizeof tp->ident, sn->boot_id,
+		    l->sp->pid, l->sp->start);
 		stats_init(&tp->st, NULL);
 		if (l->gone)
 			continue;	/* a ghost adds nothing to the sums */
 		g->nprocs++;
-		if (g->kind == CG_KIND_POD && !g->in_pod_cgroup &&
+		if (g->kind == ENT_POD && !g->in_pod_cgroup &&
 		    l->sp->place != NULL &&
 		    l->sp->place->cls.pod_uid[0] != '\0')
 			group_place(g, l, sn, opts->group_by);
-		if (opts->group_by != TREE_BY_NAMESPACE)
-			group_names(g, l->sp);
-		else if (strncmp(g->key, "ns:", 3) == 0)
-			g->namespace = g->key[3] != '?' ? g->key + 3 : NULL;
+		group_names(g, l->sp);
 		fig_sum_add(&c->sum, l->sp->fig);
 		fig_sum_add(&g->sum, l->sp->fig);
 	}
 	for (i = 0; i < n; i++)
-		free(leaves[i].gkey);
+		free(leaves[i].gid);
 	free(leaves);
 	for (i = 0; i < t->ngroups; i++) {
 		size_t	ci;
@@ -301,55 +347,135 @@ tree_build(struct tree *t, const struct snapshot *sn,
 		for (ci = 0; ci < g->nctrs; ci++)
 			stats_init(&g->ctrs[ci].st, g->ctrs[ci].mem);
 	}
+	tree_replicas(t, sn->node_name[0] != '\0' ? sn->node_name : NULL);
 }
 
-const char *const sort_key_names[] = {
-	"rss", "pss", "pss_anon", "pss_file", "shared_clean",
-	"private_dirty", "swap", "rss_anon", "charge", "anon-growth",
-	"anon-growth-window", "name",
-	/* the rest are accepted, not cycled */
-	"rss_file", "rss_shmem", "vm_swap", "pss_shmem", "shared_dirty",
-	"private_clean", "swap_pss", "rollup_rss",
-};
-const size_t sort_key_count = 12;
+bool
+tree_group_is_k8s(const struct tree_group *g)
+{
+	return ent_kind_is_k8s(g->kind);
+}
+
+const char *
+tree_group_label(const struct tree_group *g, bool full, char *buf, size_t len)
+{
+	const char	*qos = k8s_qos_name(g->qos);
+
+	if (g->kind == ENT_NAMESPACE)
+		snprintf(buf, len, "%s", g->namespace != NULL ? g->namespace :
+		    "?");
+	else if (g->pod != NULL)
+		snprintf(buf, len, "%s/%s%s", g->namespace != NULL ?
+		    g->namespace : "?", g->pod,
+		    g->name_source == NAME_SRC_ENVIRON ? " (guess)" : "");
+	else if (g->kind == ENT_POD && full)
+		snprintf(buf, len, "pod %s", g->pod_uid);
+	else if (g->kind == ENT_POD)
+		snprintf(buf, len, "pod %.8s (%s)", g->pod_uid,
+		    qos != NULL ? qos : "-");
+	else
+		snprintf(buf, len, "%s", g->cgroup != NULL ? g->cgroup : "?");
+	return buf;
+}
+
+const char *
+tree_ctr_label(const struct tree_group *g, const struct tree_ctr *c,
+    bool full, char *buf, size_t len)
+{
+	char		 sid[16];
+	const char	*rt = k8s_runtime_name(c->runtime);
+
+	fmt_short_id(sid, sizeof sid, c->ctr_id, 12);
+	if (c->sandbox)
+		snprintf(buf, len, "(sandbox %s)", sid);
+	else if (c->name != NULL)
+		snprintf(buf, len, "%s%s%s%s%s", c->pod != NULL &&
+		    g->kind == ENT_NAMESPACE ? c->pod : "", c->pod != NULL &&
+		    g->kind == ENT_NAMESPACE ? "/" : "", c->name,
+		    full && sid[0] != '\0' ? " " : "", full ? sid : "");
+	else if (c->ctr_id[0] != '\0')
+		snprintf(buf, len, "%s %s", rt != NULL ? rt : "?", sid);
+	else
+		snprintf(buf, len, "%s", g->kind == ENT_POD ? "(pod cgroup)" :
+		    "(no container)");
+	return buf;
+}
+
+const char *
+tree_proc_label(const struct tree_proc *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "%d %s", p->sp->pid, p->sp->comm);
+	return buf;
+}
 
 int
 sort_key_parse(const char *s, struct sort_key *k)
 {
-	int	f;
+	int	c = col_by_key(s);
 
 	k->fig = FIG_RSS;
-	if (strcmp(s, "anon-growth") == 0 || strcmp(s, "growth") == 0)
-		k->kind = SORT_GROWTH;
-	else if (strcmp(s, "anon-growth-window") == 0)
-		k->kind = SORT_GROWTH_WIN;
-	else if (strcmp(s, "charge") == 0)
-		k->kind = SORT_CHARGE;
-	else if (strcmp(s, "name") == 0)
-		k->kind = SORT_NAME;
-	else if ((f = fig_by_key(s)) >= 0) {
-		k->kind = SORT_FIG;
-		k->fig = f;
-	} else
+	if (c < 0)
 		return -1;
+	switch (col_table[c].kind) {
+	case COL_KIND_FIG:
+		k->kind = SORT_FIG;
+		k->fig = col_table[c].fig;
+		break;
+	case COL_KIND_CHARGE:
+		k->kind = SORT_CHARGE;
+		break;
+	case COL_KIND_WSET:
+		k->kind = SORT_WSET;
+		break;
+	case COL_KIND_GROWTH:
+		k->kind = SORT_GROWTH;
+		break;
+	case COL_KIND_GROWTH_WIN:
+		k->kind = SORT_GROWTH_WIN;
+		break;
+	case COL_KIND_REPLICAS:
+		k->kind = SORT_REPLICAS;
+		break;
+	case COL_KIND_NAME:
+		k->kind = SORT_NAME;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+int
+sort_key_col(const struct sort_key *k)
+{
+	size_t	i;
+
+	if (k->kind == SORT_FIG)
+		return col_of_fig(k->fig);
+	for (i = 0; i < col_count; i++) {
+		enum col_kind	ck = col_table[i].kind;
+
+		if ((k->kind == SORT_CHARGE && ck == COL_KIND_CHARGE) ||
+		    (k->kind == SORT_WSET && ck == COL_KIND_WSET) ||
+		    (k->kind == SORT_GROWTH && ck == COL_KIND_GROWTH) ||
+		    (k->kind == SORT_GROWTH_WIN && ck == COL_KIND_GROWTH_WIN) ||
+		    (k->kind == SORT_REPLICAS && ck == COL_KIND_REPLICAS) ||
+		    (k->kind == SORT_NAME && ck == COL_KIND_NAME))
+			return (int)i;
+	}
 	return 0;
 }
 
 const char *
 sort_key_name(const struct sort_key *k)
 {
-	switch (k->kind) {
-	case SORT_GROWTH:
-		return "anon-growth";
-	case SORT_GROWTH_WIN:
-		return "anon-growth-window";
-	case SORT_CHARGE:
-		return "charge";
-	case SORT_NAME:
-		return "name";
-	default:
-		return fig_table[k->fig].key;
-	}
+	return col_table[sort_key_col(k)].key;
+}
+
+void
+sort_key_step(struct sort_key *k, int dir)
+{
+	sort_key_parse(col_table[col_cycle(sort_key_col(k), dir)].key, k);
 }
 
 int64_t
@@ -365,29 +491,40 @@ tree_stat_value(const struct tree_stats *st, const struct fig_sum *sum,
 		return st->growth_win;
 	case SORT_CHARGE:
 		return st->charge == FIG_NA ? INT64_MIN : (int64_t)st->charge;
+	case SORT_WSET:
+		return st->wset == FIG_NA ? INT64_MIN : (int64_t)st->wset;
+	case SORT_REPLICAS:
+		if (sum == NULL) {	/* a process: by its anon memory */
+			v = fig[FIG_RSS_ANON];
+			return v == FIG_NA ? INT64_MIN : (int64_t)v;
+		}
+		return st->rep.median == FIG_NA ? INT64_MIN : st->rep.excess;
 	case SORT_NAME:
 		return 0;
 	default:
-		v = sum != NULL ? sum->v[k->fig] : fig[k->fig];
-		if (v == FIG_NA || (sum != NULL && sum->na[k->fig] != 0 &&
-		    v == 0))
+		v = fig_get(sum, fig, k->fig).v;
+		if (v == FIG_NA)
 			return INT64_MIN;	/* unknown sorts last */
 		return (int64_t)v;
 	}
 }
 
+/* Largest first (smallest with reverse); unknown (INT64_MIN) always last. */
 static int
 cmp_i64(int64_t a, int64_t b)
 {
-	return (a < b) - (a > b);	/* descending */
+	if ((a == INT64_MIN) != (b == INT64_MIN))
+		return a == INT64_MIN ? 1 : -1;
+	return sort_g->reverse ? (a > b) - (a < b) : (a < b) - (a > b);
 }
 
-static const char *
-group_label(const struct tree_group *g)
+/* Names A to Z (Z to A with reverse). */
+static int
+cmp_str(const char *a, const char *b)
 {
-	if (g->pod != NULL)
-		return g->pod;
-	return g->cgroup != NULL ? g->cgroup : g->key;
+	int	c = strcmp(a, b);
+
+	return sort_g->reverse ? -c : c;
 }
 
 static int
@@ -396,15 +533,18 @@ group_cmp(const void *a, const void *b)
 	const struct tree_group	*x = a, *y = b;
 	int			 c;
 
-	/* pods first, then the rest */
-	if ((x->kind == CG_KIND_POD) != (y->kind == CG_KIND_POD))
-		return x->kind == CG_KIND_POD ? -1 : 1;
-	if (sort_g->kind == SORT_NAME)
-		c = strcmp(group_label(x), group_label(y));
-	else
+	/* pods (or namespaces) first, then the rest */
+	if (tree_group_is_k8s(x) != tree_group_is_k8s(y))
+		return tree_group_is_k8s(x) ? -1 : 1;
+	if (sort_g->kind == SORT_NAME) {
+		char	la[512], lb[512];
+
+		c = cmp_str(tree_group_label(x, false, la, sizeof la),
+		    tree_group_label(y, false, lb, sizeof lb));
+	} else
 		c = cmp_i64(tree_stat_value(&x->st, &x->sum, NULL, sort_g),
 		    tree_stat_value(&y->st, &y->sum, NULL, sort_g));
-	return c != 0 ? c : strcmp(x->key, y->key);
+	return c != 0 ? c : strcmp(x->ident, y->ident);
 }
 
 static int
@@ -414,12 +554,12 @@ ctr_cmp(const void *a, const void *b)
 	int			 c;
 
 	if (sort_g->kind == SORT_NAME)
-		c = strcmp(x->name != NULL ? x->name : x->id,
-		    y->name != NULL ? y->name : y->id);
+		c = cmp_str(x->name != NULL ? x->name : x->ctr_id,
+		    y->name != NULL ? y->name : y->ctr_id);
 	else
 		c = cmp_i64(tree_stat_value(&x->st, &x->sum, NULL, sort_g),
 		    tree_stat_value(&y->st, &y->sum, NULL, sort_g));
-	return c != 0 ? c : strcmp(x->id, y->id);
+	return c != 0 ? c : strcmp(x->ident, y->ident);
 }
 
 static int
@@ -431,8 +571,8 @@ proc_cmp(const void *a, const void *b)
 	if (x->gone != y->gone)
 		return x->gone ? 1 : -1;
 	if (sort_g->kind == SORT_NAME)
-		c = strcmp(x->sp->comm, y->sp->comm);
-	else if (sort_g->kind == SORT_CHARGE)
+		c = cmp_str(x->sp->comm, y->sp->comm);
+	else if (sort_g->kind == SORT_CHARGE || sort_g->kind == SORT_WSET)
 		c = cmp_i64(x->sp->fig[FIG_RSS] == FIG_NA ? INT64_MIN :
 		    (int64_t)x->sp->fig[FIG_RSS], y->sp->fig[FIG_RSS] ==
 		    FIG_NA ? INT64_MIN : (int64_t)y->sp->fig[FIG_RSS]);
@@ -442,6 +582,14 @@ proc_cmp(const void *a, const void *b)
 	if (c != 0)
 		return c;
 	return (x->sp->pid > y->sp->pid) - (x->sp->pid < y->sp->pid);
+}
+
+int
+tree_proc_cmp(const struct tree_proc *a, const struct tree_proc *b,
+    const struct sort_key *k)
+{
+	sort_g = k;
+	return proc_cmp(a, b);
 }
 
 void
@@ -472,10 +620,10 @@ tree_done(struct tree *t)
 		for (ci = 0; ci < g->nctrs; ci++) {
 			free(g->ctrs[ci].procs);
 			free(g->ctrs[ci].cgroup);
-			free(g->ctrs[ci].key);
+			free(g->ctrs[ci].ident);
 		}
 		free(g->ctrs);
-		free(g->key);
+		free(g->ident);
 		free(g->cgroup);
 	}
 	free(t->groups);

@@ -1,93 +1,109 @@
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "analyse/diagnosis.h"
+#include "model/column.h"
 #include "output/batch.h"
 #include "util/fmt.h"
 
-/* The figure columns of the text table, in order. */
-static const enum fig batch_cols[] = {
-	FIG_RSS, FIG_PSS, FIG_PSS_ANON, FIG_PSS_FILE, FIG_SHARED_CLEAN,
-	FIG_PRIVATE_DIRTY, FIG_SWAP, FIG_RSS_ANON
-};
-#define NCOLS	(sizeof batch_cols / sizeof batch_cols[0])
-
-/* KIND (10) and the figure, charge, limit and growth columns (9 each) */
-#define FIXED_W	(11 + 9 * (NCOLS + 3))
 #define NAME_MIN	16
 
-static size_t	batch_name_w = 160 - FIXED_W;
+/* The name column's width: what COLUMNS leaves (160 if never set). */
+static unsigned	batch_columns = 160;
 
 void
 batch_set_width(unsigned columns)
 {
-	batch_name_w = columns > FIXED_W + NAME_MIN ? columns - FIXED_W :
-	    NAME_MIN;
+	batch_columns = columns;
 }
 
-static void
-put_figs(FILE *f, const uint64_t *v, const unsigned *na)
+/* KIND, the spaces and the figure columns: everything but the name. */
+static size_t
+fixed_width(void)
 {
-	char	b[32];
-	size_t	i;
+	size_t	i, w = 11;
 
-	for (i = 0; i < NCOLS; i++) {
-		uint64_t	x = v[batch_cols[i]];
-
-		/* a sum with every member unknown is unknown */
-		if (na != NULL && na[batch_cols[i]] != 0 && x == 0)
-			x = FIG_NA;
-		fprintf(f, " %8s", fmt_bytes(b, sizeof b, x));
+	for (i = 0; i < col_count; i++) {
+		if (col_table[i].batch)
+			w += 1 + (col_table[i].width > 8 ?
+			    (size_t)col_table[i].width : 8);
 	}
+	return w;
 }
 
+/*
+ * The columns of one row, those of the column table marked for -b: a
+ * figure is '-' when unknown, with '>' before a sum some of whose members
+ * are unknown (the known part: a lower bound); a process has no charge.
+ */
 static void
-put_charge(FILE *f, const struct cg_mem *m)
+put_cols(FILE *f, const struct fig_sum *sum, const uint64_t *fig,
+    const struct cg_mem *m, const struct tree_stats *st, bool is_proc)
 {
-	char	b[32], l[32];
+	char		b[32], c[34];
+	size_t		i;
+	struct fig_val	fv;
 
-	if (m == NULL || !m->read) {
-		fprintf(f, " %8s %8s", "-", "-");
-		return;
+	for (i = 0; i < col_count; i++) {
+		const struct col_info	*ci = &col_table[i];
+
+		if (!ci->batch)
+			continue;
+		switch (ci->kind) {
+		case COL_KIND_FIG:
+			fv = fig_get(sum, fig, ci->fig);
+			fmt_bytes(b, sizeof b, fv.v);
+			snprintf(c, sizeof c, "%s%s", fv.state == FIG_PARTIAL ?
+			    ">" : "", b);
+			break;
+		case COL_KIND_CHARGE:
+			snprintf(c, sizeof c, "%s", is_proc ? "" : m == NULL ||
+			    !m->read ? "-" : fmt_bytes(b, sizeof b, m->current));
+			break;
+		case COL_KIND_LIMIT:
+			snprintf(c, sizeof c, "%s", is_proc ? "" : m == NULL ||
+			    !m->read ? "-" : m->unlimited ? "nolimit" :
+			    fmt_bytes(b, sizeof b, m->limit));
+			break;
+		case COL_KIND_WSET:
+			snprintf(c, sizeof c, "%s", is_proc ? "" :
+			    fmt_bytes(b, sizeof b, st->wset));
+			break;
+		case COL_KIND_GROWTH:
+			fmt_delta(c, sizeof c, st->growth);
+			break;
+		case COL_KIND_GROWTH_WIN:
+			fmt_delta(c, sizeof c, st->growth_win);
+			break;
+		case COL_KIND_REPLICAS:
+			if (is_proc)
+				c[0] = '\0';
+			else
+				tree_replicas_fmt(&st->rep, false, c, sizeof c);
+			break;
+		default:
+			c[0] = '\0';
+			break;
+		}
+		fprintf(f, " %*s", ci->width > 8 ? ci->width : 8, c);
 	}
-	fprintf(f, " %8s %8s", fmt_bytes(b, sizeof b, m->current),
-	    m->unlimited ? "nolimit" : fmt_bytes(l, sizeof l, m->limit));
-}
-
-static void
-put_growth(FILE *f, const struct tree_stats *st)
-{
-	char	b[32];
-
-	fprintf(f, " %8s\n", fmt_delta(b, sizeof b, st->growth));
-}
-
-static void
-group_name(char *buf, size_t len, const struct tree_group *g)
-{
-	if (g->pod != NULL)
-		snprintf(buf, len, "%s/%s%s", g->namespace != NULL ?
-		    g->namespace : "?", g->pod,
-		    g->name_source == NAME_SRC_ENVIRON ? " (guess)" : "");
-	else if (g->kind == CG_KIND_POD)
-		snprintf(buf, len, "%s/pod%s", k8s_qos_name(g->qos) ?
-		    k8s_qos_name(g->qos) : "-", g->pod_uid);
-	else if (strcmp(g->kind_name, "namespace") == 0)
-		snprintf(buf, len, "%s", g->namespace != NULL ? g->namespace :
-		    "?");
-	else
-		snprintf(buf, len, "%s", g->cgroup != NULL ? g->cgroup : "?");
+	fputc('\n', f);
 }
 
 int
 batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 {
-	char		 tb[32], a[32], b[32], name[512], sid[16], cell[2048];
+	char		 tb[32], a[32], b[32], name[512], cell[2048];
+	struct diag_set	 ds;
 	time_t		 now = (time_t)sn->time;
 	struct tm	 tm;
-	size_t		 gi, ci, pi, i;
+	size_t		 gi, ci, pi, i, nw, fw = fixed_width();
+
+	nw = batch_columns > fw + NAME_MIN ? batch_columns - fw : NAME_MIN;
 
 	localtime_r(&now, &tm);
 	strftime(tb, sizeof tb, "%H:%M:%S", &tm);
@@ -96,46 +112,33 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 	    fmt_bytes(a, sizeof a, sn->mem_total),
 	    fmt_bytes(b, sizeof b, sn->mem_available), sn->nprocs, t->ngroups,
 	    sn->rollup_read, sn->rollup_wanted, sn->rollup_ms);
-	fprintf(f, "%-10s %s", "KIND", fmt_pad(cell, sizeof cell, "NAME",
-	    batch_name_w));
-	for (i = 0; i < NCOLS; i++)
-		fprintf(f, " %8s", fig_table[batch_cols[i]].title);
-	fprintf(f, " %8s %8s %8s\n", "CHARGE", "LIMIT", "GROWTH");
+	fprintf(f, "%-10s %s", "KIND", fmt_pad(cell, sizeof cell, "NAME", nw));
+	for (i = 0; i < col_count; i++) {
+		if (col_table[i].batch)
+			fprintf(f, " %*s", col_table[i].width > 8 ?
+			    col_table[i].width : 8, col_table[i].title);
+	}
+	fputc('\n', f);
 	for (gi = 0; gi < t->ngroups; gi++) {
 		const struct tree_group	*g = &t->groups[gi];
 
-		group_name(name, sizeof name, g);
-		fprintf(f, "%-10s %s", k8s_kind_name(g->kind),
-		    fmt_pad(cell, sizeof cell, name, batch_name_w));
-		put_figs(f, g->sum.v, g->sum.na);
-		put_charge(f, g->mem);
-		put_growth(f, &g->st);
+		fprintf(f, "%-10s %s", ent_kind_name(g->kind), fmt_pad(cell,
+		    sizeof cell, tree_group_label(g, true, name, sizeof name),
+		    nw));
+		put_cols(f, &g->sum, NULL, g->mem, &g->st, false);
+		diagnose_group(t, g, &ds);
+		for (i = 0; i < ds.n; i++)
+			fprintf(f, "  %-8s %s\n", "why", fmt_clip(cell,
+			    sizeof cell, ds.d[i].text, SIZE_MAX));
 		for (ci = 0; ci < g->nctrs; ci++) {
 			const struct tree_ctr	*c = &g->ctrs[ci];
 
-			if (c->id[0] != '\0' || g->nctrs > 1) {
-				const char *rt = k8s_runtime_name(c->runtime);
-
-				fmt_short_id(sid, sizeof sid, c->id, 12);
-				if (c->sandbox)
-					snprintf(name, sizeof name,
-					    "(sandbox) %s", sid);
-				else if (c->name != NULL)
-					snprintf(name, sizeof name, "%s%s%s %s",
-					    c->pod != NULL && strcmp(g->kind_name,
-					    "namespace") == 0 ? c->pod : "",
-					    c->pod != NULL && strcmp(g->kind_name,
-					    "namespace") == 0 ? "/" : "",
-					    c->name, sid);
-				else
-					snprintf(name, sizeof name, "%s %s",
-					    rt != NULL ? rt : "-", c->id[0] !=
-					    '\0' ? sid : "(pod)");
+			if (c->ctr_id[0] != '\0' || g->nctrs > 1) {
 				fprintf(f, "  %-8s %s", "ctr", fmt_pad(cell,
-				    sizeof cell, name, batch_name_w));
-				put_figs(f, c->sum.v, c->sum.na);
-				put_charge(f, c->mem);
-				put_growth(f, &c->st);
+				    sizeof cell, tree_ctr_label(g, c, true,
+				    name, sizeof name), nw));
+				put_cols(f, &c->sum, NULL, c->mem, &c->st,
+				    false);
 			}
 			for (pi = 0; pi < c->nprocs; pi++) {
 				const struct snap_proc	*p = c->procs[pi].sp;
@@ -143,10 +146,9 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 				if (c->procs[pi].gone)
 					continue;
 				fprintf(f, "    %-6d %s", p->pid, fmt_pad(cell,
-				    sizeof cell, p->comm, batch_name_w));
-				put_figs(f, p->fig, NULL);
-				fprintf(f, " %8s %8s", "", "");
-				put_growth(f, &c->procs[pi].st);
+				    sizeof cell, p->comm, nw));
+				put_cols(f, NULL, p->fig, NULL,
+				    &c->procs[pi].st, true);
 			}
 		}
 	}

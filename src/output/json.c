@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyse/diagnosis.h"
 #include "analyse/marks.h"
 #include "collect/procscan.h"
 #include "output/json.h"
@@ -18,10 +19,13 @@ json_str_or_null(const char *s)
 	return json_string(s);
 }
 
+/* The cgroup's accounting, with the model's working set (st->wset). */
 static json_t *
-json_mem(const struct cg_mem *m)
+json_mem(const struct cg_mem *m, const struct tree_stats *st)
 {
 	json_t	*o = json_object();
+
+	json_object_set_new_nocheck(o, "working_set", json_u64(st->wset));
 
 	if (m == NULL || !m->read) {
 		json_object_set_new_nocheck(o, "current", json_null());
@@ -40,6 +44,9 @@ json_mem(const struct cg_mem *m)
 	json_object_set_new_nocheck(o, "kernel", json_u64(m->kernel));
 	json_object_set_new_nocheck(o, "oom_kill", json_u64(m->oom_kill));
 	json_object_set_new_nocheck(o, "failcnt", json_u64(m->failcnt));
+	json_object_set_new_nocheck(o, "inactive_file",
+	    json_u64(m->inactive_file));
+
 	return o;
 }
 
@@ -52,12 +59,61 @@ json_stats(json_t *o, const struct tree_stats *st)
 }
 
 static json_t *
+json_diagnosis(const struct diag_set *ds)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < ds->n; i++) {
+		json_t	*o = json_object();
+
+		json_object_set_new_nocheck(o, "rule", json_string(ds->d[i].rule));
+		json_object_set_new_nocheck(o, "bytes", json_u64(ds->d[i].bytes));
+		json_object_set_new_nocheck(o, "explains",
+		    json_boolean(ds->d[i].explains));
+		json_object_set_new_nocheck(o, "text", json_string(ds->d[i].text));
+		json_object_set_new_nocheck(o, "advice",
+		    json_string(ds->d[i].advice));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* A pod's or container's standing against its replicas on this node. */
+static void
+json_replicas(json_t *o, const struct tree_replicas *r)
+{
+	json_t	*j;
+
+	if (r->kind == WL_NONE) {
+		json_object_set_new_nocheck(o, "replicas", json_null());
+		return;
+	}
+	j = json_object();
+	json_object_set_new_nocheck(j, "workload", json_string(
+	    workload_kind_name(r->kind)));
+	json_object_set_new_nocheck(j, "source", json_string("node"));
+	json_object_set_new_nocheck(j, "siblings", json_integer(r->siblings));
+	json_object_set_new_nocheck(j, "anon", json_u64(r->anon));
+	json_object_set_new_nocheck(j, "median", json_u64(r->median));
+	json_object_set_new_nocheck(j, "excess", r->median == FIG_NA ?
+	    json_null() : json_integer(r->excess));
+	json_object_set_new_nocheck(j, "ratio", r->median == FIG_NA ||
+	    r->median == 0 ? json_null() : json_real((double)r->anon /
+	    (double)r->median));
+	json_object_set_new_nocheck(j, "outlier", json_boolean(r->outlier));
+	json_object_set_new_nocheck(o, "replicas", j);
+}
+
+static json_t *
 json_proc(const struct tree_proc *tp)
 {
+	struct diag_set		 ds;
 	const struct snap_proc	*p = tp->sp;
 	json_t			*o = json_object();
 	int			 k;
 
+	json_object_set_new_nocheck(o, "entity", json_string(tp->ident));
 	json_object_set_new_nocheck(o, "pid", json_integer(p->pid));
 	json_object_set_new_nocheck(o, "ppid", json_integer(p->ppid));
 	json_object_set_new_nocheck(o, "uid", json_integer(p->uid));
@@ -86,19 +142,32 @@ json_proc(const struct tree_proc *tp)
 		json_object_set_new_nocheck(o, "findings", a);
 	}
 	json_stats(o, &tp->st);
+	diagnose_proc(tp, &ds);
+	json_object_set_new_nocheck(o, "diagnosis", json_diagnosis(&ds));
 	return o;
 }
 
-static json_t *
-json_totals(const struct fig_sum *s)
+/*
+ * A sum's figures: null when no member's is known; the known part when some
+ * are unknown, with the keys listed in "partial" next to "totals".
+ */
+static void
+json_totals(json_t *parent, const struct fig_sum *s)
 {
-	json_t	*o = json_object();
-	int	 k;
+	json_t		*o = json_object(), *partial = json_array();
+	int		 k;
 
-	for (k = 0; k < FIG__COUNT; k++)
-		json_object_set_new(o, fig_table[k].key,
-		    json_integer((json_int_t)s->v[k]));
-	return o;
+	for (k = 0; k < FIG__COUNT; k++) {
+		struct fig_val	fv = fig_sum_get(s, k);
+
+		json_object_set_new(o, fig_table[k].key, json_u64(fv.v));
+		if (fv.state == FIG_PARTIAL)
+			json_array_append_new(partial,
+			    json_string(fig_table[k].key));
+	}
+	json_object_set_new_nocheck(parent, "totals", o);
+	json_object_set_new_nocheck(parent, "partial", partial);
+	json_object_set_new_nocheck(parent, "members", json_integer(s->n));
 }
 
 static json_t *
@@ -107,7 +176,8 @@ json_ctr(const struct tree_ctr *c)
 	json_t	*o = json_object(), *a = json_array();
 	size_t	 i;
 
-	json_object_set_new_nocheck(o, "id", json_str_or_null(c->id));
+	json_object_set_new_nocheck(o, "entity", json_string(c->ident));
+	json_object_set_new_nocheck(o, "id", json_str_or_null(c->ctr_id));
 	json_object_set_new_nocheck(o, "name", json_str_or_null(c->name));
 	json_object_set_new_nocheck(o, "sandbox", json_boolean(c->sandbox));
 	if (c->pod != NULL)
@@ -115,9 +185,10 @@ json_ctr(const struct tree_ctr *c)
 	json_object_set_new_nocheck(o, "runtime",
 	    json_str_or_null(k8s_runtime_name(c->runtime)));
 	json_object_set_new_nocheck(o, "cgroup", json_str_or_null(c->cgroup));
-	json_object_set_new_nocheck(o, "memory", json_mem(c->mem));
-	json_object_set_new_nocheck(o, "totals", json_totals(&c->sum));
+	json_object_set_new_nocheck(o, "memory", json_mem(c->mem, &c->st));
+	json_totals(o, &c->sum);
 	json_stats(o, &c->st);
+	json_replicas(o, &c->st.rep);
 	for (i = 0; i < c->nprocs; i++) {
 		if (!c->procs[i].gone)
 			json_array_append_new(a, json_proc(&c->procs[i]));
@@ -127,12 +198,15 @@ json_ctr(const struct tree_ctr *c)
 }
 
 static json_t *
-json_group(const struct tree_group *g)
+json_group(const struct tree *t, const struct tree_group *g)
 {
+	struct diag_set	 ds;
 	json_t	*o = json_object(), *a = json_array();
 	size_t	 i;
 
-	json_object_set_new_nocheck(o, "kind", json_string(g->kind_name));
+	json_object_set_new_nocheck(o, "kind", json_string(
+	    ent_kind_name(g->kind)));
+	json_object_set_new_nocheck(o, "entity", json_string(g->ident));
 	json_object_set_new_nocheck(o, "namespace", json_str_or_null(g->namespace));
 	json_object_set_new_nocheck(o, "pod", json_str_or_null(g->pod));
 	json_object_set_new_nocheck(o, "name_source",
@@ -143,9 +217,16 @@ json_group(const struct tree_group *g)
 	json_object_set_new_nocheck(o, "hierarchy", g->hier == CG_HIER_V1 ?
 	    json_string("v1") : g->hier == CG_HIER_V2 ? json_string("v2") :
 	    json_null());
-	json_object_set_new_nocheck(o, "memory", json_mem(g->mem));
-	json_object_set_new_nocheck(o, "totals", json_totals(&g->sum));
+	json_object_set_new_nocheck(o, "memory", json_mem(g->mem, &g->st));
+	json_totals(o, &g->sum);
 	json_stats(o, &g->st);
+	if (g->st.rep.kind != WL_NONE) {
+		json_object_set_new_nocheck(o, "workload", json_stringn(g->pod,
+		    g->st.rep.stem_len));
+	}
+	json_replicas(o, &g->st.rep);
+	diagnose_group(t, g, &ds);
+	json_object_set_new_nocheck(o, "diagnosis", json_diagnosis(&ds));
 	for (i = 0; i < g->nctrs; i++)
 		json_array_append_new(a, json_ctr(&g->ctrs[i]));
 	json_object_set_new_nocheck(o, "containers", a);
@@ -172,7 +253,7 @@ json_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 	json_object_set_new_nocheck(node, "pss_ms", json_real(sn->rollup_ms));
 	json_object_set_new_nocheck(doc, "node", node);
 	for (i = 0; i < t->ngroups; i++)
-		json_array_append_new(groups, json_group(&t->groups[i]));
+		json_array_append_new(groups, json_group(t, &t->groups[i]));
 	json_object_set_new_nocheck(doc, "groups", groups);
 	/* straight to the stream: no copy of the whole document */
 	if (json_dumpf(doc, f, JSON_COMPACT | JSON_ENSURE_ASCII) != 0 ||

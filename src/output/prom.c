@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analyse/detectors.h"
+#include "analyse/diagnosis.h"
 #include "output/prom.h"
 #include "util/fmt.h"
 #include "util/xmalloc.h"
@@ -19,6 +20,7 @@ enum prom_src {
 	SRC_PROCS,
 	SRC_PSS_NA,
 	SRC_CHARGE,
+	SRC_WSET,
 	SRC_LIMIT,
 	SRC_OOM_KILLS,
 	SRC_MAPS,
@@ -48,6 +50,12 @@ static const struct family fixed_families[] = {
 	{ "memory_charge_bytes", "gauge", "Memory charged to the container's "
 	  "cgroup.", "memory.current (v2), memory.usage_in_bytes (v1)",
 	  SRC_CHARGE, 0, false },
+	{ "memory_working_set_bytes", "gauge", "The container's working set: "
+	  "its charge minus inactive file pages, floored at 0 (what kubelet "
+	  "evicts by and kubectl top shows; cAdvisor's "
+	  "container_memory_working_set_bytes).", "memory.current - "
+	  "memory.stat inactive_file (v2), memory.usage_in_bytes - "
+	  "total_inactive_file (v1)", SRC_WSET, 0, false },
 	{ "memory_limit_bytes", "gauge", "The cgroup's memory limit; absent "
 	  "when unlimited.", "memory.max (v2), memory.limit_in_bytes (v1)",
 	  SRC_LIMIT, 0, false },
@@ -153,16 +161,6 @@ proc_value(const struct family *f, const struct tree_proc *tp, int64_t *out)
 	}
 }
 
-static size_t
-live_procs(const struct tree_ctr *c)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < c->nprocs; i++)
-		n += !c->procs[i].gone;
-	return n;
-}
-
 /*
  * A container's value for f: its cgroup's, or the sum over its live
  * processes (nlive of them).
@@ -177,11 +175,14 @@ ctr_value(const struct family *f, const struct tree_ctr *c, size_t nlive,
 	int64_t			 v, sum = 0;
 
 	switch (f->src) {
-	case SRC_FIG:
-		if (c->sum.na[f->arg] >= nlive)
-			return false;
-		*out = (int64_t)c->sum.v[f->arg];
-		return true;
+	case SRC_FIG: {
+		/* unknown: no sample; partial: the known part (and the
+		   unknown-PSS count family says how many are missing) */
+		struct fig_val	fv = fig_sum_get(&c->sum, f->arg);
+
+		*out = (int64_t)fv.v;
+		return fv.state != FIG_UNKNOWN;
+	}
 	case SRC_PROCS:
 		*out = (int64_t)nlive;
 		return true;
@@ -191,6 +192,9 @@ ctr_value(const struct family *f, const struct tree_ctr *c, size_t nlive,
 	case SRC_CHARGE:
 		*out = m != NULL ? (int64_t)m->current : 0;
 		return m != NULL && m->current != CG_NA;
+	case SRC_WSET:
+		*out = (int64_t)c->st.wset;
+		return c->st.wset != FIG_NA;
 	case SRC_LIMIT:
 		*out = m != NULL ? (int64_t)m->limit : 0;
 		return m != NULL && !m->unlimited && m->limit != CG_NA;
@@ -275,8 +279,8 @@ put_ctr_labels(FILE *f, const struct tree_group *g, const struct tree_ctr *c,
 	put_label(f, "pod", g->pod, first);
 	put_label(f, "pod_uid", g->pod_uid, first);
 	put_label(f, "container", c->name, first);
-	put_label(f, "container_id", c->id, first);
-	if (c->id[0] == '\0')
+	put_label(f, "container_id", c->ctr_id, first);
+	if (c->ctr_id[0] == '\0')
 		put_label(f, "cgroup", c->cgroup != NULL ? c->cgroup :
 		    g->cgroup != NULL ? g->cgroup : "/", first);
 }
@@ -372,7 +376,7 @@ series_build(const struct tree *t, size_t *n)
 			size_t		 nlive;
 			FILE		*f;
 
-			nlive = live_procs(&t->groups[gi].ctrs[ci]);
+			nlive = t->groups[gi].ctrs[ci].sum.n;
 			if (nlive == 0)
 				continue;
 			if (*n == cap) {
@@ -514,6 +518,66 @@ put_node_real(FILE *f, int which, double v)
 	fprintf(f, "%s %.6f\n", nf->name, v);
 }
 
+/* Pod-level families: a pod against its replicas, and its diagnosis. */
+static const struct pod_family {
+	const char	*name;
+	const char	*source;
+	const char	*help;
+} pod_families[] = {
+	{ "memtop_pod_replicas_excess_bytes", "/proc/PID/status (RssAnon)",
+	  "The pod's anonymous memory minus the median of its replicas on the "
+	  "node (pods of the same workload by name, namespace and containers); "
+	  "absent without a sibling." },
+	{ "memtop_pod_diagnosis_bytes", "src/analyse/diagnosis.c rules",
+	  "Bytes a diagnosis rule explains (label rule; explains=\"true\" "
+	  "when counted against the excess over the replicas)." },
+};
+
+static void
+put_pod_labels(FILE *f, const struct tree_group *g, bool *first)
+{
+	put_label(f, "namespace", g->namespace, first);
+	put_label(f, "pod", g->pod, first);
+	put_label(f, "pod_uid", g->pod_uid, first);
+}
+
+static void
+put_pod_families(FILE *f, const struct tree *t)
+{
+	struct diag_set	ds;
+	size_t		gi, i;
+	bool		first;
+
+	put_head(f, pod_families[0].name, "gauge", pod_families[0].help);
+	for (gi = 0; gi < t->ngroups; gi++) {
+		const struct tree_group	*g = &t->groups[gi];
+
+		if (g->kind != ENT_POD || g->st.rep.median == FIG_NA)
+			continue;
+		first = true;
+		fprintf(f, "%s{", pod_families[0].name);
+		put_pod_labels(f, g, &first);
+		fprintf(f, "} %lld\n", (long long)g->st.rep.excess);
+	}
+	put_head(f, pod_families[1].name, "gauge", pod_families[1].help);
+	for (gi = 0; gi < t->ngroups; gi++) {
+		const struct tree_group	*g = &t->groups[gi];
+
+		if (g->kind != ENT_POD)
+			continue;
+		diagnose_group(t, g, &ds);
+		for (i = 0; i < ds.n; i++) {
+			first = true;
+			fprintf(f, "%s{", pod_families[1].name);
+			put_pod_labels(f, g, &first);
+			put_label(f, "rule", ds.d[i].rule, &first);
+			put_label(f, "explains", ds.d[i].explains ? "true" :
+			    "false", &first);
+			fprintf(f, "} %llu\n", (unsigned long long)ds.d[i].bytes);
+		}
+	}
+}
+
 int
 prom_write(FILE *f, const struct snapshot *sn, const struct tree *t,
     const struct prom_opts *o, const struct prom_self *self)
@@ -546,6 +610,7 @@ prom_write(FILE *f, const struct snapshot *sn, const struct tree *t,
 		free(sv[i].labels);
 	free(sv);
 	free(fl.v);
+	put_pod_families(f, t);
 	/* last, so a reader can tell a whole exposition from a cut one */
 	put_node_real(f, NF_TIMESTAMP, sn->time);
 	return fflush(f) == EOF || ferror(f) ? -1 : 0;
@@ -561,6 +626,9 @@ prom_list_families(FILE *f)
 		fprintf(f, "%s\t%s\tnode\t%s\t%s\n", node_families[i].name,
 		    node_families[i].type, node_families[i].source,
 		    node_families[i].help);
+	for (i = 0; i < sizeof pod_families / sizeof pod_families[0]; i++)
+		fprintf(f, "%s\tgauge\tpod\t%s\t%s\n", pod_families[i].name,
+		    pod_families[i].source, pod_families[i].help);
 	famlist_build(&fl);
 	for (i = 0; i < fl.n; i++)
 		fprintf(f, "memtop_container_%s\t%s\tcontainer\t%s\t%s\n",

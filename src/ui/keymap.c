@@ -7,6 +7,7 @@
 #include <curses.h>
 #include <string.h>
 
+#include "model/column.h"
 #include "ui/ui_state.h"
 
 #define CTRL(c)	((c) & 0x1f)
@@ -48,17 +49,156 @@ key_filter(struct ui *u)
 	return UI_REDRAW;
 }
 
+/* Sorts the tree again by u->cfg.sort and says so. */
 static int
-sort_step(struct ui *u, int dir)
+resort(struct ui *u)
 {
-	u->sort_idx = (u->sort_idx + sort_key_count + (size_t)dir) %
-	    sort_key_count;
-	sort_key_parse(sort_key_names[u->sort_idx], &u->cfg.sort);
 	if (u->have_tree) {
 		tree_sort(&u->tree, &u->cfg.sort);
 		ui_rebuild_rows(u);
 	}
-	ui_status(u, false, "sorted by %s", sort_key_name(&u->cfg.sort));
+	ui_status(u, false, "sorted by %s%s", sort_key_name(&u->cfg.sort),
+	    u->cfg.sort.reverse ? ", smallest first" : "");
+	return UI_REDRAW;
+}
+
+static int
+sort_step(struct ui *u, int dir)
+{
+	sort_key_step(&u->cfg.sort, dir);
+	return resort(u);
+}
+
+static int
+sort_by(struct ui *u, const char *key)
+{
+	if (sort_key_parse(key, &u->cfg.sort) != 0)
+		return 0;
+	return resort(u);
+}
+
+static int key_sort_rss(struct ui *u) { return sort_by(u, "rss"); }
+static int key_sort_pss(struct ui *u) { return sort_by(u, "pss"); }
+static int key_sort_growth(struct ui *u) { return sort_by(u, "anon-growth"); }
+static int key_sort_replicas(struct ui *u) { return sort_by(u, "vs-replicas"); }
+
+static int
+key_reverse(struct ui *u)
+{
+	u->cfg.sort.reverse = !u->cfg.sort.reverse;
+	return resort(u);
+}
+
+/* Letters people expect first; the rest get their key's first free one. */
+static const struct {
+	const char	*key;
+	char		 letter;
+} menu_letters[] = {
+	{ "rss", 'r' }, { "pss", 'p' }, { "anon-growth", 'g' },
+	{ "vs-replicas", 'x' }, { "working-set", 'w' }, { "charge", 'c' },
+	{ "name", 'n' }, { "anon-growth-window", 'G' }, { "rss_anon", 'a' },
+};
+
+size_t
+ui_sort_menu(int *cols, char *letters, size_t max)
+{
+	size_t	i, j, n = 0;
+	bool	used[128] = { false };
+
+	for (i = 0; i < col_count && n < max; i++) {
+		if (!col_table[i].cycle)
+			continue;
+		cols[n] = (int)i;
+		letters[n] = '\0';
+		for (j = 0; j < sizeof menu_letters / sizeof menu_letters[0];
+		    j++) {
+			if (strcmp(menu_letters[j].key, col_table[i].key) == 0)
+				letters[n] = menu_letters[j].letter;
+		}
+		if (letters[n] != '\0')
+			used[(unsigned char)letters[n]] = true;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		const char	*k = col_table[cols[i]].key;
+
+		for (j = 0; letters[i] == '\0' && k[j] != '\0'; j++) {
+			unsigned char	c = (unsigned char)k[j];
+
+			if (c >= 'a' && c <= 'z' && !used[c]) {
+				letters[i] = (char)c;
+				used[c] = true;
+			}
+		}
+	}
+	return n;
+}
+
+/* s or F6: a menu of the sort keys; a letter or Enter picks, Esc closes. */
+static int
+key_sort_menu(struct ui *u)
+{
+	int	cols[64];
+	char	letters[64];
+	size_t	i, n = ui_sort_menu(cols, letters, 64);
+
+	if (u->view != UI_VIEW_TREE)
+		return 0;
+	u->sort_menu = true;
+	u->menu_sel = 0;
+	for (i = 0; i < n; i++) {
+		if (cols[i] == sort_key_col(&u->cfg.sort))
+			u->menu_sel = (int)i;
+	}
+	return UI_REDRAW;
+}
+
+static int
+sort_menu_key(struct ui *u, int ch)
+{
+	int	cols[64];
+	char	letters[64];
+	size_t	i, n = ui_sort_menu(cols, letters, 64);
+
+	switch (ch) {
+	case 27:
+	case 'q':
+		u->sort_menu = false;
+		return UI_REDRAW;
+	case KEY_UP:
+	case 'k':
+		u->menu_sel = u->menu_sel > 0 ? u->menu_sel - 1 : (int)n - 1;
+		return UI_REDRAW;
+	case KEY_DOWN:
+	case 'j':
+		u->menu_sel = (u->menu_sel + 1) % (int)n;
+		return UI_REDRAW;
+	case '\n':
+	case KEY_ENTER:
+		u->sort_menu = false;
+		return sort_by(u, col_table[cols[u->menu_sel]].key) | UI_REDRAW;
+	default:
+		for (i = 0; i < n; i++) {
+			if (letters[i] == ch) {
+				u->sort_menu = false;
+				return sort_by(u, col_table[cols[i]].key) |
+				    UI_REDRAW;
+			}
+		}
+		return 0;
+	}
+}
+
+/* F5 or t: the tree, or every process of the node in one list (htop's). */
+static int
+key_flat(struct ui *u)
+{
+	if (u->view != UI_VIEW_TREE)
+		return 0;
+	u->flat = !u->flat;
+	ui_rebuild_rows(u);
+	ui_status(u, false, "%s", u->flat ? "all processes, node-wide (F5 or t: "
+	    "the tree)" : "pods, containers, processes");
 	return UI_REDRAW;
 }
 
@@ -126,6 +266,38 @@ key_mark(struct ui *u)
 	ui_status(u, false, "%d marked (c compares)", (u->mark[0][0] != '\0') +
 	    (u->mark[1][0] != '\0'));
 	return UI_REDRAW;
+}
+
+/*
+ * v: the selected row's pod side by side with its healthiest replica on the
+ * node (the one with the least anonymous memory): A the healthy one, B the
+ * selected, so B - A is the excess ("the same commands on a healthy pod").
+ */
+static int
+key_versus(struct ui *u)
+{
+	const struct ui_row	*r = ui_selected(u);
+	const struct tree_group	*h;
+	char			 name[300];
+
+	if (u->view != UI_VIEW_TREE || r == NULL)
+		return 0;
+	if (r->g->st.rep.kind == WL_NONE) {
+		ui_status(u, true, "%s is no workload's pod: no replicas to "
+		    "compare with", tree_group_label(r->g, false, name,
+		    sizeof name));
+		return UI_REDRAW;
+	}
+	h = tree_healthiest_sibling(&u->tree, r->g);
+	if (h == NULL) {
+		ui_status(u, true, "%s has no other replica on this node",
+		    tree_group_label(r->g, false, name, sizeof name));
+		return UI_REDRAW;
+	}
+	snprintf(u->mark[0], sizeof u->mark[0], "%s", h->ident);
+	snprintf(u->mark[1], sizeof u->mark[1], "%s", r->g->ident);
+	u->view = UI_VIEW_COMPARE;
+	return UI_REDRAW | UI_REFRESH;
 }
 
 static int
@@ -213,6 +385,7 @@ move_sel(struct ui *u, long delta)
 	if (s >= n)
 		s = n - 1;
 	u->sel = (size_t)s;
+	u->sel_moved = true;
 	ui_row_key(&u->rows[u->sel], u->sel_key, sizeof u->sel_key);
 	return UI_REDRAW;
 }
@@ -255,16 +428,31 @@ key_end(struct ui *u)
 
 const struct ui_key ui_keys[] = {
 	{ 'q',		"q",	   "quit",	"quit memtop", key_quit },
+	{ KEY_F(10),	"F10",	   "quit",	"quit memtop", key_quit },
 	{ '?',		"?",	   "help",	"this help (again: back)", key_help },
+	{ KEY_F(1),	"F1",	   "help",	"this help", key_help },
+	{ KEY_F(5),	"F5",	   "flat",	"the tree, or all processes of the "
+	  "node in one sorted list", key_flat },
+	{ 't',		"t",	   "flat",	"tree / flat list", key_flat },
 	{ 'h',		"h",	   "help",	"this help", key_help },
 	{ 27,		"Esc",	   "back",	"back to the tree; clear the filter",
 	  key_back },
 	{ KEY_BACKSPACE, "BkSp",   "back",	"back to the tree", key_back },
 	{ '/',		"/",	   "filter",	"filter by pod, namespace, container, "
 	  "command (Enter keeps, Esc clears)", key_filter },
+	{ 's',		"s",	   "sort-menu",	"choose the sort column from a menu "
+	  "(its letter or Enter picks)", key_sort_menu },
+	{ KEY_F(6),	"F6",	   "sort-menu",	"choose the sort column", key_sort_menu },
+	{ 'M',		"M",	   "sort-rss",	"sort by RSS", key_sort_rss },
+	{ 'P',		"P",	   "sort-pss",	"sort by PSS", key_sort_pss },
+	{ 'G',		"G",	   "sort-growth", "sort by anon growth", key_sort_growth },
+	{ 'X',		"X",	   "sort-replicas", "sort by excess over the "
+	  "replicas", key_sort_replicas },
+	{ 'R',		"R",	   "reverse",	"reverse the sort (smallest first)",
+	  key_reverse },
+	{ 'I',		"I",	   "reverse",	"reverse the sort", key_reverse },
 	{ '>',		">",	   "sort-next",	"sort by the next column", key_sort_next },
 	{ '.',		".",	   "sort-next",	"sort by the next column", key_sort_next },
-	{ 's',		"s",	   "sort-next",	"sort by the next column", key_sort_next },
 	{ '<',		"<",	   "sort-prev",	"sort by the previous column",
 	  key_sort_prev },
 	{ ',',		",",	   "sort-prev",	"sort by the previous column",
@@ -278,6 +466,9 @@ const struct ui_key ui_keys[] = {
 	  key_mark },
 	{ 'c',		"c",	   "compare",	"compare the two marked rows side by "
 	  "side", key_compare },
+	{ 'v',		"v",	   "versus",	"compare the selected pod with its "
+	  "healthiest replica on the node (B - A: what the sick one has more)",
+	  key_versus },
 	{ 'g',		"g",	   "gc",	"force a V8 garbage collection in the "
 	  "selected Node process, or in every Node process of a pod/container "
 	  "(asks first; Esc cancels)", key_gc },
@@ -309,6 +500,8 @@ ui_key_dispatch(struct ui *u, int key)
 
 	if (key == '\r')
 		key = '\n';
+	if (u->sort_menu)
+		return sort_menu_key(u, key);
 	for (i = 0; i < ui_nkeys; i++) {
 		if (ui_keys[i].key == key)
 			return ui_keys[i].fn(u);

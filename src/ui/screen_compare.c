@@ -18,24 +18,26 @@ static void
 label(const struct ui_subject *s, char *buf, size_t len)
 {
 	if (s->p != NULL)
-		snprintf(buf, len, "%d %s", s->p->sp->pid, s->p->sp->comm);
+		tree_proc_label(s->p, buf, len);
 	else if (s->c != NULL)
-		snprintf(buf, len, "%s", s->c->name ? s->c->name : s->c->id);
+		tree_ctr_label(s->g, s->c, false, buf, len);
 	else
-		snprintf(buf, len, "%s", s->g->pod ? s->g->pod :
-		    s->g->cgroup ? s->g->cgroup : s->g->key);
+		tree_group_label(s->g, false, buf, len);
 }
 
 /* The mapping report of a marked process, from the sampler's smaps. */
 static bool
-report_of(const struct ui *u, const struct ui_subject *s, int slot,
+report_of(const struct ui *u, const struct ui_subject *s,
     struct maps_report *r)
 {
-	const struct snap_focus	*f = &u->sn->focus[slot];
+	const struct snap_smaps	*f;
 	struct detect_ctx	 c;
 	char			 argv0[64];
 
-	if (s->p == NULL || f->maps == NULL || f->pid != s->p->sp->pid)
+	if (s->p == NULL)
+		return false;
+	f = snapshot_smaps(u->sn, s->p->sp->pid, s->p->sp->start);
+	if (f == NULL || f->maps == NULL)
 		return false;
 	c.comm = s->p->sp->comm;
 	c.exe = marks_argv0(s->p->sp->cmdline, argv0, sizeof argv0);
@@ -72,11 +74,7 @@ row(int y, const char *name, uint64_t a, uint64_t b, bool bytes)
 static uint64_t
 figure(const struct ui_subject *s, int k)
 {
-	uint64_t	v = s->fig[k];
-
-	if (s->na != NULL && s->na[k] != 0 && v == 0)
-		return FIG_NA;
-	return v;
+	return fig_get(s->sum, s->fig, k).v;
 }
 
 void
@@ -110,8 +108,8 @@ screen_compare_draw(struct ui *u)
 		row(y++, fig_table[k].title, figure(&a, k), figure(&b, k), true);
 	row(y++, "mappings", a.nmaps < 0 ? FIG_NA : (uint64_t)a.nmaps,
 	    b.nmaps < 0 ? FIG_NA : (uint64_t)b.nmaps, false);
-	have_a = report_of(u, &a, 0, &ra);
-	have_b = report_of(u, &b, 1, &rb);
+	have_a = report_of(u, &a, &ra);
+	have_b = report_of(u, &b, &rb);
 	if (have_a && have_b) {
 		static const char *const names[] = { "anon < 64K",
 		    "anon 64K-1M", "anon > 1M" };

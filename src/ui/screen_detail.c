@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "analyse/diagnosis.h"
 #include "analyse/marks.h"
 #include "analyse/report.h"
 #include "util/fmt.h"
@@ -46,37 +48,33 @@ subject_maps(struct ui_subject *s)
 bool
 ui_find_subject(struct ui *u, const char *want, struct ui_subject *s)
 {
-	char	key[128];
 	size_t	gi, ci, pi;
 
 	memset(s, 0, sizeof *s);
 	for (gi = 0; gi < u->tree.ngroups; gi++) {
 		struct tree_group	*g = &u->tree.groups[gi];
 
-		snprintf(key, sizeof key, "g:%s", g->key);
-		if (strcmp(key, want) == 0) {
+		if (strcmp(g->ident, want) == 0) {
 			*s = (struct ui_subject){ g, NULL, NULL, &g->st,
-			    g->sum.v, g->sum.na, g->mem, -1, 0 };
+			    &g->sum, NULL, g->mem, -1, 0 };
 			subject_maps(s);
 			return true;
 		}
 		for (ci = 0; ci < g->nctrs; ci++) {
 			struct tree_ctr	*c = &g->ctrs[ci];
 
-			if (strcmp(c->key, want) == 0) {
+			if (strcmp(c->ident, want) == 0) {
 				*s = (struct ui_subject){ g, c, NULL, &c->st,
-				    c->sum.v, c->sum.na, c->mem, -1, 0 };
+				    &c->sum, NULL, c->mem, -1, 0 };
 				subject_maps(s);
 				return true;
 			}
 			for (pi = 0; pi < c->nprocs; pi++) {
 				struct tree_proc *p = &c->procs[pi];
 
-				snprintf(key, sizeof key, "p:%d:%llu",
-				    p->sp->pid, p->sp->start);
-				if (strcmp(key, want) == 0) {
+				if (strcmp(p->ident, want) == 0) {
 					*s = (struct ui_subject){ g, c, p,
-					    &p->st, p->sp->fig, NULL, NULL, -1,
+					    &p->st, NULL, p->sp->fig, NULL, -1,
 					    0 };
 					subject_maps(s);
 					return true;
@@ -87,21 +85,31 @@ ui_find_subject(struct ui *u, const char *want, struct ui_subject *s)
 	return false;
 }
 
-/* The pid of a "p:PID:START" key, or 0. */
-static int
-key_pid(const char *key)
+/* Adds the process row a key names, if it is one and alive. */
+static size_t
+want_key(struct ui *u, const char *key, struct proc_ref *out, size_t n,
+    size_t max)
 {
-	return strncmp(key, "p:", 2) == 0 ? atoi(key + 2) : 0;
+	struct ui_subject	s;
+
+	if (n < max && ui_find_subject(u, key, &s) && s.p != NULL &&
+	    !s.p->gone)
+		out[n++] = (struct proc_ref){ s.p->sp->pid, s.p->sp->start };
+	return n;
 }
 
-int
-ui_focus_pid(const struct ui *u, int slot)
+size_t
+ui_smaps_wanted(struct ui *u, struct proc_ref *out, size_t max)
 {
+	size_t	n = 0;
+
 	if (u->view == UI_VIEW_DETAIL)
-		return slot == 0 ? key_pid(u->detail_key) : 0;
-	if (u->view == UI_VIEW_COMPARE)
-		return key_pid(u->mark[slot]);
-	return 0;
+		n = want_key(u, u->detail_key, out, n, max);
+	else if (u->view == UI_VIEW_COMPARE) {
+		n = want_key(u, u->mark[0], out, n, max);
+		n = want_key(u, u->mark[1], out, n, max);
+	}
+	return n;
 }
 
 /* The whole ring squeezed into w columns (the max of each bucket). */
@@ -169,7 +177,7 @@ draw_info(struct ui *u, const struct ui_subject *s, int y)
 		if (sp->place != NULL)
 			y = line_kv(y, "cgroup", sp->place->path);
 	}
-	if (s->g->pod != NULL || s->g->kind == CG_KIND_POD) {
+	if (s->g->pod != NULL || s->g->kind == ENT_POD) {
 		snprintf(b, sizeof b, "%s/%s  uid %s  %s%s",
 		    s->g->namespace ? s->g->namespace : "?",
 		    s->g->pod ? s->g->pod : "?", s->g->pod_uid,
@@ -179,11 +187,11 @@ draw_info(struct ui *u, const struct ui_subject *s, int y)
 		y = line_kv(y, "pod", b);
 	} else
 		y = line_kv(y, "group", s->g->cgroup ? s->g->cgroup : "?");
-	if (s->c != NULL && (s->c->id[0] != '\0' || s->c->name != NULL)) {
+	if (s->c != NULL && (s->c->ctr_id[0] != '\0' || s->c->name != NULL)) {
 		snprintf(b, sizeof b, "%s  %s %s", s->c->name ? s->c->name :
 		    s->c->sandbox ? "(sandbox)" : "(unnamed)",
 		    k8s_runtime_name(s->c->runtime) ?
-		    k8s_runtime_name(s->c->runtime) : "", s->c->id);
+		    k8s_runtime_name(s->c->runtime) : "", s->c->ctr_id);
 		y = line_kv(y, "container", b);
 	}
 	if (s->p != NULL) {
@@ -274,6 +282,7 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 	int			 k, sw = COLS - 56;
 	char			 now[32], chg[32], mn[32], mx[32], line[128];
 	char			 spark[128 * 3 + 1];
+	int			 partial = -1;
 
 	draw_fill(y, THEME_COLHEAD);
 	snprintf(line, sizeof line, " %-12s %8s %9s %8s %8s  %s", "FIGURE",
@@ -282,6 +291,8 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 	for (k = 0; k < HF__COUNT && y < LINES - 1; k++) {
 		uint64_t	v;
 		const char	*name;
+		struct fig_val	fv = { FIG_NA, FIG_UNKNOWN };
+		char		nb[40];
 
 		if (k == HF_CHARGE) {
 			if (s->p != NULL)
@@ -289,21 +300,25 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 			v = s->st->charge;
 			name = "Charge";
 		} else {
-			v = s->fig[k];
-			if (s->na != NULL && s->na[k] != 0 && v == 0)
-				v = FIG_NA;
+			fv = fig_get(s->sum, s->fig, k);
+			v = fv.v;
 			name = fig_table[k].title;
+			if (fv.state == FIG_PARTIAL)
+				partial = k;
 		}
 		if (h != NULL && v != FIG_NA && h->first[k] != FIG_NA)
 			fmt_delta(chg, sizeof chg, (int64_t)(v - h->first[k]));
 		else
 			snprintf(chg, sizeof chg, "-");
+		snprintf(nb, sizeof nb, "%s%s", fv.state == FIG_PARTIAL ? ">=" :
+		    "", fmt_bytes(now, sizeof now, v));
 		snprintf(line, sizeof line, " %-12s %8s %9s %8s %8s  ", name,
-		    fmt_bytes(now, sizeof now, v), chg,
+		    nb, chg,
 		    fmt_bytes(mn, sizeof mn, h ? h->min[k] : FIG_NA),
 		    fmt_bytes(mx, sizeof mx, h && h->first[k] != FIG_NA ?
 		    h->max[k] : FIG_NA));
-		draw_role(v == FIG_NA ? THEME_UNKNOWN : THEME_DEFAULT);
+		draw_role(v == FIG_NA ? THEME_UNKNOWN : fv.state ==
+		    FIG_PARTIAL ? THEME_DIM : THEME_DEFAULT);
 		draw_text(y, 0, COLS, line);
 		if (h != NULL && sw > 4) {
 			history_spark(u, &h->ring[k], sw, spark, sizeof spark);
@@ -311,6 +326,14 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 			draw_text(y, 55, sw, spark);
 		}
 		y++;
+	}
+	if (partial >= 0 && y < LINES - 1) {
+		snprintf(line, sizeof line, " >= : %u of %u processes could "
+		    "not be read (%s): the sum is a lower bound",
+		    s->sum->na[partial], s->sum->n, geteuid() != 0 ?
+		    "not root" : "exited or unreadable");
+		draw_role(THEME_DIM);
+		draw_text(y++, 0, COLS, line);
 	}
 	if (h != NULL && y < LINES - 1) {
 		char	g1[32], g2[32];
@@ -326,11 +349,53 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 	}
 }
 
+/*
+ * Why: the subject's diagnosis (a process's own, else its pod's), each
+ * verdict with its bytes and advice, and where it stands against its
+ * replicas. Returns the next free line.
+ */
+static int
+draw_diagnosis(struct ui *u, const struct ui_subject *s, int y)
+{
+	struct diag_set			 ds;
+	const struct tree_replicas	*r = s->c != NULL && s->p == NULL ?
+					    &s->c->st.rep : &s->g->st.rep;
+	char				 b[400], a[32], rb[48];
+	size_t				 i;
+
+	if (s->p != NULL)
+		diagnose_proc(s->p, &ds);
+	if (s->p == NULL || ds.n == 0)
+		diagnose_group(&u->tree, s->g, &ds);
+	if (r->kind != WL_NONE && y < LINES - 2) {
+		if (r->median == FIG_NA)
+			snprintf(b, sizeof b, "%s, no other replica on this "
+			    "node: no baseline", workload_kind_name(r->kind));
+		else
+			snprintf(b, sizeof b, "%s over the median of %u other "
+			    "replica%s (%s, %s)%s", tree_replicas_fmt(r, u->utf8,
+			    rb, sizeof rb), r->siblings, r->siblings == 1 ? "" :
+			    "s", fmt_bytes(a, sizeof a, r->median),
+			    workload_kind_name(r->kind), r->outlier ?
+			    ": an outlier" : "");
+		y = line_kv(y, "replicas", b);
+	}
+	for (i = 0; i < ds.n && y < LINES - 3; i++) {
+		snprintf(b, sizeof b, "%s  [%s, %s%s]", ds.d[i].text,
+		    ds.d[i].rule, fmt_bytes(a, sizeof a, ds.d[i].bytes),
+		    ds.d[i].explains ? " explained" : "");
+		draw_role(THEME_GROWTH);
+		y = line_kv(y, i == 0 ? "why" : "", b);
+		y = line_kv(y, "", ds.d[i].advice);
+	}
+	return y;
+}
+
 /* The mapping page: histogram bars, clusters and findings (from smaps). */
 static void
 draw_mappings(struct ui *u, const struct ui_subject *s, int y)
 {
-	const struct snap_focus	*f = &u->sn->focus[0];
+	const struct snap_smaps	*f;
 	struct maps_report	 r;
 	struct detect_ctx	 c;
 	char			 a[32], b[32], d[32], line[256], argv0[64];
@@ -343,7 +408,8 @@ draw_mappings(struct ui *u, const struct ui_subject *s, int y)
 		    "open a process row");
 		return;
 	}
-	if (f->maps == NULL || f->pid != s->p->sp->pid) {
+	f = snapshot_smaps(u->sn, s->p->sp->pid, s->p->sp->start);
+	if (f == NULL || f->maps == NULL) {
 		draw_role(THEME_DIM);
 		draw_text(y, 1, COLS - 1, "reading /proc/PID/smaps ...");
 		return;
@@ -436,8 +502,10 @@ screen_detail_draw(struct ui *u)
 		return;
 	}
 	y = draw_info(u, &s, 2);
-	if (u->detail_page == 0)
+	if (u->detail_page == 0) {
+		y = draw_diagnosis(u, &s, y);
 		draw_figures(u, &s, y + 1);
+	}
 	else
 		draw_mappings(u, &s, y + 1);
 	draw_fill(LINES - 1, u->status_error ? THEME_ERROR : THEME_STATUS);

@@ -12,66 +12,53 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "analyse/diagnosis.h"
+#include "model/column.h"
 #include "util/fmt.h"
 #include "ui/ui_state.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-enum col_id {
-	COL_RSS, COL_PSS, COL_PSS_ANON, COL_PSS_FILE, COL_SHR_CLEAN,
-	COL_PRV_DIRTY, COL_SWAP, COL_CHARGE, COL_PCT, COL_GROWTH, COL_MAPS,
-	COL_SPARK, COL__COUNT
-};
-
-static const struct {
-	const char	*title;
-	int		 width;
-	int		 prio;		/* lower stays longer */
-	int		 fig;		/* -1: not a figure */
-} cols[COL__COUNT] = {
-	[COL_RSS] =	  { "RSS",	7, 0, FIG_RSS },
-	[COL_PSS] =	  { "PSS",	7, 2, FIG_PSS },
-	[COL_PSS_ANON] =  { "PssAnon",	7, 2, FIG_PSS_ANON },
-	[COL_PSS_FILE] =  { "PssFile",	7, 7, FIG_PSS_FILE },
-	[COL_SHR_CLEAN] = { "ShrClean",	8, 8, FIG_SHARED_CLEAN },
-	[COL_PRV_DIRTY] = { "PrvDirty",	8, 9, FIG_PRIVATE_DIRTY },
-	[COL_SWAP] =	  { "Swap",	6, 10, FIG_SWAP },
-	[COL_CHARGE] =	  { "Charge",	7, 3, -1 },
-	[COL_PCT] =	  { "%Lim",	5, 4, -1 },
-	[COL_GROWTH] =	  { "Growth",	7, 1, -1 },
-	[COL_MAPS] =	  { "Maps",	6, 6, -1 },
-	[COL_SPARK] =	  { "History",	12, 5, -1 },
-};
-
 #define NAME_MIN	14
 #define SPARK_MAX	40
 #define GROWTH_WARN	(64ULL << 20)
 
-static bool	visible[COL__COUNT];
+#define COL_MAX		48	/* >= col_count */
+
+static bool	visible[COL_MAX];
 static int	spark_w;
 static int	name_w;
 
-/* Chooses the columns that fit, by priority; the sparkline takes slack. */
+/*
+ * Chooses the columns of the column table that fit, by priority; the
+ * sparkline takes slack.
+ */
 static void
 layout(void)
 {
-	int	used = NAME_MIN, prio, i;
+	int	used = NAME_MIN, prio;
+	size_t	i, spark = col_count;
 
 	memset(visible, 0, sizeof visible);
-	for (prio = 0; prio <= 10; prio++) {
-		for (i = 0; i < COL__COUNT; i++) {
-			if (cols[i].prio != prio)
+	for (prio = 0; prio < 100; prio++) {
+		for (i = 0; i < col_count && i < COL_MAX; i++) {
+			if (col_table[i].prio != prio)
 				continue;
-			if (used + cols[i].width + 1 <= COLS) {
+			if (used + col_table[i].width + 1 <= COLS) {
 				visible[i] = true;
-				used += cols[i].width + 1;
+				used += col_table[i].width + 1;
 			}
 		}
 	}
+	for (i = 0; i < col_count; i++) {
+		if (col_table[i].kind == COL_KIND_HISTORY)
+			spark = i;
+	}
 	name_w = COLS - used + NAME_MIN;
-	spark_w = visible[COL_SPARK] ? cols[COL_SPARK].width : 0;
+	spark_w = spark < col_count && visible[spark] ?
+	    col_table[spark].width : 0;
 	/* give slack beyond a 40-column name to the sparkline */
-	if (visible[COL_SPARK] && name_w > 40) {
+	if (spark_w > 0 && name_w > 40) {
 		int	extra = name_w - 40;
 
 		if (extra > SPARK_MAX - spark_w)
@@ -84,12 +71,8 @@ layout(void)
 void
 ui_row_key(const struct ui_row *r, char *buf, size_t len)
 {
-	if (r->kind == UI_ROW_PROC)
-		snprintf(buf, len, "p:%d:%llu", r->p->sp->pid, r->p->sp->start);
-	else if (r->kind == UI_ROW_CTR)
-		snprintf(buf, len, "%s", r->c->key);
-	else
-		snprintf(buf, len, "g:%s", r->g->key);
+	snprintf(buf, len, "%s", r->kind == UI_ROW_PROC ? r->p->ident :
+	    r->kind == UI_ROW_CTR ? r->c->ident : r->g->ident);
 }
 
 static bool
@@ -130,9 +113,9 @@ group_open(const struct ui *u, const struct tree_group *g)
 {
 	if (u->filter[0] != '\0')
 		return true;
-	if (g->kind == CG_KIND_POD || strcmp(g->kind_name, "namespace") == 0)
-		return !list_has(u->collapsed, u->ncollapsed, g->key);
-	return list_has(u->expanded, u->nexpanded, g->key);
+	if (tree_group_is_k8s(g))
+		return !list_has(u->collapsed, u->ncollapsed, g->ident);
+	return list_has(u->expanded, u->nexpanded, g->ident);
 }
 
 static bool
@@ -151,7 +134,7 @@ group_match(const struct ui *u, const struct tree_group *g)
 static bool
 ctr_match(const struct ui *u, const struct tree_ctr *c)
 {
-	return has(c->name, u->filter) || has(c->id, u->filter);
+	return has(c->name, u->filter) || has(c->ctr_id, u->filter);
 }
 
 static bool
@@ -194,9 +177,46 @@ add_row(struct ui *u, size_t *cap, enum ui_row_kind k, struct tree_group *g,
 static bool
 show_ctr_rows(const struct tree_group *g)
 {
-	return g->kind == CG_KIND_POD || g->nctrs > 1 ||
-	    (g->nctrs == 1 && g->ctrs[0].id[0] != '\0' &&
-	    g->kind != CG_KIND_CONTAINER);
+	return g->kind == ENT_POD || g->nctrs > 1 ||
+	    (g->nctrs == 1 && g->ctrs[0].ctr_id[0] != '\0' &&
+	    g->kind != ENT_CONTAINER);
+}
+
+static const struct sort_key	*flat_sort;
+
+static int
+flat_cmp(const void *a, const void *b)
+{
+	const struct ui_row	*x = a, *y = b;
+
+	return tree_proc_cmp(x->p, y->p, flat_sort);
+}
+
+/* Every live process of the node (that the filter keeps), sorted. */
+static void
+flat_rows(struct ui *u, size_t *cap)
+{
+	size_t	gi, ci, pi;
+
+	for (gi = 0; gi < u->tree.ngroups; gi++) {
+		struct tree_group	*g = &u->tree.groups[gi];
+
+		for (ci = 0; ci < g->nctrs; ci++) {
+			struct tree_ctr	*c = &g->ctrs[ci];
+
+			for (pi = 0; pi < c->nprocs; pi++) {
+				struct tree_proc *p = &c->procs[pi];
+
+				if (p->gone || (u->filter[0] != '\0' &&
+				    !group_match(u, g) && !ctr_match(u, c) &&
+				    !proc_match(u, p)))
+					continue;
+				add_row(u, cap, UI_ROW_PROC, g, c, p, 0);
+			}
+		}
+	}
+	flat_sort = &u->cfg.sort;
+	qsort(u->rows, u->nrows, sizeof *u->rows, flat_cmp);
 }
 
 void
@@ -210,7 +230,9 @@ ui_rebuild_rows(struct ui *u)
 	u->nrows = 0;
 	if (!u->have_tree)
 		return;
-	for (gi = 0; gi < u->tree.ngroups; gi++) {
+	if (u->flat)
+		flat_rows(u, &cap);
+	for (gi = 0; !u->flat && gi < u->tree.ngroups; gi++) {
 		struct tree_group	*g = &u->tree.groups[gi];
 		bool			 gm = u->filter[0] == '\0' ||
 					    group_match(u, g), any = gm;
@@ -267,14 +289,14 @@ screen_tree_expand(struct ui *u, bool open)
 	if (r == NULL)
 		return 0;
 	g = r->g;
-	pod = g->kind == CG_KIND_POD || strcmp(g->kind_name, "namespace") == 0;
+	pod = tree_group_is_k8s(g);
 	if (pod)
-		list_set(&u->collapsed, &u->ncollapsed, g->key, !open);
+		list_set(&u->collapsed, &u->ncollapsed, g->ident, !open);
 	else
-		list_set(&u->expanded, &u->nexpanded, g->key, open);
+		list_set(&u->expanded, &u->nexpanded, g->ident, open);
 	if (!open) {
 		/* fold onto the group row */
-		snprintf(u->sel_key, sizeof u->sel_key, "g:%s", g->key);
+		snprintf(u->sel_key, sizeof u->sel_key, "%s", g->ident);
 	}
 	ui_rebuild_rows(u);
 	return UI_REDRAW;
@@ -311,10 +333,15 @@ spark_ring(const struct ui *u, const struct tree_stats *st)
 static void
 put_cell(int y, int *x, int w, const char *s, enum theme_role role)
 {
-	char	b[64];
+	char		 b[64];
+	const char	*q;
+	int		 pad = w;
 
+	/* right-aligned by cells: a UTF-8 continuation byte takes none */
+	for (q = s; *q != '\0'; q++)
+		pad -= ((unsigned char)*q & 0xc0) != 0x80;
 	draw_role(role);
-	snprintf(b, sizeof b, "%*s", w, s);
+	snprintf(b, sizeof b, "%*s%s", pad > 0 ? pad : 0, "", s);
 	draw_text(y, *x, w, b);
 	*x += w + 1;
 }
@@ -338,43 +365,54 @@ draw_spark(const struct ui *u, int y, int x, const struct tree_stats *st,
 	draw_text(y, x + spark_w - n, n, b);
 }
 
-/* The figure columns of one row. */
+/*
+ * The columns of one row: a sum's (sum) or a process's (fig). An unknown
+ * figure is '-'; a sum some of whose members are unknown is the known part,
+ * dimmed, after a '>=' sign (the detail view says why).
+ */
 static void
-draw_cells(const struct ui *u, int y, int x, const uint64_t *fig,
-    const unsigned *na, const struct tree_stats *st, double pss_age,
+draw_cells(const struct ui *u, int y, int x, const struct fig_sum *sum,
+    const uint64_t *fig, const struct tree_stats *st, double pss_age,
     bool is_proc, int64_t nmaps, enum theme_role base)
 {
-	char	b[32];
-	int	i;
+	char	b[32], c[40];
+	size_t	i;
 
-	for (i = 0; i < COL__COUNT; i++) {
-		enum theme_role	 role = base;
-		uint64_t	 v;
+	for (i = 0; i < col_count && i < COL_MAX; i++) {
+		const struct col_info	*ci = &col_table[i];
+		enum theme_role		 role = base;
+		struct fig_val		 fv;
 
 		if (!visible[i])
 			continue;
-		if (cols[i].fig >= 0) {
-			v = fig[cols[i].fig];
-			if (na != NULL && na[cols[i].fig] != 0 && v == 0)
-				v = FIG_NA;
-			if (v == FIG_NA && base != THEME_SELECTED)
+		switch (ci->kind) {
+		case COL_KIND_FIG:
+			fv = fig_get(sum, fig, ci->fig);
+			if (fv.state == FIG_UNKNOWN && base != THEME_SELECTED)
 				role = THEME_UNKNOWN;
-			else if (fig_table[cols[i].fig].tier == FIG_TIER_ROLLUP &&
-			    pss_age > u->cfg.pss_max_age * 1.5 &&
-			    base != THEME_SELECTED)
-				role = THEME_DIM;	/* stale */
-			put_cell(y, &x, cols[i].width, fmt_bytes(b, sizeof b, v),
-			    role);
-			continue;
-		}
-		switch (i) {
-		case COL_CHARGE:
-			put_cell(y, &x, cols[i].width, is_proc ? "" :
+			else if (base != THEME_SELECTED && (fv.state ==
+			    FIG_PARTIAL || (fig_table[ci->fig].tier ==
+			    FIG_TIER_ROLLUP && pss_age > u->cfg.pss_max_age *
+			    1.5)))
+				role = THEME_DIM;	/* partial or stale */
+			snprintf(c, sizeof c, "%s%s", fv.state == FIG_PARTIAL ?
+			    (u->utf8 ? "\xe2\x89\xa5" : ">") : "",
+			    fmt_bytes(b, sizeof b, fv.v));
+			put_cell(y, &x, ci->width, c, role);
+			break;
+		case COL_KIND_CHARGE:
+			put_cell(y, &x, ci->width, is_proc ? "" :
 			    fmt_bytes(b, sizeof b, st->charge), st->charge ==
 			    FIG_NA && base != THEME_SELECTED ? THEME_UNKNOWN :
 			    role);
 			break;
-		case COL_PCT:
+		case COL_KIND_WSET:
+			put_cell(y, &x, ci->width, is_proc ? "" :
+			    fmt_bytes(b, sizeof b, st->wset), st->wset ==
+			    FIG_NA && base != THEME_SELECTED ? THEME_UNKNOWN :
+			    role);
+			break;
+		case COL_KIND_PCT_LIMIT:
 			if (is_proc || st->charge == FIG_NA ||
 			    st->limit == FIG_NA || st->limit == 0)
 				snprintf(b, sizeof b, "%s", is_proc ? "" : "-");
@@ -386,26 +424,40 @@ draw_cells(const struct ui *u, int y, int x, const uint64_t *fig,
 				if (pct >= 90 && base != THEME_SELECTED)
 					role = THEME_LIMIT;
 			}
-			put_cell(y, &x, cols[i].width, b, role);
+			put_cell(y, &x, ci->width, b, role);
 			break;
-		case COL_GROWTH:
+		case COL_KIND_GROWTH:
 			if (st->growth >= (int64_t)GROWTH_WARN &&
 			    base != THEME_SELECTED)
 				role = THEME_GROWTH;
-			put_cell(y, &x, cols[i].width,
+			put_cell(y, &x, ci->width,
 			    fmt_delta(b, sizeof b, st->growth), role);
 			break;
-		case COL_SPARK:
+		case COL_KIND_GROWTH_WIN:
+			put_cell(y, &x, ci->width,
+			    fmt_delta(b, sizeof b, st->growth_win), role);
+			break;
+		case COL_KIND_REPLICAS:
+			if (st->rep.outlier && base != THEME_SELECTED)
+				role = THEME_GROWTH;
+			put_cell(y, &x, ci->width, is_proc ? "" :
+			    tree_replicas_fmt(&st->rep, u->utf8, c, sizeof c),
+			    role);
+			break;
+		case COL_KIND_HISTORY:
 			draw_spark(u, y, x, st, base);
 			x += spark_w + 1;
 			break;
-		case COL_MAPS:
+		case COL_KIND_MAPS:
 			if (nmaps < 0)
 				snprintf(b, sizeof b, "-");
 			else
 				snprintf(b, sizeof b, "%lld", (long long)nmaps);
-			put_cell(y, &x, cols[i].width, b, nmaps < 0 &&
+			put_cell(y, &x, ci->width, b, nmaps < 0 &&
 			    base != THEME_SELECTED ? THEME_UNKNOWN : role);
+			break;
+		default:
+			put_cell(y, &x, ci->width, "", role);
 			break;
 		}
 	}
@@ -423,49 +475,23 @@ row_marked(const struct ui *u, const struct ui_row *r)
 static void
 row_label(const struct ui *u, const struct ui_row *r, char *buf, size_t len)
 {
-	char		 sid[16], name[300];
+	char		 name[300];
 	const char	*open = u->utf8 ? "\xe2\x96\xbe" : "-";
 	const char	*shut = u->utf8 ? "\xe2\x96\xb8" : "+";
-	const char	*rt;
 	int		 ind = r->depth * 2;
 
 	switch (r->kind) {
 	case UI_ROW_GROUP:
-		if (r->g->pod != NULL)
-			snprintf(name, sizeof name, "%s/%s%s", r->g->namespace ?
-			    r->g->namespace : "?", r->g->pod,
-			    r->g->name_source == NAME_SRC_ENVIRON ? "?" : "");
-		else if (r->g->kind == CG_KIND_POD)
-			snprintf(name, sizeof name, "pod %.8s (%s)",
-			    r->g->pod_uid, k8s_qos_name(r->g->qos) ?
-			    k8s_qos_name(r->g->qos) : "-");
-		else if (strcmp(r->g->kind_name, "namespace") == 0)
-			snprintf(name, sizeof name, "ns %s", r->g->namespace ?
-			    r->g->namespace : "?");
-		else
-			snprintf(name, sizeof name, "%s", r->g->cgroup ?
-			    r->g->cgroup : "?");
 		snprintf(buf, len, "%s %s", group_open(u, r->g) ? open : shut,
-		    name);
+		    tree_group_label(r->g, false, name, sizeof name));
 		return;
 	case UI_ROW_CTR:
-		fmt_short_id(sid, sizeof sid, r->c->id, 12);
-		rt = k8s_runtime_name(r->c->runtime);
-		if (r->c->sandbox)
-			snprintf(name, sizeof name, "(sandbox %s)", sid);
-		else if (r->c->name != NULL)
-			snprintf(name, sizeof name, "%s%s%s", r->c->pod &&
-			    strcmp(r->g->kind_name, "namespace") == 0 ?
-			    r->c->pod : "", r->c->pod && strcmp(r->g->kind_name,
-			    "namespace") == 0 ? "/" : "", r->c->name);
-		else if (r->c->id[0] != '\0')
-			snprintf(name, sizeof name, "%s %s", rt ? rt : "?", sid);
-		else
-			snprintf(name, sizeof name, "(in pod cgroup)");
+		tree_ctr_label(r->g, r->c, false, name, sizeof name);
 		break;
 	default:
-		snprintf(name, sizeof name, "%d %s%s%s", r->p->sp->pid,
-		    r->p->sp->comm, r->p->sp->marks ? " !" : "",
+		tree_proc_label(r->p, name, sizeof name);
+		snprintf(name + strlen(name), sizeof name - strlen(name),
+		    "%s%s", r->p->sp->marks ? " !" : "",
 		    r->p->gone ? " (exited)" : "");
 		/* a big process's PSS is read less often: say how old it is */
 		if (!r->p->gone && r->p->sp->fig[FIG_RSS] != FIG_NA &&
@@ -482,6 +508,64 @@ row_label(const struct ui *u, const struct ui_row *r, char *buf, size_t len)
 	    name);
 }
 
+/* The pod furthest above its replicas, or NULL if none is an outlier. */
+static const struct tree_group *
+worst_outlier(const struct ui *u)
+{
+	const struct tree_group	*best = NULL;
+	size_t			 i;
+
+	for (i = 0; i < u->tree.ngroups; i++) {
+		const struct tree_group	*g = &u->tree.groups[i];
+
+		if (g->st.rep.outlier && (best == NULL ||
+		    g->st.rep.excess > best->st.rep.excess))
+			best = g;
+	}
+	return best;
+}
+
+/*
+ * Line 2's "why": until the user moves the selection, that of the pod
+ * furthest above its replicas (the first screen names the sick pod and
+ * why); then, or without such a pod, the selected row's first diagnosis (a
+ * process's own, else its pod's). False if nothing fired.
+ */
+static bool
+why_line(const struct ui *u, char *buf, size_t len)
+{
+	const struct ui_row	*r = u->sel_moved || worst_outlier(u) == NULL ?
+				    ui_selected(u) : NULL;
+	const struct tree_group	*best;
+	struct diag_set		 ds;
+	char			 name[300];
+
+	if (r != NULL && r->p != NULL) {
+		diagnose_proc(r->p, &ds);
+		if (ds.n > 0) {
+			snprintf(buf, len, "%s: %s", tree_proc_label(r->p,
+			    name, sizeof name), ds.d[0].text);
+			return true;
+		}
+	}
+	if (r != NULL) {
+		diagnose_group(&u->tree, r->g, &ds);
+		if (ds.n > 0) {
+			snprintf(buf, len, "%s: %s", tree_group_label(r->g,
+			    false, name, sizeof name), ds.d[0].text);
+			return true;
+		}
+	}
+	if ((best = worst_outlier(u)) == NULL)
+		return false;
+	diagnose_group(&u->tree, best, &ds);
+	snprintf(buf, len, "%s is %s over its replicas%s%s",
+	    tree_group_label(best, false, name, sizeof name),
+	    tree_replicas_fmt(&best->st.rep, u->utf8, (char[48]){ 0 }, 48),
+	    ds.n > 0 ? ": " : "", ds.n > 0 ? ds.d[0].text : "");
+	return true;
+}
+
 static void
 draw_header(struct ui *u)
 {
@@ -493,7 +577,7 @@ draw_header(struct ui *u)
 	for (i = 0; i < u->tree.ngroups; i++) {
 		const struct tree_group	*g = &u->tree.groups[i];
 
-		if (g->kind == CG_KIND_POD) {
+		if (g->kind == ENT_POD) {
 			npods++;
 			if (g->st.charge != FIG_NA)
 				pods += g->st.charge;
@@ -506,12 +590,21 @@ draw_header(struct ui *u)
 	    fmt_bytes(b, sizeof b, sn ? sn->mem_available : FIG_NA), npods,
 	    fmt_bytes(c, sizeof c, pods), sn ? sn->nprocs : 0, u->cfg.delay,
 	    u->paused ? " PAUSED" : "", sort_key_name(&u->cfg.sort));
+	if (u->cfg.sort.reverse)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    " (reversed)");
+	if (u->flat)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "  flat");
 	draw_text(0, 0, COLS, line);
 	draw_fill(1, THEME_DEFAULT);
 	if (u->filter[0] != '\0' || u->filter_edit) {
 		snprintf(line, sizeof line, "filter: %s%s", u->filter,
 		    u->filter_edit ? "_" : "");
 		draw_role(THEME_HELP_KEY);
+		draw_text(1, 0, COLS, line);
+	} else if (why_line(u, line, sizeof line)) {
+		draw_role(THEME_GROWTH);
 		draw_text(1, 0, COLS, line);
 	} else if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0) {
 		snprintf(line, sizeof line, "not root: PSS of %zu processes of "
@@ -530,21 +623,21 @@ static void
 draw_colheads(const struct ui *u, int y)
 {
 	char	b[64];
-	int	x = name_w + 1, i;
+	int	x = name_w + 1, sorted_col = sort_key_col(&u->cfg.sort);
+	size_t	i;
 
 	draw_fill(y, THEME_COLHEAD);
 	draw_text(y, 0, name_w, "NAME");
-	for (i = 0; i < COL__COUNT; i++) {
-		int	w = i == COL_SPARK ? spark_w : cols[i].width;
-		bool	sorted = (cols[i].fig >= 0 && u->cfg.sort.kind ==
-			    SORT_FIG && u->cfg.sort.fig == cols[i].fig) ||
-			    (i == COL_GROWTH && u->cfg.sort.kind == SORT_GROWTH) ||
-			    (i == COL_CHARGE && u->cfg.sort.kind == SORT_CHARGE);
+	for (i = 0; i < col_count && i < COL_MAX; i++) {
+		int	w = col_table[i].kind == COL_KIND_HISTORY ? spark_w :
+			    col_table[i].width;
+		bool	sorted = (int)i == sorted_col;
 
 		if (!visible[i])
 			continue;
 		snprintf(b, sizeof b, "%*s%s", w - (sorted ? 1 : 0),
-		    cols[i].title, sorted ? "v" : "");
+		    col_table[i].title, !sorted ? "" : u->cfg.sort.reverse ?
+		    "^" : "v");
 		draw_text(y, x, w, b);
 		x += w + 1;
 	}
@@ -564,6 +657,36 @@ draw_bottom(struct ui *u)
 	else
 		draw_text(y, 0, COLS, "q quit  ? help  / filter  s sort  "
 		    "Enter detail  Space fold  p pause");
+}
+
+/* The sort menu, over the tree: a letter per key, the current one marked. */
+static void
+draw_sort_menu(struct ui *u)
+{
+	int	cols[64], w = 34, h, x, y, i;
+	char	letters[64], line[128];
+	int	n = (int)ui_sort_menu(cols, letters, 64);
+
+	h = n + 2;
+	if (h > LINES - 2)
+		h = LINES - 2;
+	x = COLS > w ? (COLS - w) / 2 : 0;
+	y = (LINES - h) / 2;
+	draw_role(THEME_HEADER);
+	snprintf(line, sizeof line, " sort by (Esc closes)%*s", w - 21, "");
+	draw_text(y, x, w, line);
+	for (i = 0; i < n && i + 1 < h - 1; i++) {
+		bool	cur = cols[i] == sort_key_col(&u->cfg.sort);
+
+		snprintf(line, sizeof line, " %c  %-22s %s%*s", letters[i],
+		    col_table[cols[i]].key, cur ? "<-" : "  ", w, "");
+		draw_role(i == u->menu_sel ? THEME_SELECTED : THEME_DEFAULT);
+		draw_text(y + 1 + i, x, w, line);
+	}
+	draw_role(THEME_HEADER);
+	snprintf(line, sizeof line, " letter/Enter picks, R reverses%*s",
+	    w, "");
+	draw_text(y + h - 1, x, w, line);
 }
 
 void
@@ -598,14 +721,14 @@ screen_tree_draw(struct ui *u)
 		draw_role(base);
 		draw_text(y, 0, name_w, label);
 		if (r->kind == UI_ROW_PROC)
-			draw_cells(u, y, name_w + 1, r->p->sp->fig, NULL,
+			draw_cells(u, y, name_w + 1, NULL, r->p->sp->fig,
 			    &r->p->st, r->p->sp->rollup_age, true,
 			    r->p->sp->nmaps, base);
 		else if (r->kind == UI_ROW_CTR)
-			draw_cells(u, y, name_w + 1, r->c->sum.v, r->c->sum.na,
+			draw_cells(u, y, name_w + 1, &r->c->sum, NULL,
 			    &r->c->st, 0, false, -1, base);
 		else
-			draw_cells(u, y, name_w + 1, r->g->sum.v, r->g->sum.na,
+			draw_cells(u, y, name_w + 1, &r->g->sum, NULL,
 			    &r->g->st, 0, false, -1, base);
 	}
 	if (u->nrows == 0) {
@@ -614,4 +737,6 @@ screen_tree_draw(struct ui *u)
 		    "nothing matches the filter (Esc clears it)" : "no processes");
 	}
 	draw_bottom(u);
+	if (u->sort_menu)
+		draw_sort_menu(u);
 }

@@ -19,17 +19,9 @@
 #include <unistd.h>
 
 #include "ui/ui_state.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
-
-static double
-mono_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void
 ui_status(struct ui *u, bool error, const char *fmt, ...)
@@ -40,7 +32,7 @@ ui_status(struct ui *u, bool error, const char *fmt, ...)
 	vsnprintf(u->status, sizeof u->status, fmt, ap);
 	va_end(ap);
 	u->status_error = error;
-	u->status_until = mono_now() + 5;
+	u->status_until = clock_mono() + 5;
 }
 
 const struct ui_row *
@@ -62,50 +54,54 @@ set_timer(int tfd, double secs)
 	timerfd_settime(tfd, 0, &its, NULL);
 }
 
-/* The pids whose PSS is read first: the selected and the visible rows. */
-static size_t
-focus_pids(const struct ui *u, int *pids, size_t max)
+/*
+ * What the next refresh should read for this view: PSS of the selected
+ * process every refresh, then of the visible rows first among those due;
+ * full smaps of the processes the detail or compare screen shows.
+ */
+static void
+read_plan_of(struct ui *u, struct read_plan *plan, struct proc_ref *fresh,
+    size_t max, struct proc_ref *smaps, size_t smax)
 {
-	size_t	i, n = 0, end = u->top + (size_t)(LINES > 0 ? LINES : 0);
+	const struct ui_row	*sel = ui_selected(u);
+	size_t			 i, n = 0, end = u->top + (size_t)(LINES > 0 ?
+				    LINES : 0);
 
-	/* slot 0 is the selected process (0 = none): read every tick */
-	pids[n++] = u->sel < u->nrows && u->rows[u->sel].p != NULL ?
-	    u->rows[u->sel].p->sp->pid : 0;
+	memset(plan, 0, sizeof *plan);
+	if (!u->have_tree)
+		return;
+	if (sel != NULL && sel->p != NULL && !sel->p->gone) {
+		fresh[n++] = (struct proc_ref){ sel->p->sp->pid,
+		    sel->p->sp->start };
+		plan->nnow = 1;
+	}
 	for (i = u->top; i < u->nrows && i < end && n < max; i++) {
 		if (u->rows[i].p != NULL && !u->rows[i].p->gone)
-			pids[n++] = u->rows[i].p->sp->pid;
+			fresh[n++] = (struct proc_ref){ u->rows[i].p->sp->pid,
+			    u->rows[i].p->sp->start };
 	}
-	return n;
+	plan->fresh = fresh;
+	plan->nfresh = n;
+	plan->smaps = smaps;
+	plan->nsmaps = ui_smaps_wanted(u, smaps, smax);
 }
 
 static void
-tick(struct ui *u, bool first)
+tick(struct ui *u)
 {
-	struct tick_policy	 pol = {
-		.rollup_all = first,
-		.max_age = u->cfg.pss_max_age,
-		.budget_ms = u->cfg.pss_budget_ms,
-	};
-	int			 focus[256];
-	const struct hist_ghost	*gh;
+	struct proc_ref		 fresh[256], smaps[UI_SMAPS_MAX];
+	struct read_plan	 plan;
+	struct tree		 t;
 	const char		*cause;
-	size_t			 ng;
 
-	pol.nfocus = u->have_tree ? focus_pids(u, focus, 256) : 0;
-	pol.focus = focus;
-	pol.read_maps = true;
-	pol.smaps_pid[0] = ui_focus_pid(u, 0);
-	pol.smaps_pid[1] = ui_focus_pid(u, 1);
-	if (sampler_tick(u->cfg.sampler, &pol, &u->sn, &cause) != 0) {
+	read_plan_of(u, &plan, fresh, 256, smaps, UI_SMAPS_MAX);
+	if (refresh_next(u->refresh, &plan, &t, &u->sn, &cause) != 0) {
 		ui_status(u, true, "%s", cause);
 		return;
 	}
-	gh = history_begin(u->hist, u->sn, &ng);
 	if (u->have_tree)
 		tree_done(&u->tree);
-	tree_build(&u->tree, u->sn, &u->cfg.topts, gh, ng);
-	history_update(u->hist, &u->tree);
-	tree_sort(&u->tree, &u->cfg.sort);
+	u->tree = t;
 	u->have_tree = true;
 	ui_rebuild_rows(u);
 }
@@ -197,7 +193,7 @@ ui_free(struct ui *u)
 
 	if (u->have_tree)
 		tree_done(&u->tree);
-	history_free(u->hist);
+	refresh_free(u->refresh);
 	free(u->rows);
 	for (i = 0; i < u->ncollapsed; i++)
 		free(u->collapsed[i]);
@@ -239,15 +235,15 @@ ui_run(const struct ui_config *cfg)
 	memset(&u, 0, sizeof u);
 	u.cfg = *cfg;
 	u.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	u.hist = history_create(cfg->history,
-	    (uint32_t)(cfg->window / cfg->delay + 0.5));
-	for (u.sort_idx = 0; u.sort_idx < sort_key_count; u.sort_idx++) {
-		if (strcmp(sort_key_names[u.sort_idx],
-		    sort_key_name(&cfg->sort)) == 0)
-			break;
-	}
-	if (u.sort_idx == sort_key_count)
-		u.sort_idx = 0;
+	u.refresh = refresh_create(cfg->sampler, &(struct refresh_opts){
+		.max_age = cfg->pss_max_age,
+		.budget_ms = cfg->pss_budget_ms,
+		.interval = cfg->delay,
+		.history = cfg->history,
+		.window = cfg->window,
+		.topts = cfg->topts,
+		.sort = &u.cfg.sort,
+	});
 	cbreak();
 	noecho();
 	nonl();
@@ -260,7 +256,7 @@ ui_run(const struct ui_config *cfg)
 
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	set_timer(tfd, u.cfg.delay);
-	tick(&u, true);
+	tick(&u);
 	pfd[0].fd = STDIN_FILENO;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = tfd;
@@ -280,7 +276,7 @@ ui_run(const struct ui_config *cfg)
 		r = poll(pfd, 3, u.status[0] != '\0' ? 1000 : -1);
 		if (r == -1 && errno != EINTR)
 			break;
-		if (u.status[0] != '\0' && mono_now() > u.status_until) {
+		if (u.status[0] != '\0' && clock_mono() > u.status_until) {
 			u.status[0] = '\0';
 			dirty |= UI_REDRAW;
 		}
@@ -293,7 +289,7 @@ ui_run(const struct ui_config *cfg)
 			if (read(tfd, &expirations, sizeof expirations) < 0)
 				expirations = 0;
 			if (!u.paused) {
-				tick(&u, false);
+				tick(&u);
 				dirty |= UI_REDRAW;
 			}
 		}
@@ -317,7 +313,7 @@ ui_run(const struct ui_config *cfg)
 		if (dirty & UI_RETIMER)
 			set_timer(tfd, u.cfg.delay);
 		if (dirty & UI_REFRESH) {
-			tick(&u, false);
+			tick(&u);
 			dirty |= UI_REDRAW;
 		}
 	}

@@ -92,7 +92,7 @@ check "v2 root: pod 1 (v1 only) charge unknown" test "$(q '.groups[] | select(.p
 
 # text output shows both pods with their ids
 "$MEMTOP" -b -n 1 > "$LIB_TMP/out.txt" || fail "text exit status"
-check "text: pod 1 listed" grep -q "burstable/pod$uid1" "$LIB_TMP/out.txt"
+check "text: pod 1 listed" grep -q "pod $uid1" "$LIB_TMP/out.txt"
 check "text: container 2 short id" grep -q "containerd $(echo $cid2 | cut -c1-12)" "$LIB_TMP/out.txt"
 check "text: process 1 row" grep -Eq "^ +$p1 +alloc_anon" "$LIB_TMP/out.txt"
 finish

@@ -59,14 +59,36 @@ shown=$(echo "$row" | awk '{ print $3 }')
 case $shown in *M) ;; *) shown=0 ;; esac
 check "RSS of $P2 shown as $shown, /proc says $rss_mib MiB" within "${shown%M}" "$rss_mib" 3
 
-# sort by anon growth: press s until the header says so
-i=0
-while ! screen_has "sort anon-growth" && [ $i -lt 15 ]; do
-	$TM send-keys -t mt s; sleep 0.2; i=$((i + 1))
-done
-check "header shows sort anon-growth" screen_has "sort anon-growth"
+# sort by anon growth from the sort menu: two keys (s opens it, g picks)
+$TM send-keys -t mt s
+check "s opens the sort menu" wait_for 5 screen_has "sort by (Esc closes)"
+check "the menu lists anon-growth with its letter" screen_has " g  anon-growth"
+$TM send-keys -t mt g
+check "header shows sort anon-growth" wait_for 5 screen_has "sort anon-growth"
+check "the menu closed" screen_lacks "sort by (Esc closes)"
 check "the pod that grew in steps is on top" wait_for 5 sh -c "$TM capture-pane -p -t mt | grep -E '^. team-' | head -1 | grep -q web-7"
 check "its growth is about 180 MiB" sh -c "$TM capture-pane -p -t mt | grep -E '^. team-a/web-7' | grep -Eq '\+1[6-9][0-9]M'"
+
+# R reverses: the flat pod (big-1, no growth) comes before web-7
+$TM send-keys -t mt R
+check "R: the header says reversed" wait_for 5 screen_has "(reversed)"
+check "R: the stepping pod is no longer first" wait_for 5 sh -c "$TM capture-pane -p -t mt | grep -E '^. team-' | head -1 | grep -q big-1"
+$TM send-keys -t mt I
+check "I: reversed back" wait_for 5 screen_lacks "(reversed)"
+# direct keys
+$TM send-keys -t mt M
+check "M sorts by RSS" wait_for 5 screen_has "sort rss"
+$TM send-keys -t mt G
+check "G sorts by anon growth" wait_for 5 screen_has "sort anon-growth"
+# F5: every process of the node in one list, and back
+$TM send-keys -t mt F5
+check "F5: the flat list" wait_for 5 screen_has "  flat"
+check "F5: no pod rows, processes at the margin" sh -c "$TM capture-pane -p -t mt | grep -Eq '^ *[0-9]+ alloc_anon' && ! $TM capture-pane -p -t mt | grep -Eq '^. team-'"
+$TM send-keys -t mt t
+check "t: back to the tree" wait_for 5 sh -c "$TM capture-pane -p -t mt | grep -Eq '^. team-'"
+$TM send-keys -t mt F1
+check "F1: help" wait_for 5 screen_has "memtop help"
+$TM send-keys -t mt Escape
 
 # filter
 $TM send-keys -t mt / b i g Enter

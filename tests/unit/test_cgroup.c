@@ -121,13 +121,15 @@ static void
 test_memstat_v2(void **state)
 {
 	const char	*buf = "anon 100\nfile 200\nkernel 7\nshmem 3\nsock 1\n"
-	    "unknown_key 5\nbroken\nanon_thp x\n\nfile_dirty 99999999999999999999999\n";
+	    "unknown_key 5\nbroken\nanon_thp x\n\nfile_dirty 99999999999999999999999\n"
+	    "inactive_file 150\n";
 	struct cg_mem	 m;
 
 	(void)state;
 	cgroup_mem_init(&m);
 	assert_int_equal(cgroup_parse_memstat(buf, strlen(buf), CG_HIER_V2, &m),
-	    5);
+	    6);
+	assert_int_equal(m.inactive_file, 150);
 	assert_int_equal(m.anon, 100);
 	assert_int_equal(m.file, 200);
 	assert_int_equal(m.kernel, 7);
@@ -137,8 +139,9 @@ test_memstat_v2(void **state)
 static void
 test_memstat_v1(void **state)
 {
-	const char	*hier = "rss 5\ncache 6\ntotal_rss 50\ntotal_cache 60\n";
-	const char	*flat = "rss 5\ncache 6\nshmem 1\n";
+	const char	*hier = "rss 5\ncache 6\ntotal_rss 50\ntotal_cache 60\n"
+	    "inactive_file 4\ntotal_inactive_file 40\n";
+	const char	*flat = "rss 5\ncache 6\nshmem 1\ninactive_file 4\n";
 	struct cg_mem	 m;
 
 	(void)state;
@@ -146,11 +149,17 @@ test_memstat_v1(void **state)
 	cgroup_parse_memstat(hier, strlen(hier), CG_HIER_V1, &m);
 	assert_int_equal(m.anon, 50);
 	assert_int_equal(m.file, 60);
+	assert_int_equal(m.inactive_file, 40);
 	cgroup_mem_init(&m);
 	cgroup_parse_memstat(flat, strlen(flat), CG_HIER_V1, &m);
 	assert_int_equal(m.anon, 5);
 	assert_int_equal(m.file, 6);
 	assert_int_equal(m.shmem, 1);
+	assert_int_equal(m.inactive_file, 4);
+	/* not in the file: unknown, not 0 */
+	cgroup_mem_init(&m);
+	cgroup_parse_memstat("rss 5\n", 6, CG_HIER_V1, &m);
+	assert_true(m.inactive_file == CG_NA);
 }
 
 static void

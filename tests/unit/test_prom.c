@@ -141,7 +141,7 @@ test_container(void **state)
 	c.procs = tp;
 	c.nprocs = 2;
 	c.name = "web\nx";
-	strcpy(c.id, "abc");
+	strcpy(c.ctr_id, "abc");
 	c.cgroup = "/kubepods/pod1/abc";
 	fig_sum_add(&c.sum, sp[0].fig);
 	cgroup_mem_init(&mem);
@@ -185,7 +185,7 @@ test_container(void **state)
 	 * that is not UTF-8 is made so (Prometheus would refuse the scrape),
 	 * one that is stays as it is.
 	 */
-	c.id[0] = '\0';
+	c.ctr_id[0] = '\0';
 	c.name = NULL;
 	g.namespace = g.pod = NULL;
 	g.pod_uid[0] = '\0';

@@ -1,0 +1,51 @@
+#ifndef MEMTOP_ANALYSE_DIAGNOSIS_H
+#define MEMTOP_ANALYSE_DIAGNOSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/tree.h"
+
+/*
+ * Why a pod (or a process) holds the memory it does, from rules kept as a
+ * table like the mapping rules: each verdict names a rule, the bytes it
+ * explains, one line for the screen and advice. Rules that explain a pod's
+ * memory (V8 garbage, glibc arenas, shared memory) share one budget: the
+ * pod's excess over its replicas' median when it has siblings on the node,
+ * else its anonymous memory; so their bytes never add up to more than the
+ * excess they explain. Rules about its state (near its limit, swapping)
+ * explain nothing and say so.
+ */
+
+#define DIAG_MAX	6
+
+struct diag {
+	const char	*rule;		/* "v8-garbage", "glibc-arenas", ... */
+	uint64_t	 bytes;		/* what it explains (or is about) */
+	bool		 explains;	/* counted against the excess */
+	char		 text[200];
+	char		 advice[240];
+};
+
+struct diag_set {
+	struct diag	d[DIAG_MAX];
+	size_t		n;
+	uint64_t	budget;		/* the excess, or the anon memory */
+	bool		vs_replicas;	/* budget is an excess over replicas */
+};
+
+struct diag_rule {
+	const char	*rule;
+	const char	*explain;	/* what it means (help, docs) */
+};
+extern const struct diag_rule	diag_rule_table[];
+extern const size_t		diag_rule_count;
+
+/* Diagnoses group g of tree t (its siblings are found in t). */
+void	diagnose_group(const struct tree *t, const struct tree_group *g,
+	    struct diag_set *out);
+/* Diagnoses one process (no baseline but its own memory). */
+void	diagnose_proc(const struct tree_proc *p, struct diag_set *out);
+
+#endif

@@ -1,0 +1,79 @@
+#ifndef MEMTOP_COLLECT_PSS_SCHED_H
+#define MEMTOP_COLLECT_PSS_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Which processes' smaps_rollup (PSS and the other rollup figures) a refresh
+ * reads, and in what order. Reading it makes the kernel walk page tables
+ * (~14 us per MiB resident), so it is rationed; pure, no I/O:
+ *
+ * - the first refresh (opts.all) reads every process, beyond the budget;
+ * - a process the plan wants now is read every refresh, beyond the budget;
+ * - one never read (new, or its pid reused) is read next;
+ * - then, among the due ones, those the plan wants (in plan order);
+ * - due: the cheap counters moved beyond jitter since the last read
+ *   (pss_sched_moved), stalest first, or the reading is max_age old;
+ * - a process over PSS_SCHED_BIG_RSS (a walk of ~14 ms or more) that moved
+ *   is re-read at most every max_age / 2;
+ * - the budget: after the first chunk, no new chunk of PSS_SCHED_CHUNK
+ *   reads starts once budget_ms of wall time is spent (pss_sched_more).
+ */
+
+#define PSS_SCHED_BIG_RSS	(1ULL << 30)
+#define PSS_SCHED_CHUNK		32
+
+/* Why a candidate is read, in reading order. */
+enum pss_class {
+	PSS_NOW,	/* the plan wants it every refresh */
+	PSS_NEVER,	/* no reading yet (or opts.all) */
+	PSS_WANTED,	/* due, and in the plan */
+	PSS_CHANGED,	/* moved since the last reading */
+	PSS_OLD,	/* reading max_age old */
+	PSS_NOT_DUE
+};
+
+struct pss_cand {
+	size_t		 idx;		/* the caller's, carried along */
+	bool		 read;		/* this process was read before */
+	double		 age;		/* seconds since (if read) */
+	bool		 changed;	/* pss_sched_moved since (if read) */
+	uint64_t	 rss;		/* bytes now, FIG_NA if unknown */
+	size_t		 want;		/* place in the plan's fresh list, or
+					   READ_PLAN_NONE */
+	bool		 want_now;	/* among the plan's nnow */
+	enum pss_class	 cls;		/* out: set by pss_sched_order */
+};
+
+struct pss_sched_opts {
+	bool		 all;		/* the first refresh: read everything */
+	double		 max_age;	/* seconds */
+	double		 budget_ms;	/* wall time per refresh */
+};
+
+/*
+ * Classifies every candidate and moves the due ones to the front of c, in
+ * reading order; returns how many are due. The rest follow, unordered.
+ */
+size_t	pss_sched_order(struct pss_cand *c, size_t n,
+	    const struct pss_sched_opts *);
+
+/*
+ * Whether to start reading the chunk at due[off] (off a multiple of
+ * PSS_SCHED_CHUNK, below the count pss_sched_order returned) when spent_ms
+ * of wall time went to the chunks before it.
+ */
+bool	pss_sched_more(const struct pss_cand *due, size_t off, double spent_ms,
+	    const struct pss_sched_opts *);
+
+/*
+ * Whether the cheap figures (FIG_TIER_CHEAP; arrays of FIG__COUNT) moved
+ * from then to now by more than jitter: 1 MiB or 1 %, whichever is more, or
+ * became known or unknown. A busy process whose RSS wobbles by a few pages
+ * is re-read when its reading is max_age old, not every refresh.
+ */
+bool	pss_sched_moved(const uint64_t *then, const uint64_t *now);
+
+#endif

@@ -1,0 +1,59 @@
+#ifndef MEMTOP_MODEL_REFRESH_H
+#define MEMTOP_MODEL_REFRESH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "collect/read_plan.h"
+#include "collect/sample.h"
+#include "model/history.h"
+#include "model/tree.h"
+
+/*
+ * The one refresh driver, used by the dashboard, -b and the exporter. It
+ * owns the sampler's read policy (the first refresh reads every process's
+ * smaps_rollup and maps; later ones re-read PSS by --pss-max-age within
+ * --pss-budget: src/collect/pss_sched.c), the history, the count of
+ * refreshes and their timing. A view says what it wants read with a struct
+ * read_plan; a loop without a view passes NULL.
+ *
+ * It never sleeps or waits: each caller waits in its own loop and calls
+ * refresh_next when it is time. The dashboard polls the terminal and a
+ * periodic timerfd (it must never block); -b and the exporter sleep -d
+ * seconds, interruptibly, after writing each refresh (top's -d), so a slow
+ * refresh or a slow reader never makes refreshes pile up.
+ */
+
+struct refresh_opts {
+	double			 max_age;	/* --pss-max-age, seconds */
+	double			 budget_ms;	/* --pss-budget */
+	double			 interval;	/* -d, seconds (for the window) */
+	uint32_t		 history;	/* samples per figure */
+	double			 window;	/* seconds of the windowed growth */
+	struct tree_opts	 topts;
+	const struct sort_key	*sort;		/* borrowed, read at each
+						   refresh (the dashboard's
+						   changes) */
+};
+
+struct refresh;
+
+/* The sampler is borrowed for the driver's life. */
+struct refresh	*refresh_create(struct sampler *, const struct refresh_opts *);
+void		 refresh_free(struct refresh *);
+
+/*
+ * One refresh now: a snapshot (borrowed until the next call) and its tree,
+ * built, given its history and sorted into *t, which the caller tree_done()s
+ * (the previous one can be freed after this call). 0; or -1 with a cause (the
+ * sampler failed), *t and *sn untouched.
+ */
+int		 refresh_next(struct refresh *, const struct read_plan *,
+		    struct tree *t, const struct snapshot **sn,
+		    const char **cause);
+
+/* Refreshes done so far; wall time the newest took (sampler to history). */
+long		 refresh_count(const struct refresh *);
+double		 refresh_seconds(const struct refresh *);
+
+#endif

@@ -1,0 +1,99 @@
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "collect/figure.h"
+#include "collect/pss_sched.h"
+#include "collect/read_plan.h"
+
+bool
+pss_sched_moved(const uint64_t *then, const uint64_t *now)
+{
+	int		k;
+	uint64_t	a, b, d, tol;
+
+	for (k = 0; k < FIG__COUNT; k++) {
+		if (fig_table[k].tier != FIG_TIER_CHEAP)
+			continue;
+		a = then[k];
+		b = now[k];
+		if (a == b)
+			continue;
+		if (a == FIG_NA || b == FIG_NA)
+			return true;
+		d = a > b ? a - b : b - a;
+		tol = a / 100 > (1 << 20) ? a / 100 : (1 << 20);
+		if (d > tol)
+			return true;
+	}
+	return false;
+}
+
+static enum pss_class
+classify(const struct pss_cand *c, const struct pss_sched_opts *o)
+{
+	enum pss_class	cls = PSS_NOT_DUE;
+	bool		big = c->rss != FIG_NA && c->rss > PSS_SCHED_BIG_RSS;
+
+	if (o->all)
+		return PSS_NEVER;
+	if (c->want_now)
+		return PSS_NOW;
+	if (!c->read)
+		return PSS_NEVER;
+	/* big ones (long page walks) that moved: at most every max_age/2 */
+	if (c->changed && !(big && c->age < o->max_age / 2))
+		cls = PSS_CHANGED;
+	else if (c->age >= o->max_age)
+		cls = PSS_OLD;
+	/* the plan's go first among those due */
+	if (cls != PSS_NOT_DUE && c->want != READ_PLAN_NONE)
+		cls = PSS_WANTED;
+	return cls;
+}
+
+static int
+due_cmp(const void *a, const void *b)
+{
+	const struct pss_cand	*x = a, *y = b;
+
+	if (x->cls != y->cls)
+		return (int)x->cls - (int)y->cls;
+	if ((x->cls == PSS_NOW || x->cls == PSS_WANTED) && x->want != y->want)
+		return (x->want > y->want) - (x->want < y->want);
+	if (x->cls == PSS_CHANGED || x->cls == PSS_OLD) {
+		if (x->age != y->age)	/* stalest first */
+			return (x->age < y->age) - (x->age > y->age);
+	}
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+size_t
+pss_sched_order(struct pss_cand *c, size_t n, const struct pss_sched_opts *o)
+{
+	struct pss_cand	t;
+	size_t		i, nd = 0;
+
+	for (i = 0; i < n; i++) {
+		c[i].cls = classify(&c[i], o);
+		if (c[i].cls == PSS_NOT_DUE)
+			continue;
+		if (i != nd) {
+			t = c[nd];
+			c[nd] = c[i];
+			c[i] = t;
+		}
+		nd++;
+	}
+	qsort(c, nd, sizeof *c, due_cmp);
+	return nd;
+}
+
+bool
+pss_sched_more(const struct pss_cand *due, size_t off, double spent_ms,
+    const struct pss_sched_opts *o)
+{
+	if (o->all || off == 0 || due[off].cls == PSS_NOW)
+		return true;
+	return spent_ms < o->budget_ms;
+}

@@ -1,0 +1,76 @@
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "model/refresh.h"
+#include "util/clock.h"
+#include "util/xmalloc.h"
+
+struct refresh {
+	struct sampler		*s;
+	struct refresh_opts	 o;
+	struct tick_policy	 pol;
+	struct history		*h;
+	long			 done;
+	double			 seconds;
+};
+
+struct refresh *
+refresh_create(struct sampler *s, const struct refresh_opts *o)
+{
+	struct refresh	*r = xcalloc(1, sizeof *r);
+
+	r->s = s;
+	r->o = *o;
+	r->pol.rollup_all = true;	/* the first refresh reads everything */
+	r->pol.max_age = o->max_age;
+	r->pol.budget_ms = o->budget_ms;
+	r->pol.read_maps = true;
+	r->h = history_create(o->history,
+	    (uint32_t)(o->window / o->interval + 0.5));
+	return r;
+}
+
+void
+refresh_free(struct refresh *r)
+{
+	if (r == NULL)
+		return;
+	history_free(r->h);
+	free(r);
+}
+
+int
+refresh_next(struct refresh *r, const struct read_plan *plan, struct tree *t,
+    const struct snapshot **sn, const char **cause)
+{
+	const struct hist_ghost	*ghosts;
+	const struct snapshot	*nsn;
+	size_t			 nghosts;
+	double			 t0 = clock_mono();
+
+	if (sampler_tick(r->s, &r->pol, plan, &nsn, cause) != 0)
+		return -1;
+	r->pol.rollup_all = false;
+	ghosts = history_begin(r->h, nsn, &nghosts);
+	tree_build(t, nsn, &r->o.topts, ghosts, nghosts);
+	history_update(r->h, t);
+	r->seconds = clock_mono() - t0;
+	if (r->o.sort != NULL)
+		tree_sort(t, r->o.sort);
+	r->done++;
+	*sn = nsn;
+	return 0;
+}
+
+long
+refresh_count(const struct refresh *r)
+{
+	return r->done;
+}
+
+double
+refresh_seconds(const struct refresh *r)
+{
+	return r->seconds;
+}

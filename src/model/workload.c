@@ -1,0 +1,117 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "model/workload.h"
+
+/* k8s.io/apimachinery/pkg/util/rand: no vowels, no 0 1 3, no y */
+static const char rand_alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+
+bool
+workload_is_rand(const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\0' || strchr(rand_alphabet, s[i]) == NULL)
+			return false;
+	}
+	return true;
+}
+
+static bool
+all_digits(const char *s, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	}
+	return true;
+}
+
+/* The start of the last '-' separated token before end, or NULL. */
+static const char *
+last_token(const char *s, const char *end)
+{
+	const char	*p = end;
+
+	while (p > s && p[-1] != '-')
+		p--;
+	return p > s + 1 ? p : NULL;	/* needs a non-empty NAME before */
+}
+
+void
+workload_parse(const char *pod, const char *node, struct wl_name *out)
+{
+	size_t		 len = strlen(pod), nlen;
+	const char	*end = pod + len, *t1, *t2;
+
+	out->kind = WL_NONE;
+	out->stem_len = len;
+	out->ordinal = -1;
+	/* static pods: NAME-<node name> (a node name may hold '-' and '.') */
+	if (node != NULL && (nlen = strlen(node)) > 0 && len > nlen + 1 &&
+	    strcmp(end - nlen, node) == 0 && end[-(long)nlen - 1] == '-') {
+		out->kind = WL_STATIC;
+		out->stem_len = len - nlen - 1;
+		return;
+	}
+	t1 = last_token(pod, end);
+	if (t1 == NULL)
+		return;
+	/* StatefulSet: NAME-<ordinal>, no leading zero (but "0" itself) */
+	if (all_digits(t1, (size_t)(end - t1)) && end - t1 <= 9 &&
+	    (t1[0] != '0' || end - t1 == 1)) {
+		long	v = 0;
+		const char *p;
+
+		for (p = t1; p < end; p++)
+			v = v * 10 + (*p - '0');
+		out->kind = WL_STATEFULSET;
+		out->stem_len = (size_t)(t1 - 1 - pod);
+		out->ordinal = v;
+		return;
+	}
+	if (end - t1 != 5 || !workload_is_rand(t1, 5))
+		return;
+	/* a random suffix: Deployment, CronJob, or DaemonSet/Job */
+	t2 = last_token(pod, t1 - 1);
+	if (t2 != NULL && all_digits(t2, (size_t)(t1 - 1 - t2)) &&
+	    t1 - 1 - t2 >= 7 && t1 - 1 - t2 <= 10) {
+		out->kind = WL_CRONJOB;
+		out->stem_len = (size_t)(t2 - 1 - pod);
+		return;
+	}
+	if (t2 != NULL && t1 - 1 - t2 >= 6 && t1 - 1 - t2 <= 10 &&
+	    workload_is_rand(t2, (size_t)(t1 - 1 - t2)) &&
+	    !all_digits(t2, (size_t)(t1 - 1 - t2))) {
+		out->kind = WL_DEPLOYMENT;
+		out->stem_len = (size_t)(t2 - 1 - pod);
+		return;
+	}
+	out->kind = WL_DAEMONSET_JOB;
+	out->stem_len = (size_t)(t1 - 1 - pod);
+}
+
+const char *
+workload_kind_name(enum wl_kind k)
+{
+	switch (k) {
+	case WL_DEPLOYMENT:
+		return "deployment";
+	case WL_STATEFULSET:
+		return "statefulset";
+	case WL_DAEMONSET_JOB:
+		return "daemonset/job";
+	case WL_CRONJOB:
+		return "cronjob";
+	case WL_STATIC:
+		return "static";
+	default:
+		return "";
+	}
+}

@@ -1,0 +1,418 @@
+/*
+ * The model: entity identities and kinds, group sums with unknown members,
+ * and what the batch and JSON writers make of them, on hand-made snapshots.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "model/column.h"
+#include "model/entity.h"
+#include "model/history.h"
+#include "model/tree.h"
+#include "output/batch.h"
+#include "output/json.h"
+
+#define MiB	(1ULL << 20)
+#define UID0	"11111111-2222-3333-4444-555555555555"
+#define CID(c)	c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c \
+		c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c \
+		c c c c
+
+/* Two containers of one pod (two processes in the first), one service. */
+struct node {
+	struct snapshot		 sn;
+	struct snap_proc	 p[4];
+	struct cg_place		 pl[4];
+	struct rt_names		 names[2];
+};
+
+static void
+place(struct cg_place *pl, const char *path)
+{
+	snprintf(pl->path, sizeof pl->path, "%s", path);
+	pl->hier = CG_HIER_V2;
+	k8s_classify(pl->path, &pl->cls);
+}
+
+static void
+node_init(struct node *nd)
+{
+	int	i, k;
+
+	memset(nd, 0, sizeof *nd);
+	snprintf(nd->sn.boot_id, sizeof nd->sn.boot_id,
+	    "0f0e0d0c-0b0a-0908-0706-050403020100");
+	for (i = 0; i < 4; i++) {
+		struct snap_proc	*p = &nd->p[i];
+
+		p->pid = 100 + i;
+		p->start = 5000 + (unsigned long long)i;
+		snprintf(p->comm, sizeof p->comm, "proc%c", 'a' + i);
+		for (k = 0; k < FIG__COUNT; k++)
+			p->fig[k] = (uint64_t)(i + 1) * MiB;
+		p->place = &nd->pl[i];
+		p->nmaps = p->nanon = -1;
+		p->state = 'S';
+	}
+	place(&nd->pl[0], "/kubepods.slice/kubepods-burstable.slice/"
+	    "kubepods-burstable-pod11111111_2222_3333_4444_555555555555.slice/"
+	    "cri-containerd-" CID("a") ".scope");
+	nd->pl[1] = nd->pl[0];
+	place(&nd->pl[2], "/kubepods.slice/kubepods-burstable.slice/"
+	    "kubepods-burstable-pod11111111_2222_3333_4444_555555555555.slice/"
+	    "cri-containerd-" CID("b") ".scope");
+	place(&nd->pl[3], "/system.slice/sshd.service");
+	for (i = 0; i < 2; i++) {
+		snprintf(nd->names[i].namespace, sizeof nd->names[i].namespace,
+		    "shop");
+		snprintf(nd->names[i].pod, sizeof nd->names[i].pod, "web-0");
+		snprintf(nd->names[i].container, sizeof nd->names[i].container,
+		    "%s", i == 0 ? "app" : "sidecar");
+		snprintf(nd->names[i].pod_uid, sizeof nd->names[i].pod_uid,
+		    UID0);
+		nd->names[i].source = NAME_SRC_CONTAINERD;
+	}
+	nd->p[0].ctr_names = nd->p[1].ctr_names = &nd->names[0];
+	nd->p[2].ctr_names = &nd->names[1];
+	nd->sn.procs = nd->p;
+	nd->sn.nprocs = 4;
+}
+
+static void
+build(struct node *nd, enum tree_group_by by, struct tree *t)
+{
+	struct tree_opts	o = { by, false };
+
+	tree_build(t, &nd->sn, &o, NULL, 0);
+}
+
+static const struct tree_group *
+group(const struct tree *t, const char *ident)
+{
+	size_t	i;
+
+	for (i = 0; i < t->ngroups; i++) {
+		if (strcmp(t->groups[i].ident, ident) == 0)
+			return &t->groups[i];
+	}
+	return NULL;
+}
+
+static void
+test_identities(void **state)
+{
+	struct node		 nd;
+	struct tree		 t;
+	const struct tree_group	*g;
+	char			 buf[ENT_PROC_ID_MAX];
+	int			 pid;
+	unsigned long long	 start;
+
+	(void)state;
+	node_init(&nd);
+	build(&nd, TREE_BY_POD, &t);
+	assert_int_equal(t.ngroups, 2);
+	g = group(&t, "pod:" UID0);
+	assert_non_null(g);
+	assert_int_equal(g->kind, ENT_POD);
+	assert_int_equal(g->nctrs, 2);
+	assert_string_equal(g->ctrs[0].ident, "ctr:" CID("a"));
+	assert_string_equal(g->ctrs[0].procs[0].ident,
+	    "proc:0f0e0d0c-0b0a-0908-0706-050403020100:100:5000");
+	g = group(&t, "cg:v2:/system.slice/sshd.service");
+	assert_non_null(g);
+	assert_int_equal(g->kind, ENT_SERVICE);
+	assert_string_equal(g->ctrs[0].ident,
+	    "cg:v2:/system.slice/sshd.service/-");
+	tree_done(&t);
+
+	/* a container's identity does not depend on the grouping */
+	build(&nd, TREE_BY_CONTAINER, &t);
+	g = group(&t, "ctr:" CID("a"));
+	assert_non_null(g);
+	assert_int_equal(g->kind, ENT_CONTAINER);
+	assert_string_equal(g->ctrs[0].ident, "ctr:" CID("a"));
+	tree_done(&t);
+	build(&nd, TREE_BY_NAMESPACE, &t);
+	g = group(&t, "ns:shop");
+	assert_non_null(g);
+	assert_int_equal(g->kind, ENT_NAMESPACE);
+	assert_string_equal(g->ctrs[0].ident, "ctr:" CID("a"));
+	tree_done(&t);
+
+	/* a reused pid is a new process; the same one parses back */
+	ent_id_process(buf, sizeof buf, "b", 100, 5000);
+	assert_int_equal(ent_id_process_parse(buf, &pid, &start), 0);
+	assert_int_equal(pid, 100);
+	assert_int_equal(start, 5000);
+	assert_string_not_equal(buf, ent_id_process((char[ENT_PROC_ID_MAX]){ 0 },
+	    ENT_PROC_ID_MAX, "b", 100, 5001));
+	assert_int_equal(ent_id_kind(buf), ENT_PROCESS);
+	assert_int_equal(ent_id_kind("pod:x"), ENT_POD);
+	assert_int_equal(ent_id_kind("pod:x/-"), ENT_CONTAINER);
+	assert_int_equal(ent_id_process_parse("pod:x", &pid, &start), -1);
+	assert_int_equal(ent_id_process_parse("proc:b:x:1", &pid, &start), -1);
+}
+
+/* The same process across refreshes keeps its history entity. */
+static void
+test_identity_across_refreshes(void **state)
+{
+	struct node		 nd;
+	struct tree		 t;
+	struct history		*h = history_create(10, 10);
+	const struct hist_ghost	*gh;
+	struct hist_ent		*e1;
+	size_t			 ng;
+
+	(void)state;
+	node_init(&nd);
+	gh = history_begin(h, &nd.sn, &ng);
+	build(&nd, TREE_BY_POD, &t);
+	history_update(h, &t);
+	e1 = group(&t, "pod:" UID0)->ctrs[0].procs[0].st.hist;
+	tree_done(&t);
+	nd.p[0].fig[FIG_RSS_ANON] += 5 * MiB;
+	gh = history_begin(h, &nd.sn, &ng);
+	tree_build(&t, &nd.sn, &(struct tree_opts){ TREE_BY_POD, false }, gh,
+	    ng);
+	history_update(h, &t);
+	assert_ptr_equal(group(&t, "pod:" UID0)->ctrs[0].procs[0].st.hist, e1);
+	assert_int_equal(group(&t, "pod:" UID0)->ctrs[0].procs[0].st.growth,
+	    5 * MiB);
+	tree_done(&t);
+	/* pid 100 reused (another start time): a new entity, no growth */
+	nd.p[0].start = 9999;
+	gh = history_begin(h, &nd.sn, &ng);
+	tree_build(&t, &nd.sn, &(struct tree_opts){ TREE_BY_POD, false }, gh,
+	    ng);
+	history_update(h, &t);
+	assert_int_equal(group(&t, "pod:" UID0)->ctrs[0].procs[0].st.growth, 0);
+	assert_ptr_not_equal(group(&t, "pod:" UID0)->ctrs[0].procs[0].st.hist,
+	    e1);
+	tree_done(&t);
+	history_free(h);
+}
+
+static void
+test_sums_with_unknowns(void **state)
+{
+	struct fig_sum	s;
+	uint64_t	a[FIG__COUNT], b[FIG__COUNT];
+	struct fig_val	v;
+	int		k;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	v = fig_sum_get(&s, FIG_PSS);		/* no member: unknown */
+	assert_int_equal(v.state, FIG_UNKNOWN);
+	assert_true(v.v == FIG_NA);
+	for (k = 0; k < FIG__COUNT; k++) {
+		a[k] = 3 * MiB;
+		b[k] = FIG_NA;
+	}
+	fig_sum_add(&s, b);
+	v = fig_sum_get(&s, FIG_PSS);		/* all unknown */
+	assert_int_equal(v.state, FIG_UNKNOWN);
+	assert_true(v.v == FIG_NA);
+	fig_sum_add(&s, a);
+	v = fig_sum_get(&s, FIG_PSS);		/* some unknown */
+	assert_int_equal(v.state, FIG_PARTIAL);
+	assert_int_equal(v.v, 3 * MiB);
+	memset(&s, 0, sizeof s);
+	fig_sum_add(&s, a);
+	fig_sum_add(&s, a);
+	v = fig_sum_get(&s, FIG_PSS);		/* none unknown */
+	assert_int_equal(v.state, FIG_KNOWN);
+	assert_int_equal(v.v, 6 * MiB);
+	/* a known 0 stays 0 */
+	a[FIG_SWAP] = 0;
+	memset(&s, 0, sizeof s);
+	fig_sum_add(&s, a);
+	v = fig_sum_get(&s, FIG_SWAP);
+	assert_int_equal(v.state, FIG_KNOWN);
+	assert_int_equal(v.v, 0);
+	v = fig_proc_get(b, FIG_PSS);
+	assert_int_equal(v.state, FIG_UNKNOWN);
+}
+
+static char *
+render(struct node *nd, enum tree_group_by by, bool json)
+{
+	struct tree	 t;
+	char		*buf = NULL;
+	size_t		 len = 0;
+	FILE		*f = open_memstream(&buf, &len);
+	struct sort_key	 k = { SORT_FIG, FIG_RSS, false };
+
+	build(nd, by, &t);
+	tree_sort(&t, &k);
+	nd->sn.mem_total = nd->sn.mem_available = FIG_NA;
+	if (json)
+		assert_int_equal(json_write_snapshot(f, &nd->sn, &t), 0);
+	else
+		assert_int_equal(batch_write_snapshot(f, &nd->sn, &t), 0);
+	fclose(f);
+	tree_done(&t);
+	return buf;
+}
+
+/* The KIND column and JSON "kind" agree for every --group-by. */
+static void
+test_kinds_agree(void **state)
+{
+	static const struct {
+		enum tree_group_by	 by;
+		const char		*first;
+	} cases[] = {
+		{ TREE_BY_POD, "pod" },
+		{ TREE_BY_CONTAINER, "container" },
+		{ TREE_BY_NAMESPACE, "namespace" },
+		{ TREE_BY_CGROUP, "pod" },
+	};
+	struct node	nd;
+	size_t		i;
+
+	(void)state;
+	node_init(&nd);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char		*text = render(&nd, cases[i].by, false);
+		char		*js = render(&nd, cases[i].by, true);
+		json_error_t	 jerr;
+		json_t		*doc = json_loads(js, 0, &jerr);
+
+		if (doc == NULL)
+			fprintf(stderr, "%s: %s\n", jerr.text, js);
+		json_t		*g;
+		size_t		 gi;
+		char		 line[64];
+
+		assert_non_null(doc);
+		json_array_foreach(json_object_get(doc, "groups"), gi, g) {
+			const char *kind = json_string_value(json_object_get(g,
+			    "kind"));
+
+			char *gs = json_dumps(g, 0);
+
+			if (strstr(gs, "\"pid\":100,") != NULL)
+				assert_string_equal(kind, cases[i].first);
+			free(gs);
+			/* that group's text row starts with the same word */
+			snprintf(line, sizeof line, "\n%-10s ", kind);
+			assert_non_null(strstr(text, line));
+		}
+		assert_non_null(strstr(text, "\nservice    /system.slice/"
+		    "sshd.service"));
+		json_decref(doc);
+		free(text);
+		free(js);
+	}
+}
+
+/* Partly and wholly unknown sums in JSON and text. */
+static void
+test_writers_unknowns(void **state)
+{
+	struct node	 nd;
+	char		*js, *text;
+	json_t		*doc, *pod, *svc;
+	int		 k;
+
+	(void)state;
+	node_init(&nd);
+	/* process b (second container) and the service: PSS unreadable */
+	for (k = FIG_PSS; k < FIG__COUNT; k++)
+		nd.p[2].fig[k] = nd.p[3].fig[k] = FIG_NA;
+	js = render(&nd, TREE_BY_POD, true);
+	doc = json_loads(js, 0, NULL);
+	assert_non_null(doc);
+	pod = json_array_get(json_object_get(doc, "groups"), 0);
+	svc = json_array_get(json_object_get(doc, "groups"), 1);
+	assert_string_equal(json_string_value(json_object_get(pod, "entity")),
+	    "pod:" UID0);
+	/* pod: 1 + 2 MiB known of three members: partial */
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(pod,
+	    "totals"), "pss")), 3 * MiB);
+	assert_int_equal(json_integer_value(json_object_get(pod, "members")), 3);
+	assert_true(json_array_size(json_object_get(pod, "partial")) > 0);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(pod,
+	    "partial"), 0)), "pss");
+	/* rss is known for all: not partial */
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(pod,
+	    "totals"), "rss")), 6 * MiB);
+	/* service: its only member's PSS unknown: null, not 0 */
+	assert_true(json_is_null(json_object_get(json_object_get(svc,
+	    "totals"), "pss")));
+	assert_true(json_is_null(json_object_get(json_object_get(svc,
+	    "totals"), "swap")));
+	assert_int_equal(json_array_size(json_object_get(svc, "partial")), 0);
+	json_decref(doc);
+	free(js);
+
+	/* text: '>' before the partial sum, '-' for the unknown one */
+	text = render(&nd, TREE_BY_POD, false);
+	assert_non_null(strstr(text, "shop/web-0"));
+	assert_non_null(strstr(text, "   >3.0M"));
+	/* the service's PSS (third column) is unknown: '-', never 0 */
+	{
+		char	kind[16], name[64], rss[16], rss_anon[16], pss[16];
+
+		assert_int_equal(sscanf(strstr(text, "\nservice "),
+		    "%15s %63s %15s %15s %15s", kind, name, rss, rss_anon, pss),
+		    5);
+		assert_string_equal(rss, "4.0M");
+		assert_string_equal(pss, "-");
+	}
+	free(text);
+}
+
+/* The -b header is the column table's -b columns. */
+static void
+test_batch_header(void **state)
+{
+	struct node	 nd;
+	char		*text, want[512];
+	size_t		 i, n;
+
+	(void)state;
+	node_init(&nd);
+	text = render(&nd, TREE_BY_POD, false);
+	n = (size_t)snprintf(want, sizeof want, "%-10s %-50s", "KIND", "NAME");
+	for (i = 0; i < col_count; i++) {
+		if (col_table[i].batch)
+			n += (size_t)snprintf(want + n, sizeof want - n, " %*s",
+			    col_table[i].width > 8 ? col_table[i].width : 8,
+			    col_table[i].title);
+	}
+	snprintf(want + n, sizeof want - n, "\n");
+	assert_non_null(strstr(text, want));
+	free(text);
+	/* every figure has a column, and its key is its sort key */
+	for (i = 0; i < FIG__COUNT; i++)
+		assert_int_equal(col_by_key(fig_table[i].key),
+		    col_of_fig((int)i));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_identities),
+		cmocka_unit_test(test_identity_across_refreshes),
+		cmocka_unit_test(test_sums_with_unknowns),
+		cmocka_unit_test(test_kinds_agree),
+		cmocka_unit_test(test_writers_unknowns),
+		cmocka_unit_test(test_batch_header),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

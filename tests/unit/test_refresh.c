@@ -1,0 +1,262 @@
+/*
+ * The refresh driver (src/model/refresh.c) on real processes: the first
+ * refresh reads every smaps_rollup; later ones re-read a process the read
+ * plan wants now, by pid and start time (another start time is another
+ * process: not read); the plan's smaps set is read and looked up by
+ * identity; the tree is built and counted.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "collect/cgroup.h"
+#include "collect/sample.h"
+#include "model/refresh.h"
+
+#define CHILD_MIB	8
+
+static pid_t
+spawn_child(void)
+{
+	int	 fds[2];
+	pid_t	 pid;
+	char	 c;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		size_t	 len = (size_t)CHILD_MIB << 20;
+		char	*p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(1);
+		memset(p, 1, len);
+		if (write(fds[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	return pid;
+}
+
+static const struct snap_proc *
+find(const struct snapshot *sn, int pid)
+{
+	size_t	i;
+
+	for (i = 0; i < sn->nprocs; i++) {
+		if (sn->procs[i].pid == pid)
+			return &sn->procs[i];
+	}
+	return NULL;
+}
+
+static bool
+in_tree(const struct tree *t, int pid)
+{
+	size_t	gi, ci, pi;
+
+	for (gi = 0; gi < t->ngroups; gi++) {
+		for (ci = 0; ci < t->groups[gi].nctrs; ci++) {
+			const struct tree_ctr	*c = &t->groups[gi].ctrs[ci];
+
+			for (pi = 0; pi < c->nprocs; pi++) {
+				if (c->procs[pi].sp->pid == pid)
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Processes that are not kernel threads: all have a smaps_rollup. */
+static size_t
+users(const struct snapshot *sn)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < sn->nprocs; i++)
+		n += !sn->procs[i].kthread;
+	return n;
+}
+
+struct fix {
+	struct sampler	*s;
+	struct refresh	*r;
+	pid_t		 child;
+};
+
+static int
+setup(void **state)
+{
+	static struct sort_key	sort = { SORT_FIG, FIG_RSS, false };
+	struct refresh_opts	o = {
+		.max_age = 1e6,		/* nothing gets old in this test */
+		.budget_ms = 1e6,
+		.interval = 1,
+		.history = 10,
+		.window = 5,
+		.topts = { TREE_BY_POD, false },
+		.sort = &sort,
+	};
+	struct fix		*f = calloc(1, sizeof *f);
+	struct cg_roots		 roots;
+	const char		*cause;
+
+	if (f == NULL)
+		return -1;
+	if (cgroup_roots_default(&roots) != 0)
+		memset(&roots, 0, sizeof roots);
+	f->s = sampler_create(&roots, "/proc", "/", &cause);
+	if (f->s == NULL) {
+		fprintf(stderr, "sampler: %s\n", cause);
+		free(f);
+		return -1;
+	}
+	f->r = refresh_create(f->s, &o);
+	f->child = spawn_child();
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fix	*f = *state;
+
+	kill(f->child, SIGKILL);
+	waitpid(f->child, NULL, 0);
+	refresh_free(f->r);
+	sampler_free(f->s);
+	free(f);
+	return 0;
+}
+
+/* One refresh with plan; returns the child's snapshot entry. */
+static const struct snap_proc *
+step(struct fix *f, const struct read_plan *plan, const struct snapshot **sn)
+{
+	const struct snap_proc	*p;
+	const char		*cause = NULL;
+	struct tree		 t;
+
+	assert_int_equal(refresh_next(f->r, plan, &t, sn, &cause), 0);
+	assert_true(in_tree(&t, f->child));
+	tree_done(&t);
+	p = find(*sn, f->child);
+	assert_non_null(p);
+	return p;
+}
+
+static void
+test_plan(void **state)
+{
+	struct fix		*f = *state;
+	const struct snapshot	*sn;
+	const struct snap_proc	*p;
+	struct proc_ref		 me, other;
+	struct read_plan	 plan = { 0 };
+
+	/* the first refresh reads every process, beyond any budget */
+	p = step(f, NULL, &sn);
+	assert_int_equal(refresh_count(f->r), 1);
+	assert_true(refresh_seconds(f->r) > 0);
+	assert_true(p->rollup_age == 0);
+	assert_true(p->fig[FIG_PSS] != FIG_NA);
+	assert_true(p->fig[FIG_PSS_ANON] >= (uint64_t)CHILD_MIB << 20);
+	assert_int_equal(sn->rollup_wanted, users(sn));
+	me = (struct proc_ref){ p->pid, p->start };
+	other = (struct proc_ref){ p->pid, p->start + 1 };
+
+	/* unchanged and young: not read again */
+	p = step(f, NULL, &sn);
+	assert_true(p->rollup_age > 0);
+
+	/* wanted now, by pid and start time: read every refresh */
+	plan.fresh = &me;
+	plan.nfresh = 1;
+	plan.nnow = 1;
+	p = step(f, &plan, &sn);
+	assert_true(p->rollup_age == 0);
+
+	/* the same pid with another start time is not the process wanted */
+	plan.fresh = &other;
+	p = step(f, &plan, &sn);
+	assert_true(p->rollup_age > 0);
+
+	/* wanted, but not now: first among the due ones, and it is not due */
+	plan.fresh = &me;
+	plan.nnow = 0;
+	p = step(f, &plan, &sn);
+	assert_true(p->rollup_age > 0);
+	assert_int_equal(refresh_count(f->r), 5);
+}
+
+static void
+test_smaps(void **state)
+{
+	struct fix		*f = *state;
+	const struct snapshot	*sn;
+	const struct snap_proc	*p;
+	const struct snap_smaps	*m;
+	struct proc_ref		 want[3];
+	struct read_plan	 plan = { 0 };
+
+	p = step(f, NULL, &sn);
+	assert_int_equal(sn->nsmaps, 0);
+	want[0] = (struct proc_ref){ p->pid, p->start };
+	want[1] = (struct proc_ref){ p->pid, p->start + 1 };
+	want[2] = want[0];	/* asked twice: read once */
+	plan.smaps = want;
+	plan.nsmaps = 3;
+	step(f, &plan, &sn);
+	assert_int_equal(sn->nsmaps, 2);
+	m = snapshot_smaps(sn, want[0].pid, want[0].start);
+	assert_non_null(m);
+	assert_non_null(m->maps);
+	assert_true(m->maps->have_rss);
+	assert_true(m->maps->n > 0);
+	assert_true(m->age == 0);
+	/* pid reused: not read, said as no mappings */
+	m = snapshot_smaps(sn, want[1].pid, want[1].start);
+	assert_non_null(m);
+	assert_null(m->maps);
+	/* kept while asked for (re-read every 5 s at most) */
+	plan.nsmaps = 1;
+	step(f, &plan, &sn);
+	assert_int_equal(sn->nsmaps, 1);
+	m = snapshot_smaps(sn, want[0].pid, want[0].start);
+	assert_non_null(m);
+	assert_non_null(m->maps);
+	/* and forgotten when not */
+	step(f, NULL, &sn);
+	assert_int_equal(sn->nsmaps, 0);
+	assert_null(snapshot_smaps(sn, want[0].pid, want[0].start));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_smaps, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
