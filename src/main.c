@@ -72,7 +72,7 @@ static const char usage_text[] =
 "went, grouped by cgroup.\n"
 "\n"
 "  -b, --batch            print refreshes as text to stdout (like top -b),\n"
-"                         COLUMNS wide (default 160)\n"
+"                         COLUMNS wide (unset: names get 50 columns)\n"
 "      --json             with -b: one JSON document per refresh and line\n"
 "  -n, --iterations N     stop after N refreshes (default: until killed)\n"
 "  -d, --delay SECS       seconds between refreshes (default 1; 5 with\n"
@@ -419,7 +419,7 @@ start_checks(const struct options *o)
 		w = strtol(cols, &end, 10);
 		if (*end != '\0' || errno != 0 || w < 1 || w > 1000)
 			fprintf(stderr, "memtop: COLUMNS=%s: not a width (1 "
-			    "to 1000): -b uses 160 columns\n", cols);
+			    "to 1000): -b keeps its default width\n", cols);
 		else
 			batch_set_width((unsigned)w);
 	}

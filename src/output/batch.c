@@ -11,9 +11,10 @@
 #include "util/fmt.h"
 
 #define NAME_MIN	16
+#define NAME_DEFAULT	50
 
-/* The name column's width: what COLUMNS leaves (160 if never set). */
-static unsigned	batch_columns = 160;
+/* The table's width (COLUMNS); 0: the name column is NAME_DEFAULT wide. */
+static unsigned	batch_columns;
 
 void
 batch_set_width(unsigned columns)
@@ -103,7 +104,8 @@ batch_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 	struct tm	 tm;
 	size_t		 gi, ci, pi, i, nw, fw = fixed_width();
 
-	nw = batch_columns > fw + NAME_MIN ? batch_columns - fw : NAME_MIN;
+	nw = batch_columns == 0 ? NAME_DEFAULT : batch_columns > fw + NAME_MIN ?
+	    batch_columns - fw : NAME_MIN;
 
 	localtime_r(&now, &tm);
 	strftime(tb, sizeof tb, "%H:%M:%S", &tm);

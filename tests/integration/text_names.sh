@@ -58,7 +58,8 @@ def w(s):
                2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
 start = next(i for i, l in enumerate(lines) if l.startswith("KIND"))
-rows = [l for l in lines[start:] if l]
+# table rows, not the diagnosis lines under a group ("  why ...")
+rows = [l for l in lines[start:] if l and not l.startswith("  why ")]
 widths = {w(l) for l in rows}
 mine = [l for l in rows if sys.argv[2] in l]
 print("%d rows, widths %s, %d of ours" % (len(rows), sorted(widths), len(mine)))
