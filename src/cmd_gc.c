@@ -1,23 +1,29 @@
 /*
  * memtop gc PID [--json] [--yes]: the g key without the dashboard.
  * Exit 0 when the GC ran, 1 with a one-line reason otherwise, 2 on usage.
+ * Ctrl-C, SIGTERM and SIGHUP cancel: what was done is printed, and the GC's
+ * child goes on closing an inspector it opened, on its own.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "actions/gc.h"
+#include "actions/gc_format.h"
+#include "actions/job.h"
+#include "analyse/detectors.h"
 #include "cmd.h"
-#include "util/fmt.h"
-#include "util/readfile.h"
+#include "collect/maps.h"
+#include "collect/status.h"
+#include "util/clock.h"
 
 static const char usage[] =
     "usage: memtop gc PID [--json] [--yes] [--verbose]\n"
@@ -25,52 +31,55 @@ static const char usage[] =
     "  its inspector (opened with SIGUSR1 inside its network namespace and\n"
     "  closed again), and show what it gave back. Refused unless PID is\n"
     "  node/nodejs and catches SIGUSR1. A full GC pauses the process: it\n"
-    "  asks first unless --yes.\n"
+    "  asks first unless --yes. Ctrl-C cancels; an inspector memtop opened\n"
+    "  is still closed (in the background, within the watch).\n"
     "  --open-timeout S  wait for the inspector to listen (3)\n"
     "  --call-timeout S  each inspector call (10)\n"
     "  --gc-timeout S    HeapProfiler.collectGarbage (30)\n"
-    "  --watch S         keep watching for a late inspector to close (30)\n";
+    "  --watch S         then keep watching to close a late inspector (120)\n";
+
+static volatile sig_atomic_t	got_signal;
 
 static void
-print_text(const struct gc_result *r)
+on_signal(int sig)
 {
-	char	a[32], b[32], c[32], d[32], e[32], f[32], g[32], h[32];
-	int64_t	ob = gc_outside_v8(&r->v8_before), oa = gc_outside_v8(&r->v8_after);
+	got_signal = sig;
+}
 
-	if (!r->ok) {
-		printf("pid %d: GC failed: %s\n", r->pid, r->error);
-		return;
+/* Whether the glibc-arenas rule fires on the process's mappings now. */
+static bool
+arena_fired(int pid)
+{
+	struct maps		m;
+	struct proc_status	st;
+	struct detect_ctx	c;
+	struct finding		f[8];
+	size_t			n, i;
+	bool			fired = false;
+
+	if (status_read("/proc", pid, &st) != 0)
+		return false;
+	maps_init(&m);
+	if (maps_read(&m, "/proc", pid, false) == 0) {
+		c.comm = st.name;
+		c.exe = st.exe[0] != '\0' ? st.exe : NULL;
+		c.stack_limit = st.stack_limit;
+		n = detect_all(&m, &c, f, sizeof f / sizeof f[0]);
+		for (i = 0; i < n; i++)
+			fired |= strcmp(f[i].rule, "glibc-arenas") == 0;
 	}
-	printf("pid %d: RSS %s -> %s, Pss_Anon %s -> %s (%.1f s)\n", r->pid,
-	    fmt_bytes(a, sizeof a, r->rss_before),
-	    fmt_bytes(b, sizeof b, r->rss_after),
-	    fmt_bytes(c, sizeof c, r->pss_anon_before),
-	    fmt_bytes(d, sizeof d, r->pss_anon_after), r->duration_ms / 1000);
-	printf("V8 heapTotal %s -> %s, heapUsed %s -> %s, external %s -> %s, "
-	    "arrayBuffers %s -> %s\n",
-	    fmt_bytes(a, sizeof a, r->v8_before.heap_total),
-	    fmt_bytes(b, sizeof b, r->v8_after.heap_total),
-	    fmt_bytes(c, sizeof c, r->v8_before.heap_used),
-	    fmt_bytes(d, sizeof d, r->v8_after.heap_used),
-	    fmt_bytes(e, sizeof e, r->v8_before.external),
-	    fmt_bytes(f, sizeof f, r->v8_after.external),
-	    fmt_bytes(g, sizeof g, r->v8_before.array_buffers),
-	    fmt_bytes(h, sizeof h, r->v8_after.array_buffers));
-	printf("outside V8 (RSS - heapTotal - external - arrayBuffers): %s -> %s"
-	    "\n", ob < 0 ? "-" : fmt_bytes(a, sizeof a, (uint64_t)ob),
-	    oa < 0 ? "-" : fmt_bytes(b, sizeof b, (uint64_t)oa));
-	if (oa > 0 && r->rss_after != UINT64_MAX &&
-	    (uint64_t)oa * 2 > r->rss_after)
-		printf("most of what remains is outside V8 (native allocations, "
-		    "glibc arenas): see memtop maps %d\n", r->pid);
-	if (r->inspector_was_open)
-		printf("inspector: already open on port %d, left open\n",
-		    r->port);
+	maps_done(&m);
+	return fired;
+}
+
+static void
+print_line(void *arg, const char *label, const char *text)
+{
+	(void)arg;
+	if (strcmp(label, "last GC") == 0 || label[0] == '\0')
+		printf("%s\n", text);
 	else
-		printf("inspector: opened on port %d, %s\n", r->port,
-		    r->inspector_closed ? "closed again" : "STILL OPEN");
-	if (r->note[0] != '\0')
-		printf("note: %s\n", r->note);
+		printf("%s: %s\n", label, text);
 }
 
 static bool
@@ -96,6 +105,77 @@ parse_secs(const char *s, double *out)
 	return 0;
 }
 
+/*
+ * Runs the job until its child ends, or until a signal: then cancels and
+ * waits (at most 5 s) for the child to say what it did. Fills r.
+ */
+static void
+run_job(int pid, const struct gc_opts *o, bool verbose, struct gc_result *r)
+{
+	struct job_runner	 jr;
+	struct job		*j;
+	struct pollfd		 p;
+	char			 err[256];
+	double			 cancel_by = 0;
+	int			 ev;
+	bool			 cancelled = false;
+
+	job_runner_init(&jr);
+	j = job_start_gc(&jr, pid, 0, o, err, sizeof err);
+	if (j == NULL) {
+		snprintf(r->error, sizeof r->error, "%s", err);
+		job_runner_done(&jr);
+		return;
+	}
+	while (jr.njobs > 0) {
+		if (got_signal && !cancelled) {
+			cancelled = true;
+			job_cancel(j);
+			cancel_by = clock_mono() + 5;
+			fprintf(stderr, "memtop gc: %s: cancelling\n",
+			    strsignal(got_signal));
+		}
+		if (cancelled && (clock_mono() > cancel_by ||
+		    (j->have_result && j->result.watching)))
+			break;	/* it closes the inspector on its own */
+		job_runner_pollfds(&jr, &p, 1);
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		ev = job_runner_input(&jr, p.fd);
+		if ((ev & JOB_PROGRESS) && verbose && jr.last != NULL)
+			fprintf(stderr, "memtop gc: %s\n", jr.last->progress);
+		if ((ev & JOB_RESULT) && jr.last != NULL) {
+			*r = jr.last->result;
+			if (r->watching && !cancelled)
+				fprintf(stderr, "memtop gc: pid %d: %s; watching "
+				    "up to %.0f s after SIGUSR1 to close the "
+				    "inspector when it opens (Ctrl-C leaves "
+				    "that to memtop's watcher)\n", pid,
+				    r->error, o->open_timeout + o->watch);
+		}
+		if (ev & JOB_ENDED) {
+			if (job_result(&jr, jr.last_pid, jr.last_start) != NULL)
+				*r = *job_result(&jr, jr.last_pid,
+				    jr.last_start);
+			else
+				snprintf(r->error, sizeof r->error, "%s",
+				    jr.ended_why);
+		}
+	}
+	if (jr.njobs > 0 && j->have_result)
+		*r = j->result;
+	if (cancelled && jr.njobs > 0 && !j->have_result)
+		snprintf(r->error, sizeof r->error, "cancelled; the GC helper "
+		    "(pid %d) has not answered yet and goes on alone",
+		    (int)j->child);
+	if (cancelled && r->watching)
+		fprintf(stderr, "memtop gc: cancelled; SIGUSR1 was sent: "
+		    "memtop's watcher (pid %d) keeps watching netns %s up to "
+		    "%.0f s to close the inspector when it opens\n",
+		    (int)j->child, r->netns, o->open_timeout + o->watch);
+	job_runner_done(&jr);
+}
+
 int
 cmd_gc(int argc, char **argv)
 {
@@ -112,17 +192,13 @@ cmd_gc(int argc, char **argv)
 	};
 	struct gc_opts		 o;
 	struct gc_result	 r;
+	struct sigaction	 sa;
 	bool			 json = false, yes = false, verbose = false;
-	char			 why[256], *end, err[256];
+	bool			 arena = false;
+	char			 why[256], *end, verdict[512], line[1024];
 	const char		*refuse;
-	struct buf		 b;
 	long			 pidl;
-	int			 c, fd, status;
-	pid_t			 child;
-	FILE			*in;
-	char			*line = NULL;
-	size_t			 cap = 0;
-	bool			 got = false;
+	int			 c;
 
 	gc_opts_default(&o);
 	optind = 1;
@@ -167,10 +243,7 @@ cmd_gc(int argc, char **argv)
 		fprintf(stderr, "memtop gc: not a pid: %s\n", argv[optind]);
 		return 2;
 	}
-	memset(&r, 0, sizeof r);
-	r.pid = (int)pidl;
-	r.rss_before = r.rss_after = r.pss_anon_before = r.pss_anon_after =
-	    UINT64_MAX;
+	gc_result_init(&r, (int)pidl, 0);
 	refuse = gc_check(r.pid, o.proc_root, why, sizeof why);
 	if (refuse == NULL && !yes && !isatty(STDIN_FILENO))
 		refuse = "not confirmed: add --yes when not on a terminal";
@@ -180,41 +253,35 @@ cmd_gc(int argc, char **argv)
 		snprintf(r.error, sizeof r.error, "refused: %s", refuse);
 		goto report;
 	}
-	child = gc_start(r.pid, &o, &fd, err, sizeof err);
-	if (child == -1) {
-		snprintf(r.error, sizeof r.error, "%s", err);
-		goto report;
-	}
-	in = fdopen(fd, "r");
-	buf_init(&b);
-	while (in != NULL && getline(&line, &cap, in) > 0) {
-		json_error_t	 je;
-		json_t		*j = json_loads(line, 0, &je), *v;
-
-		if ((v = json_object_get(j, "progress")) != NULL && verbose)
-			fprintf(stderr, "memtop gc: %s\n", json_string_value(v));
-		if ((v = json_object_get(j, "result")) != NULL)
-			got = gc_result_from_json(v, &r) == 0;
-		json_decref(j);
-	}
-	free(line);
-	buf_done(&b);
-	if (in != NULL)
-		fclose(in);
-	waitpid(child, &status, 0);
-	if (!got)
-		snprintf(r.error, sizeof r.error, "the GC helper died without "
-		    "a result");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	run_job(r.pid, &o, verbose, &r);
+	if (r.ok)
+		arena = arena_fired(r.pid);
 report:
 	if (json) {
 		json_t	*j = gc_result_json(&r);
 
+		gc_format_verdict(&r, arena, verdict, sizeof verdict);
+		json_object_set_new(j, "verdict", verdict[0] ?
+		    json_string(verdict) : json_null());
 		json_dumpf(j, stdout, JSON_COMPACT);
 		putchar('\n');
 		json_decref(j);
 	} else if (r.ok)
-		print_text(&r);
-	else
-		fprintf(stderr, "memtop gc: pid %d: %s\n", r.pid, r.error);
+		gc_format_lines(&r, arena, print_line, NULL);
+	else {
+		gc_format_summary(&r, false, line, sizeof line);
+		fprintf(stderr, "memtop gc: %s\n", line);
+	}
+	/* an inspector that may stay open is said on stderr, whatever else */
+	if ((json || r.ok) && r.signalled && !r.inspector_closed &&
+	    r.closer[0] != '\0')
+		fprintf(stderr, "memtop gc: %s\n", r.closer);
+	fflush(stdout);
 	return r.ok ? 0 : 1;
 }

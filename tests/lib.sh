@@ -134,6 +134,17 @@ tui_init() {
 	export LANG=C.UTF-8 LC_ALL=C.UTF-8
 }
 tui_cleanup() { $TM kill-server 2>/dev/null; }
+# tui_session W H COMMAND: a fresh server (the old one gone first) running
+# COMMAND in session "mt" of W x H
+tui_session() {
+	$TM kill-server 2>/dev/null
+	wait_for 5 sh -c "! $(echo "$TM") has-session 2>/dev/null"
+	i=0
+	until $TM new-session -d -s mt -x "$1" -y "$2" "$3" 2>/dev/null; do
+		i=$((i + 1)); [ $i -ge 20 ] && return 1
+		sleep 0.1
+	done
+}
 screen() { $TM capture-pane -p -t mt; }
 screen_has() { screen | grep -q -- "$1"; }
 screen_lacks() { ! screen | grep -q -- "$1"; }

@@ -9,16 +9,20 @@
 /*
  * A forced V8 garbage collection in a Node process, safely: refuse unless it
  * is Node and catches SIGUSR1; use an open inspector or open one with
- * SIGUSR1 and find its new listening socket; talk CDP inside the process's
- * network namespace (a forked child that setns()es); close what was opened.
- * The child reports progress and the result as JSON lines over a pipe.
+ * SIGUSR1 and find its new listening socket by inode; talk CDP inside the
+ * process's network namespace (a forked child that setns()es); close what
+ * was opened. Once SIGUSR1 is sent, closing the inspector it may open is a
+ * duty that outlives a cancel and the parent: the child then only watches,
+ * for a bounded time (open_timeout + watch after the signal), and closes the
+ * inspector when it appears. The child reports progress and the result as
+ * JSON lines over a pipe (see job.h, which decodes them).
  */
 
 struct gc_opts {
 	double	open_timeout;	/* for the inspector to listen (3 s) */
 	double	call_timeout;	/* each CDP call (10 s) */
 	double	gc_timeout;	/* HeapProfiler.collectGarbage (30 s) */
-	double	watch;		/* keep watching for a late inspector (30 s) */
+	double	watch;		/* then keep watching to close it (120 s) */
 	double	settle;		/* before measuring after (0.5 s) */
 	const char *proc_root;
 };
@@ -32,39 +36,64 @@ struct v8_mem {
 };
 
 struct gc_result {
-	int		pid;
-	bool		ok;
-	char		error[256];
-	uint64_t	rss_before, rss_after;		/* UINT64_MAX unknown */
-	uint64_t	pss_anon_before, pss_anon_after;
-	struct v8_mem	v8_before, v8_after;
-	bool		inspector_was_open;
-	bool		inspector_closed;
-	int		port;
-	double		duration_ms;
-	char		note[256];
+	int			pid;
+	unsigned long long	start;		/* its start time (ticks) */
+	bool			ok;		/* collected and measured */
+	char			error[256];
+	uint64_t		rss_before, rss_after;	/* UINT64_MAX unknown */
+	uint64_t		pss_anon_before, pss_anon_after;
+	struct v8_mem		v8_before, v8_after;
+	bool			inspector_was_open;	/* used, left open */
+	bool			signalled;	/* memtop sent SIGUSR1 */
+	bool			inspector_closed; /* nothing memtop opened is
+						     left listening */
+	bool			watching;	/* still watching to close it */
+	bool			cancelled;
+	bool			target_exited;
+	int			port;		/* 0 unknown */
+	char			addr[64];	/* "127.0.0.1:9229" */
+	char			netns[40];	/* "net:[4026531840]" */
+	double			duration_ms;
+	char			note[256];
+	char			closer[320];	/* what the watch did */
 };
 
 /*
- * Checks that pid may be collected (Node, SIGUSR1 caught, not stopped or
- * traced, privileges). NULL if yes, else why not (static or in buf).
+ * Checks that pid may be collected (not a zombie, Node, SIGUSR1 caught, not
+ * stopped or traced, privileges). NULL if yes, else why not (static or in
+ * buf).
  */
 const char *gc_check(int pid, const char *proc_root, char *buf, size_t len);
 
+/* Where gc_run reports: progress lines and results (borrowed). */
+struct gc_sink {
+	void	(*progress)(void *, const char *);
+	/* called once, or twice: with watching set, then the final one */
+	void	(*result)(void *, const struct gc_result *);
+	void	*arg;
+};
+
 /*
- * Starts the GC in a child. Returns its pid and the read end of its pipe
- * (JSON lines: {"progress": "..."} then {"result": {...}}), or -1 with err.
+ * Runs the GC of pid (start 0: whatever process has that pid now) in this
+ * process (the child's body: it enters the target's network namespace).
+ * Returns when nothing memtop opened can be left listening, or when the
+ * watch is over.
  */
-pid_t	gc_start(int pid, const struct gc_opts *, int *fd, char *err,
-	    size_t errlen);
+void	gc_run(int pid, unsigned long long start, const struct gc_opts *,
+	    const struct gc_sink *);
 
-/* Runs it in this process (the child's body); fills r. */
-void	gc_run(int pid, const struct gc_opts *, struct gc_result *r,
-	    void (*progress)(void *, const char *), void *arg);
+/*
+ * The child's whole life, after fork: detaches from the session, ignores
+ * SIGHUP/SIGINT/SIGPIPE, turns SIGTERM and the parent's death into a cancel,
+ * runs gc_run reporting JSON lines to fd, then _exit()s.
+ */
+void	gc_child(int pid, unsigned long long start, const struct gc_opts *,
+	    int fd) __attribute__((noreturn));
 
-/* The result as JSON (the caller's), and back. */
+/* The result as JSON (the caller's), and back (gc_result.c). */
 json_t	*gc_result_json(const struct gc_result *);
 int	 gc_result_from_json(json_t *, struct gc_result *);
+void	 gc_result_init(struct gc_result *, int pid, unsigned long long start);
 
 /*
  * The answer to Runtime.evaluate of JSON.stringify(process.memoryUsage()):

@@ -42,6 +42,8 @@ extern const size_t detector_count;
 size_t	detect_all(const struct maps *, const struct detect_ctx *,
 	    struct finding *out, size_t max);
 
+/* Whether a program name (a basename) is a Node.js binary's. */
+bool	detect_node_name(const char *);
 /* Whether comm/exe name a Node.js binary. */
 bool	detect_is_node(const struct detect_ctx *);
 

@@ -42,6 +42,25 @@ struct diag_rule {
 extern const struct diag_rule	diag_rule_table[];
 extern const size_t		diag_rule_count;
 
+/*
+ * What a forced GC of one of the subject's processes showed, as plain
+ * figures (the GC itself is an action; analyse does not know it).
+ */
+struct diag_gc {
+	uint64_t	rss_before, rss_after;	/* FIG_NA if unknown */
+	int64_t		outside_v8_after;	/* RSS - V8's heap; < 0 unknown */
+};
+
+/*
+ * What the GC proved, in one line: "GC freed 565M of 648M RSS (87 %): it
+ * was V8 garbage; the pod is now +12M over its replicas, of which 11M is
+ * outside V8", pointing at the arenas (with their numbers) when the excess
+ * stays large and that rule fires. g may be NULL (a process without a pod).
+ * False if the GC measured nothing.
+ */
+bool	diagnose_gc(const struct tree *t, const struct tree_group *g,
+	    const struct diag_gc *, char *buf, size_t len);
+
 /* Diagnoses group g of tree t (its siblings are found in t). */
 void	diagnose_group(const struct tree *t, const struct tree_group *g,
 	    struct diag_set *out);

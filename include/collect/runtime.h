@@ -69,6 +69,24 @@ int	logs_parse_container_link(const char *name, struct rt_names *,
 	    char *id, size_t idlen);
 
 /* The value of HOSTNAME in a NUL-separated environ buffer, or -1. */
+/*
+ * The only settings memtop reads from a process's environment (which holds
+ * secrets: nothing else is kept, shown or stored, and the buffer it was
+ * read into is wiped): the malloc arena cap (MALLOC_ARENA_MAX, or
+ * glibc.malloc.arena_max in GLIBC_TUNABLES) and --max-old-space-size in
+ * NODE_OPTIONS; read once, for processes whose mappings fired a rule. Only
+ * digits are kept.
+ */
+struct proc_env {
+	bool	read;			/* environ was readable */
+	bool	has_arena_max;
+	char	arena_max[16];		/* digits */
+	char	old_space[16];		/* MiB from NODE_OPTIONS, "" none */
+};
+
+/* Picks struct proc_env's settings out of an environ buffer (sets read). */
+void	environ_settings(const char *buf, size_t len, struct proc_env *);
+
 int	environ_hostname(const char *buf, size_t len, char *out, size_t outlen);
 /*
  * The value of variable name in an environ buffer (NUL-separated NAME=value

@@ -23,19 +23,6 @@ struct maps_tally {
 };
 
 /*
- * The only settings memtop reads from a process's environment (which holds
- * secrets: nothing else is kept, shown or stored): MALLOC_ARENA_MAX and
- * NODE_OPTIONS, read once, for processes whose mappings fired a rule.
- */
-struct proc_env {
-	bool	read;			/* environ was readable */
-	bool	has_arena_max;
-	char	arena_max[16];
-	bool	has_node_options;
-	char	node_options[256];
-};
-
-/*
  * One refresh of the whole machine, immutable once taken. Strings and
  * placements are borrowed from the sampler and live until the next
  * sampler_tick.
@@ -60,7 +47,8 @@ struct snap_proc {
 	unsigned		 marks;		/* what the maps hook said */
 	struct maps_tally	 tally;		/* and counted (if nmaps >= 0) */
 	const struct proc_env	*env;		/* NULL: not read (no rule
-						   fired) or unreadable */
+						   fired); !env->read:
+						   unreadable */
 };
 
 /* A process whose full smaps the read plan asked for, with its mappings. */

@@ -57,19 +57,28 @@ struct fig_val	 fig_get(const struct fig_sum *, const uint64_t *fig, int k);
 
 /*
  * A pod (or a container) against its replicas on this node: pods of the
- * same workload (model/workload.h: namespace, kind, name stem, container
- * names), for a container the same-named container of those pods. The
- * figure is anonymous memory (RssAnon). No sibling: no baseline, never an
- * invented one.
+ * same workload (model/workload.h: namespace, kind, name stem, and the same
+ * container names), for a container the same-named container of those
+ * pods. The figure is anonymous memory (RssAnon). No sibling whose figure
+ * is known: no baseline, never an invented one. A pod's baselines for the
+ * diagnosis are the same kind of median over its siblings, of its shared
+ * memory and of its maps tally (per tally slot, and of anon minus it); a
+ * sibling whose figure is unknown is left out of each.
  */
 struct tree_replicas {
 	enum wl_kind	 kind;		/* WL_NONE: not a workload's pod */
 	size_t		 stem_len;	/* of the pod's name */
+	unsigned	 bucket;	/* its workload on this node; 0 none */
 	unsigned	 siblings;	/* the other pods of its workload here */
 	uint64_t	 anon;		/* its own; FIG_NA if unknown */
-	uint64_t	 median;	/* the siblings'; FIG_NA if none */
+	uint64_t	 median;	/* the siblings'; FIG_NA if none known
+					   (or its own anon is unknown) */
 	int64_t		 excess;	/* anon - median (0 without one) */
 	bool		 outlier;	/* excess > max(64 MiB, 50 % of median) */
+	/* pods only: the siblings' medians the diagnosis compares with */
+	uint64_t	 base_shmem;
+	uint64_t	 base_tally[MAPS_TALLY_RULES];	/* bytes per rule */
+	uint64_t	 base_anon_less[MAPS_TALLY_RULES]; /* anon - those */
 };
 
 /* Clearly above its siblings: more than this and 50 % over their median. */

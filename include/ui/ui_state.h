@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "actions/gc.h"
+#include "actions/job.h"
 #include "model/history.h"
 #include "model/refresh.h"
 #include "model/tree.h"
@@ -13,6 +14,9 @@
 #include "util/readfile.h"
 
 /* Shared by the files of src/ui only. */
+
+/* An entity identity as the UI keeps it (cgroup paths can be long). */
+#define UI_KEY_MAX	4160
 
 enum ui_view {
 	UI_VIEW_TREE,
@@ -43,6 +47,20 @@ struct ui_row {
 	int			 depth;
 };
 
+/* The g key: targets, confirmation, the jobs and their results. */
+struct ui_gc {
+	struct ui_gc_target {
+		int			pid;
+		unsigned long long	start;
+	}			*targets;
+	size_t			 ntargets;
+	size_t			 next;		/* next to start */
+	bool			 confirm;	/* waiting for y/n */
+	char			 where[160];
+	struct job		*current;	/* the one Esc cancels, or NULL */
+	struct job_runner	 jobs;
+};
+
 struct ui {
 	struct ui_config	 cfg;
 	struct refresh		*refresh;	/* the sampler, history, policy */
@@ -61,7 +79,7 @@ struct ui {
 	size_t			 nrows;
 	size_t			 sel;		/* index into rows */
 	size_t			 top;		/* first row shown */
-	char			 sel_key[128];	/* keeps the selection */
+	char			 sel_key[UI_KEY_MAX];	/* keeps the selection */
 	bool			 sel_moved;	/* the user chose a row */
 	char			**collapsed;	/* group keys folded */
 	size_t			 ncollapsed;
@@ -75,31 +93,14 @@ struct ui {
 	double			 status_until;
 
 	/* the detail view's subject, by key */
-	char			 detail_key[128];
+	char			 detail_key[UI_KEY_MAX];
 	int			 detail_page;	/* 0 figures, 1 mappings */
 	int			 help_top;
 	/* rows marked for comparison (m), by key; c compares */
-	char			 mark[2][128];
+	char			 mark[2][UI_KEY_MAX];
 
-	/* the g key: targets, confirmation, the running child, results */
-	struct ui_gc_target {
-		int			pid;
-		unsigned long long	start;
-	}			*gc_targets;
-	size_t			 gc_ntargets;
-	size_t			 gc_next;	/* next to start */
-	bool			 gc_confirm;	/* waiting for y/n */
-	char			 gc_where[160];
-	pid_t			 gc_child;	/* 0: none running */
-	int			 gc_fd;		/* its pipe, -1 if none */
-	int			 gc_pid;	/* whose GC runs */
-	unsigned long long	 gc_start;
-	struct buf		 gc_buf;
-	struct ui_gc_done {
-		char			key[64];
-		struct gc_result	r;
-	}			*gc_done;
-	size_t			 gc_ndone;
+	/* the g key's screen state and its jobs */
+	struct ui_gc		 gc;
 };
 
 /* A row's figures, whatever its kind (for detail and compare). */
@@ -144,6 +145,8 @@ bool	ui_row_match(const struct ui *, const struct ui_row *);
 /* screen_detail.c */
 void	screen_detail_draw(struct ui *);
 bool	ui_find_subject(struct ui *, const char *key, struct ui_subject *);
+/* A process row's process, or the only live process of a pod/container. */
+const struct tree_proc *ui_subject_proc(const struct ui_subject *);
 /*
  * The processes whose full smaps the current screen shows (detail: its
  * process; compare: the marked ones), at most max of them; how many.
@@ -159,15 +162,26 @@ size_t	ui_smaps_wanted(struct ui *, struct proc_ref *out, size_t max);
 size_t	ui_sort_menu(int *cols, char *letters, size_t max);
 
 /* gc_ui.c */
+void	ui_gc_init(struct ui *);
 int	ui_gc_key(struct ui *);		/* g */
 int	ui_gc_confirm_key(struct ui *, int ch);
-int	ui_gc_input(struct ui *);	/* the child's pipe is readable */
+/* the pipes of running GC jobs, for poll() */
+size_t	ui_gc_pollfds(const struct ui *, struct pollfd *, size_t max);
+int	ui_gc_input(struct ui *, int fd);	/* a job's pipe is readable */
 int	ui_gc_cancel(struct ui *);	/* Esc while running */
+bool	ui_gc_running(const struct ui *);
 void	ui_gc_free(struct ui *);
 const struct gc_result *ui_gc_result(const struct ui *, int pid,
 	    unsigned long long start);
-/* a one-line summary of a result */
-void	ui_gc_summary(const struct gc_result *, char *buf, size_t len);
+/*
+ * What a GC of the group's biggest collected process (or of only) proved,
+ * with the pod's standing against its replicas now (analyse/diagnosis.h's
+ * diagnose_gc); false if none of them was collected.
+ */
+bool	ui_gc_proved(const struct ui *, const struct tree_group *,
+	    const struct tree_proc *only, char *buf, size_t len);
+/* whether the glibc-arenas finding marks the process (for the verdict) */
+bool	ui_gc_arena(unsigned marks);
 
 /* screen_compare.c */
 void	screen_compare_draw(struct ui *);

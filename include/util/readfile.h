@@ -22,5 +22,11 @@ void	buf_append(struct buf *, const void *, size_t);
  */
 int	read_file_at(int dirfd, const char *name, struct buf *b, size_t limit);
 int	read_file(const char *path, struct buf *b, size_t limit);
+/*
+ * read_file for a file holding secrets (a process's environment): the
+ * buffer grows through fresh allocations, the old ones zeroed before they
+ * are freed. The caller wipes b when done (explicit_bzero(b->data, b->cap)).
+ */
+int	read_file_secret(const char *path, struct buf *b, size_t limit);
 
 #endif

@@ -9,17 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "actions/gc.h"
+#include "actions/gc_target.h"
 #include "actions/inspector.h"
 #include "actions/netsock.h"
 #include "actions/node_guard.h"
 #include "collect/status.h"
 #include "util/clock.h"
-#include "util/jsonu.h"
+#include "util/log.h"
 #include "util/readfile.h"
 
 void
@@ -28,7 +28,7 @@ gc_opts_default(struct gc_opts *o)
 	o->open_timeout = 3;
 	o->call_timeout = 10;
 	o->gc_timeout = 30;
-	o->watch = 30;
+	o->watch = 120;
 	o->settle = 0.5;
 	o->proc_root = "/proc";
 }
@@ -76,33 +76,60 @@ gc_check(int pid, const char *proc_root, char *buf, size_t len)
 	return node_guard(&st, argv0, &caps, buf, len);
 }
 
-int64_t
-gc_outside_v8(const struct v8_mem *v)
-{
-	uint64_t	in;
-
-	if (!v->ok)
-		return -1;
-	in = v->heap_total + v->external + v->array_buffers;
-	return v->rss > in ? (int64_t)(v->rss - in) : 0;
-}
+/* One GC's state in the child. */
+struct run {
+	int			 pid;
+	const struct gc_opts	*o;
+	const struct gc_sink	*sink;
+	struct gc_result	*r;
+	int			 pidfd;
+	struct gc_inspect_spec	 spec;
+	struct listen_set	 before;	/* listening before SIGUSR1 */
+	struct listen_set	 now;
+	struct listen_sock	 sock;		/* the inspector */
+	char			 path[512];	/* its websocket path */
+	bool			 found;
+	int			 lock;		/* held while it runs */
+	double			 t0, t_signal;
+};
 
 static void
-say(void (*progress)(void *, const char *), void *arg, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+say(struct run *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
-say(void (*progress)(void *, const char *), void *arg, const char *fmt, ...)
+say(struct run *x, const char *fmt, ...)
 {
-	char	line[256];
+	char	line[320];
 	va_list	ap;
 
-	if (progress == NULL)
+	if (x->sink->progress == NULL)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	progress(arg, line);
+	x->sink->progress(x->sink->arg, line);
+}
+
+static void
+report(struct run *x)
+{
+	x->r->duration_ms = (clock_mono() - x->t0) * 1000;
+	if (x->sink->result != NULL)
+		x->sink->result(x->sink->arg, x->r);
+}
+
+static void
+seterr(struct run *x, const char *fmt, ...) __attribute__((format(printf, 2,
+    3)));
+
+static void
+seterr(struct run *x, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(x->r->error, sizeof x->r->error, fmt, ap);
+	va_end(ap);
 }
 
 /* process.memoryUsage() through Runtime.evaluate. */
@@ -130,104 +157,86 @@ memory_usage(struct inspector *in, double timeout, struct v8_mem *v,
 	return 0;
 }
 
-static uint64_t
-nonneg(json_t *m, const char *k, bool *ok)
-{
-	json_t	*v = json_object_get(m, k);
-
-	if (!json_is_integer(v) || json_integer_value(v) < 0) {
-		*ok = false;
-		return 0;
-	}
-	return (uint64_t)json_integer_value(v);
-}
-
-int
-gc_parse_memory_usage(json_t *result, struct v8_mem *v)
-{
-	json_t		*val, *m;
-	json_error_t	 je;
-	bool		 ok = true;
-
-	memset(v, 0, sizeof *v);
-	val = json_object_get(json_object_get(result, "result"), "value");
-	m = json_is_string(val) ? json_loads(json_string_value(val), 0, &je) :
-	    NULL;
-	if (!json_is_object(m)) {
-		json_decref(m);
-		return -1;
-	}
-	v->rss = nonneg(m, "rss", &ok);
-	v->heap_total = nonneg(m, "heapTotal", &ok);
-	v->heap_used = nonneg(m, "heapUsed", &ok);
-	v->external = nonneg(m, "external", &ok);
-	v->array_buffers = nonneg(m, "arrayBuffers", &ok);
-	json_decref(m);
-	v->ok = ok && v->rss > 0;
-	return v->ok ? 0 : -1;
-}
-
 static bool
-has_inode(const struct listen_sock *v, int n, uint64_t ino)
+gone(struct run *x)
 {
-	int	i;
+	char	path[4200];
 
-	for (i = 0; i < n; i++) {
-		if (v[i].inode == ino)
-			return true;
-	}
-	return false;
+	if (x->pidfd != -1)
+		return gc_target_exited(x->pidfd);
+	snprintf(path, sizeof path, "%s/%d", x->o->proc_root, x->pid);
+	return access(path, F_OK) != 0;
 }
 
 /*
- * Waits for a listening socket that was not in before[] and answers
- * /json/list; fills sock and path. 0 found, -1 not by the deadline.
+ * Looks once for a listening socket that was not there before the signal,
+ * on the inspector's port (any port if Node was told port 0), on any
+ * address, and asks it for /json/list. 1 found, 0 not yet, -1 it exited.
  */
 static int
-wait_new_inspector(int pid, const struct gc_opts *o,
-    const struct listen_sock *before, int nbefore, double deadline,
-    struct listen_sock *sock, char *path, size_t pathlen)
+find_new(struct run *x, char *err, size_t errlen)
 {
-	struct listen_sock	now[LISTEN_MAX];
-	char			err[128];
-	int			n, i;
-	double			start = clock_mono();
+	size_t	i;
+	int	n;
 
-	while (!inspector_cancelled && clock_mono() < deadline) {
-		n = netsock_listening(o->proc_root, pid, now, LISTEN_MAX);
-		if (n < 0)
-			return -1;	/* it exited */
-		for (i = 0; i < n; i++) {
-			if (has_inode(before, nbefore, now[i].inode) ||
-			    !netsock_local(&now[i]))
-				continue;
-			if (inspector_probe(&now[i], clock_mono() + 1, path,
-			    pathlen, err, sizeof err) == 0) {
-				*sock = now[i];
-				return 0;
-			}
+	n = netsock_listening(x->o->proc_root, x->pid, &x->now);
+	if (n < 0)
+		return gone(x) ? -1 : 0;
+	for (i = 0; i < x->now.n; i++) {
+		const struct listen_sock *s = &x->now.v[i];
+
+		if (netsock_find(&x->before, s->inode) != NULL ||
+		    (x->spec.port != 0 && s->port != x->spec.port))
+			continue;
+		if (inspector_probe(s, clock_mono() + 1, x->path,
+		    sizeof x->path, err, errlen) == 0) {
+			x->sock = *s;
+			x->found = true;
+			return 1;
 		}
-		/* Node listens ~25 ms after the signal: poll fast, then slower */
-		usleep(clock_mono() - start < 1 ? 10000 : 100000);
 	}
-	return -1;
+	return 0;
 }
 
-/* Closes an inspector memtop opened, and checks that its port went away. */
+/* Waits for the inspector SIGUSR1 opens, until the deadline or a cancel. */
+static int
+wait_new(struct run *x, double deadline, char *err, size_t errlen)
+{
+	int	rc;
+
+	while (!inspector_cancelled && clock_mono() < deadline) {
+		rc = find_new(x, err, errlen);
+		if (rc != 0)
+			return rc;
+		/* Node listens ~25 ms after the signal: poll fast, then slower */
+		usleep(clock_mono() - x->t_signal < 1 ? 10000 : 100000);
+	}
+	return 0;
+}
+
+static void
+note_sock(struct run *x)
+{
+	x->r->port = x->sock.port;
+	netsock_text(&x->sock, x->r->addr, sizeof x->r->addr);
+}
+
+/*
+ * Asks the inspector memtop opened to close (process._debugEnd()) and
+ * checks that its socket went away within 2 s.
+ */
 static bool
-close_inspector(int pid, const struct gc_opts *o, struct inspector *in,
-    const struct listen_sock *sock, const char *path)
+close_inspector(struct run *x, struct inspector *in)
 {
 	json_t			*p = json_object();
-	struct listen_sock	 now[LISTEN_MAX];
 	struct inspector	*own = NULL;
 	char			 err[128];
 	double			 deadline = clock_mono() + 2;
 	int			 n;
 
 	if (in == NULL)
-		in = own = inspector_open(sock, path, clock_mono() + 2, err,
-		    sizeof err);
+		in = own = inspector_open(&x->sock, x->path, clock_mono() + 2,
+		    err, sizeof err);
 	json_object_set_new(p, "expression",
 	    json_string("process._debugEnd()"));
 	if (in != NULL)
@@ -235,8 +244,9 @@ close_inspector(int pid, const struct gc_opts *o, struct inspector *in,
 	json_decref(p);
 	inspector_close(own);
 	while (clock_mono() < deadline) {
-		n = netsock_listening(o->proc_root, pid, now, LISTEN_MAX);
-		if (n < 0 || !has_inode(now, n, sock->inode))
+		n = netsock_listening(x->o->proc_root, x->pid, &x->now);
+		if ((n < 0 && gone(x)) || (n >= 0 &&
+		    netsock_find(&x->now, x->sock.inode) == NULL))
 			return true;
 		usleep(10000);
 	}
@@ -244,27 +254,27 @@ close_inspector(int pid, const struct gc_opts *o, struct inspector *in,
 }
 
 static void
-measure(int pid, const struct gc_opts *o, uint64_t *rss, uint64_t *pss_anon)
+measure(struct run *x, uint64_t *rss, uint64_t *pss_anon)
 {
-	*rss = proc_kb_field(o->proc_root, pid, "status", "VmRSS");
-	*pss_anon = proc_kb_field(o->proc_root, pid, "smaps_rollup",
+	*rss = proc_kb_field(x->o->proc_root, x->pid, "status", "VmRSS");
+	*pss_anon = proc_kb_field(x->o->proc_root, x->pid, "smaps_rollup",
 	    "Pss_Anon");
 }
 
 static int
-enter_netns(int pid, const struct gc_opts *o, char *err, size_t errlen)
+enter_netns(struct run *x)
 {
 	char	path[4200];
 	int	fd;
 
-	snprintf(path, sizeof path, "%s/%d/ns/net", o->proc_root, pid);
+	snprintf(path, sizeof path, "%s/%d/ns/net", x->o->proc_root, x->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
-		snprintf(err, errlen, "open %.200s: %s", path, strerror(errno));
+		seterr(x, "open %.200s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (setns(fd, CLONE_NEWNET) == -1) {
-		snprintf(err, errlen, "setns into its network namespace: %s%s",
+		seterr(x, "setns into its network namespace: %s%s",
 		    strerror(errno), errno == EPERM ? " (needs CAP_SYS_ADMIN)" :
 		    "");
 		close(fd);
@@ -274,128 +284,345 @@ enter_netns(int pid, const struct gc_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
-void
-gc_run(int pid, const struct gc_opts *o, struct gc_result *r,
-    void (*progress)(void *, const char *), void *arg)
+/*
+ * An inspector that is already listening: a socket of the process on
+ * Node's inspector port that answers /json/list. No other port is asked.
+ * 1 found, 0 none, -1 the port is taken by something else (refused).
+ */
+static int
+find_open(struct run *x)
 {
-	struct listen_sock	 before[LISTEN_MAX], sock;
-	struct inspector	*in = NULL;
-	char			 path[512], err[256], why[256];
-	const char		*refuse;
-	double			 t0 = clock_mono();
-	int			 nbefore, i;
-	bool			 opened = false, found = false;
+	char	err[128];
+	size_t	i;
+
+	if (x->spec.port == 0)
+		return 0;
+	for (i = 0; i < x->before.n; i++) {
+		if (x->before.v[i].port != x->spec.port)
+			continue;
+		if (inspector_probe(&x->before.v[i], clock_mono() + 1,
+		    x->path, sizeof x->path, err, sizeof err) == 0) {
+			x->sock = x->before.v[i];
+			x->found = true;
+			return 1;
+		}
+		seterr(x, "refused: it listens on port %d, Node's inspector "
+		    "port, but that is not an inspector (%s): SIGUSR1 could "
+		    "not open one", x->spec.port, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Checks, the signal, and the wait for the inspector. 0 found, -1 not. */
+static int
+open_inspector(struct run *x)
+{
+	char		 why[256], err[128] = "";
+	const char	*refuse;
+	int		 rc, lo;
+
+	rc = find_open(x);
+	if (rc != 0) {
+		x->r->inspector_was_open = rc == 1;
+		return rc == 1 ? 0 : -1;
+	}
+	lo = gc_target_lo_up();
+	if (lo == 0 && gc_target_needs_lo(&x->spec)) {
+		seterr(x, "refused: loopback is down in its netns %s: its "
+		    "inspector (%s:%d) would be unreachable. To GC anyway: "
+		    "nsenter -t %d -n ip link set lo up, or start node with "
+		    "--inspect-port=ADDR:PORT", x->r->netns, x->spec.host,
+		    x->spec.port, x->pid);
+		return -1;
+	}
+	if (inspector_cancelled) {
+		x->r->cancelled = true;
+		seterr(x, "cancelled before SIGUSR1: nothing was sent");
+		return -1;
+	}
+	/* checked again right before the signal: never kill it */
+	refuse = gc_check(x->pid, x->o->proc_root, why, sizeof why);
+	if (refuse != NULL) {
+		seterr(x, "refused: %s", refuse);
+		return -1;
+	}
+	say(x, "pid %d: SIGUSR1, waiting for its inspector", x->pid);
+	x->r->signalled = true;
+	x->t_signal = clock_mono();
+	rc = gc_target_signal(x->pidfd, x->pid);
+	if (rc != 0) {
+		x->r->signalled = false;
+		seterr(x, "SIGUSR1: %s", strerror(-rc));
+		return -1;
+	}
+	rc = wait_new(x, x->t_signal + x->o->open_timeout, err, sizeof err);
+	if (rc == 1)
+		return 0;
+	if (rc == -1) {
+		x->r->target_exited = true;
+		seterr(x, "pid %d exited during the GC", x->pid);
+	} else if (inspector_cancelled) {
+		x->r->cancelled = true;
+		seterr(x, "cancelled while waiting for its inspector");
+	} else
+		seterr(x, "no inspector within %.0f s (main thread blocked or "
+		    "busy, or the app handles SIGUSR1 itself)%s%s",
+		    x->o->open_timeout, err[0] ? ": " : "", err);
+	return -1;
+}
+
+/* The collection itself, on the inspector found. */
+static void
+collect(struct run *x, struct inspector **inp)
+{
+	struct gc_result	*r = x->r;
 	json_t			*res;
 
-	memset(r, 0, sizeof *r);
-	r->pid = pid;
-	r->rss_before = r->rss_after = UINT64_MAX;
-	r->pss_anon_before = r->pss_anon_after = UINT64_MAX;
-	refuse = gc_check(pid, o->proc_root, why, sizeof why);
-	if (refuse != NULL) {
-		snprintf(r->error, sizeof r->error, "refused: %s", refuse);
-		goto done;
-	}
-	measure(pid, o, &r->rss_before, &r->pss_anon_before);
-	nbefore = netsock_listening(o->proc_root, pid, before, LISTEN_MAX);
-	if (nbefore < 0) {
-		snprintf(r->error, sizeof r->error, "cannot read its sockets: "
-		    "%s", strerror(-nbefore));
-		goto done;
-	}
-	if (enter_netns(pid, o, r->error, sizeof r->error) != 0)
-		goto done;
-	/* an inspector that is already open is used, and left open */
-	for (i = 0; i < nbefore && !found; i++) {
-		if (netsock_local(&before[i]) && inspector_probe(&before[i],
-		    clock_mono() + 0.5, path, sizeof path, err,
-		    sizeof err) == 0) {
-			sock = before[i];
-			found = true;
-			r->inspector_was_open = true;
-		}
-	}
-	if (!found) {
-		say(progress, arg, "pid %d: SIGUSR1, waiting for its inspector",
-		    pid);
-		/* checked again right before the signal: never kill it */
-		refuse = gc_check(pid, o->proc_root, why, sizeof why);
-		if (refuse != NULL) {
-			snprintf(r->error, sizeof r->error, "refused: %s",
-			    refuse);
-			goto done;
-		}
-		if (kill(pid, SIGUSR1) == -1) {
-			snprintf(r->error, sizeof r->error, "SIGUSR1: %s",
-			    strerror(errno));
-			goto done;
-		}
-		opened = true;
-		if (wait_new_inspector(pid, o, before, nbefore, clock_mono() +
-		    o->open_timeout, &sock, path, sizeof path) == 0)
-			found = true;
-	}
-	if (!found) {
-		say(progress, arg, "pid %d: no inspector after %.0f s; watching "
-		    "%.0f s more to close it if it opens", pid, o->open_timeout,
-		    o->watch);
-		if (wait_new_inspector(pid, o, before, nbefore, clock_mono() +
-		    o->watch, &sock, path, sizeof path) == 0) {
-			r->port = sock.port;
-			r->inspector_closed = close_inspector(pid, o, NULL,
-			    &sock, path);
-			snprintf(r->error, sizeof r->error, "the inspector "
-			    "opened only after %.0f s (main thread busy or "
-			    "blocked); %s it without collecting",
-			    clock_mono() - t0, r->inspector_closed ?
-			    "closed" : "could NOT close");
-		} else
-			snprintf(r->error, sizeof r->error, "no inspector "
-			    "within %.0f s (a process.on('SIGUSR1') handler, or "
-			    "its port is taken); if one opens later it stays "
-			    "open", o->open_timeout + o->watch);
-		goto done;
-	}
-	r->port = sock.port;
-	say(progress, arg, "pid %d: inspector on port %u, connecting", pid,
-	    sock.port);
-	in = inspector_open(&sock, path, clock_mono() + o->call_timeout,
-	    r->error, sizeof r->error);
-	if (in == NULL)
-		goto close;
-	if (memory_usage(in, o->call_timeout, &r->v8_before, r->error,
-	    sizeof r->error) != 0)
-		goto close;
-	say(progress, arg, "pid %d: collecting garbage", pid);
-	res = inspector_call(in, "HeapProfiler.collectGarbage", NULL,
-	    clock_mono() + o->gc_timeout, r->error, sizeof r->error);
+	say(x, "pid %d: inspector on %s, connecting", x->pid, r->addr);
+	*inp = inspector_open(&x->sock, x->path, clock_mono() +
+	    x->o->call_timeout, r->error, sizeof r->error);
+	if (*inp == NULL || memory_usage(*inp, x->o->call_timeout,
+	    &r->v8_before, r->error, sizeof r->error) != 0)
+		return;
+	say(x, "pid %d: collecting garbage", x->pid);
+	res = inspector_call(*inp, "HeapProfiler.collectGarbage", NULL,
+	    clock_mono() + x->o->gc_timeout, r->error, sizeof r->error);
 	if (res == NULL)
-		goto close;
+		return;
 	json_decref(res);
-	usleep((useconds_t)(o->settle * 1e6));
-	if (memory_usage(in, o->call_timeout, &r->v8_after, r->error,
+	usleep((useconds_t)(x->o->settle * 1e6));
+	if (memory_usage(*inp, x->o->call_timeout, &r->v8_after, r->error,
 	    sizeof r->error) != 0)
-		goto close;
+		return;
 	r->ok = true;
 	snprintf(r->note, sizeof r->note, "main thread only: worker threads "
 	    "have their own heaps and were not collected");
-close:
-	if (opened) {
-		r->inspector_closed = close_inspector(pid, o, in, &sock, path);
-		if (!r->inspector_closed) {
-			size_t	l = strlen(r->error);
+}
 
-			snprintf(r->error + l, sizeof r->error - l, "%sthe "
-			    "inspector memtop opened is still listening on "
-			    "port %u", l ? "; " : "", sock.port);
-			r->ok = false;
+/* Says where the user sees it that an inspector could not be closed. */
+static void
+alarm_user(struct run *x, bool pipe_ok)
+{
+	log_warn("memtop gc: %s", x->r->closer);
+	if (!pipe_ok)
+		fprintf(stderr, "memtop: %s\n", x->r->closer);
+}
+
+/*
+ * Close only: memtop sent SIGUSR1 and what it may open is not closed yet.
+ * Until open_timeout + watch after the signal, whatever happens to the
+ * GC or the parent: find the new listener and close it.
+ */
+static void
+watch_and_close(struct run *x, bool (*pipe_ok)(void *))
+{
+	struct gc_result	*r = x->r;
+	double			 deadline = x->t_signal + x->o->open_timeout +
+				    x->o->watch;
+	char			 err[128];
+	int			 rc;
+
+	r->watching = true;
+	say(x, "pid %d: watching up to %.0f s to close the inspector SIGUSR1 "
+	    "may still open", x->pid, deadline - clock_mono());
+	report(x);
+	while (clock_mono() < deadline && !r->inspector_closed) {
+		inspector_cancelled = 0;	/* a cancel does not stop this */
+		if (gone(x)) {
+			r->target_exited = true;
+			r->inspector_closed = true;
+			snprintf(r->closer, sizeof r->closer, "pid %d exited: "
+			    "nothing left listening", x->pid);
+			break;
 		}
+		rc = x->found ? 1 : find_new(x, err, sizeof err);
+		if (rc == 1) {
+			note_sock(x);
+			r->inspector_closed = close_inspector(x, NULL);
+			if (r->inspector_closed)
+				snprintf(r->closer, sizeof r->closer, "the "
+				    "inspector opened on %s after %.1f s and "
+				    "memtop closed it", r->addr,
+				    clock_mono() - x->t_signal);
+		}
+		if (!r->inspector_closed)
+			usleep(clock_mono() - x->t_signal < 5 ? 20000 :
+			    100000);
 	}
+	r->watching = false;
+	if (!r->inspector_closed && x->found)
+		snprintf(r->closer, sizeof r->closer, "could NOT close the "
+		    "inspector memtop opened in pid %d (netns %s) on %s: its "
+		    "main thread stayed blocked for %.0f s; run memtop gc %d "
+		    "again later to close it", x->pid, r->netns, r->addr,
+		    x->o->open_timeout + x->o->watch, x->pid);
+	else if (!r->inspector_closed)
+		snprintf(r->closer, sizeof r->closer, "no inspector opened in "
+		    "pid %d (netns %s) within %.0f s of SIGUSR1; if one opens "
+		    "later (port %d) it stays open: check with nsenter -t %d "
+		    "-n ss -ltn", x->pid, r->netns, x->o->open_timeout +
+		    x->o->watch, x->spec.port, x->pid);
+	if (r->inspector_closed && !r->ok && r->error[0] == '\0')
+		snprintf(r->error, sizeof r->error, "%.250s", r->closer);
+	if (!r->inspector_closed)
+		alarm_user(x, pipe_ok(x->sink->arg));
+	report(x);
+}
+
+static bool
+pipe_fine(void *arg)
+{
+	(void)arg;
+	return true;
+}
+
+static void
+run(struct run *x, bool (*pipe_ok)(void *))
+{
+	struct gc_result	*r = x->r;
+	struct inspector	*in = NULL;
+	char			 why[256];
+	const char		*refuse;
+	unsigned long long	 now_start;
+	int			 rc;
+
+	/* the process as it is now: a reused pid is another process */
+	x->pidfd = gc_target_pidfd(x->pid);
+	now_start = gc_target_start(x->o->proc_root, x->pid);
+	if (r->start != 0 && now_start != 0 && now_start != r->start) {
+		seterr(x, "refused: pid %d is another process now (restarted)",
+		    x->pid);
+		goto done;
+	}
+	if (r->start == 0)
+		r->start = now_start;
+	refuse = gc_check(x->pid, x->o->proc_root, why, sizeof why);
+	if (refuse != NULL) {
+		seterr(x, "refused: %s", refuse);
+		goto done;
+	}
+	x->lock = gc_target_lock(x->pid, r->start);
+	if (x->lock == -1) {
+		seterr(x, "refused: a GC of pid %d is running (another memtop); "
+		    "try again when it has ended", x->pid);
+		goto done;
+	}
+	gc_target_netns(x->o->proc_root, x->pid, r->netns, sizeof r->netns);
+	gc_target_spec_read(x->o->proc_root, x->pid, &x->spec);
+	measure(x, &r->rss_before, &r->pss_anon_before);
+	rc = netsock_listening(x->o->proc_root, x->pid, &x->before);
+	if (rc < 0) {
+		seterr(x, "cannot read its sockets: %s", gone(x) ? "it exited" :
+		    strerror(-rc));
+		goto done;
+	}
+	if (enter_netns(x) != 0 || open_inspector(x) != 0)
+		goto close;
+	note_sock(x);
+	collect(x, &in);
+close:
+	if (gone(x) && !r->ok) {
+		r->target_exited = true;
+		seterr(x, "pid %d exited during the GC", x->pid);
+	}
+	if (inspector_cancelled && !r->ok && !r->target_exited) {
+		r->cancelled = true;
+		if (strstr(r->error, "cancelled") == NULL)
+			seterr(x, "cancelled");
+	}
+	if (r->signalled && x->found && !r->target_exited)
+		r->inspector_closed = close_inspector(x, in);
+	else if (r->signalled && r->target_exited)
+		r->inspector_closed = true;
 	inspector_close(in);
+	if (r->signalled && !r->inspector_closed) {
+		watch_and_close(x, pipe_ok);
+		return;
+	}
 	if (r->ok)
-		measure(pid, o, &r->rss_after, &r->pss_anon_after);
+		measure(x, &r->rss_after, &r->pss_anon_after);
 done:
-	r->duration_ms = (clock_mono() - t0) * 1000;
+	report(x);
+}
+
+/* One run with its state; returns whether it collected. */
+static bool
+run_once(int pid, unsigned long long start, const struct gc_opts *o,
+    const struct gc_sink *sink, bool (*pipe_ok)(void *))
+{
+	struct gc_result	r;
+	struct run		x;
+
+	memset(&x, 0, sizeof x);
+	gc_result_init(&r, pid, start);
+	x.pid = pid;
+	x.o = o;
+	x.sink = sink;
+	x.r = &r;
+	x.pidfd = x.lock = -1;
+	x.t0 = clock_mono();
+	netsock_set_init(&x.before);
+	netsock_set_init(&x.now);
+	run(&x, pipe_ok);
+	netsock_set_done(&x.before);
+	netsock_set_done(&x.now);
+	if (x.pidfd != -1)
+		close(x.pidfd);
+	if (x.lock >= 0)
+		close(x.lock);
+	return r.ok;
+}
+
+void
+gc_run(int pid, unsigned long long start, const struct gc_opts *o,
+    const struct gc_sink *sink)
+{
+	run_once(pid, start, o, sink, pipe_fine);
+}
+
+/* The child: lines to the pipe while the parent reads it. */
+struct child {
+	int	fd;
+	bool	pipe_ok;
+	pid_t	parent;
+};
+
+static void
+child_line(struct child *c, const char *key, json_t *v)
+{
+	json_t	*o = json_object();
+	char	*s;
+
+	json_object_set_new(o, key, v);
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (s == NULL)
+		return;
+	if (c->pipe_ok && dprintf(c->fd, "%s\n", s) < 0)
+		c->pipe_ok = false;	/* the parent is gone */
+	free(s);
+}
+
+static void
+child_progress(void *arg, const char *line)
+{
+	child_line(arg, "progress", json_string(line));
+}
+
+static void
+child_result(void *arg, const struct gc_result *r)
+{
+	child_line(arg, "result", gc_result_json(r));
+}
+
+static bool
+child_pipe_ok(void *arg)
+{
+	struct child	*c = arg;
+
+	/* the parent may be gone without a write having failed yet */
+	return c->pipe_ok && getppid() == c->parent;
 }
 
 static void
@@ -405,164 +632,28 @@ on_term(int sig)
 	inspector_cancelled = 1;
 }
 
-static void
-child_progress(void *arg, const char *line)
+void
+gc_child(int pid, unsigned long long start, const struct gc_opts *o, int fd)
 {
-	int	 fd = *(int *)arg;
-	json_t	*o = json_object();
-	char	*s;
+	struct child		c = { fd, true, getppid() };
+	struct gc_sink		sink = { child_progress, child_result, &c };
+	struct sigaction	sa;
+	sigset_t		none;
 
-	json_object_set_new(o, "progress", json_string(line));
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	if (s != NULL) {
-		dprintf(fd, "%s\n", s);
-		free(s);
-	}
-}
-
-pid_t
-gc_start(int pid, const struct gc_opts *o, int *fd, char *err, size_t errlen)
-{
-	int	p[2];
-	pid_t	child;
-
-	if (pipe2(p, O_CLOEXEC) == -1) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	child = fork();
-	if (child == -1) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (child == 0) {
-		struct gc_result	 r;
-		struct sigaction	 sa;
-		json_t			*o2 = json_object();
-		char			*s;
-
-		close(p[0]);
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_term;
-		sigaction(SIGTERM, &sa, NULL);
-		signal(SIGINT, SIG_IGN);
-		signal(SIGPIPE, SIG_IGN);
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		gc_run(pid, o, &r, child_progress, &p[1]);
-		json_object_set_new(o2, "result", gc_result_json(&r));
-		s = json_dumps(o2, JSON_COMPACT);
-		json_decref(o2);
-		if (s != NULL)
-			dprintf(p[1], "%s\n", s);
-		_exit(r.ok ? 0 : 1);
-	}
-	close(p[1]);
-	*fd = p[0];
-	return child;
-}
-
-static json_t *
-v8_json(const struct v8_mem *v)
-{
-	json_t	*o;
-
-	if (!v->ok)
-		return json_null();
-	o = json_object();
-	json_object_set_new(o, "heapTotal", json_u64(v->heap_total));
-	json_object_set_new(o, "heapUsed", json_u64(v->heap_used));
-	json_object_set_new(o, "external", json_u64(v->external));
-	json_object_set_new(o, "arrayBuffers", json_u64(v->array_buffers));
-	json_object_set_new(o, "rss", json_u64(v->rss));
-	return o;
-}
-
-json_t *
-gc_result_json(const struct gc_result *r)
-{
-	json_t	*o = json_object();
-	int64_t	 ob = gc_outside_v8(&r->v8_before);
-	int64_t	 oa = gc_outside_v8(&r->v8_after);
-
-	json_object_set_new(o, "pid", json_integer(r->pid));
-	json_object_set_new(o, "ok", json_boolean(r->ok));
-	json_object_set_new(o, "error", r->error[0] ? json_string(r->error) :
-	    json_null());
-	json_object_set_new(o, "rss_before", json_u64(r->rss_before));
-	json_object_set_new(o, "rss_after", json_u64(r->rss_after));
-	json_object_set_new(o, "pss_anon_before", json_u64(r->pss_anon_before));
-	json_object_set_new(o, "pss_anon_after", json_u64(r->pss_anon_after));
-	json_object_set_new(o, "v8_before", v8_json(&r->v8_before));
-	json_object_set_new(o, "v8_after", v8_json(&r->v8_after));
-	json_object_set_new(o, "outside_v8_before", ob < 0 ? json_null() :
-	    json_integer(ob));
-	json_object_set_new(o, "outside_v8_after", oa < 0 ? json_null() :
-	    json_integer(oa));
-	json_object_set_new(o, "inspector_was_open",
-	    json_boolean(r->inspector_was_open));
-	json_object_set_new(o, "inspector_closed",
-	    json_boolean(r->inspector_closed));
-	json_object_set_new(o, "port", r->port ? json_integer(r->port) :
-	    json_null());
-	json_object_set_new(o, "duration_ms", json_real(r->duration_ms));
-	json_object_set_new(o, "note", r->note[0] ? json_string(r->note) :
-	    json_null());
-	return o;
-}
-
-static uint64_t
-gu(json_t *o, const char *k)
-{
-	json_t	*v = json_object_get(o, k);
-
-	return json_is_integer(v) ? (uint64_t)json_integer_value(v) :
-	    UINT64_MAX;
-}
-
-static void
-v8_from(json_t *o, struct v8_mem *v)
-{
-	memset(v, 0, sizeof *v);
-	if (!json_is_object(o))
-		return;
-	v->heap_total = gu(o, "heapTotal");
-	v->heap_used = gu(o, "heapUsed");
-	v->external = gu(o, "external");
-	v->array_buffers = gu(o, "arrayBuffers");
-	v->rss = gu(o, "rss");
-	v->ok = true;
-}
-
-int
-gc_result_from_json(json_t *o, struct gc_result *r)
-{
-	json_t	*e;
-
-	memset(r, 0, sizeof *r);
-	if (!json_is_object(o))
-		return -1;
-	r->pid = (int)json_integer_value(json_object_get(o, "pid"));
-	r->ok = json_is_true(json_object_get(o, "ok"));
-	e = json_object_get(o, "error");
-	if (json_is_string(e))
-		snprintf(r->error, sizeof r->error, "%s", json_string_value(e));
-	e = json_object_get(o, "note");
-	if (json_is_string(e))
-		snprintf(r->note, sizeof r->note, "%s", json_string_value(e));
-	r->rss_before = gu(o, "rss_before");
-	r->rss_after = gu(o, "rss_after");
-	r->pss_anon_before = gu(o, "pss_anon_before");
-	r->pss_anon_after = gu(o, "pss_anon_after");
-	v8_from(json_object_get(o, "v8_before"), &r->v8_before);
-	v8_from(json_object_get(o, "v8_after"), &r->v8_after);
-	r->inspector_was_open = json_is_true(json_object_get(o,
-	    "inspector_was_open"));
-	r->inspector_closed = json_is_true(json_object_get(o,
-	    "inspector_closed"));
-	r->port = (int)json_integer_value(json_object_get(o, "port"));
-	r->duration_ms = json_real_value(json_object_get(o, "duration_ms"));
-	return 0;
+	/* out of the terminal's session: no SIGHUP, no Ctrl-C */
+	setsid();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* the parent's death is a cancel too (also when it was SIGKILLed) */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != c.parent)
+		on_term(SIGTERM);
+	_exit(run_once(pid, start, o, &sink, child_pipe_ok) ? 0 : 1);
 }

@@ -308,7 +308,7 @@ int
 inspector_probe(const struct listen_sock *s, double deadline, char *ws_path,
     size_t pathlen, char *err, size_t errlen)
 {
-	char		 req[256];
+	char		 req[256], host[64];
 	struct buf	 b;
 	size_t		 hl, want;
 	long		 n;
@@ -318,10 +318,10 @@ inspector_probe(const struct listen_sock *s, double deadline, char *ws_path,
 	fd = connect_to(s, deadline, err, errlen);
 	if (fd == -1)
 		return -1;
-	/* Node wants Host to be localhost or an IP */
+	/* Node wants Host to be localhost or an IP: the one we connect to */
 	snprintf(req, sizeof req, "GET /json/list HTTP/1.1\r\nHost: %s:%u\r\n"
-	    "Accept: application/json\r\n\r\n", s->v6 ? "[::1]" : "127.0.0.1",
-	    s->port);
+	    "Accept: application/json\r\n\r\n", netsock_host(s, host,
+	    sizeof host), s->port);
 	buf_init(&b);
 	if (send_all(fd, req, strlen(req), deadline, err, errlen) != 0 ||
 	    read_headers(fd, &b, &hl, deadline, err, errlen) != 0)
@@ -475,6 +475,7 @@ inspector_open(const struct listen_sock *s, const char *ws_path,
 	struct inspector	*in = xcalloc(1, sizeof *in);
 	uint8_t			 raw[16];
 	char			 key[32], want[32], got[64], req[1024];
+	char			 host[64];
 	struct base64_encode_ctx b;
 	size_t			 n, hl;
 
@@ -493,7 +494,7 @@ inspector_open(const struct listen_sock *s, const char *ws_path,
 	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: %s:%u\r\n"
 	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
 	    "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n",
-	    ws_path, s->v6 ? "[::1]" : "127.0.0.1", s->port, key);
+	    ws_path, netsock_host(s, host, sizeof host), s->port, key);
 	if (send_all(in->fd, req, strlen(req), deadline, err, errlen) != 0 ||
 	    read_headers(in->fd, &in->pre, &hl, deadline, err, errlen) != 0)
 		goto fail;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "actions/node_guard.h"
+#include "analyse/detectors.h"
 
 #define CAP_KILL_BIT		5
 #define CAP_SYS_ADMIN_BIT	21
@@ -37,20 +38,16 @@ guard_caps_parse(const char *status, size_t len, unsigned euid,
 	c->cap_sys_admin = (caps >> CAP_SYS_ADMIN_BIT) & 1;
 }
 
-static bool
-is_node_name(const char *s)
-{
-	return s != NULL && (strcmp(s, "node") == 0 ||
-	    strcmp(s, "nodejs") == 0);
-}
-
 const char *
 node_guard(const struct proc_status *st, const char *argv0,
     const struct guard_caps *caps, char *buf, size_t len)
 {
 	const char	*name = st->exe[0] != '\0' ? st->exe : argv0;
 
-	if (!is_node_name(name)) {
+	/* first: a zombie has no exe and no argv[0] to judge by */
+	if (st->state == 'Z' || st->state == 'X')
+		return "it has exited (zombie): nothing to collect";
+	if (!detect_node_name(name)) {
 		snprintf(buf, len, "not Node.js (%s is %s): only Node processes "
 		    "are collected", st->exe[0] != '\0' ? "executable" :
 		    "argv[0]", name != NULL && name[0] != '\0' ? name : "?");
@@ -70,8 +67,6 @@ node_guard(const struct proc_status *st, const char *argv0,
 	if (!(st->sig_caught & SIGUSR1_BIT))
 		return "it does not catch SIGUSR1 (SigCgt bit 9 clear): the "
 		    "signal would kill it";
-	if (st->state == 'Z' || st->state == 'X')
-		return "it has exited (zombie)";
 	if (st->state == 'T' || st->state == 't')
 		return "it is stopped: a GC would never run";
 	if (st->tracer_pid != 0) {

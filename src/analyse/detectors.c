@@ -15,17 +15,16 @@
 #define GUARD		(4 * KiB)
 
 bool
+detect_node_name(const char *name)
+{
+	return name != NULL && (strcmp(name, "node") == 0 ||
+	    strcmp(name, "nodejs") == 0);
+}
+
+bool
 detect_is_node(const struct detect_ctx *c)
 {
-	const char	*names[] = { c->exe, c->comm };
-	size_t		 i;
-
-	for (i = 0; i < 2; i++) {
-		if (names[i] != NULL && (strcmp(names[i], "node") == 0 ||
-		    strcmp(names[i], "nodejs") == 0))
-			return true;
-	}
-	return false;
+	return detect_node_name(c->exe) || detect_node_name(c->comm);
 }
 
 static void

@@ -56,11 +56,26 @@ rule_index(const char *rule)
 	return -1;
 }
 
+/* The tally slots of the two rules the diagnosis reads (looked up once). */
+static int	slot_v8 = -2, slot_arenas = -2;
+
+static void
+slots(void)
+{
+	if (slot_v8 == -2) {
+		slot_v8 = rule_index("v8-pages");
+		slot_arenas = rule_index("glibc-arenas");
+	}
+}
+
 static void
 facts_add_proc(struct facts *f, const struct snap_proc *sp)
 {
-	int	v8 = rule_index("v8-pages"), ar = rule_index("glibc-arenas");
+	int	v8, ar;
 
+	slots();
+	v8 = slot_v8;
+	ar = slot_arenas;
 	if (sp->nmaps < 0) {
 		f->maps_known = false;
 		return;
@@ -80,28 +95,23 @@ facts_add_proc(struct facts *f, const struct snap_proc *sp)
 }
 
 /*
- * --max-old-space-size from the command line (argv is NUL-separated in
- * libproc2's cmdline as spaces) or from NODE_OPTIONS: into buf, or "".
+ * --max-old-space-size from the command line (libproc2 joins argv with
+ * spaces) or from NODE_OPTIONS (collect kept its digits): into buf, or "".
  */
 static const char *
 old_space(const struct snap_proc *sp, char *buf, size_t len)
 {
-	const char	*srcs[2], *p;
-	size_t		 i, n;
+	const char	*p;
+	size_t		 n;
 
 	buf[0] = '\0';
-	srcs[0] = sp->cmdline;
-	srcs[1] = sp->env != NULL && sp->env->has_node_options ?
-	    sp->env->node_options : NULL;
-	for (i = 0; i < 2; i++) {
-		if (srcs[i] == NULL ||
-		    (p = strstr(srcs[i], "--max-old-space-size=")) == NULL)
-			continue;
+	if (sp->cmdline != NULL &&
+	    (p = strstr(sp->cmdline, "--max-old-space-size=")) != NULL) {
 		p += strlen("--max-old-space-size=");
 		n = strspn(p, "0123456789");
 		snprintf(buf, len, "%.*s", (int)n, p);
-		return buf;
-	}
+	} else if (sp->env != NULL && sp->env->old_space[0] != '\0')
+		snprintf(buf, len, "%s", sp->env->old_space);
 	return buf;
 }
 
@@ -127,46 +137,6 @@ facts_of_group(const struct tree_group *g, struct facts *f)
 	}
 	facts_done(f);
 }
-
-static int
-u64_cmp(const void *a, const void *b)
-{
-	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The median over g's siblings of what pick takes from their facts. */
-static uint64_t
-sibling_median(const struct tree *t, const struct tree_group *g,
-    uint64_t (*pick)(const struct facts *))
-{
-	uint64_t	*v = calloc(t->ngroups ? t->ngroups : 1, sizeof *v);
-	uint64_t	 m;
-	size_t		 i, n = 0;
-	struct facts	 f;
-
-	if (v == NULL)
-		return 0;
-	for (i = 0; i < t->ngroups; i++) {
-		if (!tree_is_sibling(g, &t->groups[i]))
-			continue;
-		facts_of_group(&t->groups[i], &f);
-		v[n++] = pick(&f);
-	}
-	if (n == 0) {
-		free(v);
-		return 0;
-	}
-	qsort(v, n, sizeof *v, u64_cmp);
-	m = n % 2 ? v[n / 2] : v[n / 2 - 1] / 2 + v[n / 2] / 2;
-	free(v);
-	return m;
-}
-
-static uint64_t pick_v8(const struct facts *f) { return f->v8; }
-static uint64_t pick_shmem(const struct facts *f) { return f->shmem; }
-static uint64_t pick_native(const struct facts *f) { return f->native; }
 
 static struct diag *
 add(struct diag_set *s, const char *rule, uint64_t bytes, bool explains)
@@ -194,84 +164,145 @@ take(struct diag_set *s, uint64_t want)
 }
 
 /*
+ * How much of figure own is above its replicas' base (FIG_NA: no base):
+ * *rel says whether the answer is relative to replicas.
+ */
+static uint64_t
+above(uint64_t own, uint64_t base, bool *rel)
+{
+	*rel = base != FIG_NA;
+	if (base == FIG_NA)
+		return own;
+	return own > base ? own - base : 0;
+}
+
+/*
+ * Adds an explaining verdict: against the replicas when rel, from the
+ * shared budget; a pod whose replicas hold as much (nothing above them)
+ * still gets it when its own figure is large, as a verdict that explains
+ * no excess ("like its replicas"). Returns the verdict or NULL.
+ */
+static struct diag *
+explain(struct diag_set *s, const char *rule, uint64_t x, bool rel,
+    uint64_t own, uint64_t absolute_min, bool *like_replicas)
+{
+	uint64_t	got;
+
+	*like_replicas = false;
+	if (x >= (rel ? DIAG_MIN : absolute_min) &&
+	    (got = take(s, x)) >= DIAG_MIN)
+		return add(s, rule, got, true);
+	if (rel && own >= absolute_min) {
+		*like_replicas = true;
+		return add(s, rule, own, false);
+	}
+	return NULL;
+}
+
+static void
+v8_advice(struct diag *d, const struct snap_proc *sp)
+{
+	char	a[32];
+
+	old_space(sp, a, sizeof a);
+	if (a[0] != '\0')
+		snprintf(d->advice, sizeof d->advice, "force a full GC (g) to "
+		    "see how much is garbage; --max-old-space-size=%s is set: "
+		    "V8 may grow its old space to %s MiB before it collects "
+		    "hard", a, a);
+	else
+		snprintf(d->advice, sizeof d->advice, "force a full GC (g) to "
+		    "see how much is garbage; --max-old-space-size is not set "
+		    "(not in its command line%s): V8 sizes its heap from the "
+		    "machine, not the pod's limit; set it in NODE_OPTIONS",
+		    sp->env == NULL ? "; NODE_OPTIONS not read" :
+		    !sp->env->read ? "; NODE_OPTIONS unreadable" :
+		    " nor NODE_OPTIONS");
+}
+
+static void
+arena_advice(struct diag *d, const struct facts *own)
+{
+	const struct proc_env	*env = own->arena_proc != NULL ?
+				    own->arena_proc->env : NULL;
+
+	if (env == NULL || !env->read)
+		snprintf(d->advice, sizeof d->advice, "cap the arenas: env "
+		    "MALLOC_ARENA_MAX=2 in the pod spec (glibc allows 8 per "
+		    "core; its environment was %s)", env == NULL ? "not read" :
+		    "unreadable");
+	else if (!env->has_arena_max)
+		snprintf(d->advice, sizeof d->advice, "MALLOC_ARENA_MAX unset: 8 "
+		    "arenas per core allowed, %llu in use; set env "
+		    "MALLOC_ARENA_MAX=2 in the pod spec",
+		    (unsigned long long)own->arenas);
+	else
+		snprintf(d->advice, sizeof d->advice, "MALLOC_ARENA_MAX=%s is "
+		    "set, %llu arenas in use: %s", env->arena_max,
+		    (unsigned long long)own->arenas, atoi(env->arena_max) > 2 ?
+		    "lower it to 2" : "the arenas are capped; what is left is "
+		    "live or fragmented native memory");
+}
+
+/*
  * The rules, in order. own: the facts of the subject; base: the same
- * figures' medians over its siblings (zero without siblings).
+ * figures' medians over its siblings (FIG_NA: no baseline for that one).
  */
 static void
 rules(struct diag_set *s, const struct facts *own, const struct facts *base,
     const struct tree_stats *st)
 {
-	char		a[32], b[32], c[32];
-	uint64_t		 v8x, natx, shmx, got;
+	char			 a[32], b[32];
+	uint64_t		 x;
 	struct diag		*d;
 	const struct proc_env	*env;
+	bool			 rel, like;
 
-	/* V8 heap pages */
-	v8x = own->v8 > base->v8 ? own->v8 - base->v8 : 0;
-	if (v8x >= (s->vs_replicas ? DIAG_MIN : 4 * DIAG_MIN) &&
-	    (got = take(s, v8x)) >= DIAG_MIN && (d = add(s, "v8-garbage", got,
-	    true)) != NULL) {
-		if (s->vs_replicas)
-			snprintf(d->text, sizeof d->text, "V8 heap pages %s "
-			    "(%s over its replicas), likely uncollected "
-			    "garbage: press g", fmt_bytes(a, sizeof a, own->v8),
-			    fmt_bytes(b, sizeof b, v8x));
-		else
-			snprintf(d->text, sizeof d->text, "V8 heap pages %s, "
-			    "likely uncollected garbage: press g",
-			    fmt_bytes(a, sizeof a, own->v8));
-		old_space(own->v8_proc, a, sizeof a);
-		if (a[0] != '\0')
-			snprintf(d->advice, sizeof d->advice, "force a full GC "
-			    "(g) to see how much is garbage; "
-			    "--max-old-space-size=%s is set: V8 may grow its "
-			    "old space to %s MiB before it collects hard", a, a);
-		else
-			snprintf(d->advice, sizeof d->advice, "force a full GC "
-			    "(g) to see how much is garbage; "
-			    "--max-old-space-size is not set (not in its "
-			    "command line%s): V8 sizes its heap from the "
-			    "machine, not the pod's limit; set it in "
-			    "NODE_OPTIONS", own->v8_proc->env == NULL ?
-			    "; NODE_OPTIONS unreadable" : " nor NODE_OPTIONS");
+	/* the mapping rules need the mappings: unknown is no verdict */
+	if (own->maps_known && own->v8 > 0) {
+		x = above(own->v8, base->v8, &rel);
+		if ((d = explain(s, "v8-garbage", x, rel, own->v8,
+		    4 * DIAG_MIN, &like)) != NULL) {
+			if (like)
+				snprintf(d->text, sizeof d->text, "V8 heap pages "
+				    "%s, as many as its replicas': likely "
+				    "uncollected garbage in all: press g",
+				    fmt_bytes(a, sizeof a, own->v8));
+			else if (rel)
+				snprintf(d->text, sizeof d->text, "V8 heap pages "
+				    "%s (%s over its replicas), likely "
+				    "uncollected garbage: press g",
+				    fmt_bytes(a, sizeof a, own->v8),
+				    fmt_bytes(b, sizeof b, x));
+			else
+				snprintf(d->text, sizeof d->text, "V8 heap pages "
+				    "%s, likely uncollected garbage: press g",
+				    fmt_bytes(a, sizeof a, own->v8));
+			v8_advice(d, own->v8_proc);
+		}
 	}
-	/* native memory outside V8 with many arenas */
-	natx = own->native > base->native ? own->native - base->native : 0;
 	env = own->arena_proc != NULL ? own->arena_proc->env : NULL;
-	if ((own->arenas >= 4 || (env != NULL && env->has_arena_max)) &&
-	    natx >= DIAG_MIN &&
-	    (got = take(s, natx)) >= DIAG_MIN && (d = add(s, "glibc-arenas",
-	    got, true)) != NULL) {
-		snprintf(d->text, sizeof d->text, "native allocations in %llu "
-		    "glibc arenas: %s outside V8%s",
-		    (unsigned long long)own->arenas,
-		    fmt_bytes(a, sizeof a, own->native), s->vs_replicas ?
-		    " above its replicas'" : "");
-		if (env == NULL)
-			snprintf(d->advice, sizeof d->advice, "cap the arenas: "
-			    "env MALLOC_ARENA_MAX=2 in the pod spec (glibc "
-			    "allows 8 per core; its environment was not "
-			    "readable)");
-		else if (!env->has_arena_max)
-			snprintf(d->advice, sizeof d->advice, "MALLOC_ARENA_MAX "
-			    "unset: 8 arenas per core allowed, %llu in use; set "
-			    "env MALLOC_ARENA_MAX=2 in the pod spec",
-			    (unsigned long long)own->arenas);
-		else
-			snprintf(d->advice, sizeof d->advice, "MALLOC_ARENA_MAX="
-			    "%s is set, %llu arenas in use: %s", env->arena_max,
+	if (own->maps_known && (own->arenas >= 4 || (env != NULL &&
+	    env->has_arena_max))) {
+		x = above(own->native, base->native, &rel);
+		if ((d = explain(s, "glibc-arenas", x, rel, own->native,
+		    DIAG_MIN, &like)) != NULL) {
+			snprintf(d->text, sizeof d->text, "native allocations in "
+			    "%llu glibc arenas: %s outside V8%s",
 			    (unsigned long long)own->arenas,
-			    atoi(env->arena_max) > 2 ? "lower it to 2" :
-			    "the arenas are capped; what is left is live or "
-			    "fragmented native memory");
+			    fmt_bytes(a, sizeof a, own->native), like ?
+			    ", as much as its replicas'" : rel ?
+			    " above its replicas'" : "");
+			arena_advice(d, own);
+		}
 	}
-	/* shared memory */
-	shmx = own->shmem > base->shmem ? own->shmem - base->shmem : 0;
-	if (shmx >= DIAG_MIN && (got = take(s, shmx)) >= DIAG_MIN &&
-	    (d = add(s, "shmem", got, true)) != NULL) {
+	x = above(own->shmem, base->shmem, &rel);
+	if ((d = explain(s, "shmem", x, rel, own->shmem, DIAG_MIN,
+	    &like)) != NULL) {
 		snprintf(d->text, sizeof d->text, "shared memory %s (tmpfs, "
-		    "/dev/shm or shmget), not heap",
-		    fmt_bytes(a, sizeof a, own->shmem));
+		    "/dev/shm or shmget), not heap%s",
+		    fmt_bytes(a, sizeof a, own->shmem), like ?
+		    ", as much as its replicas'" : "");
 		snprintf(d->advice, sizeof d->advice, "look for files in "
 		    "/dev/shm or an emptyDir with medium: Memory; they count "
 		    "against the limit until deleted");
@@ -292,7 +323,7 @@ rules(struct diag_set *s, const struct facts *own, const struct facts *base,
 	if (own->swap >= 16 * MiB && (d = add(s, "swap", own->swap,
 	    false)) != NULL) {
 		snprintf(d->text, sizeof d->text, "%s swapped out: RSS "
-		    "understates its memory", fmt_bytes(c, sizeof c,
+		    "understates its memory", fmt_bytes(a, sizeof a,
 		    own->swap));
 		snprintf(d->advice, sizeof d->advice, "count VmSwap with RSS; "
 		    "swap-in stalls show as latency");
@@ -303,20 +334,29 @@ void
 diagnose_group(const struct tree *t, const struct tree_group *g,
     struct diag_set *out)
 {
-	struct facts	own, base;
+	const struct tree_replicas	*r = &g->st.rep;
+	struct facts			 own, base;
+	uint64_t			 sx;
+	bool				 rel;
 
+	(void)t;	/* the baselines are the model's (tree_replicas) */
 	memset(out, 0, sizeof *out);
-	memset(&base, 0, sizeof base);
 	facts_of_group(g, &own);
 	if (own.anon == FIG_NA)
 		return;
-	out->vs_replicas = g->st.rep.median != FIG_NA;
+	slots();
+	memset(&base, 0, sizeof base);
+	base.v8 = base.native = base.shmem = FIG_NA;
+	out->vs_replicas = r->median != FIG_NA;
 	if (out->vs_replicas) {
-		out->budget = g->st.rep.excess > 0 ?
-		    (uint64_t)g->st.rep.excess : 0;
-		base.v8 = sibling_median(t, g, pick_v8);
-		base.shmem = sibling_median(t, g, pick_shmem);
-		base.native = sibling_median(t, g, pick_native);
+		base.shmem = r->base_shmem;
+		if (slot_v8 >= 0) {
+			base.v8 = r->base_tally[slot_v8];
+			base.native = r->base_anon_less[slot_v8];
+		}
+		sx = above(own.shmem, base.shmem, &rel);
+		out->budget = (r->excess > 0 ? (uint64_t)r->excess : 0) +
+		    (rel ? sx : 0);
 	} else
 		out->budget = own.anon + own.shmem;
 	rules(out, &own, &base, &g->st);
@@ -330,7 +370,8 @@ diagnose_proc(const struct tree_proc *p, struct diag_set *out)
 	memset(out, 0, sizeof *out);
 	memset(&own, 0, sizeof own);
 	memset(&base, 0, sizeof base);
-	own.maps_known = true;
+	base.v8 = base.native = base.shmem = FIG_NA;
+	own.maps_known = p->sp->nmaps >= 0;
 	own.anon = p->sp->fig[FIG_RSS_ANON];
 	if (own.anon == FIG_NA || p->gone)
 		return;
@@ -342,4 +383,48 @@ diagnose_proc(const struct tree_proc *p, struct diag_set *out)
 	facts_done(&own);
 	out->budget = own.anon + own.shmem;
 	rules(out, &own, &base, NULL);
+}
+
+bool
+diagnose_gc(const struct tree *t, const struct tree_group *g,
+    const struct diag_gc *gc, char *buf, size_t len)
+{
+	char		a[32], b[32], c[32], d[32];
+	uint64_t	freed;
+	double		share;
+	size_t		n, i;
+	struct diag_set	ds;
+
+	if (gc->rss_before == FIG_NA || gc->rss_after == FIG_NA ||
+	    gc->rss_before == 0)
+		return false;
+	freed = gc->rss_before > gc->rss_after ? gc->rss_before -
+	    gc->rss_after : 0;
+	share = 100.0 * (double)freed / (double)gc->rss_before;
+	n = (size_t)snprintf(buf, len, "GC freed %s of %s RSS (%.0f %%): %s",
+	    fmt_bytes(a, sizeof a, freed), fmt_bytes(b, sizeof b,
+	    gc->rss_before), share, share >= 50 ? "it was V8 garbage" :
+	    freed >= DIAG_MIN ? "part of it was V8 garbage" :
+	    "little of it was garbage");
+	if (n >= len || g == NULL || g->st.rep.median == FIG_NA)
+		return true;
+	n += (size_t)snprintf(buf + n, len - n, "; the pod is now %s over its "
+	    "replicas", fmt_delta(c, sizeof c, g->st.rep.excess));
+	if (n < len && gc->outside_v8_after >= 0 && g->st.rep.excess > 0)
+		n += (size_t)snprintf(buf + n, len - n, ", of which %s is "
+		    "outside V8", fmt_bytes(d, sizeof d,
+		    (uint64_t)gc->outside_v8_after < (uint64_t)g->st.rep.excess ?
+		    (uint64_t)gc->outside_v8_after :
+		    (uint64_t)g->st.rep.excess));
+	if (n >= len || g->st.rep.excess < (int64_t)DIAG_MIN)
+		return true;
+	diagnose_group(t, g, &ds);
+	for (i = 0; i < ds.n; i++) {
+		if (strcmp(ds.d[i].rule, "glibc-arenas") == 0) {
+			snprintf(buf + n, len - n, "; the rest: %s",
+			    ds.d[i].text);
+			break;
+		}
+	}
+	return true;
 }

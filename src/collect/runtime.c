@@ -282,3 +282,40 @@ environ_hostname(const char *buf, size_t len, char *out, size_t outlen)
 	fmt_copy(out, outlen, tmp, strlen(tmp));
 	return 0;
 }
+
+/* Copies the leading digits of v into out (at most len - 1). */
+static void
+digits(const char *v, char *out, size_t len)
+{
+	size_t	n = 0;
+
+	while (v[n] >= '0' && v[n] <= '9' && n + 1 < len) {
+		out[n] = v[n];
+		n++;
+	}
+	out[n] = '\0';
+}
+
+void
+environ_settings(const char *buf, size_t len, struct proc_env *e)
+{
+	char		 v[512];
+	const char	*p;
+
+	e->read = true;
+	if (environ_get(buf, len, "MALLOC_ARENA_MAX", v, sizeof v) == 0) {
+		digits(v, e->arena_max, sizeof e->arena_max);
+		e->has_arena_max = true;
+	} else if (environ_get(buf, len, "GLIBC_TUNABLES", v, sizeof v) == 0 &&
+	    (p = strstr(v, "glibc.malloc.arena_max=")) != NULL) {
+		digits(p + strlen("glibc.malloc.arena_max="), e->arena_max,
+		    sizeof e->arena_max);
+		e->has_arena_max = true;
+	}
+	if (environ_get(buf, len, "NODE_OPTIONS", v, sizeof v) == 0 &&
+	    (p = strstr(v, "--max-old-space-size=")) != NULL)
+		digits(p + strlen("--max-old-space-size="), e->old_space,
+		    sizeof e->old_space);
+	explicit_bzero(v, sizeof v);
+}
+

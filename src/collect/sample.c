@@ -62,6 +62,7 @@ struct sampler {
 	size_t			 cg_cap;
 	struct proc_sample	**sel;
 	struct buf		 buf;
+	struct buf		 envbuf;	/* environ only: wiped */
 	maps_hook_fn		 hook;
 	void			*hook_ctx;
 	struct smaps_slot	*slots;		/* what the last plan asked */
@@ -148,6 +149,7 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 	s->proc_root = xstrdup(proc_root);
 	s->names = names_create(host_root, proc_root);
 	buf_init(&s->buf);
+	buf_init(&s->envbuf);
 	read_boot_id(proc_root, &s->buf, s->snap.boot_id,
 	    sizeof s->snap.boot_id);
 	read_node_name(host_root, &s->buf, s->snap.node_name,
@@ -206,6 +208,7 @@ sampler_free(struct sampler *s)
 	free(s->snap.smaps);
 	free(s->cand);
 	buf_done(&s->buf);
+	buf_done(&s->envbuf);
 	procscan_free(s->scan);
 	names_free(s->names);
 	if (s->meminfo != NULL)
@@ -449,34 +452,30 @@ tick_names(struct sampler *s, struct proc_sample *procs, size_t n)
 /* maps of the processes whose rollup was just read, through the hook. */
 /*
  * The environment settings of processes whose mappings fired a rule, once
- * per process: only MALLOC_ARENA_MAX and NODE_OPTIONS are kept.
+ * per process. The environment is read into a buffer of its own, wiped on
+ * every path; only struct proc_env's digits stay.
  */
 static void
 tick_env(struct sampler *s, size_t n)
 {
 	char	path[4096];
 	size_t	i;
+	int	rc;
 
 	for (i = 0; i < n; i++) {
 		struct proc_cache	*c = &s->cache[i];
-		struct proc_env		*e;
 
 		if (c->env != NULL || c->marks == 0)
 			continue;
-		e = c->env = xcalloc(1, sizeof *c->env);
+		c->env = xcalloc(1, sizeof *c->env);
 		snprintf(path, sizeof path, "%s/%d/environ", s->proc_root,
 		    c->pid);
-		if (read_file(path, &s->buf, 1 << 20) != 0)
-			continue;
-		e->read = true;
-		e->has_arena_max = environ_get(s->buf.data, s->buf.len,
-		    "MALLOC_ARENA_MAX", e->arena_max, sizeof e->arena_max) == 0;
-		e->has_node_options = environ_get(s->buf.data, s->buf.len,
-		    "NODE_OPTIONS", e->node_options,
-		    sizeof e->node_options) == 0;
-		/* nothing else of it stays */
-		memset(s->buf.data, 0, s->buf.len);
-		buf_reset(&s->buf);
+		rc = read_file_secret(path, &s->envbuf, 1 << 20);
+		if (rc == 0)
+			environ_settings(s->envbuf.data, s->envbuf.len,
+			    c->env);
+		explicit_bzero(s->envbuf.data, s->envbuf.cap);
+		buf_reset(&s->envbuf);
 	}
 }
 
@@ -758,8 +757,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	tick_maps(s, pol, n);
 	tick_env(s, n);
 	for (i = 0; i < n; i++) {
-		sn->procs[i].env = s->cache[i].env != NULL &&
-		    s->cache[i].env->read ? s->cache[i].env : NULL;
+		sn->procs[i].env = s->cache[i].env;
 		sn->procs[i].nmaps = s->cache[i].nmaps;
 		sn->procs[i].nanon = s->cache[i].nanon;
 		sn->procs[i].marks = s->cache[i].marks;

@@ -21,46 +21,71 @@ anon_of(const struct fig_sum *s)
 	return v.state == FIG_KNOWN ? v.v : FIG_NA;
 }
 
+/* A pod's maps tally summed over its live processes; false if any unknown. */
 static bool
-has_ctr(const struct tree_group *g, const char *name)
+tally_of(const struct tree_group *g, struct maps_tally *t)
 {
-	size_t	i;
+	size_t	ci, pi;
+	int	k;
 
-	for (i = 0; i < g->nctrs; i++) {
-		if (g->ctrs[i].name != NULL && !g->ctrs[i].sandbox &&
-		    strcmp(g->ctrs[i].name, name) == 0)
-			return true;
+	memset(t, 0, sizeof *t);
+	for (ci = 0; ci < g->nctrs; ci++) {
+		for (pi = 0; pi < g->ctrs[ci].nprocs; pi++) {
+			const struct tree_proc *p = &g->ctrs[ci].procs[pi];
+
+			if (p->gone)
+				continue;
+			if (p->sp->nmaps < 0)
+				return false;
+			for (k = 0; k < MAPS_TALLY_RULES; k++) {
+				t->count[k] += p->sp->tally.count[k];
+				t->bytes[k] += p->sp->tally.bytes[k];
+			}
+		}
 	}
-	return false;
-}
-
-/* The same named (non-sandbox) containers, in any order. */
-static bool
-same_ctrs(const struct tree_group *a, const struct tree_group *b)
-{
-	size_t	i, na = 0, nb = 0;
-
-	for (i = 0; i < a->nctrs; i++) {
-		if (a->ctrs[i].name == NULL || a->ctrs[i].sandbox)
-			continue;
-		na++;
-		if (!has_ctr(b, a->ctrs[i].name))
-			return false;
-	}
-	for (i = 0; i < b->nctrs; i++)
-		nb += b->ctrs[i].name != NULL && !b->ctrs[i].sandbox;
-	return na == nb;
+	return true;
 }
 
 bool
 tree_is_sibling(const struct tree_group *a, const struct tree_group *b)
 {
-	const struct tree_replicas	*x = &a->st.rep, *y = &b->st.rep;
+	return a != b && a->st.rep.bucket != 0 &&
+	    a->st.rep.bucket == b->st.rep.bucket;
+}
 
-	return a != b && x->kind != WL_NONE && x->kind == y->kind &&
-	    x->stem_len == y->stem_len &&
-	    strncmp(a->pod, b->pod, x->stem_len) == 0 &&
-	    strcmp(a->namespace, b->namespace) == 0 && same_ctrs(a, b);
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The workload key of a pod: namespace, kind, stem and its (named, not
+ * sandbox) container names sorted, as one string; NULL for what is no
+ * workload's pod.
+ */
+static char *
+workload_key(const struct tree_group *g)
+{
+	const char	**names = xcalloc(g->nctrs + 1, sizeof *names);
+	size_t		  i, n = 0, len;
+	char		 *key, *p;
+
+	for (i = 0; i < g->nctrs; i++) {
+		if (g->ctrs[i].name != NULL && !g->ctrs[i].sandbox)
+			names[n++] = g->ctrs[i].name;
+	}
+	qsort(names, n, sizeof *names, str_cmp);
+	len = strlen(g->namespace) + g->st.rep.stem_len + 16;
+	for (i = 0; i < n; i++)
+		len += strlen(names[i]) + 1;
+	key = p = xcalloc(1, len);
+	p += snprintf(p, len, "%s\x1f%d\x1f%.*s", g->namespace,
+	    (int)g->st.rep.kind, (int)g->st.rep.stem_len, g->pod);
+	for (i = 0; i < n; i++)
+		p += snprintf(p, len - (size_t)(p - key), "\x1f%s", names[i]);
+	free(names);
+	return key;
 }
 
 static int
@@ -71,34 +96,174 @@ u64_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median of v[0..n) (sorts it); the mean of the middle two for even n. */
+/* (a + b) / 2 without overflow or a lost byte. */
 static uint64_t
-median(uint64_t *v, size_t n)
+mid(uint64_t a, uint64_t b)
 {
-	qsort(v, n, sizeof *v, u64_cmp);
-	return n % 2 ? v[n / 2] : v[n / 2 - 1] / 2 + v[n / 2] / 2;
+	return a / 2 + b / 2 + (a & b & 1);
+}
+
+/*
+ * The median of sorted v[0..n) without one element equal to self (self
+ * FIG_NA: without none); FIG_NA if nothing is left.
+ */
+static uint64_t
+median_without(const uint64_t *v, size_t n, uint64_t self)
+{
+	size_t	skip = SIZE_MAX, m, lo = 0, hi = n;
+
+	if (self != FIG_NA) {
+		while (lo < hi) {	/* lower bound of self */
+			size_t	c = lo + (hi - lo) / 2;
+
+			if (v[c] < self)
+				lo = c + 1;
+			else
+				hi = c;
+		}
+		if (lo < n && v[lo] == self)
+			skip = lo;
+	}
+	m = skip == SIZE_MAX ? n : n - 1;
+	if (m == 0)
+		return FIG_NA;
+#define AT(j)	v[(j) < skip ? (j) : (j) + 1]
+	return m % 2 ? AT(m / 2) : mid(AT(m / 2 - 1), AT(m / 2));
+#undef AT
 }
 
 static void
-judge(struct tree_replicas *r, uint64_t *v, size_t n)
+judge(struct tree_replicas *r, uint64_t median)
 {
 	uint64_t	bar;
 
-	r->siblings = (unsigned)n;
-	if (n == 0 || r->anon == FIG_NA)
+	if (r->anon == FIG_NA || median == FIG_NA)
 		return;
-	r->median = median(v, n);
+	r->median = median;
 	r->excess = (int64_t)(r->anon - r->median);
 	bar = r->median / 2 > REPLICA_OUTLIER_MIN ? r->median / 2 :
 	    REPLICA_OUTLIER_MIN;
 	r->outlier = r->anon > r->median && r->anon - r->median > bar;
 }
 
+/* One figure of a bucket's members: known values, sorted. */
+struct figv {
+	uint64_t	*v;
+	size_t		 n;
+};
+
+static void
+figv_add(struct figv *f, uint64_t x)
+{
+	if (x != FIG_NA)
+		f->v[f->n++] = x;
+}
+
+/* The pods of one workload, m of them: their baselines. */
+static void
+bucket_judge(struct tree_group **g, size_t m, unsigned id, uint64_t *scratch)
+{
+	struct maps_tally	*tl = xcalloc(m, sizeof *tl);
+	bool			*tk = xcalloc(m, sizeof *tk);
+	struct figv		 f = { scratch, 0 };
+	size_t			 i, j, ci, k;
+
+	for (i = 0; i < m; i++) {
+		g[i]->st.rep.bucket = id;
+		g[i]->st.rep.siblings = (unsigned)(m - 1);
+		tk[i] = tally_of(g[i], &tl[i]);
+	}
+	/* anon */
+	for (i = 0, f.n = 0; i < m; i++)
+		figv_add(&f, g[i]->st.rep.anon);
+	qsort(f.v, f.n, sizeof *f.v, u64_cmp);
+	for (i = 0; i < m; i++)
+		judge(&g[i]->st.rep, median_without(f.v, f.n,
+		    g[i]->st.rep.anon));
+	/* shared memory */
+	for (i = 0, f.n = 0; i < m; i++) {
+		struct fig_val	v = fig_sum_get(&g[i]->sum, FIG_RSS_SHMEM);
+
+		figv_add(&f, v.state == FIG_KNOWN ? v.v : FIG_NA);
+	}
+	qsort(f.v, f.n, sizeof *f.v, u64_cmp);
+	for (i = 0; i < m; i++) {
+		struct fig_val	v = fig_sum_get(&g[i]->sum, FIG_RSS_SHMEM);
+
+		g[i]->st.rep.base_shmem = median_without(f.v, f.n,
+		    v.state == FIG_KNOWN ? v.v : FIG_NA);
+	}
+	/* the maps tally, and anon outside it */
+	for (k = 0; k < MAPS_TALLY_RULES; k++) {
+		for (i = 0, f.n = 0; i < m; i++)
+			figv_add(&f, tk[i] ? tl[i].bytes[k] : FIG_NA);
+		qsort(f.v, f.n, sizeof *f.v, u64_cmp);
+		for (i = 0; i < m; i++)
+			g[i]->st.rep.base_tally[k] = median_without(f.v, f.n,
+			    tk[i] ? tl[i].bytes[k] : FIG_NA);
+		for (i = 0, f.n = 0; i < m; i++)
+			figv_add(&f, tk[i] && g[i]->st.rep.anon != FIG_NA &&
+			    g[i]->st.rep.anon >= tl[i].bytes[k] ?
+			    g[i]->st.rep.anon - tl[i].bytes[k] : FIG_NA);
+		qsort(f.v, f.n, sizeof *f.v, u64_cmp);
+		for (i = 0; i < m; i++)
+			g[i]->st.rep.base_anon_less[k] = median_without(f.v,
+			    f.n, tk[i] && g[i]->st.rep.anon != FIG_NA &&
+			    g[i]->st.rep.anon >= tl[i].bytes[k] ?
+			    g[i]->st.rep.anon - tl[i].bytes[k] : FIG_NA);
+	}
+	/* each named container against the same-named ones of the others */
+	for (i = 0; i < m; i++) {
+		for (ci = 0; ci < g[i]->nctrs; ci++) {
+			struct tree_ctr	*c = &g[i]->ctrs[ci];
+
+			if (c->name == NULL || c->sandbox)
+				continue;
+			c->st.rep.bucket = id;
+			c->st.rep.siblings = (unsigned)(m - 1);
+			f.n = 0;
+			for (j = 0; j < m; j++) {
+				size_t	cj;
+
+				for (cj = 0; cj < g[j]->nctrs; cj++) {
+					const struct tree_ctr *o =
+					    &g[j]->ctrs[cj];
+
+					if (o->name != NULL && !o->sandbox &&
+					    strcmp(o->name, c->name) == 0)
+						figv_add(&f, o->st.rep.anon);
+				}
+			}
+			qsort(f.v, f.n, sizeof *f.v, u64_cmp);
+			judge(&c->st.rep, median_without(f.v, f.n,
+			    c->st.rep.anon));
+		}
+	}
+	free(tl);
+	free(tk);
+}
+
+struct keyed {
+	char			*key;
+	struct tree_group	*g;
+};
+
+static int
+keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed	*x = a, *y = b;
+
+	return strcmp(x->key, y->key);
+}
+
 void
 tree_replicas(struct tree *t, const char *node)
 {
-	uint64_t	*v = xcalloc(t->ngroups ? t->ngroups : 1, sizeof *v);
-	size_t		 gi, oi, ci, n;
+	struct keyed		*kv = xcalloc(t->ngroups + 1, sizeof *kv);
+	struct tree_group	**members;
+	uint64_t		*scratch;
+	size_t			 gi, ci, k, nk = 0, nctr = 0, a, b;
+	unsigned		 id = 0;
 
 	for (gi = 0; gi < t->ngroups; gi++) {
 		struct tree_group	*g = &t->groups[gi];
@@ -106,66 +271,63 @@ tree_replicas(struct tree *t, const char *node)
 
 		memset(&g->st.rep, 0, sizeof g->st.rep);
 		g->st.rep.anon = anon_of(&g->sum);
-		g->st.rep.median = FIG_NA;
+		g->st.rep.median = g->st.rep.base_shmem = FIG_NA;
+		for (k = 0; k < MAPS_TALLY_RULES; k++)
+			g->st.rep.base_tally[k] = g->st.rep.base_anon_less[k] =
+			    FIG_NA;
+		nctr += g->nctrs;
 		for (ci = 0; ci < g->nctrs; ci++) {
 			struct tree_replicas *r = &g->ctrs[ci].st.rep;
 
 			memset(r, 0, sizeof *r);
 			r->anon = anon_of(&g->ctrs[ci].sum);
-			r->median = FIG_NA;
+			r->median = r->base_shmem = FIG_NA;
 		}
 		if (g->kind != ENT_POD || g->pod == NULL ||
 		    g->namespace == NULL)
 			continue;
 		workload_parse(g->pod, node, &w);
+		if (w.kind == WL_NONE)
+			continue;
 		g->st.rep.kind = w.kind;
 		g->st.rep.stem_len = w.stem_len;
 		for (ci = 0; ci < g->nctrs; ci++) {
 			g->ctrs[ci].st.rep.kind = w.kind;
 			g->ctrs[ci].st.rep.stem_len = w.stem_len;
 		}
+		kv[nk].key = workload_key(g);
+		kv[nk++].g = g;
 	}
-	for (gi = 0; gi < t->ngroups; gi++) {
-		struct tree_group	*g = &t->groups[gi];
+	qsort(kv, nk, sizeof *kv, keyed_cmp);
+	members = xcalloc(nk + 1, sizeof *members);
+	scratch = xcalloc(nk + nctr + 1, sizeof *scratch);
+	for (a = 0; a < nk; a = b) {
+		for (b = a; b < nk && strcmp(kv[b].key, kv[a].key) == 0; b++)
+			members[b - a] = kv[b].g;
+		bucket_judge(members, b - a, ++id, scratch);
+	}
+	for (a = 0; a < nk; a++)
+		free(kv[a].key);
+	free(kv);
+	free(members);
+	free(scratch);
+}
 
-		if (g->st.rep.kind == WL_NONE)
+const struct tree_group *
+tree_healthiest_sibling(const struct tree *t, const struct tree_group *g)
+{
+	const struct tree_group	*best = NULL;
+	size_t			 i;
+
+	for (i = 0; i < t->ngroups; i++) {
+		const struct tree_group	*o = &t->groups[i];
+
+		if (!tree_is_sibling(g, o) || o->st.rep.anon == FIG_NA)
 			continue;
-		n = 0;
-		for (oi = 0; oi < t->ngroups; oi++) {
-			const struct tree_group	*o = &t->groups[oi];
-
-			if (tree_is_sibling(g, o) && o->st.rep.anon != FIG_NA)
-				v[n++] = o->st.rep.anon;
-		}
-		judge(&g->st.rep, v, n);
-		/* each named container against the same one in the siblings */
-		for (ci = 0; ci < g->nctrs; ci++) {
-			struct tree_ctr	*c = &g->ctrs[ci];
-
-			if (c->name == NULL || c->sandbox)
-				continue;
-			n = 0;
-			for (oi = 0; oi < t->ngroups; oi++) {
-				const struct tree_group	*o = &t->groups[oi];
-				size_t			 k;
-
-				if (!tree_is_sibling(g, o))
-					continue;
-				for (k = 0; k < o->nctrs; k++) {
-					struct tree_replicas *r =
-					    &o->ctrs[k].st.rep;
-
-					if (o->ctrs[k].name != NULL &&
-					    !o->ctrs[k].sandbox &&
-					    strcmp(o->ctrs[k].name,
-					    c->name) == 0 && r->anon != FIG_NA)
-						v[n++] = r->anon;
-				}
-			}
-			judge(&c->st.rep, v, n);
-		}
+		if (best == NULL || o->st.rep.anon < best->st.rep.anon)
+			best = o;
 	}
-	free(v);
+	return best;
 }
 
 const char *
@@ -187,19 +349,3 @@ tree_replicas_fmt(const struct tree_replicas *r, bool utf8, char *buf,
 	return buf;
 }
 
-const struct tree_group *
-tree_healthiest_sibling(const struct tree *t, const struct tree_group *g)
-{
-	const struct tree_group	*best = NULL;
-	size_t			 i;
-
-	for (i = 0; i < t->ngroups; i++) {
-		const struct tree_group	*o = &t->groups[i];
-
-		if (!tree_is_sibling(g, o) || o->st.rep.anon == FIG_NA)
-			continue;
-		if (best == NULL || o->st.rep.anon < best->st.rep.anon)
-			best = o;
-	}
-	return best;
-}

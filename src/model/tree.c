@@ -327,6 +327,14 @@ tree_build(struct tree *t, const struct snapshot *sn,
 		stats_init(&tp->st, NULL);
 		if (l->gone)
 			continue;	/* a ghost adds nothing to the sums */
+		/* names from a live process (a ghost, sorted first, has none) */
+		if (c->name == NULL && l->sp->ctr_names != NULL &&
+		    l->sp->ctr_names->container[0] != '\0') {
+			c->name = l->sp->ctr_names->container;
+			c->pod = l->sp->ctr_names->pod[0] != '\0' ?
+			    l->sp->ctr_names->pod : NULL;
+			c->sandbox = l->sp->ctr_names->sandbox;
+		}
 		g->nprocs++;
 		if (g->kind == ENT_POD && !g->in_pod_cgroup &&
 		    l->sp->place != NULL &&

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "model/workload.h"
 
@@ -53,12 +54,23 @@ workload_parse(const char *pod, const char *node, struct wl_name *out)
 	out->kind = WL_NONE;
 	out->stem_len = len;
 	out->ordinal = -1;
-	/* static pods: NAME-<node name> (a node name may hold '-' and '.') */
-	if (node != NULL && (nlen = strlen(node)) > 0 && len > nlen + 1 &&
-	    strcmp(end - nlen, node) == 0 && end[-(long)nlen - 1] == '-') {
-		out->kind = WL_STATIC;
-		out->stem_len = len - nlen - 1;
-		return;
+	/*
+	 * static pods: NAME-<node name> (a node name may hold '-' and '.';
+	 * kubelet lower-cases it, and may use the short or the full name)
+	 */
+	if (node != NULL && (nlen = strlen(node)) > 0) {
+		size_t	short_len = strcspn(node, ".");
+
+		if ((len > nlen + 1 && strcasecmp(end - nlen, node) == 0 &&
+		    end[-(long)nlen - 1] == '-') ||
+		    (short_len < nlen && len > short_len + 1 &&
+		    strncasecmp(end - short_len, node, short_len) == 0 &&
+		    end[-(long)short_len - 1] == '-' &&
+		    (nlen = short_len) > 0)) {
+			out->kind = WL_STATIC;
+			out->stem_len = len - nlen - 1;
+			return;
+		}
 	}
 	t1 = last_token(pod, end);
 	if (t1 == NULL)
@@ -76,8 +88,20 @@ workload_parse(const char *pod, const char *node, struct wl_name *out)
 		out->ordinal = v;
 		return;
 	}
-	if (end - t1 != 5 || !workload_is_rand(t1, 5))
+	if (end - t1 != 5 || !workload_is_rand(t1, 5)) {
+		/*
+		 * a name cut to 58 characters before its random 5 (a long
+		 * Deployment name plus hash): the suffix has no '-' before it
+		 */
+		if (len == 63 && workload_is_rand(end - 5, 5)) {
+			out->kind = WL_DEPLOYMENT;
+			t2 = last_token(pod, end - 5);
+			out->stem_len = t2 != NULL && end - 5 - t2 >= 1 &&
+			    workload_is_rand(t2, (size_t)(end - 5 - t2)) ?
+			    (size_t)(t2 - 1 - pod) : len - 5;
+		}
 		return;
+	}
 	/* a random suffix: Deployment, CronJob, or DaemonSet/Job */
 	t2 = last_token(pod, t1 - 1);
 	if (t2 != NULL && all_digits(t2, (size_t)(t1 - 1 - t2)) &&
@@ -95,6 +119,10 @@ workload_parse(const char *pod, const char *node, struct wl_name *out)
 	}
 	out->kind = WL_DAEMONSET_JOB;
 	out->stem_len = (size_t)(t1 - 1 - pod);
+	/* an indexed Job: NAME-<completion index>-<5> */
+	if (t2 != NULL && all_digits(t2, (size_t)(t1 - 1 - t2)) &&
+	    t1 - 1 - t2 < 7)
+		out->stem_len = (size_t)(t2 - 1 - pod);
 }
 
 const char *

@@ -2,31 +2,31 @@
  * The g key: choose the Node processes of the selected row, refuse what is
  * unsafe with a reason, ask, then collect them one after another in a child
  * while the dashboard keeps refreshing. Esc cancels (the child still closes
- * an inspector it opened).
+ * an inspector it opened, also after memtop exits). The jobs, their pipes
+ * and results are actions/job.c's; this file only chooses and shows.
  */
 #include "config.h"
 
-#include <curses.h>
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "actions/gc_format.h"
+#include "analyse/detectors.h"
+#include "analyse/diagnosis.h"
 #include "ui/ui_state.h"
-#include "util/fmt.h"
 #include "util/xmalloc.h"
 
 static void
 add_target(struct ui *u, const struct snap_proc *sp)
 {
-	u->gc_targets = xreallocarray(u->gc_targets, u->gc_ntargets + 1,
-	    sizeof *u->gc_targets);
-	u->gc_targets[u->gc_ntargets].pid = sp->pid;
-	u->gc_targets[u->gc_ntargets].start = sp->start;
-	u->gc_ntargets++;
+	struct ui_gc	*g = &u->gc;
+
+	g->targets = xreallocarray(g->targets, g->ntargets + 1,
+	    sizeof *g->targets);
+	g->targets[g->ntargets].pid = sp->pid;
+	g->targets[g->ntargets].start = sp->start;
+	g->ntargets++;
 }
 
 static void
@@ -41,29 +41,41 @@ where(const struct ui_row *r, char *buf, size_t len)
 		snprintf(buf, len, "%s", g->cgroup ? g->cgroup : "?");
 }
 
+void
+ui_gc_init(struct ui *u)
+{
+	memset(&u->gc, 0, sizeof u->gc);
+	job_runner_init(&u->gc.jobs);
+}
+
+bool
+ui_gc_running(const struct ui *u)
+{
+	return u->gc.current != NULL;
+}
+
 static int
 start_next(struct ui *u)
 {
-	struct gc_opts	o;
-	char		err[256];
+	struct ui_gc		*g = &u->gc;
+	struct ui_gc_target	*t;
+	struct gc_opts		 o;
+	char			 err[256];
 
-	if (u->gc_next >= u->gc_ntargets) {
-		u->gc_ntargets = u->gc_next = 0;
+	g->current = NULL;
+	if (g->next >= g->ntargets) {
+		g->ntargets = g->next = 0;
 		return UI_REDRAW;
 	}
 	gc_opts_default(&o);
-	u->gc_pid = u->gc_targets[u->gc_next].pid;
-	u->gc_start = u->gc_targets[u->gc_next].start;
-	u->gc_next++;
-	u->gc_child = gc_start(u->gc_pid, &o, &u->gc_fd, err, sizeof err);
-	if (u->gc_child == -1) {
-		u->gc_child = 0;
-		u->gc_fd = -1;
-		ui_status(u, true, "GC pid %d: %s", u->gc_pid, err);
+	t = &g->targets[g->next++];
+	g->current = job_start_gc(&g->jobs, t->pid, t->start, &o, err,
+	    sizeof err);
+	if (g->current == NULL) {
+		ui_status(u, true, "GC pid %d: %s", t->pid, err);
 		return UI_REDRAW;
 	}
-	buf_reset(&u->gc_buf);
-	ui_status(u, false, "GC pid %d: starting (Esc cancels)", u->gc_pid);
+	ui_status(u, false, "GC pid %d: starting (Esc cancels)", t->pid);
 	u->status_until += 3600;	/* progress stays until replaced */
 	return UI_REDRAW;
 }
@@ -76,14 +88,14 @@ ui_gc_key(struct ui *u)
 	const char		*refuse;
 	size_t			 ci, pi, nc, checked = 0;
 
-	if (u->gc_child != 0) {
+	if (u->gc.current != NULL) {
 		ui_status(u, true, "a GC is running (Esc cancels it)");
 		return UI_REDRAW;
 	}
 	if (u->view != UI_VIEW_TREE || r == NULL)
 		return 0;
-	u->gc_ntargets = u->gc_next = 0;
-	where(r, u->gc_where, sizeof u->gc_where);
+	u->gc.ntargets = u->gc.next = 0;
+	where(r, u->gc.where, sizeof u->gc.where);
 	if (r->p != NULL) {
 		if (r->p->gone) {
 			ui_status(u, true, "pid %d has exited", r->p->sp->pid);
@@ -117,23 +129,23 @@ ui_gc_key(struct ui *u)
 					    "pid %d: %s", sp->pid, refuse);
 			}
 		}
-		if (u->gc_ntargets == 0) {
+		if (u->gc.ntargets == 0) {
 			ui_status(u, true, "no Node process to collect in %s "
-			    "(%zu checked; %s)", u->gc_where, checked,
+			    "(%zu checked; %s)", u->gc.where, checked,
 			    first_why);
 			return UI_REDRAW;
 		}
 	}
 	if (u->cfg.gc_yes)
 		return start_next(u);
-	u->gc_confirm = true;
-	if (u->gc_ntargets == 1)
+	u->gc.confirm = true;
+	if (u->gc.ntargets == 1)
 		ui_status(u, false, "GC node PID %d in %s? A full GC pauses it. "
-		    "y/n", u->gc_targets[0].pid, u->gc_where);
+		    "y/n", u->gc.targets[0].pid, u->gc.where);
 	else
 		ui_status(u, false, "GC %zu node processes in %s, one after "
-		    "another? A full GC pauses each. y/n", u->gc_ntargets,
-		    u->gc_where);
+		    "another? A full GC pauses each. y/n", u->gc.ntargets,
+		    u->gc.where);
 	u->status_until += 3600;
 	return UI_REDRAW;
 }
@@ -141,152 +153,141 @@ ui_gc_key(struct ui *u)
 int
 ui_gc_confirm_key(struct ui *u, int ch)
 {
-	u->gc_confirm = false;
+	u->gc.confirm = false;
 	if (ch == 'y' || ch == 'Y')
 		return start_next(u);
-	u->gc_ntargets = 0;
+	u->gc.ntargets = 0;
 	ui_status(u, false, "GC not started");
 	return UI_REDRAW;
 }
 
-void
-ui_gc_summary(const struct gc_result *r, char *buf, size_t len)
+bool
+ui_gc_arena(unsigned marks)
 {
-	char	a[32], b[32], c[32], d[32], e[32];
-	int64_t	oa = gc_outside_v8(&r->v8_after);
+	size_t	i;
 
-	if (!r->ok) {
-		snprintf(buf, len, "GC pid %d failed: %s", r->pid, r->error);
-		return;
+	for (i = 0; i < detector_count; i++) {
+		if (strcmp(detector_table[i].rule, "glibc-arenas") == 0)
+			return (marks >> i) & 1;
 	}
-	snprintf(buf, len, "GC pid %d: RSS %s -> %s, V8 heap %s -> %s, outside "
-	    "V8 %s (%.1f s)%s", r->pid, fmt_bytes(a, sizeof a, r->rss_before),
-	    fmt_bytes(b, sizeof b, r->rss_after),
-	    fmt_bytes(c, sizeof c, r->v8_before.heap_total),
-	    fmt_bytes(d, sizeof d, r->v8_after.heap_total),
-	    oa < 0 ? "-" : fmt_bytes(e, sizeof e, (uint64_t)oa),
-	    r->duration_ms / 1000, oa > 0 && r->rss_after != UINT64_MAX &&
-	    (uint64_t)oa * 2 > r->rss_after ? "; most is outside V8: see the "
-	    "mapping page (glibc arenas?)" : "");
+	return false;
 }
 
-static void
-keep_result(struct ui *u, const struct gc_result *r)
+/* The marks of the process in the tree now (0 if it is not there). */
+static unsigned
+marks_of(const struct ui *u, int pid, unsigned long long start)
 {
-	struct ui_gc_done	*d;
-	size_t			 i;
-	char			 key[64];
+	size_t	i;
 
-	snprintf(key, sizeof key, "p:%d:%llu", r->pid, u->gc_start);
-	for (i = 0; i < u->gc_ndone; i++) {
-		if (strcmp(u->gc_done[i].key, key) == 0)
-			break;
+	for (i = 0; i < u->nrows; i++) {
+		const struct tree_proc	*p = u->rows[i].p;
+
+		if (p != NULL && p->sp->pid == pid && p->sp->start == start)
+			return p->sp->marks;
 	}
-	if (i == u->gc_ndone) {
-		u->gc_done = xreallocarray(u->gc_done, u->gc_ndone + 1,
-		    sizeof *u->gc_done);
-		u->gc_ndone++;
-	}
-	d = &u->gc_done[i];
-	snprintf(d->key, sizeof d->key, "%s", key);
-	d->r = *r;
+	return 0;
 }
 
 const struct gc_result *
 ui_gc_result(const struct ui *u, int pid, unsigned long long start)
 {
-	char	key[64];
-	size_t	i;
-
-	snprintf(key, sizeof key, "p:%d:%llu", pid, start);
-	for (i = 0; i < u->gc_ndone; i++) {
-		if (strcmp(u->gc_done[i].key, key) == 0)
-			return &u->gc_done[i].r;
-	}
-	return NULL;
+	return job_result(&u->gc.jobs, pid, start);
 }
 
-static void
-finish(struct ui *u)
+size_t
+ui_gc_pollfds(const struct ui *u, struct pollfd *p, size_t max)
 {
-	int	status;
-
-	if (u->gc_fd != -1)
-		close(u->gc_fd);
-	u->gc_fd = -1;
-	if (u->gc_child > 0)
-		waitpid(u->gc_child, &status, 0);
-	u->gc_child = 0;
+	return job_runner_pollfds(&u->gc.jobs, p, max);
 }
 
 int
-ui_gc_input(struct ui *u)
+ui_gc_input(struct ui *u, int fd)
 {
-	char		 chunk[4096], *nl, line[64 * 1024];
-	ssize_t		 n;
-	bool		 got = false;
-	struct gc_result r;
+	struct ui_gc		*g = &u->gc;
+	const struct gc_result	*r;
+	char			 line[1024];
+	bool			 current = g->current != NULL &&
+				    g->current->fd == fd;
+	int			 ev;
 
-	n = read(u->gc_fd, chunk, sizeof chunk);
-	if (n > 0)
-		buf_append(&u->gc_buf, chunk, (size_t)n);
-	while (u->gc_buf.len > 0 &&
-	    (nl = memchr(u->gc_buf.data, '\n', u->gc_buf.len)) != NULL) {
-		size_t		 l = (size_t)(nl - u->gc_buf.data);
-		json_error_t	 je;
-		json_t		*j, *v;
-
-		if (l < sizeof line) {
-			memcpy(line, u->gc_buf.data, l);
-			line[l] = '\0';
-			j = json_loads(line, 0, &je);
-			if ((v = json_object_get(j, "progress")) != NULL) {
-				ui_status(u, false, "GC %s (Esc cancels)",
-				    json_string_value(v));
-				u->status_until += 3600;
-			} else if ((v = json_object_get(j, "result")) != NULL &&
-			    gc_result_from_json(v, &r) == 0) {
-				keep_result(u, &r);
-				ui_gc_summary(&r, line, sizeof line);
-				ui_status(u, !r.ok, "%s", line);
-				u->status_until += 60;
-				got = true;
-			}
-			json_decref(j);
-		}
-		memmove(u->gc_buf.data, nl + 1, u->gc_buf.len - l - 1);
-		u->gc_buf.len -= l + 1;
+	ev = job_runner_input(&g->jobs, fd);
+	if ((ev & JOB_PROGRESS) && g->jobs.last != NULL) {
+		ui_status(u, false, "GC %s%s", g->jobs.last->progress, current ?
+		    " (Esc cancels)" : "");
+		u->status_until += 3600;
 	}
-	if (n <= 0 && !(n < 0 && errno == EINTR)) {
-		finish(u);
-		if (!got && u->status[0] == '\0')
-			ui_status(u, true, "GC pid %d: the helper died",
-			    u->gc_pid);
-		return start_next(u) | UI_REFRESH;
+	r = (ev & JOB_RESULT) ? job_result(&g->jobs, g->jobs.last_pid,
+	    g->jobs.last_start) : NULL;
+	if (r != NULL) {
+		gc_format_summary(r, ui_gc_arena(marks_of(u, r->pid, r->start)),
+		    line, sizeof line);
+		ui_status(u, !r->ok, "%s", line);
+		u->status_until += r->watching ? 3600 : 60;
+		/* a job that only watches to close does not hold the queue */
+		if (current && r->watching && !(ev & JOB_ENDED))
+			return start_next(u) | UI_REFRESH;
 	}
-	return UI_REDRAW;
+	if (!(ev & JOB_ENDED))
+		return UI_REDRAW;
+	if (r == NULL && g->jobs.ended_why[0] != '\0')
+		ui_status(u, true, "%s", g->jobs.ended_why);
+	if (!current)
+		return UI_REDRAW | UI_REFRESH;
+	return start_next(u) | UI_REFRESH;
 }
 
 int
 ui_gc_cancel(struct ui *u)
 {
-	if (u->gc_child == 0)
+	struct ui_gc	*g = &u->gc;
+	int		 pid;
+
+	if (g->current == NULL)
 		return 0;
 	/* the child closes an inspector it opened, then reports */
-	kill(u->gc_child, SIGTERM);
-	u->gc_ntargets = u->gc_next = 0;
-	ui_status(u, false, "GC pid %d: cancelling", u->gc_pid);
+	pid = g->current->pid;
+	job_cancel(g->current);
+	g->current = NULL;
+	g->ntargets = g->next = 0;
+	ui_status(u, false, "GC pid %d: cancelling; an inspector memtop "
+	    "opened is still closed", pid);
+	u->status_until += 3600;
 	return UI_REDRAW;
 }
 
 void
 ui_gc_free(struct ui *u)
 {
-	if (u->gc_child > 0) {
-		kill(u->gc_child, SIGTERM);
-		finish(u);
+	job_runner_done(&u->gc.jobs);
+	free(u->gc.targets);
+	memset(&u->gc, 0, sizeof u->gc);
+}
+
+bool
+ui_gc_proved(const struct ui *u, const struct tree_group *g,
+    const struct tree_proc *only, char *buf, size_t len)
+{
+	const struct gc_result	*r, *best = NULL;
+	struct diag_gc		 d;
+	size_t			 ci, pi;
+
+	for (ci = 0; ci < g->nctrs; ci++) {
+		for (pi = 0; pi < g->ctrs[ci].nprocs; pi++) {
+			const struct tree_proc *p = &g->ctrs[ci].procs[pi];
+
+			if (only != NULL && p != only)
+				continue;
+			r = ui_gc_result(u, p->sp->pid, p->sp->start);
+			if (r != NULL && r->ok && (best == NULL ||
+			    r->rss_before > best->rss_before))
+				best = r;
+		}
 	}
-	free(u->gc_targets);
-	free(u->gc_done);
-	buf_done(&u->gc_buf);
+	if (best == NULL)
+		return false;
+	d.rss_before = best->rss_before;
+	d.rss_after = best->rss_after;
+	d.outside_v8_after = gc_outside_v8(&best->v8_after);
+	return diagnose_gc(&u->tree, g->kind == ENT_POD ? g : NULL, &d, buf,
+	    len);
 }

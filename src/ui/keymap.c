@@ -239,7 +239,7 @@ static int
 key_mark(struct ui *u)
 {
 	const struct ui_row	*r = ui_selected(u);
-	char			 key[128];
+	char			 key[UI_KEY_MAX];
 
 	if (u->view != UI_VIEW_TREE || r == NULL)
 		return 0;
@@ -255,7 +255,7 @@ key_mark(struct ui *u)
 			memcpy(u->mark[1], u->mark[0], sizeof u->mark[0]);
 		snprintf(u->mark[0], sizeof u->mark[0], "%s", key);
 		if (u->mark[1][0] != '\0') {
-			char	t[128];
+			char	t[UI_KEY_MAX];
 
 			/* keep A the older, B the newer */
 			memcpy(t, u->mark[0], sizeof t);

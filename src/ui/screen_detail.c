@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "actions/gc_format.h"
 #include "analyse/diagnosis.h"
 #include "analyse/marks.h"
 #include "analyse/report.h"
@@ -85,16 +86,44 @@ ui_find_subject(struct ui *u, const char *want, struct ui_subject *s)
 	return false;
 }
 
-/* Adds the process row a key names, if it is one and alive. */
+/*
+ * The process whose mappings stand for the subject: a process row's own, or
+ * the only live process of a pod or container; NULL otherwise.
+ */
+const struct tree_proc *
+ui_subject_proc(const struct ui_subject *s)
+{
+	const struct tree_proc	*only = NULL;
+	size_t			 ci, pi, nc;
+
+	if (s->p != NULL)
+		return s->p->gone ? NULL : s->p;
+	nc = s->c != NULL ? 1 : s->g->nctrs;
+	for (ci = 0; ci < nc; ci++) {
+		const struct tree_ctr *c = s->c != NULL ? s->c : &s->g->ctrs[ci];
+
+		for (pi = 0; pi < c->nprocs; pi++) {
+			if (c->procs[pi].gone)
+				continue;
+			if (only != NULL)
+				return NULL;
+			only = &c->procs[pi];
+		}
+	}
+	return only;
+}
+
+/* Adds the process a key stands for (ui_subject_proc), if any. */
 static size_t
 want_key(struct ui *u, const char *key, struct proc_ref *out, size_t n,
     size_t max)
 {
-	struct ui_subject	s;
+	struct ui_subject	 s;
+	const struct tree_proc	*p;
 
-	if (n < max && ui_find_subject(u, key, &s) && s.p != NULL &&
-	    !s.p->gone)
-		out[n++] = (struct proc_ref){ s.p->sp->pid, s.p->sp->start };
+	if (n < max && ui_find_subject(u, key, &s) &&
+	    (p = ui_subject_proc(&s)) != NULL)
+		out[n++] = (struct proc_ref){ p->sp->pid, p->sp->start };
 	return n;
 }
 
@@ -154,6 +183,19 @@ line_kv(int y, const char *k, const char *v)
 	return y + 1;
 }
 
+/* The GC result's lines (gc_format_lines), one row each. */
+struct gc_lines {
+	int	y;
+};
+
+static void
+gc_line(void *arg, const char *label, const char *text)
+{
+	struct gc_lines	*gl = arg;
+
+	gl->y = line_kv(gl->y, label, text);
+}
+
 static int
 draw_info(struct ui *u, const struct ui_subject *s, int y)
 {
@@ -197,41 +239,11 @@ draw_info(struct ui *u, const struct ui_subject *s, int y)
 	if (s->p != NULL) {
 		const struct gc_result	*gr = ui_gc_result(u, s->p->sp->pid,
 					    s->p->sp->start);
+		struct gc_lines		 gl = { y };
 
 		if (gr != NULL) {
-			char	c1[32], c2[32], c3[32], c4[32], c5[32], c6[32];
-			char	c7[32], c8[32];
-			int64_t	ob = gc_outside_v8(&gr->v8_before);
-			int64_t	oa = gc_outside_v8(&gr->v8_after);
-
-			ui_gc_summary(gr, b, sizeof b);
-			y = line_kv(y, "last GC", b);
-			if (gr->ok) {
-				snprintf(b, sizeof b, "Pss_Anon %s -> %s  "
-				    "heapUsed %s -> %s  external %s -> %s  "
-				    "arrayBuffers %s -> %s",
-				    fmt_bytes(c1, sizeof c1, gr->pss_anon_before),
-				    fmt_bytes(c2, sizeof c2, gr->pss_anon_after),
-				    fmt_bytes(c3, sizeof c3,
-				    gr->v8_before.heap_used),
-				    fmt_bytes(c4, sizeof c4,
-				    gr->v8_after.heap_used),
-				    fmt_bytes(c5, sizeof c5,
-				    gr->v8_before.external),
-				    fmt_bytes(c6, sizeof c6,
-				    gr->v8_after.external),
-				    fmt_bytes(c7, sizeof c7,
-				    gr->v8_before.array_buffers),
-				    fmt_bytes(c8, sizeof c8,
-				    gr->v8_after.array_buffers));
-				y = line_kv(y, "", b);
-				snprintf(b, sizeof b, "outside V8 %s -> %s (RSS - "
-				    "heapTotal - external - arrayBuffers)",
-				    ob < 0 ? "-" : fmt_bytes(c1, sizeof c1,
-				    (uint64_t)ob), oa < 0 ? "-" :
-				    fmt_bytes(c2, sizeof c2, (uint64_t)oa));
-				y = line_kv(y, "", b);
-			}
+			gc_format_lines(gr, ui_gc_arena(s->marks), gc_line, &gl);
+			y = gl.y;
 		}
 	}
 	if (s->nmaps >= 0 || s->marks != 0) {
@@ -363,14 +375,22 @@ draw_diagnosis(struct ui *u, const struct ui_subject *s, int y)
 	char				 b[400], a[32], rb[48];
 	size_t				 i;
 
+	if (ui_gc_proved(u, s->g, s->p, b, sizeof b) && y < LINES - 2)
+		y = line_kv(y, "GC proved", b);
 	if (s->p != NULL)
 		diagnose_proc(s->p, &ds);
 	if (s->p == NULL || ds.n == 0)
 		diagnose_group(&u->tree, s->g, &ds);
 	if (r->kind != WL_NONE && y < LINES - 2) {
-		if (r->median == FIG_NA)
+		if (r->median == FIG_NA && r->siblings == 0)
 			snprintf(b, sizeof b, "%s, no other replica on this "
 			    "node: no baseline", workload_kind_name(r->kind));
+		else if (r->median == FIG_NA)
+			snprintf(b, sizeof b, "%s with %u other replica%s here, "
+			    "but %s: no baseline", workload_kind_name(r->kind),
+			    r->siblings, r->siblings == 1 ? "" : "s",
+			    r->anon == FIG_NA ? "its own anonymous memory is "
+			    "unknown" : "theirs is unknown");
 		else
 			snprintf(b, sizeof b, "%s over the median of %u other "
 			    "replica%s (%s, %s)%s", tree_replicas_fmt(r, u->utf8,
@@ -401,21 +421,30 @@ draw_mappings(struct ui *u, const struct ui_subject *s, int y)
 	char			 a[32], b[32], d[32], line[256], argv0[64];
 	uint64_t		 maxc = 0;
 	int			 i, barw = COLS - 48;
+	const struct tree_proc	*p = ui_subject_proc(s);
 
-	if (s->p == NULL) {
+	if (p == NULL) {
 		draw_role(THEME_DIM);
-		draw_text(y, 1, COLS - 1, "the mapping histogram is per process: "
-		    "open a process row");
+		draw_text(y, 1, COLS - 1, "the mapping histogram is per process "
+		    "and this has several: open a process row");
 		return;
 	}
-	f = snapshot_smaps(u->sn, s->p->sp->pid, s->p->sp->start);
+	if (s->p == NULL) {
+		char	lb[300];
+
+		snprintf(line, sizeof line, "its only process: %s",
+		    tree_proc_label(p, lb, sizeof lb));
+		draw_role(THEME_DIM);
+		draw_text(y++, 1, COLS - 1, line);
+	}
+	f = snapshot_smaps(u->sn, p->sp->pid, p->sp->start);
 	if (f == NULL || f->maps == NULL) {
 		draw_role(THEME_DIM);
 		draw_text(y, 1, COLS - 1, "reading /proc/PID/smaps ...");
 		return;
 	}
-	c.comm = s->p->sp->comm;
-	c.exe = marks_argv0(s->p->sp->cmdline, argv0, sizeof argv0);
+	c.comm = p->sp->comm;
+	c.exe = marks_argv0(p->sp->cmdline, argv0, sizeof argv0);
 	c.stack_limit = 0;
 	report_build(&r, f->maps, &c, f->pid);
 	snprintf(line, sizeof line, "%llu mappings, %llu anonymous = %s (%s "

@@ -223,7 +223,7 @@ void
 ui_rebuild_rows(struct ui *u)
 {
 	size_t	cap = 0, gi, ci, pi, i;
-	char	key[128];
+	char	key[UI_KEY_MAX];
 
 	free(u->rows);
 	u->rows = NULL;
@@ -466,7 +466,7 @@ draw_cells(const struct ui *u, int y, int x, const struct fig_sum *sum,
 static bool
 row_marked(const struct ui *u, const struct ui_row *r)
 {
-	char	key[128];
+	char	key[UI_KEY_MAX];
 
 	ui_row_key(r, key, sizeof key);
 	return strcmp(key, u->mark[0]) == 0 || strcmp(key, u->mark[1]) == 0;
@@ -538,8 +538,14 @@ why_line(const struct ui *u, char *buf, size_t len)
 				    ui_selected(u) : NULL;
 	const struct tree_group	*best;
 	struct diag_set		 ds;
-	char			 name[300];
+	char			 name[300], line[400];
 
+	/* after g: what the GC proved comes first */
+	if (r != NULL && ui_gc_proved(u, r->g, r->p, line, sizeof line)) {
+		snprintf(buf, len, "%s: %s", tree_group_label(r->g, false, name,
+		    sizeof name), line);
+		return true;
+	}
 	if (r != NULL && r->p != NULL) {
 		diagnose_proc(r->p, &ds);
 		if (ds.n > 0) {
@@ -558,6 +564,11 @@ why_line(const struct ui *u, char *buf, size_t len)
 	}
 	if ((best = worst_outlier(u)) == NULL)
 		return false;
+	if (ui_gc_proved(u, best, NULL, line, sizeof line)) {
+		snprintf(buf, len, "%s: %s", tree_group_label(best, false, name,
+		    sizeof name), line);
+		return true;
+	}
 	diagnose_group(&u->tree, best, &ds);
 	snprintf(buf, len, "%s is %s over its replicas%s%s",
 	    tree_group_label(best, false, name, sizeof name),
@@ -593,6 +604,10 @@ draw_header(struct ui *u)
 	if (u->cfg.sort.reverse)
 		snprintf(line + strlen(line), sizeof line - strlen(line),
 		    " (reversed)");
+	/* line 2 may say why instead: the reason for the '-' stays here */
+	if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "  [not root: PSS of %zu unknown]", sn->rollup_unknown);
 	if (u->flat)
 		snprintf(line + strlen(line), sizeof line - strlen(line),
 		    "  flat");

@@ -23,6 +23,8 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
+#define UI_GC_POLL	16	/* GC jobs' pipes polled at once */
+
 void
 ui_status(struct ui *u, bool error, const char *fmt, ...)
 {
@@ -208,7 +210,8 @@ ui_run(const struct ui_config *cfg)
 {
 	struct ui	 u;
 	SCREEN		*scr;
-	struct pollfd	 pfd[3];
+	struct pollfd	 pfd[2 + UI_GC_POLL];
+	size_t		 npfd, i;
 	int		 tfd, ch, r, dirty = UI_REDRAW;
 	const char	*cup;
 	uint64_t	 expirations;
@@ -261,9 +264,7 @@ ui_run(const struct ui_config *cfg)
 	pfd[0].events = POLLIN;
 	pfd[1].fd = tfd;
 	pfd[1].events = POLLIN;
-	pfd[2].events = POLLIN;
-	u.gc_fd = -1;
-	buf_init(&u.gc_buf);
+	ui_gc_init(&u);
 	for (;;) {
 		if (dirty & UI_CLEAR)
 			clearok(curscr, TRUE);
@@ -272,8 +273,8 @@ ui_run(const struct ui_config *cfg)
 			refresh();
 		}
 		dirty = 0;
-		pfd[2].fd = u.gc_fd;	/* -1: ignored */
-		r = poll(pfd, 3, u.status[0] != '\0' ? 1000 : -1);
+		npfd = 2 + ui_gc_pollfds(&u, pfd + 2, UI_GC_POLL);
+		r = poll(pfd, npfd, u.status[0] != '\0' ? 1000 : -1);
 		if (r == -1 && errno != EINTR)
 			break;
 		if (u.status[0] != '\0' && clock_mono() > u.status_until) {
@@ -282,9 +283,10 @@ ui_run(const struct ui_config *cfg)
 		}
 		if (r > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			break;	/* the terminal went away */
-		if (r > 0 && u.gc_fd != -1 && (pfd[2].revents &
-		    (POLLIN | POLLHUP | POLLERR)))
-			dirty |= ui_gc_input(&u);
+		for (i = 2; r > 0 && i < npfd; i++) {
+			if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
+				dirty |= ui_gc_input(&u, pfd[i].fd);
+		}
 		if (r > 0 && (pfd[1].revents & POLLIN)) {
 			if (read(tfd, &expirations, sizeof expirations) < 0)
 				expirations = 0;
@@ -298,9 +300,9 @@ ui_run(const struct ui_config *cfg)
 				dirty |= UI_REDRAW | UI_CLEAR;
 				continue;
 			}
-			if (u.gc_confirm)
+			if (u.gc.confirm)
 				r = ui_gc_confirm_key(&u, ch);
-			else if (ch == 27 && u.gc_child != 0)
+			else if (ch == 27 && ui_gc_running(&u))
 				r = ui_gc_cancel(&u);
 			else if (u.filter_edit)
 				r = filter_key(&u, ch);

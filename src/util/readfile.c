@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,18 +33,40 @@ buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
+/*
+ * Grows b for extra more bytes. wipe: through a new allocation, the old
+ * one zeroed before it is freed (no copy of a secret stays behind in freed
+ * memory, as realloc may leave one).
+ */
 static void
-buf_reserve(struct buf *b, size_t extra)
+buf_grow(struct buf *b, size_t extra, bool wipe)
 {
-	size_t	need = b->len + extra + 1;
+	size_t	need = b->len + extra + 1, cap = b->cap;
+	char	*n;
 
 	if (need <= b->cap)
 		return;
-	if (b->cap == 0)
-		b->cap = 4096;
-	while (b->cap < need)
-		b->cap *= 2;
-	b->data = xrealloc(b->data, b->cap);
+	if (cap == 0)
+		cap = 4096;
+	while (cap < need)
+		cap *= 2;
+	if (!wipe || b->data == NULL) {
+		b->data = xrealloc(b->data, cap);
+		b->cap = cap;
+		return;
+	}
+	n = xmalloc(cap);
+	memcpy(n, b->data, b->len + 1);
+	explicit_bzero(b->data, b->cap);
+	free(b->data);
+	b->data = n;
+	b->cap = cap;
+}
+
+static void
+buf_reserve(struct buf *b, size_t extra)
+{
+	buf_grow(b, extra, false);
 }
 
 void
@@ -55,21 +78,21 @@ buf_append(struct buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
-int
-read_file_at(int dirfd, const char *name, struct buf *b, size_t limit)
+static int
+read_into(int dirfd, const char *name, struct buf *b, size_t limit, bool wipe)
 {
 	ssize_t	n;
 	int	fd, err = 0;
 
 	buf_reset(b);
-	buf_reserve(b, 0);
+	buf_grow(b, 0, wipe);
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1)
 		return -errno;
 	for (;;) {
 		size_t	want;
 
-		buf_reserve(b, 4096);
+		buf_grow(b, 4096, wipe);
 		want = b->cap - b->len - 1;
 		if (limit != 0 && b->len + want > limit)
 			want = limit - b->len;
@@ -92,7 +115,19 @@ read_file_at(int dirfd, const char *name, struct buf *b, size_t limit)
 }
 
 int
+read_file_at(int dirfd, const char *name, struct buf *b, size_t limit)
+{
+	return read_into(dirfd, name, b, limit, false);
+}
+
+int
 read_file(const char *path, struct buf *b, size_t limit)
 {
-	return read_file_at(AT_FDCWD, path, b, limit);
+	return read_into(AT_FDCWD, path, b, limit, false);
+}
+
+int
+read_file_secret(const char *path, struct buf *b, size_t limit)
+{
+	return read_into(AT_FDCWD, path, b, limit, true);
 }

@@ -9,13 +9,14 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	struct proc_status	st;
-	struct listen_sock	s[LISTEN_MAX];
-	size_t			n;
+	struct listen_set	s;
 
 	status_parse((const char *)data, len, &st);
 	limits_stack((const char *)data, len);
 	kb_field((const char *)data, len, "Pss_Anon");
-	n = netsock_parse((const char *)data, len, false, s, 0, LISTEN_MAX);
-	netsock_parse((const char *)data, len, true, s, n, LISTEN_MAX);
+	netsock_set_init(&s);
+	netsock_parse((const char *)data, len, false, &s);
+	netsock_parse((const char *)data, len, true, &s);
+	netsock_set_done(&s);
 	return 0;
 }

@@ -27,9 +27,11 @@ pod() {	# NAMESPACE POD OUTNAME COMMAND...
 	mkcg "$V1/kubepods/burstable/pod$u/$cid" || exit 99
 	spawn_in "$LIB_TMP/$out" "$V1/kubepods/burstable/pod$u/$cid/cgroup.procs" -- "$@"
 }
-pod chat ws-0 sick node --no-memory-reducer "$NODEDIR/garbage.js"; SICK=$SPAWNED
-pod chat ws-1 ok1 node -e 'console.log("ready"); setInterval(() => {}, 1e9)'; OK1=$SPAWNED
-pod chat ws-2 ok2 node -e 'console.log("ready"); setInterval(() => {}, 1e9)'; OK2=$SPAWNED
+# each Node in a network namespace of its own, like a pod's (g opens its
+# inspector there)
+pod chat ws-0 sick unshare -n sh -c 'ip link set lo up && exec "$0" "$@"' node --no-memory-reducer "$NODEDIR/garbage.js"; SICK=$SPAWNED
+pod chat ws-1 ok1 unshare -n sh -c 'ip link set lo up && exec "$0" "$@"' node -e 'console.log("ready"); setInterval(() => {}, 1e9)'; OK1=$SPAWNED
+pod chat ws-2 ok2 unshare -n sh -c 'ip link set lo up && exec "$0" "$@"' node -e 'console.log("ready"); setInterval(() => {}, 1e9)'; OK2=$SPAWNED
 pod batch native-0 ar env SECRET_TOKEN=$SECRET MALLOC_ARENA_MAX=16 "$HELPERS/arenas" 8 24; AR=$SPAWNED
 pod batch capped-0 ar2 env MALLOC_ARENA_MAX=2 "$HELPERS/arenas" 8 24; AR2=$SPAWNED
 pod batch plain-0 ar3 env -u MALLOC_ARENA_MAX "$HELPERS/arenas" 8 24; AR3=$SPAWNED
@@ -88,16 +90,34 @@ check "detail of ws-0: where it stands against its replicas" wait_for 10 screen_
 check "detail of ws-0: why, with the advice" sh -c "$TM capture-pane -p -t mt | grep -q 'why .*V8 heap pages' && $TM capture-pane -p -t mt | grep -q 'max-old-space-size'"
 screen >> "$LIB_TMP/screen.txt"
 
+
 # no output carries the secret
 mkdir "$LIB_TMP/tf"
 "$MEMTOP" --textfile "$LIB_TMP/tf" -n 1 --host-root "$H" 2> "$LIB_TMP/tf.err"
-for f in "$J" "$T" "$LIB_TMP/screen.txt" "$LIB_TMP/tf/memtop.prom" "$LIB_TMP/err"; do
-	check "no secret in $(basename "$f")" sh -c "test -s '$f' || test '$f' = '$LIB_TMP/err'; ! grep -q '$SECRET' '$f'"
+"$MEMTOP" diff --replica chat/ws-0 --host-root "$H" > "$LIB_TMP/diff.txt" 2>&1
+"$MEMTOP" diff --replica chat/ws-0 --json --host-root "$H" > "$LIB_TMP/diff.json" 2>&1
+"$MEMTOP" -b -n 1 --json --host-root "$H" > "$LIB_TMP/native.json" 2>&1
+for f in "$J" "$T" "$LIB_TMP/screen.txt" "$LIB_TMP/tf/memtop.prom" "$LIB_TMP/diff.txt" "$LIB_TMP/diff.json" "$LIB_TMP/native.json"; do
+	check "no secret in $(basename "$f") (and it has content)" sh -c "test -s '$f' && ! grep -q '$SECRET' '$f'"
 done
+check "no secret on memtop's stderr" sh -c "! grep -q '$SECRET' '$LIB_TMP/err'"
 pm=$(awk '/^memtop_pod_diagnosis_bytes\{.*pod="ws-0".*rule="v8-garbage"/ { n++; v = $2 } END { if (n == 1) print v }' "$LIB_TMP/tf/memtop.prom")
 check "metric: ws-0's v8-garbage bytes ($pm) within 10 % of the JSON's ($got)" within "${pm:-0}" "$got" 10
 px=$(awk '/^memtop_pod_replicas_excess_bytes\{.*pod="ws-0"/ { n++; v = $2 } END { if (n == 1) print v }' "$LIB_TMP/tf/memtop.prom")
 check "metric: ws-0's excess over its replicas ($px)" within "${px:-0}" "$(q "$(g ws-0) | .replicas.excess")" 10
 check "metric: no excess series for a pod without siblings" sh -c "! grep -q 'memtop_pod_replicas_excess_bytes{.*pod=\"native-0\"' '$LIB_TMP/tf/memtop.prom'"
 check "premise: the secret is in the process's environment" sh -c "tr '\\0' '\\n' < /proc/$AR/environ | grep -q '$SECRET'"
+# g on ws-0's Node process: afterwards line 2 and the detail say what the
+# GC proved, with the pod's standing against its replicas
+tui_session 180 40 "\"$MEMTOP\" -d 0.5 --yes --host-root \"$H\"; sleep 60"
+wait_for 20 screen_has "NAME" || fail "the dashboard did not start again"
+$TM send-keys -t mt / ws-0 Enter
+wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ +$SICK node'"
+$TM send-keys -t mt End g Enter
+check "after g: the detail says what the GC proved" wait_for 60 screen_has "GC proved"
+screen >> "$LIB_TMP/screen.txt"
+# back to the tree, the filter cleared: line 2 (the selection stays on it)
+$TM send-keys -t mt Escape Escape
+check "after g: line 2 says it too, with the pod against its replicas" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 2p | grep -Eq 'chat/ws-0: GC freed .* RSS \\([0-9]+ %\\): (it|part of it) was V8 garbage; the pod is now'"
+screen | head -3
 finish

@@ -61,7 +61,7 @@ node_ns e -e 'require("child_process").execSync("sleep 6"); console.log("ready")
 wait_for 10 sh -c "v=\$(awk '/^SigCgt/ { print \$2 }' /proc/$E/status 2>/dev/null); [ -n \"\$v\" ] && [ \$(( 0x\$v & 512 )) -ne 0 ]"
 "$MEMTOP" gc $E --json --yes --open-timeout 1 --watch 20 > "$T/e.json"; rc=$?
 check "blocked: exit 1 (nothing collected)" test $rc -eq 1
-check "blocked: says the inspector opened late and was closed" sh -c "jq -r .error '$T/e.json' | grep -q 'opened only after .* closed it'"
+check "blocked: says the inspector opened late and was closed" sh -c "jq -r .closer '$T/e.json' | grep -q 'opened on 127.0.0.1:9229 after .* memtop closed it'"
 check "blocked: inspector_closed" test "$(q .inspector_closed "$T/e.json")" = true
 wait_for 10 grep -q ready "$T/e.out"
 check "blocked: nothing left listening" test "$(listening $E)" -eq 0
@@ -71,6 +71,9 @@ check "blocked: still alive" kill -0 $E
 "$MEMTOP" gc $A --yes > "$T/a.txt" || fail "text gc exit status"
 check "text: RSS before -> after" grep -q "^pid $A: RSS .* -> " "$T/a.txt"
 check "text: outside V8 line" grep -q "^outside V8" "$T/a.txt"
+check "text: the verdict" grep -q "^verdict: the GC freed" "$T/a.txt"
+check "text: the inspector closed" grep -q "^inspector: opened on 127.0.0.1:9229, closed again" "$T/a.txt"
+check "json: the verdict says the GC freed most" test "$(q '.verdict | test("most of it was garbage")' "$T/A.json")" = true
 
 # never SIGUSR1 to a process that does not catch it
 sleep 1000 & S=$!; register_pid $S

@@ -89,7 +89,13 @@ wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -q 'shop/cart-1'"
 $TM send-keys -t mt Home v
 check "v opens the compare screen" wait_for 10 screen_has "memtop compare"
 check "A is the healthiest replica (cart-0), B the sick one" wait_for 5 sh -c "$TM capture-pane -p -t mt | grep -Eq 'shop/cart-0 .*shop/cart-1'"
-$TM send-keys -t mt Escape / lonely-0 Enter
+# the mapping page of a pod with one process is that process's
+$TM send-keys -t mt Escape Home Enter
+wait_for 10 screen_has "memtop detail"
+$TM send-keys -t mt Tab
+check "mapping page of a one-process pod: its only process" wait_for 10 screen_has "its only process: $p1 alloc_anon"
+check "mapping page of a one-process pod: the histogram" wait_for 15 screen_has "anon size"
+$TM send-keys -t mt Escape Escape / lonely-0 Enter
 wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -q 'shop/lonely-0'"
 $TM send-keys -t mt Home v
 check "v on a pod without replicas says so" wait_for 10 screen_has "no other replica on this node"

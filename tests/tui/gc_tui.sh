@@ -21,14 +21,16 @@ mkcg "$cg" || exit 99
 spawn_in "$T/node.out" "$cg/cgroup.procs" -- unshare -n sh -c \
     'ip link set lo up && exec node --no-memory-reducer "$1"' sh "$TOP_SRCDIR/tests/node/garbage.js"
 N=$SPAWNED
-spawn_in "$T/sleep.out" "$cg/cgroup.procs" -- sleep 1000; S=$SPAWNED
+# a name no other process has: a filter by pid also matches longer pids
+cp "$(command -v sleep)" "$T/gcsleep$$"
+spawn_in "$T/sleep.out" "$cg/cgroup.procs" -- "$T/gcsleep$$" 1000; S=$SPAWNED
 wait_for 90 grep -q ready "$T/node.out" || { echo "node did not start"; exit 99; }
 
 $TM new-session -d -s mt -x 200 -y 45 "sh -c '\"$MEMTOP\" -d 0.5 --host-root \"$H\"; echo EXIT=\$?; sleep 60'"
 wait_for 15 screen_has "team-a/web-7" || fail "pod not shown"
 
 # the sleep first: refused, alive
-$TM send-keys -t mt / "$S" Enter End g
+$TM send-keys -t mt / "gcsleep$$" Enter End g
 check "g on sleep: refused with the reason" wait_for 10 screen_has "GC pid $S refused: not Node.js"
 check "sleep still alive" kill -0 $S
 $TM send-keys -t mt Escape

@@ -208,6 +208,17 @@ test_plan(void **state)
 	assert_int_equal(refresh_count(f->r), 5);
 }
 
+/* The smaps the snapshot has of id, which must have been read. */
+static const struct snap_smaps *
+smaps_read(const struct snapshot *sn, const struct proc_ref *id)
+{
+	const struct snap_smaps	*m = snapshot_smaps(sn, id->pid, id->start);
+
+	assert_non_null(m);
+	assert_non_null(m->maps);
+	return m;
+}
+
 static void
 test_smaps(void **state)
 {
@@ -227,9 +238,7 @@ test_smaps(void **state)
 	plan.nsmaps = 3;
 	step(f, &plan, &sn);
 	assert_int_equal(sn->nsmaps, 2);
-	m = snapshot_smaps(sn, want[0].pid, want[0].start);
-	assert_non_null(m);
-	assert_non_null(m->maps);
+	m = smaps_read(sn, &want[0]);
 	assert_true(m->maps->have_rss);
 	assert_true(m->maps->n > 0);
 	assert_true(m->age == 0);
@@ -241,9 +250,7 @@ test_smaps(void **state)
 	plan.nsmaps = 1;
 	step(f, &plan, &sn);
 	assert_int_equal(sn->nsmaps, 1);
-	m = snapshot_smaps(sn, want[0].pid, want[0].start);
-	assert_non_null(m);
-	assert_non_null(m->maps);
+	(void)smaps_read(sn, &want[0]);
 	/* and forgotten when not */
 	step(f, NULL, &sn);
 	assert_int_equal(sn->nsmaps, 0);

@@ -342,6 +342,41 @@ test_names_cache(void **state)
 	free(dir);
 }
 
+/* Only the two settings' digits are taken from an environment. */
+static void
+test_environ_settings(void **state)
+{
+	static const char	env[] = "SECRET_TOKEN=hunter2\0"
+	    "MALLOC_ARENA_MAX=16\0NODE_OPTIONS=--enable-x "
+	    "--max-old-space-size=256 --y\0PATH=/bin";
+	static const char	tun[] = "GLIBC_TUNABLES=glibc.malloc.tcache_count=0:"
+	    "glibc.malloc.arena_max=2\0";
+	static const char	esc[] = "MALLOC_ARENA_MAX=\x1b]52;c;x\a\0";
+	struct proc_env		e;
+
+	(void)state;
+	memset(&e, 0, sizeof e);
+	environ_settings(env, sizeof env, &e);
+	assert_true(e.read);
+	assert_true(e.has_arena_max);
+	assert_string_equal(e.arena_max, "16");
+	assert_string_equal(e.old_space, "256");
+	memset(&e, 0, sizeof e);
+	environ_settings(tun, sizeof tun, &e);
+	assert_true(e.has_arena_max);
+	assert_string_equal(e.arena_max, "2");
+	assert_string_equal(e.old_space, "");
+	/* whatever the process put there, only digits come out */
+	memset(&e, 0, sizeof e);
+	environ_settings(esc, sizeof esc, &e);
+	assert_true(e.has_arena_max);
+	assert_string_equal(e.arena_max, "");
+	memset(&e, 0, sizeof e);
+	environ_settings("A=1", 3, &e);
+	assert_true(e.read);
+	assert_false(e.has_arena_max);
+}
+
 int
 main(void)
 {
@@ -354,6 +389,7 @@ main(void)
 		cmocka_unit_test(test_log_names),
 		cmocka_unit_test(test_log_paths_tsv),
 		cmocka_unit_test(test_environ),
+		cmocka_unit_test(test_environ_settings),
 		cmocka_unit_test(test_names_cache),
 	};
 

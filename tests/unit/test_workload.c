@@ -56,6 +56,23 @@ static const struct {
 	{ "kube-apiserver-pa-drs-cluster", "pa-drs-cluster", WL_STATIC,
 	  "kube-apiserver" },
 	{ "etcd-minikube", "minikube", WL_STATIC, "etcd" },
+	/* kubelet's node name in another case, or the short host name */
+	{ "etcd-minikube", "MiniKube", WL_STATIC, "etcd" },
+	{ "kube-apiserver-master-1", "master-1.example.internal", WL_STATIC,
+	  "kube-apiserver" },
+	/* indexed Jobs: NAME-<index>-<5> */
+	{ "indexed-job-0-x7k2p", NULL, WL_DAEMONSET_JOB, "indexed-job" },
+	{ "indexed-job-12-b4wdq", NULL, WL_DAEMONSET_JOB, "indexed-job" },
+	/* a name cut to 58 characters: the random suffix glued on */
+	{ "payments-reconciliation-worker-with-a-long-name-7d9f7db4wdq",
+	  NULL, WL_NONE,
+	  "payments-reconciliation-worker-with-a-long-name-7d9f7db4wdq" },
+	{ "payments-reconciliation-worker-with-a-very-long-na-7d9f7d8f5b4wdq",
+	  NULL, WL_NONE,
+	  "payments-reconciliation-worker-with-a-very-long-na-7d9f7d8f5b4wdq" },
+	{ "payments-reconciliation-worker-with-a-very-long-7d9f7d8f5bb4wdq",
+	  NULL, WL_DEPLOYMENT,
+	  "payments-reconciliation-worker-with-a-very-long" },
 	/* look-alikes */
 	{ "etcd-minikube", NULL, WL_NONE, "etcd-minikube" },	/* other node */
 	{ "web-07", NULL, WL_NONE, "web-07" },		/* no leading zero */
