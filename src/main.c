@@ -2,11 +2,15 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
+#include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,100 +62,12 @@ struct options {
 	struct store_opts store_o;	/* retention (path set at use) */
 };
 
+/* -d: below 0.05 s a refresh costs more than the interval; a day at most */
+#define DELAY_MIN	0.05
+#define DELAY_MAX	86400.0
+
 static volatile sig_atomic_t	main_stop;
 
-static const char usage_text[] =
-"usage: memtop [options]            the dashboard (on a terminal)\n"
-"       memtop -b [options]         text or JSON refreshes\n"
-"       memtop maps PID [--json] [--rss]   mapping histogram and findings\n"
-"       memtop diff PID1 PID2 [--json]     two processes side by side\n"
-"       memtop diff --replica POD [--json] a pod and its healthiest replica\n"
-"       memtop gc PID [--json] [--yes]     force a V8 GC in a Node process\n"
-"       memtop --serve ADDR:PORT | --textfile DIR   Prometheus metrics\n"
-"       memtop record [options]      record the history store (no terminal)\n"
-"\n"
-"Shows where the memory of every pod, container and process on this node\n"
-"went, grouped by cgroup.\n"
-"\n"
-"  -b, --batch            print refreshes as text to stdout (like top -b)\n"
-"      --json             with -b: one JSON document per refresh and line\n"
-"  -n, --iterations N     stop after N refreshes (default: until killed)\n"
-"  -d, --delay SECS       seconds between refreshes (default 1; 5 with\n"
-"                         --serve or --textfile; min 0.05)\n"
-"      --sort KEY         sort by a column: one of the sort keys below, or\n"
-"                         any other figure's JSON key (default rss)\n"
-"      --history N        samples of history per figure (default 600)\n"
-"      --window MINUTES   the window of the second growth figure (default 5)\n"
-"      --cgroup-root DIR  cgroupfs root (default /sys/fs/cgroup; v1, hybrid\n"
-"                         or v2 detected from /proc/self/mountinfo, or from\n"
-"                         what DIR holds when given)\n"
-"      --group-by KEY     pod (default), container, namespace or cgroup\n"
-"      --host-root DIR    look up runtime state and kubelet logs under DIR\n"
-"                         (default /; e.g. /host in a debug pod): run/containerd,\n"
-"                         run/containers, var/lib/docker, var/log/pods,\n"
-"                         var/log/containers\n"
-"      --pss-max-age SECS re-read a process's smaps_rollup at least this often\n"
-"                         (default 10; 30 with --serve or --textfile)\n"
-"      --pss-budget MS    wall time per refresh for smaps_rollup reads\n"
-"                         (default 50)\n"
-"      --kernel-threads   list kernel threads too (they have no memory\n"
-"                         figures of their own: shown as unknown)\n"
-"      --yes              the g key collects without asking first\n"
-"      --theme NAME       colours from themes/NAME.theme: default, light,\n"
-"                         mono (NO_COLOR=1 or a colourless terminal: mono)\n"
-"      --serve ADDR:PORT  no dashboard: answer GET /metrics (Prometheus text\n"
-"                         format) on ADDR:PORT, e.g. 127.0.0.1:9852, :9852\n"
-"                         (every IPv4 address) or [::1]:9852; port 0 picks a\n"
-"                         free one (printed); scrapes get the newest refresh\n"
-"      --textfile DIR     no dashboard: write DIR/memtop.prom each refresh\n"
-"                         (atomically: temp file, rename) for node_exporter\n"
-"      --metrics-processes  with --serve/--textfile: memtop_process_* series\n"
-"                         too (labels pid, comm: many more series)\n"
-"      --list-metrics     print every metric family (name, type, level,\n"
-"                         source, meaning; tab-separated) and exit\n"
-"      --store PATH       the history store (default\n"
-"                         /var/lib/memtop/history.db, under --host-root when\n"
-"                         that is given; none: no store). The\n"
-"                         dashboard and -b read it at start: growth since\n"
-"                         the container started and over --window, and\n"
-"                         sparklines from before memtop started\n"
-"      --record           with --serve/--textfile: also record the store\n"
-"                         (as memtop record does; refresh every 10 s there)\n"
-"      --store-reset      replace a store file memtop refuses to use (not a\n"
-"                         store, a newer schema, damaged): its data is lost\n"
-"      --store-full HOURS keep every recorded sample this long (default 6)\n"
-"      --store-keep DAYS  then keep 1-minute min/max this long (default 7)\n"
-"      --store-max MIB    size cap of the store; oldest go first (default 256)\n"
-"      --store-heartbeat SECS  record an unchanged entity this often\n"
-"                         (default 600)\n"
-"      --log FILE         write warnings about bad input to FILE (- = stderr)\n"
-"  -h, --help             this text\n"
-"  -V, --version          the version\n"
-"\n"
-"Cost: every refresh reads stat and status of every process (cheap). Reading\n"
-"/proc/PID/smaps_rollup makes the kernel walk page tables (about 14 us per\n"
-"MiB resident), so PSS figures are re-read only when a process's counters\n"
-"moved by more than 1 MiB or 1 %, when older than --pss-max-age, within\n"
-"--pss-budget (focused and visible rows first, then the stalest). The first\n"
-"refresh, and so a one-shot run (-b -n 1), reads every process fully.\n"
-"History: every figure of every process, container and pod keeps a ring of\n"
-"--history samples, 2 bytes each: at most 2 x N x 17 bytes per entity (20 KiB\n"
-"at N=600), and nothing for a figure that has not changed. Anon growth is\n"
-"RssAnon now minus its minimum since memtop started (and over --window).\n"
-"\n"
-"Unknown figures (unreadable or vanished processes) show as '-' (null in\n"
-"JSON), never as 0.\n";
-
-static void
-usage(FILE *f)
-{
-	char	keys[512];
-
-	fputs(usage_text, f);
-	col_sort_keys(keys, sizeof keys);
-	fprintf(f, "\nSort keys ('<' and '>' in the dashboard cycle them): "
-	    "%s\n", keys);
-}
 
 static void
 on_signal(int sig)
@@ -160,17 +76,64 @@ on_signal(int sig)
 	main_stop = 1;
 }
 
+/*
+ * A finite number in [min, max] (the unit names it in messages); 0, or -1
+ * after a one-line message naming the option.
+ */
 static int
-parse_double(const char *s, double min, double *out)
+parse_number(const char *opt, const char *s, double min, double max,
+    const char *unit, double *out)
 {
 	char	*end;
 	double	 d;
 
 	errno = 0;
 	d = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(d >= min))
+	/* inf and 1e400 are above the maximum, not "no delay" */
+	if (end == s || *end != '\0' || isnan(d)) {
+		fprintf(stderr, "memtop: %s: not a number of %s: %s\n", opt,
+		    unit, s);
 		return -1;
+	}
+	if (d < min) {
+		fprintf(stderr, "memtop: %s: %s is below the minimum, %g %s\n",
+		    opt, s, min, unit);
+		return -1;
+	}
+	if (d > max) {
+		fprintf(stderr, "memtop: %s: %s is above the maximum, %g %s\n",
+		    opt, s, max, unit);
+		return -1;
+	}
 	*out = d;
+	return 0;
+}
+
+/* A whole count (digits only) in [min, max]; 0, or -1 after a message. */
+static int
+parse_count(const char *opt, const char *s, long min, long max, long *out)
+{
+	char		*end;
+	long long	 n;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0') {
+		fprintf(stderr, "memtop: %s: not a count (digits only): %s\n",
+		    opt, s);
+		return -1;
+	}
+	if (n < min) {
+		fprintf(stderr, "memtop: %s: %s is below the minimum, %ld\n",
+		    opt, s, min);
+		return -1;
+	}
+	if (errno == ERANGE || n > max) {
+		fprintf(stderr, "memtop: %s: %s is above the maximum, %ld\n",
+		    opt, s, max);
+		return -1;
+	}
+	*out = (long)n;
 	return 0;
 }
 
@@ -217,6 +180,7 @@ parse_args(int argc, char **argv, struct options *o)
 	};
 	int	c;
 	double	d;
+	long	n;
 
 	while ((c = getopt_long(argc, argv, "bn:d:hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -227,20 +191,14 @@ parse_args(int argc, char **argv, struct options *o)
 			o->json = true;
 			break;
 		case 'n':
-			if (parse_double(optarg, 1, &d) != 0) {
-				fprintf(stderr, "memtop: -n: not a count: %s\n",
-				    optarg);
+			if (parse_count("-n", optarg, 1, LONG_MAX,
+			    &o->iterations) != 0)
 				return -1;
-			}
-			o->iterations = (long)d;
 			break;
 		case 'd':
-			if (parse_double(optarg, 0, &d) != 0) {
-				fprintf(stderr, "memtop: -d: not a number of "
-				    "seconds: %s\n", optarg);
+			if (parse_number("-d", optarg, DELAY_MIN, DELAY_MAX,
+			    "seconds", &o->delay) != 0)
 				return -1;
-			}
-			o->delay = d < 0.05 ? 0.05 : d;
 			o->delay_set = true;
 			break;
 		case OPT_SORT:
@@ -254,19 +212,15 @@ parse_args(int argc, char **argv, struct options *o)
 			o->cgroup_root = optarg;
 			break;
 		case OPT_PSSAGE:
-			if (parse_double(optarg, 0, &o->pss_max_age) != 0) {
-				fprintf(stderr, "memtop: --pss-max-age: %s\n",
-				    optarg);
+			if (parse_number("--pss-max-age", optarg, 0, DELAY_MAX,
+			    "seconds", &o->pss_max_age) != 0)
 				return -1;
-			}
 			o->pss_max_age_set = true;
 			break;
 		case OPT_PSSBUDGET:
-			if (parse_double(optarg, 0, &o->pss_budget_ms) != 0) {
-				fprintf(stderr, "memtop: --pss-budget: %s\n",
-				    optarg);
+			if (parse_number("--pss-budget", optarg, 0, 60000,
+			    "milliseconds", &o->pss_budget_ms) != 0)
 				return -1;
-			}
 			break;
 		case OPT_HOSTROOT:
 			o->host_root = optarg;
@@ -281,19 +235,14 @@ parse_args(int argc, char **argv, struct options *o)
 			}
 			break;
 		case OPT_HISTORY:
-			if (parse_double(optarg, 2, &d) != 0 || d > 1e6) {
-				fprintf(stderr, "memtop: --history: 2 to "
-				    "1000000 samples, not %s\n", optarg);
+			if (parse_count("--history", optarg, 2, 1000000, &n) != 0)
 				return -1;
-			}
-			o->history = (uint32_t)d;
+			o->history = (uint32_t)n;
 			break;
 		case OPT_WINDOW:
-			if (parse_double(optarg, 0.01, &d) != 0) {
-				fprintf(stderr, "memtop: --window: minutes, not "
-				    "%s\n", optarg);
+			if (parse_number("--window", optarg, 0.01, 10080,
+			    "minutes", &d) != 0)
 				return -1;
-			}
 			o->window = d * 60;
 			break;
 		case OPT_YES:
@@ -322,14 +271,14 @@ parse_args(int argc, char **argv, struct options *o)
 		case OPT_STORE_KEEP:
 		case OPT_STORE_MAX:
 		case OPT_STORE_BEAT:
-			if (parse_double(optarg, 0.001, &d) != 0) {
-				fprintf(stderr, "memtop: --%s: a positive "
-				    "number, not %s\n", c == OPT_STORE_FULL ?
-				    "store-full" : c == OPT_STORE_KEEP ?
-				    "store-keep" : c == OPT_STORE_MAX ?
-				    "store-max" : "store-heartbeat", optarg);
+			if (parse_number(c == OPT_STORE_FULL ? "--store-full" :
+			    c == OPT_STORE_KEEP ? "--store-keep" :
+			    c == OPT_STORE_MAX ? "--store-max" :
+			    "--store-heartbeat", optarg, 0.001, 1e9, c ==
+			    OPT_STORE_FULL ? "hours" : c == OPT_STORE_KEEP ?
+			    "days" : c == OPT_STORE_MAX ? "MiB" : "seconds",
+			    &d) != 0)
 				return -1;
-			}
 			if (c == OPT_STORE_FULL)
 				o->store_o.full_res = d * 3600;
 			else if (c == OPT_STORE_KEEP)
@@ -352,13 +301,13 @@ parse_args(int argc, char **argv, struct options *o)
 			o->log_path = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			memtop_usage(stdout);
 			exit(0);
 		case 'V':
 			printf("memtop %s\n", PACKAGE_VERSION);
 			exit(0);
 		default:
-			usage(stderr);
+			memtop_usage(stderr);
 			return -1;
 		}
 	}
@@ -399,9 +348,15 @@ parse_args(int argc, char **argv, struct options *o)
 		if (!o->pss_max_age_set)
 			o->pss_max_age = 30;
 	}
-	if ((o->serve != NULL || o->textfile != NULL) && o->batch) {
+	if ((o->serve != NULL || o->textfile != NULL) && (o->batch ||
+	    o->json)) {
 		fprintf(stderr, "memtop: --serve and --textfile do not go "
-		    "with -b\n");
+		    "with -b or --json\n");
+		return -1;
+	}
+	if (o->json && !o->batch && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "memtop: --json goes with -b (the dashboard "
+		    "has no JSON form): memtop -b --json\n");
 		return -1;
 	}
 	/*
@@ -413,6 +368,65 @@ parse_args(int argc, char **argv, struct options *o)
 		o->delay = 5;
 	if ((o->serve != NULL || o->textfile != NULL) && !o->pss_max_age_set)
 		o->pss_max_age = 30;
+	return 0;
+}
+
+/*
+ * What can be checked before the first refresh, with a one-line message:
+ * 0, or -1 (exit 1).
+ */
+static int
+start_checks(const struct options *o)
+{
+	static const char *const state[] = { "run/containerd",
+	    "run/k3s/containerd", "run/containers/storage",
+	    "var/lib/containers/storage", "var/lib/docker/containers",
+	    "var/log/pods", "var/log/containers" };
+	const char	*cols = getenv("COLUMNS");
+	char		 why[512], path[4096];
+	struct stat	 st;
+	size_t		 i;
+	long		 w;
+
+	if (o->textfile != NULL && textfile_check(o->textfile, why,
+	    sizeof why) != 0) {
+		fprintf(stderr, "memtop: %s\n", why);
+		return -1;
+	}
+	/* names need the host's runtime state or kubelet logs: say if none */
+	if (strcmp(o->host_root, "/") != 0) {
+		if (stat(o->host_root, &st) == -1 || !S_ISDIR(st.st_mode))
+			fprintf(stderr, "memtop: --host-root %s: %s: pods and "
+			    "containers will have no names\n", o->host_root,
+			    errno != 0 ? strerror(errno) : "not a directory");
+		else {
+			for (i = 0; i < sizeof state / sizeof state[0]; i++) {
+				snprintf(path, sizeof path, "%s/%s",
+				    o->host_root, state[i]);
+				if (stat(path, &st) == 0)
+					break;
+			}
+			if (i == sizeof state / sizeof state[0])
+				fprintf(stderr, "memtop: --host-root %s: no "
+				    "runtime state (run/containerd, "
+				    "run/containers, var/lib/docker) and no "
+				    "kubelet logs (var/log/pods) under it: "
+				    "pods and containers will have no names\n",
+				    o->host_root);
+		}
+	}
+	/* -b's width, as top -b takes it */
+	if (cols != NULL && *cols != '\0') {
+		char	*end;
+
+		errno = 0;
+		w = strtol(cols, &end, 10);
+		if (*end != '\0' || errno != 0 || w < 1 || w > 1000)
+			fprintf(stderr, "memtop: COLUMNS=%s: not a width (1 "
+			    "to 1000): -b keeps its default width\n", cols);
+		else
+			batch_set_width((unsigned)w);
+	}
 	return 0;
 }
 
@@ -554,6 +568,7 @@ run_export(const struct options *o, struct sampler *s)
 	char			 why[256], *buf;
 	size_t			 len;
 	struct tree		 t;
+	struct textfile_state	 tfs = { 0 };
 	FILE			*mf;
 	int			 rc, wrc;
 
@@ -569,6 +584,12 @@ run_export(const struct options *o, struct sampler *s)
 	st = open_recording(o);
 	if (st == NULL && o->record_cmd)
 		return 1;
+	/*
+	 * Big buffers (expositions, per-process arrays) from mmap, always:
+	 * glibc's threshold would otherwise grow to their size and put them
+	 * on the heap, where a burst's worth stays fragmented.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	/* by pod, no kernel threads: the series do not depend on options */
 	r = loop_refresh(o, s, (struct tree_opts){ TREE_BY_POD, false }, NULL);
 	while ((rc = loop_next(o, r, &sn, &t)) == 1) {
@@ -595,13 +616,18 @@ run_export(const struct options *o, struct sampler *s)
 			rc = -1;
 			break;
 		}
-		if (o->textfile != NULL && textfile_write(o->textfile, buf,
-		    len, why, sizeof why) != 0)
-			log_warn("%s", why);
+		if (o->textfile != NULL && textfile_update(&tfs, o->textfile,
+		    buf, len, why, sizeof why) != 0)
+			fprintf(stderr, "memtop: %s\n", why);
 		if (srv != NULL)
 			serve_publish(srv, buf, len);	/* taken over */
 		else
 			free(buf);
+		/*
+		 * A burst (1500 pods that come and go) leaves most of the
+		 * heap free but mapped: give it back (issue 14).
+		 */
+		malloc_trim(0);
 	}
 	serve_stop(srv);
 	if (st != NULL) {
@@ -653,6 +679,8 @@ main(int argc, char **argv)
 		return cmd_gc(argc - 1, argv + 1);
 	if (parse_args(argc, argv, &o) != 0)
 		return 2;
+	if (start_checks(&o) != 0)
+		return 1;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);

@@ -12,4 +12,11 @@
  */
 int	batch_write_snapshot(FILE *, const struct snapshot *, const struct tree *);
 
+/*
+ * The table's width in columns (COLUMNS, as top -b takes it): the name
+ * column grows or shrinks to fit it, to at least 16 columns. Never called:
+ * the name column is 50 wide.
+ */
+void	batch_set_width(unsigned columns);
+
 #endif

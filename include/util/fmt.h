@@ -37,10 +37,28 @@ char		*fmt_copy(char *dst, size_t dstlen, const char *s, size_t n);
  */
 size_t		 fmt_utf8_len(const unsigned char *s);
 
-/* Display width of a UTF-8 string (each code point counts 1). */
+/*
+ * Text from outside (cgroup, pod, container and process names, HOSTNAME,
+ * file names) is shown made safe for a terminal: a control byte as ^X (ESC
+ * as ^[, TAB as ^I, DEL as ^?), a byte that is not UTF-8 or a C1 control
+ * as '?'. Widths are display columns (wcwidth under C.UTF-8, whatever the
+ * locale): a CJK character takes 2, a combining mark 0, ^X 2.
+ */
+
+/* Display width of s as fmt_clip shows it. */
 size_t		 fmt_width(const char *);
 
-/* Copies at most w display columns of s into buf (UTF-8 safe). */
+/*
+ * s made safe, cut to at most w display columns (never in the middle of a
+ * character; combining marks stay with their base), into buf. Returns buf.
+ * SIZE_MAX for w: the whole string, only made safe.
+ */
 const char	*fmt_clip(char *buf, size_t len, const char *s, size_t w);
+
+/*
+ * fmt_clip, then spaces up to exactly w display columns (as printf's
+ * "%-*.*s" would do for ASCII): for columns of text output.
+ */
+const char	*fmt_pad(char *buf, size_t len, const char *s, size_t w);
 
 #endif

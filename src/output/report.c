@@ -37,12 +37,12 @@ void
 report_text(FILE *f, const struct maps_report *r)
 {
 	const struct maps_hist	*h = &r->hist;
-	char			 a[32], b[32], c[32], rg[64];
+	char			 a[32], b[32], c[32], rg[64], cm[256];
 	uint64_t		 maxc = 0;
 	size_t			 i;
 
 	fprintf(f, "pid %d (%s): %llu mappings, %llu anonymous = %s (%s "
-	    "resident)\n\n", r->pid, r->comm, (unsigned long long)h->mappings,
+	    "resident)\n\n", r->pid, fmt_clip(cm, sizeof cm, r->comm, SIZE_MAX), (unsigned long long)h->mappings,
 	    (unsigned long long)h->anon, fmt_bytes(a, sizeof a, h->anon_size),
 	    fmt_bytes(b, sizeof b, h->anon_rss));
 	for (i = 0; i < HIST_BINS; i++)
@@ -228,11 +228,14 @@ report_diff_text(FILE *f, const struct maps_report *x,
 {
 	struct diff_row	rows[64];
 	size_t		n = diff_rows(x, y, rows, 64), i;
-	char		a[32], b[32], d[32];
+	char		a[32], b[32], d[32], ca[64], cb[64];
 
 	fprintf(f, "%-20s %12s %12s %12s\n", "", "", "", "");
 	fprintf(f, "%-20s %12d %12d %12s\n", "pid", x->pid, y->pid, "diff");
-	fprintf(f, "%-20s %12.12s %12.12s\n", "comm", x->comm, y->comm);
+	fmt_clip(ca, sizeof ca, x->comm, 12);
+	fmt_clip(cb, sizeof cb, y->comm, 12);
+	fprintf(f, "%-20s %*s%s %*s%s\n", "comm", (int)(12 - fmt_width(ca)), "",
+	    ca, (int)(12 - fmt_width(cb)), "", cb);
 	for (i = 0; i < n; i++) {
 		const struct diff_row	*r = &rows[i];
 

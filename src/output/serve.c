@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <zlib.h>
 
 #include "output/serve.h"
@@ -39,6 +40,23 @@ struct serve {
 };
 
 static const char content_type[] = "text/plain; version=0.0.4; charset=utf-8";
+
+/*
+ * Slow clients must not starve scrapes and the liveness probe (a
+ * "slowloris" holding every connection by sending a header byte every few
+ * seconds). A connection may be idle at most SERVE_HEADER_TIMEOUT seconds
+ * while its request header comes in (or between two requests of a kept-open
+ * one), SERVE_BODY_TIMEOUT while its response goes out; one address holds
+ * at most SERVE_PER_IP connections (Prometheus and kubelet use one or two);
+ * up to SERVE_CONN_MAX connections at once, polled with epoll (no 1024-fd
+ * select limit), each with a SERVE_CONN_MEMORY pool (requests are a few
+ * hundred bytes; the response body is sent from the published buffer).
+ */
+#define SERVE_HEADER_TIMEOUT	2
+#define SERVE_BODY_TIMEOUT	10
+#define SERVE_PER_IP		64
+#define SERVE_CONN_MAX		2048
+#define SERVE_CONN_MEMORY	(16 * 1024)
 
 static void
 expo_unref(void *cls)
@@ -77,6 +95,12 @@ serve_parse_addr(const char *s, struct sockaddr_storage *sa, socklen_t *salen,
 	    strlen(port) || atol(port) > 65535 || hl >= sizeof host) {
 		snprintf(cause, causelen, "--serve %s: want HOST:PORT, "
 		    "[IPV6]:PORT or :PORT", s);
+		return -1;
+	}
+	if (s[0] == '[' && hl == 0) {
+		snprintf(cause, causelen, "--serve %s: no address in the "
+		    "brackets: [::]:PORT is every IPv6 address, :PORT every "
+		    "IPv4 one", s);
 		return -1;
 	}
 	memcpy(host, h, hl);
@@ -177,6 +201,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	(void)version;
 	(void)upload;
 	(void)req;
+	/* the header is in: give the response time to go out */
+	MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT,
+	    (unsigned)SERVE_BODY_TIMEOUT);
 	if (*upload_len != 0) {
 		*upload_len = 0;	/* a body: ignored */
 		return MHD_YES;
@@ -219,6 +246,43 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	return ret;
 }
 
+/* A response is done: the next request's header gets the short timeout. */
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **req,
+    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)req;
+	(void)toe;
+	MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT,
+	    (unsigned)SERVE_HEADER_TIMEOUT);
+}
+
+/*
+ * How many connections at once: SERVE_CONN_MAX if the descriptor limit
+ * allows it (the soft limit is raised towards the hard one), else what it
+ * allows with some left for the refresh loop's own files.
+ */
+static unsigned
+conn_limit(void)
+{
+	struct rlimit	rl;
+	rlim_t		want = SERVE_CONN_MAX + 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 512;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
+		    rl.rlim_max > want ? want : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return SERVE_CONN_MAX;
+	return rl.rlim_cur > 256 ? (unsigned)(rl.rlim_cur - 128) :
+	    (unsigned)(rl.rlim_cur / 2);
+}
+
 static void
 format_addr(const struct sockaddr_storage *sa, uint16_t port, char *buf,
     size_t len)
@@ -248,6 +312,8 @@ serve_start(const char *addr, char *cause, size_t causelen)
 
 	if (serve_parse_addr(addr, &sa, &salen, cause, causelen) != 0)
 		return NULL;
+	if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
+		flags = MHD_USE_EPOLL_INTERNAL_THREAD;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s = xcalloc(1, sizeof *s);
@@ -264,8 +330,11 @@ serve_start(const char *addr, char *cause, size_t causelen)
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&sa,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+	    MHD_OPTION_CONNECTION_LIMIT, conn_limit(),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVE_PER_IP,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVE_HEADER_TIMEOUT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONN_MEMORY,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
 	    MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

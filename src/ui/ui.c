@@ -220,8 +220,12 @@ ui_run(const struct ui_config *cfg)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return -1;
 	scr = newterm(NULL, stdout, stdin);
-	if (scr == NULL)
+	if (scr == NULL) {
+		fprintf(stderr, "memtop: terminal '%s' is unknown (no terminfo "
+		    "entry); printing refreshes as text (as -b)\n",
+		    getenv("TERM") ? getenv("TERM") : "?");
 		return -1;
+	}
 	cup = tigetstr("cup");
 	if (cup == NULL || cup == (char *)-1) {
 		endwin();

@@ -1,8 +1,11 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "util/fmt.h"
 
@@ -106,14 +109,89 @@ fmt_sparkline(char *buf, size_t len, const uint64_t *v, size_t n, int utf8)
 	return buf;
 }
 
+/* C.UTF-8 for wcwidth, whatever the process's locale (-b under LANG=C). */
+static locale_t		fmt_utf8_locale;
+static pthread_once_t	fmt_once = PTHREAD_ONCE_INIT;
+
+static void
+fmt_locale_init(void)
+{
+	fmt_utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* Columns the code point c takes; -1 if it is not printable. */
+static int
+fmt_wcwidth(uint32_t c)
+{
+	locale_t	old;
+	int		w;
+
+	pthread_once(&fmt_once, fmt_locale_init);
+	if (fmt_utf8_locale == (locale_t)0)
+		return wcwidth((wchar_t)c);
+	old = uselocale(fmt_utf8_locale);
+	w = wcwidth((wchar_t)c);
+	uselocale(old);
+	return w;
+}
+
+/*
+ * One character of s as it is shown: its bytes in *n, what to print in out
+ * (NUL-terminated, at most 4 bytes), its columns returned. A control byte
+ * is shown as ^X (2 columns), DEL as ^?, a byte that is not UTF-8 or a code
+ * point that is not printable (C1 controls) as '?'.
+ */
+static size_t
+fmt_char(const char *s, size_t *n, char out[5])
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	uint32_t		 c;
+	size_t			 l, i;
+	int			 w;
+
+	if (u[0] < 0x20 || u[0] == 0x7f) {
+		out[0] = '^';
+		out[1] = u[0] == 0x7f ? '?' : (char)(u[0] + '@');
+		out[2] = '\0';
+		*n = 1;
+		return 2;
+	}
+	if (u[0] < 0x80) {
+		out[0] = (char)u[0];
+		out[1] = '\0';
+		*n = 1;
+		return 1;
+	}
+	l = fmt_utf8_len(u);
+	*n = l == 0 ? 1 : l;
+	out[0] = '?';
+	out[1] = '\0';
+	if (l == 0)
+		return 1;
+	c = l == 2 ? u[0] & 0x1fu : l == 3 ? u[0] & 0x0fu : u[0] & 0x07u;
+	for (i = 1; i < l; i++)
+		c = c << 6 | (u[i] & 0x3fu);
+	/* overlong forms and surrogates are not UTF-8 */
+	if ((l == 3 && c < 0x800) || (l == 4 && (c < 0x10000 ||
+	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 1;
+	w = fmt_wcwidth(c);
+	if (w < 0)
+		return 1;
+	memcpy(out, s, l);
+	out[l] = '\0';
+	return (size_t)w;
+}
+
 size_t
 fmt_width(const char *s)
 {
-	size_t	w = 0;
+	size_t	w = 0, n;
+	char	out[5];
 
-	for (; *s != '\0'; s++) {
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			w++;
+	while (*s != '\0') {
+		w += fmt_char(s, &n, out);
+		s += n;
 	}
 	return w;
 }
@@ -121,24 +199,36 @@ fmt_width(const char *s)
 const char *
 fmt_clip(char *buf, size_t len, const char *s, size_t w)
 {
-	size_t	o = 0, cols = 0;
+	size_t	o = 0, cols = 0, n, cw, ol;
+	char	out[5];
 
-	while (s[o] != '\0' && o + 1 < len) {
-		size_t	cl = 1;
-
-		if (((unsigned char)s[o] & 0xe0) == 0xc0)
-			cl = 2;
-		else if (((unsigned char)s[o] & 0xf0) == 0xe0)
-			cl = 3;
-		else if (((unsigned char)s[o] & 0xf8) == 0xf0)
-			cl = 4;
-		if (cols + 1 > w || o + cl + 1 > len)
+	if (len == 0)
+		return buf;
+	while (*s != '\0') {
+		cw = fmt_char(s, &n, out);
+		ol = strlen(out);
+		if (cols + cw > w || o + ol + 1 > len)
 			break;
-		memcpy(buf + o, s + o, cl);
-		o += cl;
-		cols++;
+		memcpy(buf + o, out, ol);
+		o += ol;
+		cols += cw;
+		s += n;
 	}
 	buf[o] = '\0';
+	return buf;
+}
+
+const char *
+fmt_pad(char *buf, size_t len, const char *s, size_t w)
+{
+	size_t	o, cols;
+
+	fmt_clip(buf, len, s, w);
+	o = strlen(buf);
+	for (cols = fmt_width(buf); cols < w && o + 1 < len; cols++)
+		buf[o++] = ' ';
+	if (len > 0)
+		buf[o] = '\0';
 	return buf;
 }
 

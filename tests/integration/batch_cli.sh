@@ -25,6 +25,62 @@ check "bad --sort exits 2" test $rc -eq 2
 "$MEMTOP" -b -n 1 --cgroup-root /nonexistent > /dev/null 2> "$T/err"; rc=$?
 check "missing --cgroup-root exits 2 with a message" sh -c "test $rc -eq 2 && grep -q 'no cgroup hierarchy' '$T/err'"
 
+# values memtop refuses, each with one line on stderr and nothing else
+for a in "-d inf" "-d 1e19" "-d 1e300" "-d 1e400" "-d 0.01" "-d nan" "-d 5x" \
+    "-n 99999999999999999999" "-n 1e3" "-n 0" "--history 1e3" \
+    "--window inf" "--pss-max-age 1e300" "--pss-budget -1"; do
+	"$MEMTOP" -b -n 1 $a > "$T/out" 2> "$T/err"; rc=$?
+	check "$a: refused, exit 2 ($rc): $(cat "$T/err")" sh -c \
+	    "test $rc = 2 && test \$(wc -l < '$T/err') = 1 && test ! -s '$T/out'"
+done
+"$MEMTOP" -b -n 1 -d 0.01 2> "$T/err"
+check "-d 0.01: says the minimum" grep -q "below the minimum, 0.05 seconds" "$T/err"
+check "-d 0.05 (the minimum) is taken" sh -c "'$MEMTOP' -b -n 2 -d 0.05 > /dev/null"
+"$MEMTOP" --serve '[]:0' -n 1 > /dev/null 2> "$T/err"; rc=$?
+check "--serve []:0: refused, exit 1 ($rc): $(cat "$T/err")" sh -c \
+    "test $rc = 1 && grep -q 'no address in the brackets' '$T/err'"
+"$MEMTOP" --serve :0 --json -n 1 > /dev/null 2> "$T/err"; rc=$?
+check "--serve with --json: refused, exit 2 ($rc)" test $rc = 2
+
+# on a terminal (script(1) gives one): --json without -b, an unknown TERM
+if command -v script > /dev/null; then
+	script -qec "'$MEMTOP' --json -n 1" /dev/null > "$T/tty" 2>&1; rc=$?
+	check "--json without -b on a terminal: exit 2 ($rc)" test $rc = 2
+	check "--json without -b on a terminal: says -b" grep -q -- "--json goes with -b" "$T/tty"
+	TERM=unknown-xyz script -qec "'$MEMTOP' -n 1" /dev/null > "$T/tty" 2>&1; rc=$?
+	check "TERM=unknown-xyz: exit 0 ($rc)" test $rc = 0
+	check "TERM=unknown-xyz: a note" grep -q "terminal 'unknown-xyz' is unknown" "$T/tty"
+	check "TERM=unknown-xyz: then text" grep -q "^memtop - " "$T/tty"
+fi
+"$MEMTOP" --json -n 1 > "$T/out" 2> "$T/err" < /dev/null
+check "--json without -b into a pipe: JSON, no note" sh -c "jq -e .groups '$T/out' > /dev/null && test ! -s '$T/err'"
+
+# --host-root that cannot give names: a warning, and memtop goes on
+"$MEMTOP" -b -n 1 --host-root /nonexistent > "$T/out" 2> "$T/err"; rc=$?
+check "--host-root /nonexistent: exit 0 ($rc), a frame" sh -c "test $rc = 0 && grep -q '^memtop - ' '$T/out'"
+check "--host-root /nonexistent: warns ($(cat "$T/err"))" grep -q -- "--host-root /nonexistent: No such file" "$T/err"
+mkdir "$T/emptyroot"
+"$MEMTOP" -b -n 1 --host-root "$T/emptyroot" > /dev/null 2> "$T/err"
+check "--host-root without runtime state or kubelet logs: warns" grep -q "no runtime state" "$T/err"
+mkdir -p "$T/podroot/var/log/pods"
+"$MEMTOP" -b -n 1 --host-root "$T/podroot" > /dev/null 2> "$T/err"
+check "--host-root with var/log/pods: no warning" test ! -s "$T/err"
+
+# -b takes its width from COLUMNS
+for w in 200 250; do
+	COLUMNS=$w "$MEMTOP" -b -n 1 > "$T/out" 2> "$T/err"
+	check "COLUMNS=$w: the table is $w wide" test "$(grep '^KIND' "$T/out" | awk '{ print length($0) }')" = $w
+done
+COLUMNS=200 "$MEMTOP" -b -n 1 | grep '^KIND' > "$T/k200"
+COLUMNS=80 "$MEMTOP" -b -n 1 | grep '^KIND' > "$T/k80"
+# the name column at its minimum, 16: the 80-column table is the rest
+# (L80 = fixed + 16) and its columns moved left by (200 - fixed) - 16
+check "COLUMNS=80: the name column at its minimum, 16" awk -v a="$(cat "$T/k200")" -v b="$(cat "$T/k80")" \
+    'BEGIN { exit !(index(a, "RSS") - index(b, "RSS") == 200 - length(b) && length(b) > 80) }'
+
+COLUMNS=abc "$MEMTOP" -b -n 1 > "$T/out" 2> "$T/err"
+check "COLUMNS=abc: a note, the default width" sh -c "grep -q 'COLUMNS=abc: not a width' '$T/err' && grep '^KIND' '$T/out' | grep -q '^KIND       NAME  *RSS' && test \$(grep '^KIND' '$T/out' | awk '{ print index(\$0, \"RSS\") }') -gt 50"
+
 "$MEMTOP" -b -n 3 -d 0.1 > "$T/text" 2> "$T/err" || fail "-b -n 3 exit status"
 check "-b -n 3: three frames" test "$(grep -c '^memtop - ' "$T/text")" -eq 3
 check "-b: no error output" test ! -s "$T/err"

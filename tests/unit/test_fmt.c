@@ -82,6 +82,50 @@ test_clip(void **state)
 	assert_int_equal(fmt_width("\xe2\x96\x81x"), 2);
 }
 
+static void
+test_safe(void **state)
+{
+	char	b[64];
+
+	(void)state;
+	/* control bytes as ^X, DEL as ^?, newline too */
+	assert_string_equal(fmt_clip(b, sizeof b, "a\033]0;x\007\tb\n\177",
+	    SIZE_MAX), "a^[]0;x^G^Ib^J^?");
+	assert_int_equal(fmt_width("\033["), 3);
+	/* not UTF-8, a C1 control (U+009B, CSI), an overlong '/', a surrogate */
+	assert_string_equal(fmt_clip(b, sizeof b, "x\377y\302\233z\300\257"
+	    "\355\240\200", SIZE_MAX), "x?y?z???");
+	/* a cut never splits ^X */
+	assert_string_equal(fmt_clip(b, sizeof b, "ab\033c", 3), "ab");
+	/* never past the buffer */
+	assert_string_equal(fmt_clip(b, 4, "\033\033\033", SIZE_MAX), "^[");
+}
+
+static void
+test_wide(void **state)
+{
+	/* 日本語 (3 x 2 columns), e + combining acute (1 column) */
+	const char	*cjk = "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e";
+	const char	*comb = "e\xcc\x81x";
+	char		 b[64];
+
+	(void)state;
+	assert_int_equal(fmt_width(cjk), 6);
+	assert_int_equal(fmt_width(comb), 2);
+	/* 5 columns hold two wide characters, not a half of the third */
+	assert_string_equal(fmt_clip(b, sizeof b, cjk, 5),
+	    "\xe6\x97\xa5\xe6\x9c\xac");
+	/* the combining mark stays with its base */
+	assert_string_equal(fmt_clip(b, sizeof b, comb, 1), "e\xcc\x81");
+	assert_string_equal(fmt_pad(b, sizeof b, cjk, 8),
+	    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e  ");
+	assert_int_equal(fmt_width(fmt_pad(b, sizeof b, cjk, 5)), 5);
+	assert_int_equal(fmt_width(fmt_pad(b, sizeof b, comb, 10)), 10);
+	assert_string_equal(fmt_pad(b, sizeof b, "ab", 4), "ab  ");
+	assert_string_equal(fmt_pad(b, sizeof b, "abcdef", 4), "abcd");
+	assert_string_equal(fmt_pad(b, 4, "a", 10), "a  ");
+}
+
 int
 main(void)
 {
@@ -91,6 +135,8 @@ main(void)
 		cmocka_unit_test(test_fig_table),
 		cmocka_unit_test(test_sparkline),
 		cmocka_unit_test(test_clip),
+		cmocka_unit_test(test_safe),
+		cmocka_unit_test(test_wide),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

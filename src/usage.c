@@ -1,0 +1,103 @@
+/*
+ * memtop --help: the options, then the sort keys from the column table.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cmd.h"
+#include "model/column.h"
+
+static const char usage_text[] =
+"usage: memtop [options]            the dashboard (on a terminal)\n"
+"       memtop -b [options]         text or JSON refreshes\n"
+"       memtop maps PID [--json] [--rss]   mapping histogram and findings\n"
+"       memtop diff PID1 PID2 [--json]     two processes side by side\n"
+"       memtop diff --replica POD [--json] a pod and its healthiest replica\n"
+"       memtop gc PID [--json] [--yes]     force a V8 GC in a Node process\n"
+"       memtop --serve ADDR:PORT | --textfile DIR   Prometheus metrics\n"
+"       memtop record [options]      record the history store (no terminal)\n"
+"\n"
+"Shows where the memory of every pod, container and process on this node\n"
+"went, grouped by cgroup.\n"
+"\n"
+"  -b, --batch            print refreshes as text to stdout (like top -b),\n"
+"                         COLUMNS wide (unset: names get 50 columns)\n"
+"      --json             with -b: one JSON document per refresh and line\n"
+"  -n, --iterations N     stop after N refreshes (default: until killed)\n"
+"  -d, --delay SECS       seconds between refreshes (default 1; 5 with\n"
+"                         --serve or --textfile; 0.05 to 86400)\n"
+"      --sort KEY         sort by a column: one of the sort keys below, or\n"
+"                         any other figure's JSON key (default rss)\n"
+"      --history N        samples of history per figure (default 600)\n"
+"      --window MINUTES   the window of the second growth figure (default 5)\n"
+"      --cgroup-root DIR  cgroupfs root (default /sys/fs/cgroup; v1, hybrid\n"
+"                         or v2 detected from /proc/self/mountinfo, or from\n"
+"                         what DIR holds when given)\n"
+"      --group-by KEY     pod (default), container, namespace or cgroup\n"
+"      --host-root DIR    look up runtime state and kubelet logs under DIR\n"
+"                         (default /; e.g. /host in a debug pod): run/containerd,\n"
+"                         run/containers, var/lib/docker, var/log/pods,\n"
+"                         var/log/containers\n"
+"      --pss-max-age SECS re-read a process's smaps_rollup at least this often\n"
+"                         (default 10; 30 with --serve or --textfile)\n"
+"      --pss-budget MS    wall time per refresh for smaps_rollup reads\n"
+"                         (default 50)\n"
+"      --kernel-threads   list kernel threads too (they have no memory\n"
+"                         figures of their own: shown as unknown)\n"
+"      --yes              the g key collects without asking first\n"
+"      --theme NAME       colours from themes/NAME.theme: default, light,\n"
+"                         mono (NO_COLOR=1 or a colourless terminal: mono)\n"
+"      --serve ADDR:PORT  no dashboard: answer GET /metrics (Prometheus text\n"
+"                         format) on ADDR:PORT, e.g. 127.0.0.1:9852, :9852\n"
+"                         (every IPv4 address) or [::1]:9852; port 0 picks a\n"
+"                         free one (printed); scrapes get the newest refresh\n"
+"      --textfile DIR     no dashboard: write DIR/memtop.prom each refresh\n"
+"                         (atomically: temp file, rename) for node_exporter\n"
+"      --metrics-processes  with --serve/--textfile: memtop_process_* series\n"
+"                         too (labels pid, comm: many more series)\n"
+"      --list-metrics     print every metric family (name, type, level,\n"
+"                         source, meaning; tab-separated) and exit\n"
+"      --store PATH       the history store (default\n"
+"                         /var/lib/memtop/history.db, under --host-root when\n"
+"                         that is given; none: no store). The\n"
+"                         dashboard and -b read it at start: growth since\n"
+"                         the container started and over --window, and\n"
+"                         sparklines from before memtop started\n"
+"      --record           with --serve/--textfile: also record the store\n"
+"                         (as memtop record does; refresh every 10 s there)\n"
+"      --store-reset      replace a store file memtop refuses to use (not a\n"
+"                         store, a newer schema, damaged): its data is lost\n"
+"      --store-full HOURS keep every recorded sample this long (default 6)\n"
+"      --store-keep DAYS  then keep 1-minute min/max this long (default 7)\n"
+"      --store-max MIB    size cap of the store; oldest go first (default 256)\n"
+"      --store-heartbeat SECS  record an unchanged entity this often\n"
+"                         (default 600)\n"
+"      --log FILE         write warnings about bad input to FILE (- = stderr)\n"
+"  -h, --help             this text\n"
+"  -V, --version          the version\n"
+"\n"
+"Cost: every refresh reads stat and status of every process (cheap). Reading\n"
+"/proc/PID/smaps_rollup makes the kernel walk page tables (about 14 us per\n"
+"MiB resident), so PSS figures are re-read only when a process's counters\n"
+"moved by more than 1 MiB or 1 %, when older than --pss-max-age, within\n"
+"--pss-budget (focused and visible rows first, then the stalest). The first\n"
+"refresh, and so a one-shot run (-b -n 1), reads every process fully.\n"
+"History: every figure of every process, container and pod keeps a ring of\n"
+"--history samples, 2 bytes each: at most 2 x N x 17 bytes per entity (20 KiB\n"
+"at N=600), and nothing for a figure that has not changed. Anon growth is\n"
+"RssAnon now minus its minimum since memtop started (and over --window).\n"
+"\n"
+"Unknown figures (unreadable or vanished processes) show as '-' (null in\n"
+"JSON), never as 0.\n";
+
+void
+memtop_usage(FILE *f)
+{
+	char	keys[512];
+
+	fputs(usage_text, f);
+	col_sort_keys(keys, sizeof keys);
+	fprintf(f, "\nSort keys ('<' and '>' in the dashboard cycle them): "
+	    "%s\n", keys);
+}
