@@ -48,6 +48,7 @@ struct options {
 	const char	*host_root;
 	const char	*theme;
 	bool		 yes;
+	bool		 read_only;	/* --read-only: no g */
 	int		 group_by;
 	const char	*serve;		/* --serve ADDR:PORT */
 	const char	*textfile;	/* --textfile DIR */
@@ -142,7 +143,7 @@ parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_JSON = 256, OPT_CGROOT, OPT_LOG, OPT_SORT, OPT_PSSAGE,
 	    OPT_PSSBUDGET, OPT_KTHREADS, OPT_HOSTROOT, OPT_GROUPBY, OPT_HISTORY,
-	    OPT_WINDOW, OPT_THEME, OPT_YES, OPT_SERVE, OPT_TEXTFILE,
+	    OPT_WINDOW, OPT_THEME, OPT_YES, OPT_READ_ONLY, OPT_SERVE, OPT_TEXTFILE,
 	    OPT_METRICS_PROCS, OPT_LIST_METRICS, OPT_STORE, OPT_RECORD,
 	    OPT_STORE_RESET, OPT_STORE_FULL, OPT_STORE_KEEP, OPT_STORE_MAX,
 	    OPT_STORE_BEAT };
@@ -163,6 +164,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "window",	 required_argument, NULL, OPT_WINDOW },
 		{ "theme",	 required_argument, NULL, OPT_THEME },
 		{ "yes",	 no_argument,	    NULL, OPT_YES },
+		{ "read-only",	 no_argument,	    NULL, OPT_READ_ONLY },
 		{ "serve",	 required_argument, NULL, OPT_SERVE },
 		{ "textfile",	 required_argument, NULL, OPT_TEXTFILE },
 		{ "metrics-processes", no_argument, NULL, OPT_METRICS_PROCS },
@@ -244,6 +246,9 @@ parse_args(int argc, char **argv, struct options *o)
 			    "minutes", &d) != 0)
 				return -1;
 			o->window = d * 60;
+			break;
+		case OPT_READ_ONLY:
+			o->read_only = true;
 			break;
 		case OPT_YES:
 			o->yes = true;
@@ -722,6 +727,7 @@ main(int argc, char **argv)
 			.pss_budget_ms = o.pss_budget_ms,
 			.theme = o.theme,
 			.gc_yes = o.yes,
+			.read_only = o.read_only,
 			.seed = seed_from_store,
 			.seed_ctx = &sc,
 			.history_note = sc.note,

@@ -46,6 +46,8 @@ static const char usage_text[] =
 "      --kernel-threads   list kernel threads too (they have no memory\n"
 "                         figures of their own: shown as unknown)\n"
 "      --yes              the g key collects without asking first\n"
+"      --read-only        the g key is off: no signal, no inspector (for\n"
+"                         nodes where forcing a GC is not allowed)\n"
 "      --theme NAME       colours from themes/NAME.theme: default, light,\n"
 "                         mono (NO_COLOR=1 or a colourless terminal: mono)\n"
 "      --serve ADDR:PORT  no dashboard: answer GET /metrics (Prometheus text\n"

@@ -20,6 +20,7 @@ struct ui_config {
 	double			 pss_budget_ms;
 	const char		*theme;		/* name or NULL */
 	bool			 gc_yes;	/* g without asking */
+	bool			 read_only;	/* --read-only: g is off */
 	/* before the first refresh: gives the history its past (NULL: none);
 	   history_note (the header) says where it starts once it ran */
 	void			(*seed)(void *, struct history *);

@@ -61,20 +61,8 @@ struct ui_gc {
 	struct job_runner	 jobs;
 };
 
-struct ui {
-	struct ui_config	 cfg;
-	struct refresh		*refresh;	/* the sampler, history, policy */
-	struct tree		 tree;
-	const struct snapshot	*sn;
-	bool			 have_tree;
-	struct theme		 theme;
-	bool			 utf8;
-	bool			 paused;
-	bool			 flat;		/* processes only, node-wide */
-	bool			 sort_menu;	/* the sort menu is open */
-	int			 menu_sel;	/* its highlighted entry */
-	enum ui_view		 view;
-
+/* The tree (and flat list) screen: its rows, selection, folds, filter. */
+struct ui_tree_screen {
 	struct ui_row		*rows;
 	size_t			 nrows;
 	size_t			 sel;		/* index into rows */
@@ -85,22 +73,49 @@ struct ui {
 	size_t			 ncollapsed;
 	char			**expanded;	/* non-pod group keys opened */
 	size_t			 nexpanded;
-
 	char			 filter[128];
 	bool			 filter_edit;
-	char			 status[256];
+	bool			 flat;		/* processes only, node-wide */
+};
+
+/* The sort menu over the tree. */
+struct ui_menu {
+	bool			 open;
+	int			 sel;		/* its highlighted entry */
+};
+
+/* The detail screen: its subject, by key, and its page. */
+struct ui_detail_screen {
+	char			 key[UI_KEY_MAX];
+	int			 page;		/* 0 figures, 1 mappings */
+};
+
+/* The compare screen: the rows marked (m), by key; c compares. */
+struct ui_compare_screen {
+	char			 mark[2][UI_KEY_MAX];
+};
+
+struct ui {
+	struct ui_config	 cfg;
+	struct refresh		*refresh;	/* the sampler, history, policy */
+	struct tree		 tree;
+	const struct snapshot	*sn;
+	bool			 have_tree;
+	struct theme		 theme;
+	bool			 utf8;
+	bool			 paused;
+	enum ui_view		 view;
+	char			 status[256];	/* the bottom line */
 	bool			 status_error;
 	double			 status_until;
 
-	/* the detail view's subject, by key */
-	char			 detail_key[UI_KEY_MAX];
-	int			 detail_page;	/* 0 figures, 1 mappings */
-	int			 help_top;
-	/* rows marked for comparison (m), by key; c compares */
-	char			 mark[2][UI_KEY_MAX];
-
-	/* the g key's screen state and its jobs */
-	struct ui_gc		 gc;
+	/* each screen's own state */
+	struct ui_tree_screen	 tr;
+	struct ui_menu		 menu;
+	struct ui_detail_screen	 detail;
+	int			 help_top;	/* the help screen's scroll */
+	struct ui_compare_screen cmp;
+	struct ui_gc		 gc;		/* the g key and its jobs */
 };
 
 /* A row's figures, whatever its kind (for detail and compare). */
@@ -139,6 +154,8 @@ void	screen_tree_draw(struct ui *);
 int	screen_tree_toggle(struct ui *);
 int	screen_tree_expand(struct ui *, bool open);
 /* the key a row is remembered by across refreshes */
+/* The tree's row of entity key, or NULL if it is not shown. */
+const struct ui_row *ui_row_of_key(const struct ui *, const char *key);
 void	ui_row_key(const struct ui_row *, char *buf, size_t len);
 bool	ui_row_match(const struct ui *, const struct ui_row *);
 

@@ -116,6 +116,20 @@ get(struct history *h, const char *key)
 	return e;
 }
 
+/*
+ * Gives back an entity's samples (it exited, or its group has only exited
+ * processes left): a burst of pods that come and go leaves nothing behind
+ * but the few entity records shown dimmed for a while. first/min/max stay.
+ */
+static void
+release(struct hist_ent *e)
+{
+	int	k;
+
+	for (k = 0; k < HF__COUNT; k++)
+		ring_done(&e->ring[k]);
+}
+
 const struct hist_ghost *
 history_begin(struct history *h, const struct snapshot *sn, size_t *nghosts)
 {
@@ -145,6 +159,8 @@ history_begin(struct history *h, const struct snapshot *sn, size_t *nghosts)
 				continue;
 			}
 			if (e->is_proc) {
+				/* an exited process keeps no samples */
+				release(e);
 				if (h->nghosts == h->ghost_cap) {
 					h->ghost_cap = h->ghost_cap * 2 + 16;
 					h->ghosts = xreallocarray(h->ghosts,
@@ -228,6 +244,24 @@ remember_ghost(struct hist_ent *e, const struct snap_proc *sp,
 	}
 }
 
+/*
+ * One sample of a group's or container's sums into its entity, or, when
+ * only exited processes are left in it, its samples given back.
+ */
+static void
+push_sum(struct history *h, const char *ident, const struct fig_sum *sum,
+    struct tree_stats *st)
+{
+	struct hist_ent	*e = get(h, ident);
+
+	if (sum->n > 0) {
+		push(h, e, NULL, sum, st);
+		return;
+	}
+	release(e);
+	st->hist = e;
+}
+
 void
 history_update(struct history *h, struct tree *t)
 {
@@ -236,7 +270,7 @@ history_update(struct history *h, struct tree *t)
 	for (gi = 0; gi < t->ngroups; gi++) {
 		struct tree_group	*g = &t->groups[gi];
 
-		push(h, get(h, g->ident), NULL, &g->sum, &g->st);
+		push_sum(h, g->ident, &g->sum, &g->st);
 		for (ci = 0; ci < g->nctrs; ci++) {
 			struct tree_ctr	*c = &g->ctrs[ci];
 
@@ -244,8 +278,7 @@ history_update(struct history *h, struct tree *t)
 			if (strcmp(c->ident, g->ident) == 0)
 				c->st = g->st;
 			else
-				push(h, get(h, c->ident), NULL, &c->sum,
-				    &c->st);
+				push_sum(h, c->ident, &c->sum, &c->st);
 			for (pi = 0; pi < c->nprocs; pi++) {
 				struct tree_proc	*p = &c->procs[pi];
 				struct hist_ent		*e;

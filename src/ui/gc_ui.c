@@ -76,11 +76,26 @@ ui_gc_key(struct ui *u)
 	const char		*refuse;
 	size_t			 ci, pi, nc, checked = 0;
 
+	if (u->cfg.read_only) {
+		ui_status(u, true, "read-only (--read-only): g is off; memtop "
+		    "sends no signal and opens no inspector");
+		return UI_REDRAW;
+	}
 	if (u->gc.current != NULL) {
 		ui_status(u, true, "a GC is running (Esc cancels it)");
 		return UI_REDRAW;
 	}
-	if (u->view != UI_VIEW_TREE || r == NULL)
+	/* in the detail and mapping views: their subject's row */
+	if (u->view == UI_VIEW_DETAIL) {
+		r = ui_row_of_key(u, u->detail.key);
+		if (r == NULL) {
+			ui_status(u, true, "g: its row is folded away in the "
+			    "tree; open it there");
+			return UI_REDRAW;
+		}
+	} else if (u->view != UI_VIEW_TREE)
+		return 0;
+	if (r == NULL)
 		return 0;
 	u->gc.ntargets = u->gc.next = 0;
 	tree_group_label(r->g, true, u->gc.where, sizeof u->gc.where);
@@ -167,8 +182,8 @@ marks_of(const struct ui *u, int pid, unsigned long long start)
 {
 	size_t	i;
 
-	for (i = 0; i < u->nrows; i++) {
-		const struct tree_proc	*p = u->rows[i].p;
+	for (i = 0; i < u->tr.nrows; i++) {
+		const struct tree_proc	*p = u->tr.rows[i].p;
 
 		if (p != NULL && p->sp->pid == pid && p->sp->start == start)
 			return p->sp->marks;

@@ -30,8 +30,8 @@ key_help(struct ui *u)
 static int
 key_back(struct ui *u)
 {
-	if (u->view == UI_VIEW_TREE && u->filter[0] != '\0') {
-		u->filter[0] = '\0';
+	if (u->view == UI_VIEW_TREE && u->tr.filter[0] != '\0') {
+		u->tr.filter[0] = '\0';
 		ui_rebuild_rows(u);
 		ui_status(u, false, "filter cleared");
 	}
@@ -43,8 +43,8 @@ static int
 key_filter(struct ui *u)
 {
 	u->view = UI_VIEW_TREE;
-	u->filter_edit = true;
-	u->filter[0] = '\0';
+	u->tr.filter_edit = true;
+	u->tr.filter[0] = '\0';
 	ui_rebuild_rows(u);
 	return UI_REDRAW;
 }
@@ -144,11 +144,11 @@ key_sort_menu(struct ui *u)
 
 	if (u->view != UI_VIEW_TREE)
 		return 0;
-	u->sort_menu = true;
-	u->menu_sel = 0;
+	u->menu.open = true;
+	u->menu.sel = 0;
 	for (i = 0; i < n; i++) {
 		if (cols[i] == sort_key_col(&u->cfg.sort))
-			u->menu_sel = (int)i;
+			u->menu.sel = (int)i;
 	}
 	return UI_REDRAW;
 }
@@ -163,24 +163,24 @@ sort_menu_key(struct ui *u, int ch)
 	switch (ch) {
 	case 27:
 	case 'q':
-		u->sort_menu = false;
+		u->menu.open = false;
 		return UI_REDRAW;
 	case KEY_UP:
 	case 'k':
-		u->menu_sel = u->menu_sel > 0 ? u->menu_sel - 1 : (int)n - 1;
+		u->menu.sel = u->menu.sel > 0 ? u->menu.sel - 1 : (int)n - 1;
 		return UI_REDRAW;
 	case KEY_DOWN:
 	case 'j':
-		u->menu_sel = (u->menu_sel + 1) % (int)n;
+		u->menu.sel = (u->menu.sel + 1) % (int)n;
 		return UI_REDRAW;
 	case '\n':
 	case KEY_ENTER:
-		u->sort_menu = false;
-		return sort_by(u, col_table[cols[u->menu_sel]].key) | UI_REDRAW;
+		u->menu.open = false;
+		return sort_by(u, col_table[cols[u->menu.sel]].key) | UI_REDRAW;
 	default:
 		for (i = 0; i < n; i++) {
 			if (letters[i] == ch) {
-				u->sort_menu = false;
+				u->menu.open = false;
 				return sort_by(u, col_table[cols[i]].key) |
 				    UI_REDRAW;
 			}
@@ -195,9 +195,9 @@ key_flat(struct ui *u)
 {
 	if (u->view != UI_VIEW_TREE)
 		return 0;
-	u->flat = !u->flat;
+	u->tr.flat = !u->tr.flat;
 	ui_rebuild_rows(u);
-	ui_status(u, false, "%s", u->flat ? "all processes, node-wide (F5 or t: "
+	ui_status(u, false, "%s", u->tr.flat ? "all processes, node-wide (F5 or t: "
 	    "the tree)" : "pods, containers, processes");
 	return UI_REDRAW;
 }
@@ -221,7 +221,7 @@ key_detail(struct ui *u)
 
 	if (u->view != UI_VIEW_TREE || r == NULL)
 		return 0;
-	ui_row_key(r, u->detail_key, sizeof u->detail_key);
+	ui_row_key(r, u->detail.key, sizeof u->detail.key);
 	u->view = UI_VIEW_DETAIL;
 	return UI_REDRAW | UI_REFRESH;
 }
@@ -231,7 +231,7 @@ key_tab(struct ui *u)
 {
 	if (u->view != UI_VIEW_DETAIL)
 		return 0;
-	u->detail_page = !u->detail_page;
+	u->detail.page = !u->detail.page;
 	return UI_REDRAW | UI_REFRESH;
 }
 
@@ -244,27 +244,27 @@ key_mark(struct ui *u)
 	if (u->view != UI_VIEW_TREE || r == NULL)
 		return 0;
 	ui_row_key(r, key, sizeof key);
-	if (strcmp(u->mark[1], key) == 0) {
-		u->mark[1][0] = '\0';
-	} else if (strcmp(u->mark[0], key) == 0) {
-		memcpy(u->mark[0], u->mark[1], sizeof u->mark[0]);
-		u->mark[1][0] = '\0';
+	if (strcmp(u->cmp.mark[1], key) == 0) {
+		u->cmp.mark[1][0] = '\0';
+	} else if (strcmp(u->cmp.mark[0], key) == 0) {
+		memcpy(u->cmp.mark[0], u->cmp.mark[1], sizeof u->cmp.mark[0]);
+		u->cmp.mark[1][0] = '\0';
 	} else {
 		/* the newest two marks are kept */
-		if (u->mark[0][0] != '\0')
-			memcpy(u->mark[1], u->mark[0], sizeof u->mark[0]);
-		snprintf(u->mark[0], sizeof u->mark[0], "%s", key);
-		if (u->mark[1][0] != '\0') {
+		if (u->cmp.mark[0][0] != '\0')
+			memcpy(u->cmp.mark[1], u->cmp.mark[0], sizeof u->cmp.mark[0]);
+		snprintf(u->cmp.mark[0], sizeof u->cmp.mark[0], "%s", key);
+		if (u->cmp.mark[1][0] != '\0') {
 			char	t[UI_KEY_MAX];
 
 			/* keep A the older, B the newer */
-			memcpy(t, u->mark[0], sizeof t);
-			memcpy(u->mark[0], u->mark[1], sizeof t);
-			memcpy(u->mark[1], t, sizeof t);
+			memcpy(t, u->cmp.mark[0], sizeof t);
+			memcpy(u->cmp.mark[0], u->cmp.mark[1], sizeof t);
+			memcpy(u->cmp.mark[1], t, sizeof t);
 		}
 	}
-	ui_status(u, false, "%d marked (c compares)", (u->mark[0][0] != '\0') +
-	    (u->mark[1][0] != '\0'));
+	ui_status(u, false, "%d marked (c compares)", (u->cmp.mark[0][0] != '\0') +
+	    (u->cmp.mark[1][0] != '\0'));
 	return UI_REDRAW;
 }
 
@@ -294,8 +294,8 @@ key_versus(struct ui *u)
 		    tree_group_label(r->g, false, name, sizeof name));
 		return UI_REDRAW;
 	}
-	snprintf(u->mark[0], sizeof u->mark[0], "%s", h->ident);
-	snprintf(u->mark[1], sizeof u->mark[1], "%s", r->g->ident);
+	snprintf(u->cmp.mark[0], sizeof u->cmp.mark[0], "%s", h->ident);
+	snprintf(u->cmp.mark[1], sizeof u->cmp.mark[1], "%s", r->g->ident);
 	u->view = UI_VIEW_COMPARE;
 	return UI_REDRAW | UI_REFRESH;
 }
@@ -303,7 +303,7 @@ key_versus(struct ui *u)
 static int
 key_compare(struct ui *u)
 {
-	if (u->mark[0][0] == '\0' || u->mark[1][0] == '\0') {
+	if (u->cmp.mark[0][0] == '\0' || u->cmp.mark[1][0] == '\0') {
 		ui_status(u, true, "mark two rows with m, then c compares them");
 		return UI_REDRAW;
 	}
@@ -370,7 +370,7 @@ key_pause(struct ui *u)
 static int
 move_sel(struct ui *u, long delta)
 {
-	long	n = (long)u->nrows, s = (long)u->sel + delta;
+	long	n = (long)u->tr.nrows, s = (long)u->tr.sel + delta;
 
 	if (u->view == UI_VIEW_HELP) {
 		u->help_top += (int)delta;
@@ -384,9 +384,9 @@ move_sel(struct ui *u, long delta)
 		s = 0;
 	if (s >= n)
 		s = n - 1;
-	u->sel = (size_t)s;
-	u->sel_moved = true;
-	ui_row_key(&u->rows[u->sel], u->sel_key, sizeof u->sel_key);
+	u->tr.sel = (size_t)s;
+	u->tr.sel_moved = true;
+	ui_row_key(&u->tr.rows[u->tr.sel], u->tr.sel_key, sizeof u->tr.sel_key);
 	return UI_REDRAW;
 }
 
@@ -417,13 +417,13 @@ key_pgup(struct ui *u)
 static int
 key_home(struct ui *u)
 {
-	return move_sel(u, -(long)u->nrows);
+	return move_sel(u, -(long)u->tr.nrows);
 }
 
 static int
 key_end(struct ui *u)
 {
-	return move_sel(u, (long)u->nrows);
+	return move_sel(u, (long)u->tr.nrows);
 }
 
 const struct ui_key ui_keys[] = {
@@ -500,7 +500,7 @@ ui_key_dispatch(struct ui *u, int key)
 
 	if (key == '\r')
 		key = '\n';
-	if (u->sort_menu)
+	if (u->menu.open)
 		return sort_menu_key(u, key);
 	for (i = 0; i < ui_nkeys; i++) {
 		if (ui_keys[i].key == key)

@@ -91,8 +91,8 @@ screen_compare_draw(struct ui *u)
 	erase();
 	draw_fill(0, THEME_HEADER);
 	draw_text(0, 0, COLS, "memtop compare  (Esc back, q quit)");
-	if (!ui_find_subject(u, u->mark[0], &a) ||
-	    !ui_find_subject(u, u->mark[1], &b)) {
+	if (!ui_find_subject(u, u->cmp.mark[0], &a) ||
+	    !ui_find_subject(u, u->cmp.mark[1], &b)) {
 		draw_role(THEME_DIM);
 		draw_text(2, 1, COLS - 1, "mark two rows with m first (one of "
 		    "them is gone, or not marked)");

@@ -133,10 +133,10 @@ ui_smaps_wanted(struct ui *u, struct proc_ref *out, size_t max)
 	size_t	n = 0;
 
 	if (u->view == UI_VIEW_DETAIL)
-		n = want_key(u, u->detail_key, out, n, max);
+		n = want_key(u, u->detail.key, out, n, max);
 	else if (u->view == UI_VIEW_COMPARE) {
-		n = want_key(u, u->mark[0], out, n, max);
-		n = want_key(u, u->mark[1], out, n, max);
+		n = want_key(u, u->cmp.mark[0], out, n, max);
+		n = want_key(u, u->cmp.mark[1], out, n, max);
 	}
 	return n;
 }
@@ -567,17 +567,17 @@ screen_detail_draw(struct ui *u)
 
 	erase();
 	draw_fill(0, THEME_HEADER);
-	draw_text(0, 0, COLS, u->detail_page == 0 ?
+	draw_text(0, 0, COLS, u->detail.page == 0 ?
 	    "memtop detail: figures  (Tab: mappings, Esc back, q quit)" :
 	    "memtop detail: mappings  (Tab: figures, Esc back, q quit)");
-	if (!ui_find_subject(u, u->detail_key, &s)) {
+	if (!ui_find_subject(u, u->detail.key, &s)) {
 		draw_role(THEME_DIM);
 		draw_text(2, 1, COLS - 1, "it is gone: the process exited or the "
 		    "pod was removed (Esc goes back)");
 		return;
 	}
 	y = draw_info(u, &s, 2);
-	if (u->detail_page == 0) {
+	if (u->detail.page == 0) {
 		y = draw_diagnosis(u, &s, y);
 		draw_figures(u, &s, y + 1);
 	}

@@ -68,6 +68,20 @@ layout(void)
 	}
 }
 
+const struct ui_row *
+ui_row_of_key(const struct ui *u, const char *key)
+{
+	char	k[UI_KEY_MAX];
+	size_t	i;
+
+	for (i = 0; i < u->tr.nrows; i++) {
+		ui_row_key(&u->tr.rows[i], k, sizeof k);
+		if (strcmp(k, key) == 0)
+			return &u->tr.rows[i];
+	}
+	return NULL;
+}
+
 void
 ui_row_key(const struct ui_row *r, char *buf, size_t len)
 {
@@ -111,11 +125,11 @@ list_set(char ***list, size_t *n, const char *key, bool on)
 static bool
 group_open(const struct ui *u, const struct tree_group *g)
 {
-	if (u->filter[0] != '\0')
+	if (u->tr.filter[0] != '\0')
 		return true;
 	if (tree_group_is_k8s(g))
-		return !list_has(u->collapsed, u->ncollapsed, g->ident);
-	return list_has(u->expanded, u->nexpanded, g->ident);
+		return !list_has(u->tr.collapsed, u->tr.ncollapsed, g->ident);
+	return list_has(u->tr.expanded, u->tr.nexpanded, g->ident);
 }
 
 static bool
@@ -127,14 +141,14 @@ has(const char *hay, const char *needle)
 static bool
 group_match(const struct ui *u, const struct tree_group *g)
 {
-	return has(g->pod, u->filter) || has(g->namespace, u->filter) ||
-	    has(g->cgroup, u->filter) || has(g->pod_uid, u->filter);
+	return has(g->pod, u->tr.filter) || has(g->namespace, u->tr.filter) ||
+	    has(g->cgroup, u->tr.filter) || has(g->pod_uid, u->tr.filter);
 }
 
 static bool
 ctr_match(const struct ui *u, const struct tree_ctr *c)
 {
-	return has(c->name, u->filter) || has(c->ctr_id, u->filter);
+	return has(c->name, u->tr.filter) || has(c->ctr_id, u->tr.filter);
 }
 
 static bool
@@ -143,14 +157,14 @@ proc_match(const struct ui *u, const struct tree_proc *p)
 	char	pid[16];
 
 	snprintf(pid, sizeof pid, "%d", p->sp->pid);
-	return has(p->sp->comm, u->filter) || has(p->sp->cmdline, u->filter) ||
-	    strcmp(pid, u->filter) == 0;
+	return has(p->sp->comm, u->tr.filter) || has(p->sp->cmdline, u->tr.filter) ||
+	    strcmp(pid, u->tr.filter) == 0;
 }
 
 bool
 ui_row_match(const struct ui *u, const struct ui_row *r)
 {
-	if (u->filter[0] == '\0')
+	if (u->tr.filter[0] == '\0')
 		return true;
 	switch (r->kind) {
 	case UI_ROW_GROUP:
@@ -166,11 +180,11 @@ static void
 add_row(struct ui *u, size_t *cap, enum ui_row_kind k, struct tree_group *g,
     struct tree_ctr *c, struct tree_proc *p, int depth)
 {
-	if (u->nrows == *cap) {
+	if (u->tr.nrows == *cap) {
 		*cap = *cap * 2 + 64;
-		u->rows = xreallocarray(u->rows, *cap, sizeof *u->rows);
+		u->tr.rows = xreallocarray(u->tr.rows, *cap, sizeof *u->tr.rows);
 	}
-	u->rows[u->nrows++] = (struct ui_row){ k, g, c, p, depth };
+	u->tr.rows[u->tr.nrows++] = (struct ui_row){ k, g, c, p, depth };
 }
 
 /* A container row is worth showing unless it is a plain group's only one. */
@@ -207,7 +221,7 @@ flat_rows(struct ui *u, size_t *cap)
 			for (pi = 0; pi < c->nprocs; pi++) {
 				struct tree_proc *p = &c->procs[pi];
 
-				if (p->gone || (u->filter[0] != '\0' &&
+				if (p->gone || (u->tr.filter[0] != '\0' &&
 				    !group_match(u, g) && !ctr_match(u, c) &&
 				    !proc_match(u, p)))
 					continue;
@@ -216,7 +230,7 @@ flat_rows(struct ui *u, size_t *cap)
 		}
 	}
 	flat_sort = &u->cfg.sort;
-	qsort(u->rows, u->nrows, sizeof *u->rows, flat_cmp);
+	qsort(u->tr.rows, u->tr.nrows, sizeof *u->tr.rows, flat_cmp);
 }
 
 void
@@ -225,18 +239,18 @@ ui_rebuild_rows(struct ui *u)
 	size_t	cap = 0, gi, ci, pi, i;
 	char	key[UI_KEY_MAX];
 
-	free(u->rows);
-	u->rows = NULL;
-	u->nrows = 0;
+	free(u->tr.rows);
+	u->tr.rows = NULL;
+	u->tr.nrows = 0;
 	if (!u->have_tree)
 		return;
-	if (u->flat)
+	if (u->tr.flat)
 		flat_rows(u, &cap);
-	for (gi = 0; !u->flat && gi < u->tree.ngroups; gi++) {
+	for (gi = 0; !u->tr.flat && gi < u->tree.ngroups; gi++) {
 		struct tree_group	*g = &u->tree.groups[gi];
-		bool			 gm = u->filter[0] == '\0' ||
+		bool			 gm = u->tr.filter[0] == '\0' ||
 					    group_match(u, g), any = gm;
-		size_t			 first = u->nrows;
+		size_t			 first = u->tr.nrows;
 		bool			 ctrs = show_ctr_rows(g);
 
 		add_row(u, &cap, UI_ROW_GROUP, g, NULL, NULL, 0);
@@ -245,7 +259,7 @@ ui_rebuild_rows(struct ui *u)
 		for (ci = 0; ci < g->nctrs; ci++) {
 			struct tree_ctr	*c = &g->ctrs[ci];
 			bool		 cm = gm || ctr_match(u, c);
-			size_t		 cfirst = u->nrows;
+			size_t		 cfirst = u->tr.nrows;
 
 			if (ctrs)
 				add_row(u, &cap, UI_ROW_CTR, g, c, NULL, 1);
@@ -258,25 +272,25 @@ ui_rebuild_rows(struct ui *u)
 			}
 			if (cm)
 				any = true;
-			else if (u->nrows == cfirst + (ctrs ? 1 : 0))
-				u->nrows = cfirst;	/* nothing matched */
+			else if (u->tr.nrows == cfirst + (ctrs ? 1 : 0))
+				u->tr.nrows = cfirst;	/* nothing matched */
 		}
 		if (!any)
-			u->nrows = first;
+			u->tr.nrows = first;
 		else if (!group_open(u, g))
-			u->nrows = first + 1;
+			u->tr.nrows = first + 1;
 	}
 	/* keep the selection on the same entity */
-	u->sel = u->sel < u->nrows ? u->sel : (u->nrows ? u->nrows - 1 : 0);
-	for (i = 0; i < u->nrows && u->sel_key[0] != '\0'; i++) {
-		ui_row_key(&u->rows[i], key, sizeof key);
-		if (strcmp(key, u->sel_key) == 0) {
-			u->sel = i;
+	u->tr.sel = u->tr.sel < u->tr.nrows ? u->tr.sel : (u->tr.nrows ? u->tr.nrows - 1 : 0);
+	for (i = 0; i < u->tr.nrows && u->tr.sel_key[0] != '\0'; i++) {
+		ui_row_key(&u->tr.rows[i], key, sizeof key);
+		if (strcmp(key, u->tr.sel_key) == 0) {
+			u->tr.sel = i;
 			return;
 		}
 	}
-	if (u->nrows > 0)
-		ui_row_key(&u->rows[u->sel], u->sel_key, sizeof u->sel_key);
+	if (u->tr.nrows > 0)
+		ui_row_key(&u->tr.rows[u->tr.sel], u->tr.sel_key, sizeof u->tr.sel_key);
 }
 
 int
@@ -291,12 +305,12 @@ screen_tree_expand(struct ui *u, bool open)
 	g = r->g;
 	pod = tree_group_is_k8s(g);
 	if (pod)
-		list_set(&u->collapsed, &u->ncollapsed, g->ident, !open);
+		list_set(&u->tr.collapsed, &u->tr.ncollapsed, g->ident, !open);
 	else
-		list_set(&u->expanded, &u->nexpanded, g->ident, open);
+		list_set(&u->tr.expanded, &u->tr.nexpanded, g->ident, open);
 	if (!open) {
 		/* fold onto the group row */
-		snprintf(u->sel_key, sizeof u->sel_key, "%s", g->ident);
+		snprintf(u->tr.sel_key, sizeof u->tr.sel_key, "%s", g->ident);
 	}
 	ui_rebuild_rows(u);
 	return UI_REDRAW;
@@ -469,7 +483,7 @@ row_marked(const struct ui *u, const struct ui_row *r)
 	char	key[UI_KEY_MAX];
 
 	ui_row_key(r, key, sizeof key);
-	return strcmp(key, u->mark[0]) == 0 || strcmp(key, u->mark[1]) == 0;
+	return strcmp(key, u->cmp.mark[0]) == 0 || strcmp(key, u->cmp.mark[1]) == 0;
 }
 
 static void
@@ -534,7 +548,7 @@ worst_outlier(const struct ui *u)
 static bool
 why_line(const struct ui *u, char *buf, size_t len)
 {
-	const struct ui_row	*r = u->sel_moved || worst_outlier(u) == NULL ?
+	const struct ui_row	*r = u->tr.sel_moved || worst_outlier(u) == NULL ?
 				    ui_selected(u) : NULL;
 	const struct tree_group	*best;
 	struct diag_set		 ds;
@@ -608,14 +622,14 @@ draw_header(struct ui *u)
 	if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0)
 		snprintf(line + strlen(line), sizeof line - strlen(line),
 		    "  [not root: PSS of %zu unknown]", sn->rollup_unknown);
-	if (u->flat)
+	if (u->tr.flat)
 		snprintf(line + strlen(line), sizeof line - strlen(line),
 		    "  flat");
 	draw_text(0, 0, COLS, line);
 	draw_fill(1, THEME_DEFAULT);
-	if (u->filter[0] != '\0' || u->filter_edit) {
-		snprintf(line, sizeof line, "filter: %s%s", u->filter,
-		    u->filter_edit ? "_" : "");
+	if (u->tr.filter[0] != '\0' || u->tr.filter_edit) {
+		snprintf(line, sizeof line, "filter: %s%s", u->tr.filter,
+		    u->tr.filter_edit ? "_" : "");
 		draw_role(THEME_HELP_KEY);
 		draw_text(1, 0, COLS, line);
 	} else if (why_line(u, line, sizeof line)) {
@@ -703,7 +717,7 @@ draw_sort_menu(struct ui *u)
 
 		snprintf(line, sizeof line, " %c  %-22s %s%*s", letters[i],
 		    col_table[cols[i]].key, cur ? "<-" : "  ", w, "");
-		draw_role(i == u->menu_sel ? THEME_SELECTED : THEME_DEFAULT);
+		draw_role(i == u->menu.sel ? THEME_SELECTED : THEME_DEFAULT);
 		draw_text(y + 1 + i, x, w, line);
 	}
 	draw_role(THEME_HEADER);
@@ -722,14 +736,14 @@ screen_tree_draw(struct ui *u)
 	layout();
 	draw_header(u);
 	draw_colheads(u, 2);
-	if (u->sel >= u->top + (size_t)body)
-		u->top = u->sel - (size_t)body + 1;
-	if (u->sel < u->top)
-		u->top = u->sel;
-	for (i = 0; i < body && u->top + (size_t)i < u->nrows; i++) {
-		const struct ui_row	*r = &u->rows[u->top + (size_t)i];
+	if (u->tr.sel >= u->tr.top + (size_t)body)
+		u->tr.top = u->tr.sel - (size_t)body + 1;
+	if (u->tr.sel < u->tr.top)
+		u->tr.top = u->tr.sel;
+	for (i = 0; i < body && u->tr.top + (size_t)i < u->tr.nrows; i++) {
+		const struct ui_row	*r = &u->tr.rows[u->tr.top + (size_t)i];
 		enum theme_role		 base;
-		bool			 sel = u->top + (size_t)i == u->sel;
+		bool			 sel = u->tr.top + (size_t)i == u->tr.sel;
 
 		y = 3 + i;
 		base = r->kind == UI_ROW_GROUP ? THEME_POD :
@@ -754,12 +768,12 @@ screen_tree_draw(struct ui *u)
 			draw_cells(u, y, name_w + 1, &r->g->sum, NULL,
 			    &r->g->st, 0, false, -1, base);
 	}
-	if (u->nrows == 0) {
+	if (u->tr.nrows == 0) {
 		draw_role(THEME_DIM);
-		draw_text(4, 2, COLS - 2, u->filter[0] != '\0' ?
+		draw_text(4, 2, COLS - 2, u->tr.filter[0] != '\0' ?
 		    "nothing matches the filter (Esc clears it)" : "no processes");
 	}
 	draw_bottom(u);
-	if (u->sort_menu)
+	if (u->menu.open)
 		draw_sort_menu(u);
 }

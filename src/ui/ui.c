@@ -40,7 +40,7 @@ ui_status(struct ui *u, bool error, const char *fmt, ...)
 const struct ui_row *
 ui_selected(const struct ui *u)
 {
-	return u->sel < u->nrows ? &u->rows[u->sel] : NULL;
+	return u->tr.sel < u->tr.nrows ? &u->tr.rows[u->tr.sel] : NULL;
 }
 
 static void
@@ -66,7 +66,7 @@ read_plan_of(struct ui *u, struct read_plan *plan, struct proc_ref *fresh,
     size_t max, struct proc_ref *smaps, size_t smax)
 {
 	const struct ui_row	*sel = ui_selected(u);
-	size_t			 i, n = 0, end = u->top + (size_t)(LINES > 0 ?
+	size_t			 i, n = 0, end = u->tr.top + (size_t)(LINES > 0 ?
 				    LINES : 0);
 
 	memset(plan, 0, sizeof *plan);
@@ -77,10 +77,10 @@ read_plan_of(struct ui *u, struct read_plan *plan, struct proc_ref *fresh,
 		    sel->p->sp->start };
 		plan->nnow = 1;
 	}
-	for (i = u->top; i < u->nrows && i < end && n < max; i++) {
-		if (u->rows[i].p != NULL && !u->rows[i].p->gone)
-			fresh[n++] = (struct proc_ref){ u->rows[i].p->sp->pid,
-			    u->rows[i].p->sp->start };
+	for (i = u->tr.top; i < u->tr.nrows && i < end && n < max; i++) {
+		if (u->tr.rows[i].p != NULL && !u->tr.rows[i].p->gone)
+			fresh[n++] = (struct proc_ref){ u->tr.rows[i].p->sp->pid,
+			    u->tr.rows[i].p->sp->start };
 	}
 	plan->fresh = fresh;
 	plan->nfresh = n;
@@ -143,19 +143,19 @@ draw(struct ui *u)
 static int
 filter_key(struct ui *u, int ch)
 {
-	size_t	l = strlen(u->filter);
+	size_t	l = strlen(u->tr.filter);
 
 	if (ch == 27) {
-		u->filter[0] = '\0';
-		u->filter_edit = false;
+		u->tr.filter[0] = '\0';
+		u->tr.filter_edit = false;
 	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-		u->filter_edit = false;
+		u->tr.filter_edit = false;
 	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
 		if (l > 0)
-			u->filter[l - 1] = '\0';
-	} else if (ch >= 0x20 && ch < 0x7f && l + 1 < sizeof u->filter) {
-		u->filter[l] = (char)ch;
-		u->filter[l + 1] = '\0';
+			u->tr.filter[l - 1] = '\0';
+	} else if (ch >= 0x20 && ch < 0x7f && l + 1 < sizeof u->tr.filter) {
+		u->tr.filter[l] = (char)ch;
+		u->tr.filter[l + 1] = '\0';
 	} else
 		return 0;
 	ui_rebuild_rows(u);
@@ -196,13 +196,13 @@ ui_free(struct ui *u)
 	if (u->have_tree)
 		tree_done(&u->tree);
 	refresh_free(u->refresh);
-	free(u->rows);
-	for (i = 0; i < u->ncollapsed; i++)
-		free(u->collapsed[i]);
-	free(u->collapsed);
-	for (i = 0; i < u->nexpanded; i++)
-		free(u->expanded[i]);
-	free(u->expanded);
+	free(u->tr.rows);
+	for (i = 0; i < u->tr.ncollapsed; i++)
+		free(u->tr.collapsed[i]);
+	free(u->tr.collapsed);
+	for (i = 0; i < u->tr.nexpanded; i++)
+		free(u->tr.expanded[i]);
+	free(u->tr.expanded);
 }
 
 int
@@ -306,7 +306,7 @@ ui_run(const struct ui_config *cfg)
 				r = ui_gc_confirm_key(&u, ch);
 			else if (ch == 27 && ui_gc_running(&u))
 				r = ui_gc_cancel(&u);
-			else if (u.filter_edit)
+			else if (u.tr.filter_edit)
 				r = filter_key(&u, ch);
 			else
 				r = ui_key_dispatch(&u, ch);

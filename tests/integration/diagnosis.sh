@@ -114,7 +114,10 @@ tui_session 180 40 "\"$MEMTOP\" -d 0.5 --yes --host-root \"$H\"; sleep 60"
 wait_for 20 screen_has "NAME" || fail "the dashboard did not start again"
 $TM send-keys -t mt / ws-0 Enter
 wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ +$SICK node'"
-$TM send-keys -t mt End g Enter
+# g from the detail view (where the verdict says press g)
+$TM send-keys -t mt End Enter
+wait_for 10 screen_has "memtop detail"
+$TM send-keys -t mt g
 check "after g: the detail says what the GC proved" wait_for 60 screen_has "GC proved"
 check "after g: the pod-spec suggestion, measured" wait_for 5 sh -c "$TM capture-pane -p -t mt | grep -q 'value: \"--max-old-space-size=[0-9]*\" *(twice the heap in use after the GC)'"
 screen >> "$LIB_TMP/screen.txt"

@@ -60,4 +60,13 @@ check "g on the pod: one Node process of two" wait_for 10 screen_has "GC node PI
 $TM send-keys -t mt n q
 check "q exits 0" wait_for 10 screen_has "EXIT=0"
 check "node still alive" kill -0 $N
+
+# --read-only: g refused with a message; nothing is signalled, so the
+# inspector never opens in the node's namespace
+tui_session 200 45 "sh -c '\"$MEMTOP\" -d 0.5 --read-only --host-root \"$H\"; echo EXIT=\$?; sleep 60'"
+wait_for 15 screen_has "team-a/web-7" || fail "pod not shown (read-only)"
+$TM send-keys -t mt / web-7 Enter End g
+check "--read-only: g refused with the reason" wait_for 10 screen_has "read-only (--read-only): g is off"
+check "--read-only: no inspector opened" test "$(awk 'NR > 1 && $4 == "0A"' /proc/$N/net/tcp /proc/$N/net/tcp6 | wc -l)" -eq 0
+$TM send-keys -t mt q
 finish
