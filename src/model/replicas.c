@@ -212,31 +212,45 @@ bucket_judge(struct tree_group **g, size_t m, unsigned id, uint64_t *scratch)
 			    g[i]->st.rep.anon >= tl[i].bytes[k] ?
 			    g[i]->st.rep.anon - tl[i].bytes[k] : FIG_NA);
 	}
-	/* each named container against the same-named ones of the others */
-	for (i = 0; i < m; i++) {
-		for (ci = 0; ci < g[i]->nctrs; ci++) {
-			struct tree_ctr	*c = &g[i]->ctrs[ci];
+	/*
+	 * each named container against the same-named ones of the others:
+	 * the members share their names (the bucket's key), so one pass per
+	 * name of the first member collects them all
+	 */
+	for (ci = 0; ci < g[0]->nctrs; ci++) {
+		const char	*name = g[0]->ctrs[ci].name;
+		bool		 seen = false;
 
-			if (c->name == NULL || c->sandbox)
-				continue;
-			c->st.rep.bucket = id;
-			c->st.rep.siblings = (unsigned)(m - 1);
-			f.n = 0;
-			for (j = 0; j < m; j++) {
-				size_t	cj;
+		if (name == NULL || g[0]->ctrs[ci].sandbox)
+			continue;
+		for (j = 0; j < ci && !seen; j++)
+			seen = g[0]->ctrs[j].name != NULL &&
+			    strcmp(g[0]->ctrs[j].name, name) == 0;
+		if (seen)
+			continue;	/* a name twice: done with the first */
+		f.n = 0;
+		for (i = 0; i < m; i++) {
+			for (j = 0; j < g[i]->nctrs; j++) {
+				const struct tree_ctr *o = &g[i]->ctrs[j];
 
-				for (cj = 0; cj < g[j]->nctrs; cj++) {
-					const struct tree_ctr *o =
-					    &g[j]->ctrs[cj];
-
-					if (o->name != NULL && !o->sandbox &&
-					    strcmp(o->name, c->name) == 0)
-						figv_add(&f, o->st.rep.anon);
-				}
+				if (o->name != NULL && !o->sandbox &&
+				    strcmp(o->name, name) == 0)
+					figv_add(&f, o->st.rep.anon);
 			}
-			qsort(f.v, f.n, sizeof *f.v, u64_cmp);
-			judge(&c->st.rep, median_without(f.v, f.n,
-			    c->st.rep.anon));
+		}
+		qsort(f.v, f.n, sizeof *f.v, u64_cmp);
+		for (i = 0; i < m; i++) {
+			for (j = 0; j < g[i]->nctrs; j++) {
+				struct tree_ctr	*c = &g[i]->ctrs[j];
+
+				if (c->name == NULL || c->sandbox ||
+				    strcmp(c->name, name) != 0)
+					continue;
+				c->st.rep.bucket = id;
+				c->st.rep.siblings = (unsigned)(m - 1);
+				judge(&c->st.rep, median_without(f.v, f.n,
+				    c->st.rep.anon));
+			}
 		}
 	}
 	free(tl);
