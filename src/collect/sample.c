@@ -80,55 +80,57 @@ sampler_set_maps_hook(struct sampler *s, maps_hook_fn fn, void *ctx)
 	s->hook_ctx = ctx;
 }
 
-/* The kernel's boot id (part of a process's identity across runs). */
+/*
+ * The first word of a small file into out: the characters ok() takes, up to
+ * the first other one; "" if unreadable.
+ */
 static void
-read_boot_id(const char *proc_root, struct buf *b, char *out, size_t len)
+read_word(const char *path, struct buf *b, bool (*ok)(char), char *out,
+    size_t len)
 {
-	char	path[4096];
-	size_t	n;
+	size_t	n = 0;
 
-	out[0] = '\0';
-	snprintf(path, sizeof path, "%s/sys/kernel/random/boot_id", proc_root);
 	buf_reset(b);
-	if (read_file(path, b, 64) != 0)
-		return;
-	for (n = 0; n < b->len && n + 1 < len; n++) {
-		char	c = b->data[n];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-		    c == '-'))
-			break;
-		out[n] = c;
+	if (read_file(path, b, 256) == 0) {
+		while (n < b->len && n + 1 < len && ok(b->data[n])) {
+			out[n] = b->data[n];
+			n++;
+		}
 	}
 	out[n] = '\0';
 }
 
+static bool
+is_uuid_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
+}
+
+static bool
+is_name_char(char c)
+{
+	return c > ' ' && c <= '~';
+}
+
 /*
- * The node's name (static pods are named after it): the host's
- * /etc/hostname under host_root, else this UTS namespace's hostname.
+ * The kernel's boot id (part of a process's identity across runs), and the
+ * node's name (static pods are named after it): the host's /etc/hostname
+ * under host_root, else this UTS namespace's hostname.
  */
 static void
-read_node_name(const char *host_root, struct buf *b, char *out, size_t len)
+read_node_ids(const char *proc_root, const char *host_root, struct buf *b,
+    struct snapshot *sn)
 {
 	char	path[4096];
-	size_t	n;
 
-	out[0] = '\0';
+	snprintf(path, sizeof path, "%s/sys/kernel/random/boot_id", proc_root);
+	read_word(path, b, is_uuid_char, sn->boot_id, sizeof sn->boot_id);
 	snprintf(path, sizeof path, "%s/etc/hostname", host_root);
-	buf_reset(b);
-	if (read_file(path, b, 256) == 0) {
-		for (n = 0; n < b->len && n + 1 < len; n++) {
-			char	c = b->data[n];
-
-			if (c <= ' ' || c > '~')
-				break;
-			out[n] = c;
-		}
-		out[n] = '\0';
-	}
-	if (out[0] == '\0' && gethostname(out, len) != 0)
-		out[0] = '\0';
-	out[len - 1] = '\0';
+	read_word(path, b, is_name_char, sn->node_name, sizeof sn->node_name);
+	if (sn->node_name[0] == '\0' &&
+	    gethostname(sn->node_name, sizeof sn->node_name) != 0)
+		sn->node_name[0] = '\0';
+	sn->node_name[sizeof sn->node_name - 1] = '\0';
 }
 
 struct sampler *
@@ -150,10 +152,7 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 	s->names = names_create(host_root, proc_root);
 	buf_init(&s->buf);
 	buf_init(&s->envbuf);
-	read_boot_id(proc_root, &s->buf, s->snap.boot_id,
-	    sizeof s->snap.boot_id);
-	read_node_name(host_root, &s->buf, s->snap.node_name,
-	    sizeof s->snap.node_name);
+	read_node_ids(proc_root, host_root, &s->buf, &s->snap);
 	switch (cgroupns_find_base(roots->v2, proc_root, (int)getpid(),
 	    s->ns_base, sizeof s->ns_base, why, sizeof why)) {
 	case 1:
