@@ -458,6 +458,7 @@ loop_refresh(const struct options *o, struct sampler *s, struct tree_opts topts,
 		.history = o->history,
 		.window = o->window,
 		.topts = topts,
+		.no_ghosts = true,	/* -b, JSON and metrics skip them */
 		.sort = sort,
 	};
 

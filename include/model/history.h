@@ -57,6 +57,12 @@ struct history;
 
 /* cap samples per figure; window = samples the windowed growth looks at. */
 struct history	*history_create(uint32_t cap, uint32_t window);
+/*
+ * How many refreshes an exited process stays as a ghost (default
+ * HISTORY_GHOST_TICKS; 0 where nothing shows ghosts: -b, the exporter, so
+ * a burst's records go at the next refresh).
+ */
+void		 history_set_ghost_ticks(struct history *, unsigned ticks);
 void		 history_free(struct history *);
 
 /*

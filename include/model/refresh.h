@@ -31,6 +31,9 @@ struct refresh_opts {
 	uint32_t		 history;	/* samples per figure */
 	double			 window;	/* seconds of the windowed growth */
 	struct tree_opts	 topts;
+	bool			 no_ghosts;	/* nothing shows exited
+						   processes: forget them at
+						   once (-b, the exporter) */
 	const struct sort_key	*sort;		/* borrowed, read at each
 						   refresh (the dashboard's
 						   changes) */

@@ -15,6 +15,7 @@ struct history {
 	size_t		  nent;
 	uint32_t	  cap;
 	uint32_t	  window;
+	unsigned	  ghost_ticks;	/* an exited process stays this long */
 	unsigned long	  tick;
 	struct hist_ghost *ghosts;
 	size_t		  nghosts;
@@ -28,6 +29,7 @@ history_create(uint32_t cap, uint32_t window)
 	struct history	*h = xcalloc(1, sizeof *h);
 
 	h->cap = cap ? cap : 1;
+	h->ghost_ticks = HISTORY_GHOST_TICKS;
 	h->window = window ? window : 1;
 	h->nbucket = 256;
 	h->bucket = xcalloc(h->nbucket, sizeof *h->bucket);
@@ -130,6 +132,12 @@ release(struct hist_ent *e)
 		ring_done(&e->ring[k]);
 }
 
+void
+history_set_ghost_ticks(struct history *h, unsigned ticks)
+{
+	h->ghost_ticks = ticks;
+}
+
 const struct hist_ghost *
 history_begin(struct history *h, const struct snapshot *sn, size_t *nghosts)
 {
@@ -151,8 +159,10 @@ history_begin(struct history *h, const struct snapshot *sn, size_t *nghosts)
 				ep = &e->next;
 				continue;
 			}
-			if (age > HISTORY_GHOST_TICKS || (e->is_proc &&
-			    e->ghost_gid == NULL)) {
+			/* groups are seen in history_update: one tick later */
+			if (age > (e->is_proc ? h->ghost_ticks :
+			    h->ghost_ticks > 1 ? h->ghost_ticks : 1) ||
+			    (e->is_proc && e->ghost_gid == NULL)) {
 				*ep = e->next;
 				ent_free(e);
 				h->nent--;

@@ -28,6 +28,8 @@ refresh_create(struct sampler *s, const struct refresh_opts *o)
 	r->pol.read_maps = true;
 	r->h = history_create(o->history,
 	    (uint32_t)(o->window / o->interval + 0.5));
+	if (o->no_ghosts)
+		history_set_ghost_ticks(r->h, 0);
 	return r;
 }
 
