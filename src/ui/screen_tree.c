@@ -595,6 +595,7 @@ static void
 draw_header(struct ui *u)
 {
 	char		 a[32], b[32], c[32], line[512];
+	int		 note = 0;
 	uint64_t	 pods = 0;
 	size_t		 i, npods = 0;
 	const struct snapshot *sn = u->sn;
@@ -627,32 +628,34 @@ draw_header(struct ui *u)
 		    "  flat");
 	draw_text(0, 0, COLS, line);
 	draw_fill(1, THEME_DEFAULT);
+	/* where the history starts (the store), right-aligned, if it fits */
+	if (u->cfg.history_note != NULL && u->cfg.history_note[0] != '\0') {
+		note = (int)strlen(u->cfg.history_note) + 2;
+		if (COLS - note < 40)
+			note = 0;
+	}
 	if (u->tr.filter[0] != '\0' || u->tr.filter_edit) {
 		snprintf(line, sizeof line, "filter: %s%s", u->tr.filter,
 		    u->tr.filter_edit ? "_" : "");
 		draw_role(THEME_HELP_KEY);
-		draw_text(1, 0, COLS, line);
+		draw_text(1, 0, COLS - note, line);
 	} else if (why_line(u, line, sizeof line)) {
 		draw_role(THEME_GROWTH);
-		draw_text(1, 0, COLS, line);
+		draw_text(1, 0, COLS - note, line);
 	} else if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0) {
 		snprintf(line, sizeof line, "not root: PSS of %zu processes of "
 		    "other users unknown (-)", sn->rollup_unknown);
 		draw_role(THEME_DIM);
-		draw_text(1, 0, COLS, line);
+		draw_text(1, 0, COLS - note, line);
 	} else if (sn != NULL) {
 		snprintf(line, sizeof line, "PSS read %zu/%zu in %.0f ms",
 		    sn->rollup_read, sn->rollup_wanted, sn->rollup_ms);
 		draw_role(THEME_DIM);
-		draw_text(1, 0, COLS, line);
+		draw_text(1, 0, COLS - note, line);
 	}
-	/* where the history starts (the store), right-aligned */
-	if (u->cfg.history_note != NULL && u->cfg.history_note[0] != '\0') {
-		int	n = (int)strlen(u->cfg.history_note);
-
+	if (note > 0) {
 		draw_role(THEME_DIM);
-		draw_text(1, COLS > n + 40 ? COLS - n : 40, COLS,
-		    u->cfg.history_note);
+		draw_text(1, COLS - note + 2, note - 2, u->cfg.history_note);
 	}
 }
 
