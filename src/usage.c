@@ -88,7 +88,8 @@ static const char usage_text[] =
 "History: every figure of every process, container and pod keeps a ring of\n"
 "--history samples, 2 bytes each: at most 2 x N x 17 bytes per entity (20 KiB\n"
 "at N=600), and nothing for a figure that has not changed. Anon growth is\n"
-"RssAnon now minus its minimum since memtop started (and over --window).\n"
+"RssAnon now minus its minimum since the entity's first sample in the\n"
+"history store (--store), else since memtop started (and over --window).\n"
 "\n"
 "Unknown figures (unreadable or vanished processes) show as '-' (null in\n"
 "JSON), never as 0.\n";
