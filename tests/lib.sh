@@ -82,7 +82,7 @@ wait_for() {
 	end=$(( $(date +%s) + t ))
 	while ! "$@" 2>/dev/null; do
 		[ "$(date +%s)" -ge "$end" ] && return 1
-		sleep 0.05
+		sleep 0.05	# poll interval; the deadline above bounds it
 	done
 	return 0
 }
@@ -142,7 +142,7 @@ tui_session() {
 	i=0
 	until $TM new-session -d -s mt -x "$1" -y "$2" "$3" 2>/dev/null; do
 		i=$((i + 1)); [ $i -ge 20 ] && return 1
-		sleep 0.1
+		sleep 0.1	# retry bounded by the count above
 	done
 }
 screen() { $TM capture-pane -p -t mt; }

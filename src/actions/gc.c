@@ -225,6 +225,42 @@ note_sock(struct run *x)
  * Asks the inspector memtop opened to close (process._debugEnd()) and
  * checks that its socket went away within 2 s.
  */
+/*
+ * Whether any socket of the target's network namespace still listens on
+ * the inspector's address and port (whoever holds it): the whole tcp
+ * tables, so a
+ * process fd list read while it changes cannot make a listener look gone.
+ * -1 if the tables cannot be read.
+ */
+static int
+port_still_listening(struct run *x)
+{
+	static const char *const tabs[2] = { "tcp", "tcp6" };
+	struct listen_set	 set;
+	struct buf		 b;
+	char			 path[4200];
+	size_t			 i, t;
+	int			 found = 0, ok = 0;
+
+	netsock_set_init(&set);
+	buf_init(&b);
+	for (t = 0; t < 2; t++) {
+		snprintf(path, sizeof path, "%s/%d/net/%s", x->o->proc_root,
+		    x->pid, tabs[t]);
+		if (read_file(path, &b, 0) != 0)
+			continue;
+		ok++;
+		netsock_parse(b.data, b.len, t == 1, &set);
+	}
+	for (i = 0; i < set.n; i++)
+		found |= set.v[i].port == x->sock.port &&
+		    set.v[i].v6 == x->sock.v6 && memcmp(set.v[i].addr,
+		    x->sock.addr, x->sock.v6 ? 16 : 4) == 0;
+	buf_done(&b);
+	netsock_set_done(&set);
+	return ok == 0 ? -1 : found;
+}
+
 static bool
 close_inspector(struct run *x, struct inspector *in)
 {
@@ -245,8 +281,11 @@ close_inspector(struct run *x, struct inspector *in)
 	inspector_close(own);
 	while (clock_mono() < deadline) {
 		n = netsock_listening(x->o->proc_root, x->pid, &x->now);
-		if ((n < 0 && gone(x)) || (n >= 0 &&
-		    netsock_find(&x->now, x->sock.inode) == NULL))
+		if (n < 0 && gone(x))
+			return true;
+		/* its socket gone, and nothing on its port any more */
+		if (n >= 0 && netsock_find(&x->now, x->sock.inode) == NULL &&
+		    port_still_listening(x) == 0)
 			return true;
 		usleep(10000);
 	}

@@ -162,7 +162,7 @@ pq() { curl -s --max-time 5 -G --data-urlencode "query=$1" "$PQ" | jq -r '.data.
 got=""
 end=$(( $(date +%s) + 60 ))
 while [ -z "$got" ] && [ "$(date +%s)" -lt "$end" ]; do
-	sleep 0.5
+	sleep 0.5	# poll interval of a loop bounded by $end
 	got=$(pq "memtop_container_pss_anon_bytes{namespace=\"team-a\",pod=\"web-7\",container=\"app\"}" 2>/dev/null)
 done
 check "Prometheus scraped memtop (up == 1)" test "$(pq 'up{job="memtop"}')" = 1

@@ -61,7 +61,7 @@ for sig in TERM INT; do
 	setsid "$MEMTOP" gc $P --yes --verbose --watch $WATCH > "$T/b.out" 2>&1 & M=$!
 	register_pid $M
 	wait_for 5 grep -q SIGUSR1 "$T/b.out"
-	sleep 5
+	sleep 5	# the scenario itself: the signal 5 s into the GC
 	kill -$sig -- -$M
 	check "SIG$sig at 5s: memtop gc exits at once" wait_for 5 sh -c "! kill -0 $M"
 	check "SIG$sig at 5s: says the watcher goes on" grep -q "keeps watching" "$T/b.out"

@@ -44,7 +44,7 @@ load() {
 		done
 		fds=$(ls /proc/$MT/fd 2>/dev/null | wc -l)
 		[ "$fds" -gt "$maxfd" ] && maxfd=$fds
-		sleep 0.2
+		sleep 0.2	# pace of the probes while the load lasts
 	done
 	wait $S
 	echo "$1: $n requests, $bad not answered in 2 s; memtop had up to $maxfd fds; slow clients: $(tail -n 1 "$T/$1.slow")"

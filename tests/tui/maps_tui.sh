@@ -41,7 +41,7 @@ $TM send-keys -t mt Escape Escape
 # mark both, compare
 $TM send-keys -t mt / "$FN" Enter End m Escape
 $TM send-keys -t mt / "$FL" Enter End m Escape
-sleep 0.3
+wait_for 5 screen_has "2 marked"
 $TM send-keys -t mt c
 check "compare view" wait_for 5 screen_has "memtop compare"
 check "compare: both processes" sh -c "$TM capture-pane -p -t mt | grep -q '$PN node' && $TM capture-pane -p -t mt | grep -q '$PL layout'"

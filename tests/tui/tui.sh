@@ -33,7 +33,7 @@ new_session() {
 	i=0
 	until $TM new-session -d -s mt -x 160 -y 40 "$1" 2>/dev/null; do
 		i=$((i + 1)); [ $i -ge 20 ] && return 1
-		sleep 0.1
+		sleep 0.1	# retry bounded by the count above
 	done
 }
 start_ui() {	# extra args...
@@ -48,8 +48,8 @@ check "tree shows the flat pod by name" wait_for 15 screen_has "team-b/big-1"
 check "sorted by rss first" wait_for 5 sh -c "$TM capture-pane -p -t mt | grep -E '^. team-' | head -1 | grep -q big-1"
 
 # the stepping process: 20 MiB, then +60 MiB three times
-spawn_in "$LIB_TMP/p1" "$V1/kubepods/burstable/pod$U1/$C1/cgroup.procs" -- "$HELPERS/alloc_anon" 20 60 1 3; P1=$SPAWNED
-wait_for 20 grep -q "step 3" "$LIB_TMP/p1" || { fail "stepping helper did not finish"; cat "$LIB_TMP/p1"; }
+spawn_in "$LIB_TMP/p1" "$V1/kubepods/burstable/pod$U1/$C1/cgroup.procs" -- "$HELPERS/alloc_anon" 20 60 3 3; P1=$SPAWNED
+wait_for 40 grep -q "step 3" "$LIB_TMP/p1" || { fail "stepping helper did not finish"; cat "$LIB_TMP/p1"; }
 check "the stepping pod appears" wait_for 10 screen_has "team-a/web-7"
 
 # figures: the process row's RSS against /proc
@@ -102,7 +102,7 @@ wait_for 5 screen_has "team-a/web-7"
 
 # detail of the stepping process: filter on its pid, select the last row
 $TM send-keys -t mt / "$P1" Enter
-sleep 0.5
+wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ +$P1 alloc_anon'"
 $TM send-keys -t mt End Enter
 check "detail view of the process" wait_for 5 screen_has "process      *$P1"
 check "detail lists PssAnon with history" screen_has "PssAnon"
@@ -130,7 +130,7 @@ $TM send-keys -t mt Escape
 # (paused, so no refresh repaints the scribbled cells by chance)
 $TM send-keys -t mt p
 wait_for 5 screen_has "PAUSED"
-sleep 0.3
+sleep 0.3	# the draw that showed PAUSED may still be on its way out
 tty=$($TM display-message -p -t mt '#{pane_tty}')
 printf '\033[20;5HSCRIBBLE-SCRIBBLE' > "$tty"
 check "scribble visible" wait_for 3 screen_has "SCRIBBLE"
