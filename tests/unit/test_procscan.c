@@ -20,37 +20,10 @@
 
 #include "collect/procscan.h"
 #include "util/readfile.h"
+#include "child.h"
 
 #define CHILD_MIB	32
 
-static pid_t
-spawn_child(void)
-{
-	int	 fds[2];
-	pid_t	 pid;
-	char	 c;
-
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		size_t	 len = (size_t)CHILD_MIB << 20;
-		char	*p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (p == MAP_FAILED)
-			_exit(1);
-		memset(p, 1, len);
-		if (write(fds[1], "r", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	close(fds[1]);
-	assert_int_equal(read(fds[0], &c, 1), 1);
-	close(fds[0]);
-	return pid;
-}
 
 static void
 reap(pid_t pid)
@@ -95,7 +68,7 @@ test_child_figures(void **state)
 	struct procscan		*ps = procscan_create(&cause);
 	struct proc_sample	*v, *p, *sel[1];
 	size_t			 n;
-	pid_t			 pid = spawn_child();
+	pid_t			 pid = spawn_child(CHILD_MIB);
 	uint64_t		 want;
 
 	(void)state;
@@ -150,7 +123,7 @@ test_start_time_mismatch(void **state)
 	struct procscan		*ps = procscan_create(&cause);
 	struct proc_sample	*v, *p, *sel[1];
 	size_t			 n;
-	pid_t			 pid = spawn_child();
+	pid_t			 pid = spawn_child(CHILD_MIB);
 
 	(void)state;
 	assert_int_equal(procscan_cheap(ps, &v, &n, &cause), 0);

@@ -23,37 +23,10 @@
 #include "collect/cgroup.h"
 #include "collect/sample.h"
 #include "model/refresh.h"
+#include "child.h"
 
 #define CHILD_MIB	8
 
-static pid_t
-spawn_child(void)
-{
-	int	 fds[2];
-	pid_t	 pid;
-	char	 c;
-
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		size_t	 len = (size_t)CHILD_MIB << 20;
-		char	*p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (p == MAP_FAILED)
-			_exit(1);
-		memset(p, 1, len);
-		if (write(fds[1], "r", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	close(fds[1]);
-	assert_int_equal(read(fds[0], &c, 1), 1);
-	close(fds[0]);
-	return pid;
-}
 
 static const struct snap_proc *
 find(const struct snapshot *sn, int pid)
@@ -130,7 +103,7 @@ setup(void **state)
 		return -1;
 	}
 	f->r = refresh_create(f->s, &o);
-	f->child = spawn_child();
+	f->child = spawn_child(CHILD_MIB);
 	*state = f;
 	return 0;
 }
