@@ -37,27 +37,21 @@ parse_pid(const char *s, int *pid)
 	return 0;
 }
 
-/* The process's smaps_rollup figures, through libproc2. */
+/* The process's smaps_rollup figures (its own files, no other process's). */
 static void
 read_rollup(int pid, uint64_t *fig)
 {
 	const char		*cause;
 	struct procscan		*ps = procscan_create(&cause);
-	struct proc_sample	*v, *sel[1];
-	size_t			 n, i;
+	struct proc_sample	*p;
 	int			 k;
 
 	if (ps == NULL)
 		return;
-	if (procscan_cheap(ps, &v, &n, &cause) == 0) {
-		for (i = 0; i < n; i++) {
-			if (v[i].pid != pid)
-				continue;
-			sel[0] = &v[i];
-			procscan_rollup(ps, sel, 1);
-			for (k = 0; k < FIG__COUNT; k++)
-				fig[k] = v[i].fig[k];
-		}
+	if (procscan_one(ps, pid, &p) == 0) {
+		procscan_rollup(ps, &p, 1);
+		for (k = 0; k < FIG__COUNT; k++)
+			fig[k] = p->fig[k];
 	}
 	procscan_free(ps);
 }

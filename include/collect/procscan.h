@@ -46,6 +46,12 @@ int	procscan_cheap(struct procscan *, struct proc_sample **out, size_t *n,
 	    const char **cause);
 
 /*
+ * Reads the cheap tier of one process (as procscan_cheap, valid until the
+ * next call). 0, or -1 if it is gone.
+ */
+int	procscan_one(struct procscan *, int pid, struct proc_sample **out);
+
+/*
  * Reads the ident (cmdline) or rollup (smaps_rollup) tier of the given
  * processes, in place. A process that vanished, or was replaced by another
  * with the same pid, keeps its figures FIG_NA. Returns how many answered.

@@ -30,6 +30,16 @@ int	prom_write(FILE *, const struct snapshot *, const struct tree *,
 	    const struct prom_opts *, const struct prom_self *);
 
 /*
+ * Container series are rendered again only when their labels or values
+ * changed (a cache of each series' lines, kept from one exposition to the
+ * next). How many series were rendered since start.
+ */
+size_t	prom_render_count(void);
+
+/* Frees the render cache (the next exposition renders every series). */
+void	prom_cache_free(void);
+
+/*
  * One line per family for the documentation check and --help: name, type,
  * level ("node", "container", "process"), source, meaning; tab-separated.
  */

@@ -229,12 +229,49 @@ procscan_parse_status(const char *buf, struct proc_sample *p)
 	}
 }
 
+/* The cheap tier of one process into p. 0, or -1 if it is gone. */
+static int
+procscan_read_cheap(struct procscan *ps, int pid, struct proc_sample *p)
+{
+	int	k;
+
+	memset(p, 0, sizeof *p);
+	if (fdcache_read(ps->fc, pid, FDC_STAT, ps->rbuf, STAT_BUF) <= 0 ||
+	    procscan_parse_stat(ps->rbuf, p) != 0)
+		return -1;
+	fdcache_set_start(ps->fc, pid, p->start);
+	for (k = 0; k < FIG__COUNT; k++)
+		p->fig[k] = FIG_NA;
+	if (fdcache_read(ps->fc, pid, FDC_STATUS, ps->rbuf, STATUS_BUF) <= 0)
+		return -1;
+	procscan_parse_status(ps->rbuf, p);
+	if (p->kthread) {
+		for (k = 0; k < FIG__COUNT; k++)
+			p->fig[k] = FIG_NA;
+	}
+	return 0;
+}
+
+int
+procscan_one(struct procscan *ps, int pid, struct proc_sample **out)
+{
+	procscan_clear(ps);
+	if (ps->cap == 0) {
+		ps->cap = 16;
+		ps->procs = xreallocarray(NULL, ps->cap, sizeof *ps->procs);
+	}
+	if (procscan_read_cheap(ps, pid, &ps->procs[0]) != 0)
+		return -1;
+	ps->nprocs = 1;
+	*out = &ps->procs[0];
+	return 0;
+}
+
 int
 procscan_cheap(struct procscan *ps, struct proc_sample **out, size_t *n,
     const char **cause)
 {
 	struct dirent	*d;
-	int		 k;
 
 	procscan_clear(ps);
 	rewinddir(ps->proc);
@@ -246,7 +283,6 @@ procscan_cheap(struct procscan *ps, struct proc_sample **out, size_t *n,
 		errno = 0;
 		if ((d = readdir(ps->proc)) == NULL)
 			break;
-
 		if (d->d_name[0] < '1' || d->d_name[0] > '9')
 			continue;
 		pid = atoi(d->d_name);
@@ -256,21 +292,8 @@ procscan_cheap(struct procscan *ps, struct proc_sample **out, size_t *n,
 			    sizeof *ps->procs);
 		}
 		p = &ps->procs[ps->nprocs];
-		memset(p, 0, sizeof *p);
-		if (fdcache_read(ps->fc, pid, FDC_STAT, ps->rbuf,
-		    STAT_BUF) <= 0 || procscan_parse_stat(ps->rbuf, p) != 0)
+		if (procscan_read_cheap(ps, pid, p) != 0)
 			continue;	/* gone since the directory was read */
-		fdcache_set_start(ps->fc, pid, p->start);
-		for (k = 0; k < FIG__COUNT; k++)
-			p->fig[k] = FIG_NA;
-		if (fdcache_read(ps->fc, pid, FDC_STATUS, ps->rbuf,
-		    STATUS_BUF) <= 0)
-			continue;
-		procscan_parse_status(ps->rbuf, p);
-		if (p->kthread) {
-			for (k = 0; k < FIG__COUNT; k++)
-				p->fig[k] = FIG_NA;
-		}
 		ps->nprocs++;
 	}
 	if (errno != 0 && ps->nprocs == 0) {

@@ -1,12 +1,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <libproc2/meminfo.h>
 
 #include "collect/cgfiles.h"
 #include "collect/cgroupns.h"
@@ -17,6 +16,7 @@
 #include "collect/pss_sched.h"
 #include "collect/runtime.h"
 #include "collect/sample.h"
+#include "collect/status.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/readfile.h"
@@ -54,7 +54,7 @@ struct sampler {
 	struct procscan		*scan;
 	struct cgfiles		*cgf;		/* cgroup files kept open */
 	struct names		*names;
-	struct meminfo_info	*meminfo;
+	int			 meminfo;	/* /proc/meminfo, kept open */
 	struct cg_roots		 roots;
 	char			*proc_root;
 	struct proc_cache	*cache;		/* sorted by pid */
@@ -96,8 +96,12 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 		free(s);
 		return NULL;
 	}
-	if (procps_meminfo_new(&s->meminfo) < 0)
-		s->meminfo = NULL;
+	{
+		char	path[4200];
+
+		snprintf(path, sizeof path, "%s/meminfo", proc_root);
+		s->meminfo = open(path, O_RDONLY | O_CLOEXEC);
+	}
 	s->roots = *roots;
 	s->cgf = cgfiles_create(fdcache_default_limit());
 	s->proc_root = xstrdup(proc_root);
@@ -163,8 +167,8 @@ sampler_free(struct sampler *s)
 	procscan_free(s->scan);
 	cgfiles_free(s->cgf);
 	names_free(s->names);
-	if (s->meminfo != NULL)
-		procps_meminfo_unref(&s->meminfo);
+	if (s->meminfo != -1)
+		close(s->meminfo);
 	free(s);
 }
 
@@ -592,16 +596,19 @@ snapshot_smaps(const struct snapshot *sn, int pid, unsigned long long start)
 	return NULL;
 }
 
+/* MemTotal and MemAvailable, by pread of the open /proc/meminfo. */
 static void
 tick_meminfo(struct sampler *s)
 {
+	char	buf[8192];
+	ssize_t	n;
+
 	s->snap.mem_total = s->snap.mem_available = FIG_NA;
-	if (s->meminfo == NULL)
+	if (s->meminfo == -1 ||
+	    (n = pread(s->meminfo, buf, sizeof buf - 1, 0)) <= 0)
 		return;
-	s->snap.mem_total = (uint64_t)MEMINFO_GET(s->meminfo,
-	    MEMINFO_MEM_TOTAL, ul_int) * 1024;
-	s->snap.mem_available = (uint64_t)MEMINFO_GET(s->meminfo,
-	    MEMINFO_MEM_AVAILABLE, ul_int) * 1024;
+	s->snap.mem_total = kb_field(buf, (size_t)n, "MemTotal");
+	s->snap.mem_available = kb_field(buf, (size_t)n, "MemAvailable");
 }
 
 int
@@ -719,10 +726,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	}
 	tick_smaps(s, plan, mono);
 	tick_cgroups(s);
-	if (s->meminfo != NULL)
-		tick_meminfo(s);
-	else
-		sn->mem_total = sn->mem_available = FIG_NA;
+	tick_meminfo(s);
 	*out = sn;
 	return 0;
 }

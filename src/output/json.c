@@ -379,7 +379,8 @@ jcache_turn(void)
 	jc.n = jc.nnext;
 	jc.next = t;
 	jc.nnext = 0;
-	qsort(jc.v, jc.n, sizeof *jc.v, jproc_cmp);
+	if (jc.n > 1)
+		qsort(jc.v, jc.n, sizeof *jc.v, jproc_cmp);
 	/* the spare array follows the size of what is on the node now */
 	jc.next = xreallocarray(jc.next, jc.n + 64, sizeof *jc.next);
 	jc.cap = jc.n + 64;

@@ -416,28 +416,21 @@ series_build(const struct tree *t, size_t *n)
 	return v;
 }
 
+/* A memtop_process_ family: a series per live process of each container. */
 static void
-put_family(FILE *f, const struct family *fam, const struct series *sv,
-    size_t nsv, bool processes)
+put_proc_family(FILE *f, const struct family *fam, const struct series *sv,
+    size_t nsv)
 {
 	char	name[96];
 	size_t	i, pi;
 	int64_t	v;
 	bool	first;
 
-	snprintf(name, sizeof name, "memtop_%s_%s", processes ? "process" :
-	    "container", fam->name);
+	snprintf(name, sizeof name, "memtop_process_%s", fam->name);
 	put_head(f, name, fam->type, fam->help);
 	for (i = 0; i < nsv; i++) {
 		const struct tree_ctr	*c = sv[i].c;
 
-		if (!processes) {
-			if (!ctr_value(fam, c, sv[i].nlive, &v))
-				continue;
-			fprintf(f, "%s{%s} %lld\n", name, sv[i].labels,
-			    (long long)v);
-			continue;
-		}
 		for (pi = 0; pi < c->nprocs; pi++) {
 			const struct tree_proc	*tp = &c->procs[pi];
 			char			 pid[16];
@@ -452,6 +445,145 @@ put_family(FILE *f, const struct family *fam, const struct series *sv,
 			fprintf(f, "} %lld\n", (long long)v);
 		}
 	}
+}
+
+/*
+ * The render cache: each series' lines of every container family as one
+ * text, with where each family's line starts (none when the value is
+ * unknown), kept by its labels with a fingerprint of the values it was
+ * rendered from, and written from it while they are the same. What an
+ * exposition did not use is dropped after it.
+ */
+struct pblock {
+	char		*labels;	/* the key */
+	uint64_t	 fp;
+	char		*text;
+	size_t		*off;		/* per family, then the end */
+};
+static struct pcache {
+	struct pblock	*v;		/* the last exposition's, by labels */
+	size_t		 n;
+	struct pblock	*next;
+	size_t		 nnext, cap;
+	size_t		 renders;
+} pc;
+
+static int
+pblock_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct pblock *)a)->labels,
+	    ((const struct pblock *)b)->labels);
+}
+
+static void
+pblock_free(struct pblock *b)
+{
+	free(b->labels);
+	free(b->text);
+	free(b->off);
+}
+
+/* The index in pc.next of series sr's block, rendered if its values moved. */
+static size_t
+pblock_get(const struct famlist *fl, const struct series *sr, int64_t *val,
+    bool *known)
+{
+	struct pblock	 key, *old, *e;
+	uint64_t	 h = 14695981039346656037ULL;
+	size_t		 k;
+	FILE		*f;
+
+	for (k = 0; k < fl->n; k++) {
+		known[k] = ctr_value(&fl->v[k], sr->c, sr->nlive, &val[k]);
+		h = (h ^ (uint64_t)(known[k] ? val[k] : 0)) * 1099511628211ULL;
+		h = (h ^ known[k]) * 1099511628211ULL;
+	}
+	key.labels = sr->labels;
+	old = pc.n == 0 ? NULL : bsearch(&key, pc.v, pc.n, sizeof *pc.v,
+	    pblock_cmp);
+	if (pc.nnext == pc.cap) {
+		pc.cap = pc.cap * 2 + 64;
+		pc.next = xreallocarray(pc.next, pc.cap, sizeof *pc.next);
+	}
+	e = &pc.next[pc.nnext];
+	if (old != NULL && old->text != NULL && old->fp == h) {
+		*e = *old;
+		memset(old, 0, sizeof *old);	/* moved */
+		return pc.nnext++;
+	}
+	e->labels = xstrdup(sr->labels);
+	e->fp = h;
+	e->off = xreallocarray(NULL, fl->n + 1, sizeof *e->off);
+	f = xmemstream(&e->text, &k);
+	for (k = 0; k < fl->n; k++) {
+		e->off[k] = (size_t)ftell(f);
+		if (known[k])
+			fprintf(f, "memtop_container_%s{%s} %lld\n",
+			    fl->v[k].name, sr->labels, (long long)val[k]);
+	}
+	e->off[k] = (size_t)ftell(f);
+	fclose(f);
+	pc.renders++;
+	return pc.nnext++;
+}
+
+/* Every container family, its series written from the cache. */
+static void
+put_ctr_families(FILE *f, const struct famlist *fl, const struct series *sv,
+    size_t nsv)
+{
+	size_t		*bi = xreallocarray(NULL, nsv + 1, sizeof *bi);
+	int64_t		*val = xreallocarray(NULL, fl->n, sizeof *val);
+	bool		*known = xreallocarray(NULL, fl->n, sizeof *known);
+	struct pblock	*t;
+	char		 name[96];
+	size_t		 i, k;
+
+	for (i = 0; i < nsv; i++)
+		bi[i] = pblock_get(fl, &sv[i], val, known);
+	for (k = 0; k < fl->n; k++) {
+		snprintf(name, sizeof name, "memtop_container_%s",
+		    fl->v[k].name);
+		put_head(f, name, fl->v[k].type, fl->v[k].help);
+		for (i = 0; i < nsv; i++) {
+			const struct pblock	*b = &pc.next[bi[i]];
+
+			fwrite(b->text + b->off[k], 1, b->off[k + 1] -
+			    b->off[k], f);
+		}
+	}
+	/* this exposition's blocks become the cache; the rest go */
+	for (i = 0; i < pc.n; i++)
+		pblock_free(&pc.v[i]);
+	t = pc.v;
+	pc.v = pc.next;
+	pc.n = pc.nnext;
+	pc.next = xreallocarray(t, pc.n + 64, sizeof *pc.next);
+	pc.cap = pc.n + 64;
+	pc.nnext = 0;
+	if (pc.n > 1)
+		qsort(pc.v, pc.n, sizeof *pc.v, pblock_cmp);
+	free(bi);
+	free(val);
+	free(known);
+}
+
+size_t
+prom_render_count(void)
+{
+	return pc.renders;
+}
+
+void
+prom_cache_free(void)
+{
+	size_t	i;
+
+	for (i = 0; i < pc.n; i++)
+		pblock_free(&pc.v[i]);
+	free(pc.v);
+	free(pc.next);
+	memset(&pc, 0, sizeof pc);
 }
 
 /* The node-level families: name, type, source, meaning (for the docs). */
@@ -600,11 +732,10 @@ prom_write(FILE *f, const struct snapshot *sn, const struct tree *t,
 	put_node_real(f, NF_INTERVAL, self->interval);
 	famlist_build(&fl);
 	sv = series_build(t, &nsv);
-	for (i = 0; i < fl.n; i++)
-		put_family(f, &fl.v[i], sv, nsv, false);
+	put_ctr_families(f, &fl, sv, nsv);
 	for (i = 0; o->processes && i < fl.n; i++) {
 		if (fl.v[i].per_process)
-			put_family(f, &fl.v[i], sv, nsv, true);
+			put_proc_family(f, &fl.v[i], sv, nsv);
 	}
 	for (i = 0; i < nsv; i++)
 		free(sv[i].labels);

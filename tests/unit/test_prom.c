@@ -178,6 +178,27 @@ test_container(void **state)
 	/* per process: pid and comm, escaped; the ghost is not there */
 	assert_non_null(strstr(s, ",pid=\"10\",comm=\"a\\\"b\\\\c\"} 1000\n"));
 	assert_null(strstr(s, "pid=\"11\""));
+	/* the render cache: the same values, nothing rendered again */
+	{
+		size_t	 r = prom_render_count();
+		char	*s2 = render(&sn, &t, true), *s3;
+
+		assert_string_equal(s, s2);
+		assert_int_equal(prom_render_count(), r);
+		free(s2);
+		mem.current = 4096;	/* one value: that series again */
+		s2 = render(&sn, &t, true);
+		assert_int_equal(prom_render_count(), r + 1);
+		assert_non_null(strstr(s2,
+		    "\nmemtop_container_memory_charge_bytes" L " 4096\n"));
+		prom_cache_free();	/* from nothing: the same text */
+		s3 = render(&sn, &t, true);
+		assert_int_equal(prom_render_count(), 1);
+		assert_string_equal(s2, s3);
+		free(s2);
+		free(s3);
+		mem.current = 2048;
+	}
 #undef L
 	free(s);
 	/*
