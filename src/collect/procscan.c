@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,11 +209,9 @@ procscan_parse_status(const char *buf, struct proc_sample *p)
 		p->fig[keys[k].fig] = 0;
 	for (; l != NULL && *l != '\0'; l = strchr(l, '\n'), l = l ? l + 1 : l) {
 		if (l[0] == 'U' && strncmp(l, "Uid:", 4) == 0) {
-			const char	*q = l + 4;
+			char	*q = (char *)(uintptr_t)(l + 4);
 
-			stat_field(&q);
-			while (*q == '\t')
-				q++;
+			strtoul(q, &q, 10);		/* real, then effective */
 			p->uid = (unsigned)strtoul(q, NULL, 10);
 			continue;
 		}

@@ -478,6 +478,8 @@ pblock_cmp(const void *a, const void *b)
 static void
 pblock_free(struct pblock *b)
 {
+	if (b->text == NULL)
+		return;		/* moved to the next exposition's */
 	free(b->labels);
 	free(b->text);
 	free(b->off);
@@ -508,7 +510,7 @@ pblock_get(const struct famlist *fl, const struct series *sr, int64_t *val,
 	e = &pc.next[pc.nnext];
 	if (old != NULL && old->text != NULL && old->fp == h) {
 		*e = *old;
-		memset(old, 0, sizeof *old);	/* moved */
+		old->text = NULL;	/* moved; its labels stay for bsearch */
 		return pc.nnext++;
 	}
 	e->labels = xstrdup(sr->labels);

@@ -158,6 +158,44 @@ test_sanitize(void **state)
 	assert_string_equal(d, "\xe2\x96\x81\xe2\x96\x88");
 }
 
+/* The stat and status lines the cheap tier parses, as the kernel writes them. */
+static void
+test_parse(void **state)
+{
+	struct proc_sample	p;
+	const char		*st = "4242 (a) b) (c) R 17 4242 4242 0 -1 "
+	    "4194560 100 0 0 0 5 6 0 0 20 0 3 0 987654 123456 789\n";
+	const char		*kst = "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 "
+	    "0 0 0 0 20 0 1 0 9 0 0\n";
+	const char		*status = "Name:\ta) b\nUmask:\t0022\n"
+	    "State:\tR (running)\nUid:\t1000\t2000\t2000\t2000\n"
+	    "Gid:\t0\t0\t0\t0\nVmRSS:\t    2048 kB\nRssAnon:\t    1024 kB\n"
+	    "RssFile:\t     512 kB\nRssShmem:\t       0 kB\n"
+	    "VmSwap:\t      64 kB\nThreads:\t3\n";
+
+	(void)state;
+	memset(&p, 0, sizeof p);
+	assert_int_equal(procscan_parse_stat(st, &p), 0);
+	assert_int_equal(p.pid, 4242);
+	assert_string_equal(p.comm, "a) b) (c");	/* up to the last ')' */
+	assert_int_equal(p.state, 'R');
+	assert_int_equal(p.ppid, 17);
+	assert_int_equal(p.start, 987654);
+	assert_false(p.kthread);
+	procscan_parse_status(status, &p);
+	assert_int_equal(p.uid, 2000);			/* effective, not real */
+	assert_int_equal(p.fig[FIG_RSS], 2048 * 1024);
+	assert_int_equal(p.fig[FIG_RSS_ANON], 1024 * 1024);
+	assert_int_equal(p.fig[FIG_RSS_FILE], 512 * 1024);
+	assert_int_equal(p.fig[FIG_RSS_SHMEM], 0);
+	assert_int_equal(p.fig[FIG_VM_SWAP], 64 * 1024);
+	memset(&p, 0, sizeof p);
+	assert_int_equal(procscan_parse_stat(kst, &p), 0);
+	assert_true(p.kthread);				/* PF_KTHREAD */
+	assert_int_equal(procscan_parse_stat("12 (no end S 1 2 3", &p), -1);
+	assert_int_equal(procscan_parse_stat("", &p), -1);
+}
+
 int
 main(void)
 {
@@ -165,6 +203,7 @@ main(void)
 		cmocka_unit_test(test_child_figures),
 		cmocka_unit_test(test_start_time_mismatch),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -259,6 +259,27 @@ test_duplicates(void **state)
 	assert_non_null(strstr(s, "\nmemtop_container_rss_bytes{cgroup=\""
 	    "/system.slice/x.service\",hierarchy=\"v2\",series=\"2\"} "
 	    "300\n"));
+	/* three series from the cache, then one of them rendered again */
+	{
+		size_t	 r = prom_render_count();
+		char	*s2 = render(&sn, &t, false);
+
+		assert_string_equal(s, s2);
+		assert_int_equal(prom_render_count(), r);
+		free(s2);
+		sp[1].fig[FIG_RSS] = 250;
+		c[1].sum = (struct fig_sum){ 0 };
+		fig_sum_add(&c[1].sum, sp[1].fig);
+		s2 = render(&sn, &t, false);
+		assert_int_equal(prom_render_count(), r + 1);
+		assert_non_null(strstr(s2, "\nmemtop_container_rss_bytes{"
+		    "cgroup=\"/system.slice/x.service\",hierarchy=\"v2\"} "
+		    "250\n"));
+		free(s2);
+		s2 = render(&sn, &t, false);
+		assert_int_equal(prom_render_count(), r + 1);
+		free(s2);
+	}
 	free(s);
 }
 
