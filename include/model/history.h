@@ -23,6 +23,8 @@ struct tree;
  * entity identity (model/entity.h). Owned by the history; valid until the
  * next history_begin.
  */
+struct hist_ghostd;
+
 struct hist_ent {
 	char		*key;		/* the entity identity */
 	bool		 is_proc;
@@ -36,9 +38,9 @@ struct hist_ent {
 	   memtop started, counted for seed_left more refreshes */
 	uint64_t	 seed_win_min;
 	uint32_t	 seed_left;
-	/* for exited processes: what the tree shows while they fade */
-	struct snap_proc	 ghost;
-	struct cg_place		 ghost_place;
+	/* for exited processes: what the tree shows while they fade (NULL
+	   where no view shows ghosts: -b, the exporter) */
+	struct hist_ghostd	*ghost;
 	char			*ghost_gid;	/* its group's identity */
 	enum ent_kind		 ghost_gkind;
 	char			*ghost_ctr;	/* its container id, or "" */

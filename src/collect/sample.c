@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "collect/names.h"
 #include "collect/nodeid.h"
 #include "collect/procscan.h"
+#include "collect/places.h"
 #include "collect/pss_sched.h"
 #include "collect/runtime.h"
 #include "collect/sample.h"
@@ -53,6 +55,7 @@ struct smaps_slot {
 struct sampler {
 	struct procscan		*scan;
 	struct cgfiles		*cgf;		/* cgroup files kept open */
+	struct places		*places;	/* shared by processes */
 	struct names		*names;
 	int			 meminfo;	/* /proc/meminfo, kept open */
 	struct cg_roots		 roots;
@@ -103,7 +106,15 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 		s->meminfo = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	s->roots = *roots;
+	/*
+	 * Big arrays (the mappings of a process with 100 000 of them, the
+	 * per-process arrays of a node) from mmap, always: given back when
+	 * freed, instead of glibc's threshold growing to their size and
+	 * keeping them on the heap for the rest of the run.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	s->cgf = cgfiles_create(fdcache_default_limit());
+	s->places = places_create();
 	s->proc_root = xstrdup(proc_root);
 	s->names = names_create(host_root, proc_root);
 	buf_init(&s->buf);
@@ -124,11 +135,11 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 }
 
 static void
-cache_entry_free(struct proc_cache *c)
+cache_entry_free(struct sampler *s, struct proc_cache *c)
 {
 	free(c->cmdline);
 	free(c->env);
-	free(c->place);
+	places_put(s->places, c->place);
 }
 
 static void
@@ -149,7 +160,7 @@ sampler_free(struct sampler *s)
 	if (s == NULL)
 		return;
 	for (i = 0; i < s->ncache; i++)
-		cache_entry_free(&s->cache[i]);
+		cache_entry_free(s, &s->cache[i]);
 	free(s->cache);
 	free(s->next);
 	snap_cgroups_clear(&s->snap);
@@ -166,6 +177,7 @@ sampler_free(struct sampler *s)
 	buf_done(&s->envbuf);
 	procscan_free(s->scan);
 	cgfiles_free(s->cgf);
+	places_free(s->places);
 	names_free(s->names);
 	if (s->meminfo != -1)
 		close(s->meminfo);
@@ -185,20 +197,18 @@ static struct cg_place *
 read_place(struct sampler *s, int pid)
 {
 	char		 path[4200];
-	struct cg_place	*pl;
+	struct cg_place	 pl;
 	int		 rc;
 
 	snprintf(path, sizeof path, "%s/%d/cgroup", s->proc_root, pid);
 	rc = read_file(path, &s->buf, 1 << 16);
 	if (rc != 0)
 		return NULL;	/* vanished: a normal result */
-	pl = xmalloc(sizeof *pl);
-	if (cgroup_parse_proc_ns(s->buf.data, s->buf.len, s->ns_base, pl) != 0) {
+	if (cgroup_parse_proc_ns(s->buf.data, s->buf.len, s->ns_base, &pl) != 0) {
 		log_warn("pid %d: cannot parse %s", pid, path);
-		free(pl);
 		return NULL;
 	}
-	return pl;
+	return places_get(s->places, &pl);
 }
 
 /*
@@ -641,7 +651,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		int			 k;
 
 		while (ci < s->ncache && s->cache[ci].pid < procs[i].pid)
-			cache_entry_free(&s->cache[ci++]);
+			cache_entry_free(s, &s->cache[ci++]);
 		if (ci < s->ncache && s->cache[ci].pid == procs[i].pid &&
 		    s->cache[ci].start == procs[i].start) {
 			*c = s->cache[ci++];
@@ -649,7 +659,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 			continue;
 		}
 		if (ci < s->ncache && s->cache[ci].pid == procs[i].pid)
-			cache_entry_free(&s->cache[ci++]);	/* pid reused */
+			cache_entry_free(s, &s->cache[ci++]);	/* pid reused */
 		memset(c, 0, sizeof *c);
 		c->pid = procs[i].pid;
 		c->start = procs[i].start;
@@ -662,7 +672,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		s->sel[nnew++] = &procs[i];
 	}
 	while (ci < s->ncache)
-		cache_entry_free(&s->cache[ci++]);
+		cache_entry_free(s, &s->cache[ci++]);
 	{
 		struct proc_cache	*t = s->cache;
 

@@ -23,6 +23,13 @@ struct history {
 	double		  mono;
 };
 
+/* A process's last snapshot and place, kept to show it once it exited. */
+struct hist_ghostd {
+	struct hist_ent		*owner;
+	struct snap_proc	 sp;
+	struct cg_place		 place;
+};
+
 struct history *
 history_create(uint32_t cap, uint32_t window)
 {
@@ -46,6 +53,7 @@ ent_free(struct hist_ent *e)
 	free(e->key);
 	free(e->ghost_gid);
 	free(e->ghost_ctr);
+	free(e->ghost);
 	free(e);
 }
 
@@ -176,7 +184,7 @@ history_begin(struct history *h, const struct snapshot *sn, size_t *nghosts)
 					h->ghosts = xreallocarray(h->ghosts,
 					    h->ghost_cap, sizeof *h->ghosts);
 				}
-				h->ghosts[h->nghosts].sp = &e->ghost;
+				h->ghosts[h->nghosts].sp = &e->ghost->sp;
 				h->ghosts[h->nghosts].gid = e->ghost_gid;
 				h->ghosts[h->nghosts].gkind = e->ghost_gkind;
 				h->ghosts[h->nghosts].ctr_id = e->ghost_ctr;
@@ -233,15 +241,21 @@ static void
 remember_ghost(struct hist_ent *e, const struct snap_proc *sp,
     const struct tree_group *g, const struct tree_ctr *c)
 {
-	e->ghost = *sp;
-	e->ghost.cmdline = NULL;
-	e->ghost.ctr_names = NULL;
-	e->ghost.pod_names = NULL;
-	e->ghost.env = NULL;
-	e->ghost.place = NULL;
+	struct hist_ghostd	*gd = e->ghost;
+
+	if (gd == NULL) {
+		gd = e->ghost = xmalloc(sizeof *gd);
+		gd->owner = e;
+	}
+	gd->sp = *sp;
+	gd->sp.cmdline = NULL;
+	gd->sp.ctr_names = NULL;
+	gd->sp.pod_names = NULL;
+	gd->sp.env = NULL;
+	gd->sp.place = NULL;
 	if (sp->place != NULL) {
-		e->ghost_place = *sp->place;
-		e->ghost.place = &e->ghost_place;
+		gd->place = *sp->place;
+		gd->sp.place = &gd->place;
 	}
 	e->ghost_gkind = g->kind;
 	if (e->ghost_gid == NULL || strcmp(e->ghost_gid, g->ident) != 0) {
@@ -295,15 +309,17 @@ history_update(struct history *h, struct tree *t)
 
 				if (p->gone) {
 					/* a ghost: keep its last growth */
-					e = (struct hist_ent *)((char *)p->sp -
-					    offsetof(struct hist_ent, ghost));
+					e = ((const struct hist_ghostd *)(const void *)
+					    ((const char *)p->sp - offsetof(
+					    struct hist_ghostd, sp)))->owner;
 					p->st.hist = e;
 					continue;
 				}
 				e = get(h, p->ident);
 				p->st.charge = FIG_NA;
 				push(h, e, p->sp->fig, NULL, &p->st);
-				if (!p->sp->kthread)
+				/* only where ghosts are shown (the dashboard) */
+				if (!p->sp->kthread && h->ghost_ticks > 0)
 					remember_ghost(e, p->sp, g, c);
 			}
 		}
