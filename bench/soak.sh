@@ -1,0 +1,111 @@
+#!/bin/sh
+# make soak: memtop for a long run at -d 0.05 while processes and pods come
+# and go: `memtop -b --json` (its documents' times give each refresh's
+# duration) and the dashboard in tmux, side by side. Pass: after warm-up,
+# RSS flat within 2 MiB and open fds flat (both sampled at the same point of
+# every pod burst: the burst gone), no refresh slower than 5x the median.
+# Run as root (pods are kubelet-shaped cgroups).
+#   SOAK_REFRESHES   refreshes of the -b run (default 60000)
+#   SOAK_DELAY       -d (default 0.05, the smallest memtop takes)
+#   SOAK_PODS        pods per burst (default 40)
+set -u
+B=${TOP_BUILDDIR:-$(pwd)}
+MEMTOP=${MEMTOP:-$B/memtop}
+BURST=$B/tests/helpers/cgburst
+N=${SOAK_REFRESHES:-60000}
+D=${SOAK_DELAY:-0.05}
+PODS=${SOAK_PODS:-40}
+[ "$(id -u)" = 0 ] || { echo "soak: run as root"; exit 77; }
+if [ -d /sys/fs/cgroup/memory ]; then
+	CG=/sys/fs/cgroup/memory/kubepods/burstable/soak$$
+elif [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+	CG=/sys/fs/cgroup/kubepods.slice/soak$$
+else
+	echo "soak: no memory cgroup hierarchy"; exit 77
+fi
+T=$(mktemp -d /tmp/memtop-soak.XXXXXX)
+TM="tmux -L memtopsoak$$ -f /dev/null"
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	$TM kill-server 2>/dev/null
+	wait 2>/dev/null
+	for d in $(find "$CG" -depth -type d 2>/dev/null); do rmdir "$d" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+mkdir -p "$CG" || exit 1
+
+# process churn: short-lived processes all the time
+sh -c 'while :; do /bin/true; done' & churn=$!; PIDS="$PIDS $churn"
+# the two memtops
+"$MEMTOP" -b --json -d "$D" -n "$N" --store none 2> "$T/b.err" | cut -d, -f1 | cut -d: -f2 > "$T/times" &
+PIDS="$PIDS $!"
+n=0; while [ -z "$(pgrep -n -f "^$MEMTOP -b --json -d $D -n $N")" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+bp=$(pgrep -n -f "^$MEMTOP -b --json -d $D -n $N")
+$TM new-session -d -x 200 -y 50 "$MEMTOP -d $D --store none"
+sleep 1
+dp=$($TM list-panes -F '#{pane_pid}' 2> /dev/null | head -1)
+[ -n "$bp" ] && [ -n "$dp" ] || { echo "soak: memtop did not start"; exit 1; }
+echo "soak: $N refreshes at -d $D; -b pid $bp, dashboard pid $dp; bursts of $PODS pods"
+# pods: a burst comes, lives 2 s, goes; after each, both memtops are sampled
+: > "$T/samples"
+k=0
+while kill -0 "$bp" 2> /dev/null; do
+	mkfifo "$T/in.$k"
+	"$BURST" "$CG" "$PODS" 30 < "$T/in.$k" > "$T/burst.$k" 2>&1 &
+	exec 3> "$T/in.$k"
+	m=0; while ! grep -q ready "$T/burst.$k" 2> /dev/null && [ $m -lt 100 ]; do sleep 0.1; m=$((m + 1)); done
+	sleep 2
+	exec 3>&-
+	m=0; while ! grep -q gone "$T/burst.$k" 2> /dev/null && [ $m -lt 100 ]; do sleep 0.1; m=$((m + 1)); done
+	rm -f "$T/in.$k" "$T/burst.$k"
+	sleep 1		# a few refreshes without the burst
+	for p in $bp $dp; do
+		r=$(awk '/^VmRSS:/ { print $2 }' /proc/$p/status 2> /dev/null)
+		f=$(ls /proc/$p/fd 2> /dev/null | wc -l)
+		printf '%s %s %s %s ' "$p" "${r:-0}" "$f" "$(ls -d /proc/[0-9]* 2> /dev/null | wc -l)"
+	done >> "$T/samples"
+	echo >> "$T/samples"
+	k=$((k + 1))
+done
+kill "$churn" 2> /dev/null
+wait
+alive=$($TM has-session 2> /dev/null && echo yes || echo no)
+$TM kill-server 2>/dev/null
+
+refreshes=$(wc -l < "$T/times")
+# a refresh's duration: the time between two documents, less -d
+awk -v d="$D" 'NR > 1 { x = $1 - prev - d; if (x < 0) x = 0; print x } { prev = $1 }' "$T/times" | sort -n > "$T/durs"
+med=$(awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }' "$T/durs")
+max=$(tail -1 "$T/durs")
+p999=$(awk '{ a[NR] = $1 } END { print a[int(NR * 0.999)] }' "$T/durs")
+slow=$(awk -v m="$med" '$1 > 5 * m' "$T/durs" | wc -l)
+# after warm-up: the first fifth of the samples left out
+ns=$(wc -l < "$T/samples")
+w=$((ns / 5 + 1))
+flat() {	# column: max - min after warm-up
+	tail -n +$w "$T/samples" | awk -v c="$1" 'NF >= c { v = $c; if (min == "" || v < min) min = v; if (v > max) max = v } END { print max - min }'
+}
+echo
+echo "memtop soak, $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "-b --json: $refreshes refreshes at -d $D ($k pod bursts of $PODS, process churn); stderr $(wc -c < "$T/b.err") bytes"
+echo "refresh duration: median $(echo "$med" | awk '{ printf "%.1f", $1 * 1000 }') ms, 99.9th $(echo "$p999" | awk '{ printf "%.1f", $1 * 1000 }') ms, max $(echo "$max" | awk '{ printf "%.1f", $1 * 1000 }') ms; slower than 5x the median: $slow"
+echo "samples after each burst: $ns ($((w - 1)) warm-up left out)"
+echo "-b --json: RSS $(tail -n +$w "$T/samples" | awk 'NF { print $2 }' | sort -n | sed -n '1p;$p' | tr '\n' ' ')KiB (range $(flat 2) KiB), fds range $(flat 3)"
+echo "dashboard: RSS $(tail -n +$w "$T/samples" | awk 'NF >= 6 { print $6 }' | sort -n | sed -n '1p;$p' | tr '\n' ' ')KiB (range $(flat 6) KiB), fds range $(flat 7); still running: $alive"
+echo "processes on the node at the samples: $(tail -n +$w "$T/samples" | awk 'NF { print $4 }' | sort -n | sed -n '1p;$p' | tr '\n' ' ')"
+ok=1
+[ "$(flat 2)" -le 2048 ] || { echo "MISS: -b RSS not flat"; ok=0; }
+[ "$(flat 6)" -le 2048 ] || { echo "MISS: dashboard RSS not flat"; ok=0; }
+[ "$slow" -eq 0 ] || { echo "MISS: $slow refreshes slower than 5x the median"; ok=0; }
+# open files follow the processes on the node (three per process at most,
+# collect/fdcache.h): flat means within that of the process count's range
+pr=$(flat 4); pr2=$(flat 8)
+[ "$(flat 3)" -le $((3 * pr + 32)) ] || { echo "MISS: -b fds not flat ($(flat 3) > 3 x $pr + 32)"; ok=0; }
+[ "$(flat 7)" -le $((3 * pr2 + 32)) ] || { echo "MISS: dashboard fds not flat ($(flat 7) > 3 x $pr2 + 32)"; ok=0; }
+[ "$alive" = yes ] || { echo "MISS: the dashboard exited"; ok=0; }
+[ -s "$T/b.err" ] && { echo "MISS: -b wrote to stderr:"; head -5 "$T/b.err"; ok=0; }
+cp "$T/samples" "${SOAK_SAMPLES:-/dev/null}" 2>/dev/null
+[ $ok = 1 ] && echo "PASS"
+[ $ok = 1 ]
