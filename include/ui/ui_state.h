@@ -15,6 +15,11 @@
 
 /* Shared by the files of src/ui only. */
 
+/* The tree's first row (header, line 2, the selected row, column heads). */
+#define UI_TREE_TOP	4
+/* At least col_count (model/column.h). */
+#define UI_COL_MAX	48
+
 /* An entity identity as the UI keeps it (cgroup paths can be long). */
 #define UI_KEY_MAX	4160
 
@@ -88,6 +93,8 @@ struct ui_menu {
 struct ui_detail_screen {
 	char			 key[UI_KEY_MAX];
 	int			 page;		/* 0 figures, 1 mappings */
+	int			 top;		/* first page line shown */
+	bool			 more;		/* lines below the screen */
 };
 
 /* The compare screen: the rows marked (m), by key; c compares. */
@@ -116,6 +123,9 @@ struct ui {
 	int			 help_top;	/* the help screen's scroll */
 	struct ui_compare_screen cmp;
 	struct ui_gc		 gc;		/* the g key and its jobs */
+	/* the column chooser's choice per col_table entry: 0 the default,
+	   1 shown, -1 hidden */
+	signed char		 col_show[UI_COL_MAX];
 };
 
 /* A row's figures, whatever its kind (for detail and compare). */
@@ -203,6 +213,24 @@ bool	ui_gc_arena(unsigned marks);
 /* screen_compare.c */
 void	screen_compare_draw(struct ui *);
 
+/* layout.c: the tree's columns */
+/* Which columns fit COLS, by priority; the name's width. Call first. */
+void	layout_compute(const struct ui *);
+int	layout_name_w(void);
+/* Whether column i is shown when it fits (the default or the chooser). */
+bool	layout_col_wanted(const struct ui *, size_t i);
+/* The column (col_table index) under screen column x; -1 if none. */
+int	layout_col_at(int x);
+/*
+ * A row's name clipped to the name column (in the middle, keeping its end,
+ * if middle), then mark, never cut.
+ */
+void	layout_name(const struct ui *, int y, const char *body,
+	    const char *mark, bool middle);
+void	layout_cells(const struct ui *, int y, const struct ui_row *,
+	    enum theme_role base);
+void	layout_colheads(const struct ui *, int y);
+
 /* screen_help.c */
 void	screen_help_draw(struct ui *);
 
@@ -211,5 +239,12 @@ void	draw_theme_apply(const struct theme *);
 void	draw_role(enum theme_role);
 void	draw_text(int y, int x, int maxw, const char *);
 void	draw_fill(int y, enum theme_role);
+/*
+ * Until called again, page line y is drawn on screen line y - top, and only
+ * if that is within first..last (draw_scroll(0, 0, LINES - 1): the screen).
+ */
+void	draw_scroll(int top, int first, int last);
+/* A bar of n cells (a checkerboard, or # without UTF-8) at page line y. */
+void	draw_bar(int y, int x, bool utf8, int n);
 
 #endif

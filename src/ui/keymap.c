@@ -11,6 +11,7 @@
 #include "ui/ui_state.h"
 
 #define CTRL(c)	((c) & 0x1f)
+#define UI_SCROLL_MAX	(1L << 24)	/* Home, End: past either end */
 
 static int
 key_quit(struct ui *u)
@@ -223,6 +224,7 @@ key_detail(struct ui *u)
 		return 0;
 	ui_row_key(r, u->detail.key, sizeof u->detail.key);
 	u->view = UI_VIEW_DETAIL;
+	u->detail.top = 0;
 	return UI_REDRAW | UI_REFRESH;
 }
 
@@ -232,6 +234,7 @@ key_tab(struct ui *u)
 	if (u->view != UI_VIEW_DETAIL)
 		return 0;
 	u->detail.page = !u->detail.page;
+	u->detail.top = 0;
 	return UI_REDRAW | UI_REFRESH;
 }
 
@@ -372,10 +375,14 @@ move_sel(struct ui *u, long delta)
 {
 	long	n = (long)u->tr.nrows, s = (long)u->tr.sel + delta;
 
-	if (u->view == UI_VIEW_HELP) {
-		u->help_top += (int)delta;
-		if (u->help_top < 0)
-			u->help_top = 0;
+	/* help and detail scroll (their draw clamps to the end) */
+	if (u->view == UI_VIEW_HELP || u->view == UI_VIEW_DETAIL) {
+		int	*top = u->view == UI_VIEW_HELP ? &u->help_top :
+			    &u->detail.top;
+
+		delta = delta > UI_SCROLL_MAX ? UI_SCROLL_MAX : delta <
+		    -UI_SCROLL_MAX ? -UI_SCROLL_MAX : delta;
+		*top = *top + (int)delta < 0 ? 0 : *top + (int)delta;
 		return UI_REDRAW;
 	}
 	if (u->view != UI_VIEW_TREE || n == 0)
@@ -417,13 +424,13 @@ key_pgup(struct ui *u)
 static int
 key_home(struct ui *u)
 {
-	return move_sel(u, -(long)u->tr.nrows);
+	return move_sel(u, -UI_SCROLL_MAX);
 }
 
 static int
 key_end(struct ui *u)
 {
-	return move_sel(u, (long)u->tr.nrows);
+	return move_sel(u, UI_SCROLL_MAX);
 }
 
 const struct ui_key ui_keys[] = {
