@@ -8,6 +8,7 @@
 #include "actions/job.h"
 #include "model/history.h"
 #include "model/refresh.h"
+#include "model/settings.h"
 #include "model/tree.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
@@ -89,6 +90,12 @@ struct ui_menu {
 	int			 sel;		/* its highlighted entry */
 };
 
+/* The column chooser over the tree. */
+struct ui_chooser {
+	bool			 open;
+	int			 sel;
+};
+
 /* The detail screen: its subject, by key, and its page. */
 struct ui_detail_screen {
 	char			 key[UI_KEY_MAX];
@@ -119,6 +126,7 @@ struct ui {
 	/* each screen's own state */
 	struct ui_tree_screen	 tr;
 	struct ui_menu		 menu;
+	struct ui_chooser	 chooser;
 	struct ui_detail_screen	 detail;
 	int			 help_top;	/* the help screen's scroll */
 	struct ui_compare_screen cmp;
@@ -126,6 +134,9 @@ struct ui {
 	/* the column chooser's choice per col_table entry: 0 the default,
 	   1 shown, -1 hidden */
 	signed char		 col_show[UI_COL_MAX];
+	struct settings		 rc;		/* memtoprc as read */
+	char			 rc_path[4096];	/* "" if none */
+	char			 rc_err[600];	/* why it was not used */
 };
 
 /* A row's figures, whatever its kind (for detail and compare). */
@@ -213,12 +224,25 @@ bool	ui_gc_arena(unsigned marks);
 /* screen_compare.c */
 void	screen_compare_draw(struct ui *);
 
+/* chooser.c: the column chooser */
+int	chooser_open(struct ui *);		/* F2, f */
+int	chooser_key(struct ui *, int ch);	/* while it is open */
+void	chooser_draw(struct ui *);
+
+/* settings_ui.c: memtoprc */
+/* Reads memtoprc into u->cfg, except what cli_set (SET_*) says was given. */
+void	ui_settings_start(struct ui *, unsigned cli_set);
+void	ui_settings_status(struct ui *);	/* its problem, if any */
+int	ui_settings_write(struct ui *);		/* W */
+
 /* layout.c: the tree's columns */
 /* Which columns fit COLS, by priority; the name's width. Call first. */
 void	layout_compute(const struct ui *);
 int	layout_name_w(void);
 /* Whether column i is shown when it fits (the default or the chooser). */
 bool	layout_col_wanted(const struct ui *, size_t i);
+/* Whether column i is on screen now (wanted and it fit). */
+bool	layout_col_visible(size_t i);
 /* The column (col_table index) under screen column x; -1 if none. */
 int	layout_col_at(int x);
 /*

@@ -204,6 +204,18 @@ key_flat(struct ui *u)
 }
 
 static int
+key_columns(struct ui *u)
+{
+	return chooser_open(u);
+}
+
+static int
+key_write(struct ui *u)
+{
+	return ui_settings_write(u);
+}
+
+static int
 key_sort_next(struct ui *u)
 {
 	return sort_step(u, 1);
@@ -450,6 +462,12 @@ const struct ui_key ui_keys[] = {
 	{ 's',		"s",	   "sort-menu",	"choose the sort column from a menu "
 	  "(its letter or Enter picks)", key_sort_menu },
 	{ KEY_F(6),	"F6",	   "sort-menu",	"choose the sort column", key_sort_menu },
+	{ KEY_F(2),	"F2",	   "columns",	"choose the columns shown (Space "
+	  "shows/hides; W keeps the choice)", key_columns },
+	{ 'f',		"f",	   "columns",	"choose the columns", key_columns },
+	{ 'W',		"W",	   "write",	"write the settings (sort, view, "
+	  "columns, theme, interval, grouping, read-only) to memtoprc; "
+	  "quitting does not", key_write },
 	{ 'M',		"M",	   "sort-rss",	"sort by RSS", key_sort_rss },
 	{ 'P',		"P",	   "sort-pss",	"sort by PSS", key_sort_pss },
 	{ 'G',		"G",	   "sort-growth", "sort by anon growth", key_sort_growth },
@@ -509,6 +527,8 @@ ui_key_dispatch(struct ui *u, int key)
 		key = '\n';
 	if (u->menu.open)
 		return sort_menu_key(u, key);
+	if (u->chooser.open)
+		return chooser_key(u, key);
 	for (i = 0; i < ui_nkeys; i++) {
 		if (ui_keys[i].key == key)
 			return ui_keys[i].fn(u);

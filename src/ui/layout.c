@@ -17,7 +17,8 @@
 #define NAME_SHARE	40	/* percent of the width the name gets first */
 #define NAME_WANT	40	/* wider than this, slack goes to the sparkline */
 #define SPARK_MAX	40
-#define PRIO_SHOWN	11	/* an extra column the chooser turned on */
+#define PRIO_SHOWN	2	/* an extra column the chooser turned on */
+#define PRIO_LAST	11	/* the column table's lowest */
 #define GROWTH_WARN	(64ULL << 20)
 
 static bool	visible[UI_COL_MAX];
@@ -57,7 +58,7 @@ layout_compute(const struct ui *u)
 		want = NAME_WANT;
 	used = want;
 	memset(visible, 0, sizeof visible);
-	for (prio = -1; prio <= PRIO_SHOWN; prio++) {
+	for (prio = -1; prio <= PRIO_LAST; prio++) {
 		for (i = 0; i < col_count && i < UI_COL_MAX; i++) {
 			if (col_prio(u, i) != prio ||
 			    col_table[i].kind == COL_KIND_NAME)
@@ -93,6 +94,12 @@ layout_compute(const struct ui *u)
 		x += (col_table[i].kind == COL_KIND_HISTORY ? spark_w :
 		    col_table[i].width) + 1;
 	}
+}
+
+bool
+layout_col_visible(size_t i)
+{
+	return i < UI_COL_MAX && visible[i];
 }
 
 int

@@ -187,10 +187,18 @@ build(struct help_text *h, const struct ui *u)
 		add_wrapped(h, u->utf8 || i != 0 ? help_marks[i][0] : "- +",
 		    help_marks[i][1], w, THEME_DEFAULT);
 	add_line(h, "", "", THEME_DEFAULT);
-	add_line(h, "", "Columns", THEME_COLHEAD);
+	add_line(h, "", "Columns (F2 chooses which are shown)", THEME_COLHEAD);
 	for (i = 0; i < col_count; i++)
 		add_wrapped(h, col_table[i].title, col_text(col_table[i].title),
 		    w, THEME_DEFAULT);
+	add_line(h, "", "", THEME_DEFAULT);
+	add_line(h, "", "Settings", THEME_COLHEAD);
+	add_wrapped(h, "memtoprc", "W writes the sort and its direction, the "
+	    "view, the columns, the theme, the refresh interval, the grouping "
+	    "and read-only to $XDG_CONFIG_HOME/memtop/memtoprc "
+	    "(~/.config/memtop/memtoprc; $MEMTOPRC instead if set, empty: "
+	    "none). memtop reads it at start; options on the command line "
+	    "win. Quitting never writes it.", w, THEME_DEFAULT);
 	add_line(h, "", "", THEME_DEFAULT);
 	add_wrapped(h, "", "'-' is unknown, never 0. Figures are bytes (K M G: "
 	    "powers of 1024).", w, THEME_DIM);

@@ -594,4 +594,6 @@ screen_tree_draw(struct ui *u)
 	draw_bottom(u);
 	if (u->menu.open)
 		draw_sort_menu(u);
+	if (u->chooser.open)
+		chooser_draw(u);
 }

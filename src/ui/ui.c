@@ -219,6 +219,9 @@ ui_run(const struct ui_config *cfg)
 	setlocale(LC_ALL, "");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return -1;
+	memset(&u, 0, sizeof u);
+	u.cfg = *cfg;
+	ui_settings_start(&u, cfg->cli_set);
 	scr = newterm(NULL, stdout, stdin);
 	if (scr == NULL) {
 		fprintf(stderr, "memtop: terminal '%s' is unknown (no terminfo "
@@ -235,16 +238,14 @@ ui_run(const struct ui_config *cfg)
 		    getenv("TERM") : "?");
 		return -1;
 	}
-	memset(&u, 0, sizeof u);
-	u.cfg = *cfg;
 	u.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	u.refresh = refresh_create(cfg->sampler, &(struct refresh_opts){
 		.max_age = cfg->pss_max_age,
 		.budget_ms = cfg->pss_budget_ms,
-		.interval = cfg->delay,
+		.interval = u.cfg.delay,
 		.history = cfg->history,
 		.window = cfg->window,
-		.topts = cfg->topts,
+		.topts = u.cfg.topts,
 		.sort = &u.cfg.sort,
 	});
 	if (cfg->seed != NULL)
@@ -262,6 +263,7 @@ ui_run(const struct ui_config *cfg)
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	set_timer(tfd, u.cfg.delay);
 	tick(&u);
+	ui_settings_status(&u);
 	pfd[0].fd = STDIN_FILENO;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = tfd;

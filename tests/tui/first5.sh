@@ -96,7 +96,8 @@ for m in '!  *after a process: its mappings fired a finding' \
     '-  *unknown (unreadable or not read yet), never 0' \
     'v ^  *after a column title: the sort column' \
     'ShrClean  *shared clean pages' 'PrvDirty  *private pages written to' \
-    'WSet  *working set' 'vsReplicas  *anonymous memory over the median'; do
+    'WSet  *working set' 'vsReplicas  *anonymous memory over the median' \
+    'memtoprc  *W writes' 'F2 f  *choose the columns shown'; do
 	check "?: explains '${m%%  *}'" grep -q "^ $m" "$help"
 done
 check "?: every column is described" sh -c "! grep -q 'not described' '$help'"
