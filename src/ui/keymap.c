@@ -445,6 +445,49 @@ key_end(struct ui *u)
 	return move_sel(u, UI_SCROLL_MAX);
 }
 
+/* A click on a column head: sort by it (the sorted one: reverse). */
+static int
+click_head(struct ui *u, int x)
+{
+	int	c = layout_col_at(x);
+
+	if (c < 0)
+		return 0;
+	if (col_table[c].key[0] == '\0') {
+		ui_status(u, true, "%s is not a sort key", col_table[c].title);
+		return UI_REDRAW;
+	}
+	if (c == sort_key_col(&u->cfg.sort))
+		return key_reverse(u);
+	u->cfg.sort.reverse = false;
+	return sort_by(u, col_table[c].key);
+}
+
+/*
+ * The mouse: a click on a column head sorts, on a row selects it; the
+ * wheel moves the selection (scrolls help and detail).
+ */
+static int
+key_mouse(struct ui *u)
+{
+	MEVENT	ev;
+	long	row;
+
+	if (getmouse(&ev) != OK)
+		return 0;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
+		return move_sel(u, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) ||
+	    u->view != UI_VIEW_TREE)
+		return 0;
+	if (ev.y == UI_TREE_TOP - 1)
+		return click_head(u, ev.x);
+	row = (long)u->tr.top + ev.y - UI_TREE_TOP;
+	if (ev.y < UI_TREE_TOP || ev.y >= LINES - 1 || row >= (long)u->tr.nrows)
+		return 0;
+	return move_sel(u, row - (long)u->tr.sel);
+}
+
 const struct ui_key ui_keys[] = {
 	{ 'q',		"q",	   "quit",	"quit memtop", key_quit },
 	{ KEY_F(10),	"F10",	   "quit",	"quit memtop", key_quit },
@@ -515,6 +558,9 @@ const struct ui_key ui_keys[] = {
 	{ KEY_PPAGE,	"PgUp",	   "page-up",	"previous page", key_pgup },
 	{ KEY_HOME,	"Home",	   "top",	"first row", key_home },
 	{ KEY_END,	"End",	   "bottom",	"last row", key_end },
+	{ KEY_MOUSE,	"click",   "mouse",	"on a column head: sort by it "
+	  "(again: reverse); on a row: select it; the wheel scrolls",
+	  key_mouse },
 };
 const size_t ui_nkeys = sizeof ui_keys / sizeof ui_keys[0];
 

@@ -257,6 +257,9 @@ ui_run(const struct ui_config *cfg)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	/* presses, not clicks: a click would wait for the release */
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 	load_theme(&u);
 	draw_theme_apply(&u.theme);
 

@@ -72,6 +72,33 @@ while [ $n -lt 20 ]; do
 done
 check "the sort keys cycled back to rss" test "$cur" = rss
 
+# the mouse: tmux hands the pane X10 mouse reports (ncurses asks for mode
+# 1000 since the terminfo's kmous is \E[M): ESC [ M, button+32, x+33, y+33
+click() {	# x y (0-based): press and release of button 1
+	for b in 32 35; do
+		$TM send-keys -t mt -l "$(printf '\033[M%b%b%b' "\\0$(printf %o $b)" \
+		    "\\0$(printf %o $((33 + $1)))" "\\0$(printf %o $((33 + $2)))")"
+	done
+}
+# x of the end of a column head's title on line 4, 0-based
+head_x() { line 4 | awk -v t="$1" '{ i = index($0, t); print i ? i + length(t) - 2 : -1 }'; }
+$TM send-keys -t mt M
+wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort rss\$'"
+click "$(head_x PSS)" 3
+check "mouse: a click on the PSS head sorts by it" wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort pss\$'"
+check "mouse: ... and marks it" sh -c "$TM capture-pane -p -t mt | sed -n 4p | grep -q 'PSSv'"
+click "$(head_x PSSv)" 3
+check "mouse: again: reversed" wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort pss (reversed)\$'"
+click 2 3
+check "mouse: the NAME head sorts by name" wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort name\$'"
+# rows: the third row is the first pod's process (pod, container, process)
+sel=$(line 7 | awk '{ print $1 }')
+click 10 6
+check "mouse: a click on a row selects it (line 3 shows it)" wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q '^$sel '"
+click 10 4
+check "mouse: ... and a pod row" wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q '^$NS/checkout-'"
+$TM send-keys -t mt M
+
 # ? explains every marker and the columns, wraps at 80 columns, scrolls
 $TM send-keys -t mt '?'
 check "?: help" wait_for 5 screen_has "memtop help"
