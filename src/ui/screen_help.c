@@ -199,6 +199,16 @@ build(struct help_text *h, const struct ui *u)
 	    "(~/.config/memtop/memtoprc; $MEMTOPRC instead if set, empty: "
 	    "none). memtop reads it at start; options on the command line "
 	    "win. Quitting never writes it.", w, THEME_DEFAULT);
+	if (u->sn != NULL) {
+		char	b[160];
+
+		add_line(h, "", "", THEME_DEFAULT);
+		snprintf(b, sizeof b, "smaps_rollup read for %zu of the %zu "
+		    "processes due, in %.0f ms (--pss-budget); %zu processes",
+		    u->sn->rollup_read, u->sn->rollup_wanted, u->sn->rollup_ms,
+		    u->sn->nprocs);
+		add_wrapped(h, "last refresh", b, w, THEME_DIM);
+	}
 	add_line(h, "", "", THEME_DEFAULT);
 	add_wrapped(h, "", "'-' is unknown, never 0. Figures are bytes (K M G: "
 	    "powers of 1024).", w, THEME_DIM);

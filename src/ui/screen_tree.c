@@ -455,10 +455,10 @@ draw_header(struct ui *u)
 		draw_role(THEME_DIM);
 		draw_text(1, 0, COLS - note, line);
 	} else if (sn != NULL) {
-		snprintf(line, sizeof line, "PSS read %zu/%zu in %.0f ms",
-		    sn->rollup_read, sn->rollup_wanted, sn->rollup_ms);
+		/* the refresh's counters are in the help (?) */
 		draw_role(THEME_DIM);
-		draw_text(1, 0, COLS - note, line);
+		draw_text(1, 0, COLS - note, "no diagnosis for the selected row, "
+		    "and no pod above its replicas");
 	}
 	if (note > 0) {
 		draw_role(THEME_DIM);
