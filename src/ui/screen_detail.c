@@ -376,7 +376,7 @@ draw_suggestion(struct ui *u, const struct ui_subject *s, int y, bool v8,
 	const struct gc_result	*gr = NULL;
 	const struct tree_proc	*p = ui_subject_proc(s);
 	uint64_t		 mib;
-	char			 b[160];
+	char			 b[160], lim[32];
 
 	if (p != NULL)
 		gr = ui_gc_result(u, p->sp->pid, p->sp->start);
@@ -396,7 +396,14 @@ draw_suggestion(struct ui *u, const struct ui_subject *s, int y, bool v8,
 		mib = diagnose_old_space_mib(&s->g->st.rep, gr != NULL &&
 		    gr->ok && gr->v8_after.ok ? gr->v8_after.heap_used : FIG_NA);
 		y = line_kv(y, "", "  - name: NODE_OPTIONS");
-		if (mib > 0)
+		if (mib > 0 && gr != NULL && gr->ok &&
+		    gr->v8_after.heap_limit != UINT64_MAX)
+			snprintf(b, sizeof b, "    value: \"--max-old-space-size="
+			    "%llu\"   (twice the heap in use after the GC; "
+			    "V8's limit now %s)", (unsigned long long)mib,
+			    fmt_bytes(lim, sizeof lim,
+			    gr->v8_after.heap_limit));
+		else if (mib > 0)
 			snprintf(b, sizeof b, "    value: \"--max-old-space-size="
 			    "%llu\"   (%s)", (unsigned long long)mib,
 			    gr != NULL && gr->ok ? "twice the heap in use after "
