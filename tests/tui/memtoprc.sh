@@ -22,8 +22,9 @@ quit() {
 	wait_for 5 screen_has "EXIT=0"
 }
 
-start -d 0.3 --theme light
-check "default: no PSS... it is shown" sh -c "$TM capture-pane -p -t mt | sed -n 4p | grep -q ' PSS'"
+start -d 0.3
+check "default: the column heads on cyan" sh -c "$TM capture-pane -p -e -t mt | sed -n 4p | grep -Eq '\[([0-9;]*;)?46(;[0-9;]*)?m'"
+check "default: PSS is shown" sh -c "$TM capture-pane -p -t mt | sed -n 4p | grep -q ' PSS'"
 quit
 check "quitting writes nothing" test ! -e "$RC"
 
@@ -61,6 +62,8 @@ start
 check "kept: sort, direction, view" wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'flat  sort anon-growth (reversed)\$'"
 check "kept: the columns" sh -c "$TM capture-pane -p -t mt | sed -n 4p | grep -v ' PSS' | grep -q RssAnon"
 check "kept: the interval" screen_has " 0.3s "
+# the light theme's column heads are white on blue (the default's: on cyan)
+check "kept: the theme" sh -c "$TM capture-pane -p -e -t mt | sed -n 4p | grep -Eq '\[([0-9;]*;)?44(;[0-9;]*)?m'"
 quit
 # the theme: an unknown one in the file is said, memtop runs
 sed -i 's/^theme = .*/theme = no-such-theme/' "$RC"
