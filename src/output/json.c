@@ -93,6 +93,8 @@ json_replicas(json_t *o, const struct tree_replicas *r)
 	j = json_object();
 	json_object_set_new_nocheck(j, "workload", json_string(
 	    workload_kind_name(r->kind)));
+	json_object_set_new_nocheck(j, "workload_from", json_string(
+	    r->by_labels ? "labels" : "name"));
 	json_object_set_new_nocheck(j, "source", json_string("node"));
 	json_object_set_new_nocheck(j, "siblings", json_integer(r->siblings));
 	json_object_set_new_nocheck(j, "anon", json_u64(r->anon));
