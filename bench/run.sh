@@ -118,12 +118,12 @@ if [ $smoke = 0 ] && command -v htop > /dev/null && command -v tmux > /dev/null;
 	printf 'fields=0 48 17 18 38 39 119 2 46 47 49 1\nhide_kernel_threads=1\nhide_userland_threads=1\ndelay=10\ntree_view=0\n' > "$T/htop/htoprc"
 	$HTOP_TM new-session -d -x 200 -y 50 "HTOPRC=$T/htop/htoprc htop"
 	sleep 3
-	hp=$(pgrep -n -x htop)
+	hp=$($HTOP_TM list-panes -F '#{pane_pid}' 2> /dev/null | head -1)	# not another user's htop
 	if [ -n "$hp" ]; then
 		t0=$(awk '{ print $14 + $15 }' /proc/$hp/stat)
 		sleep $SECS
-		t1=$(awk '{ print $14 + $15 }' /proc/$hp/stat)
-		htop_sec=$(echo "$t0 $t1 $SECS $(getconf CLK_TCK)" | awk '{ printf "%.1f", ($2 - $1) * 1000 / $4 / $3 }')
+		t1=$(awk '{ print $14 + $15 }' /proc/$hp/stat 2> /dev/null)
+		[ -n "$t1" ] && htop_sec=$(echo "$t0 $t1 $SECS $(getconf CLK_TCK)" | awk '{ printf "%.1f", ($2 - $1) * 1000 / $4 / $3 }')
 	fi
 	$HTOP_TM kill-server 2>/dev/null
 	n=0; while $HTOP_TM has-session 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
@@ -133,12 +133,12 @@ if [ $smoke = 0 ] && command -v tmux > /dev/null; then
 	# the same for memtop's dashboard: a TUI against a TUI
 	$HTOP_TM new-session -d -x 200 -y 50 "$MEMTOP -d 1" || { sleep 1; $HTOP_TM new-session -d -x 200 -y 50 "$MEMTOP -d 1"; }
 	sleep 3
-	mp=$(pgrep -n -x memtop)
+	mp=$($HTOP_TM list-panes -F '#{pane_pid}' 2> /dev/null | head -1)	# not another memtop on the machine
 	if [ -n "$mp" ]; then
 		t0=$(awk '{ print $14 + $15 }' /proc/$mp/stat)
 		sleep $SECS
-		t1=$(awk '{ print $14 + $15 }' /proc/$mp/stat)
-		mt_tui=$(echo "$t0 $t1 $SECS $(getconf CLK_TCK)" | awk '{ printf "%.1f", ($2 - $1) * 1000 / $4 / $3 }')
+		t1=$(awk '{ print $14 + $15 }' /proc/$mp/stat 2> /dev/null)
+		[ -n "$t1" ] && mt_tui=$(echo "$t0 $t1 $SECS $(getconf CLK_TCK)" | awk '{ printf "%.1f", ($2 - $1) * 1000 / $4 / $3 }')
 	fi
 	$HTOP_TM kill-server 2>/dev/null
 fi
