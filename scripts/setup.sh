@@ -26,7 +26,7 @@ if [ $print = 1 ]; then
 	printf '%s\n' $pkgs
 	exit 0
 fi
-[ $want_test = 1 ] && pkgs="$pkgs jq tmux clang iproute2 util-linux procps curl prometheus python3-yaml sqlite3"
+[ $want_test = 1 ] && pkgs="$pkgs jq tmux clang iproute2 util-linux procps curl prometheus python3-yaml sqlite3 openjdk-17-jdk-headless"
 
 missing=""
 for p in $pkgs; do

@@ -14,9 +14,11 @@
 
 #include "actions/gc.h"
 #include "actions/gc_target.h"
+#include "actions/hotspot.h"
 #include "actions/inspector.h"
 #include "actions/netsock.h"
 #include "actions/node_guard.h"
+#include "analyse/detectors.h"
 #include "collect/status.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -26,6 +28,7 @@ void
 gc_opts_default(struct gc_opts *o)
 {
 	o->open_timeout = 3;
+	o->attach_timeout = 10;
 	o->call_timeout = 10;
 	o->gc_timeout = 30;
 	o->watch = 120;
@@ -52,14 +55,40 @@ argv0_of(const char *proc_root, int pid, char *out, size_t len)
 }
 
 const char *
-gc_check(int pid, const char *proc_root, char *buf, size_t len)
+gc_runtime_name(enum gc_runtime rt)
 {
-	struct proc_status	st;
-	struct guard_caps	caps;
-	struct buf		b;
-	char			argv0[256];
-	int			rc;
+	return rt == GC_RT_NODE ? "node" : rt == GC_RT_HOTSPOT ? "hotspot" :
+	    NULL;
+}
 
+/* A JVM: privileges, its state, then HotSpot's own conditions. */
+static const char *
+check_jvm(const char *proc_root, int pid, const struct proc_status *st,
+    const struct guard_caps *caps, char *buf, size_t len)
+{
+	const char	*why;
+
+	if (!caps->root && st->uid != caps->uid)
+		return "needs root (to signal and attach to another user's JVM)";
+	if ((why = guard_runnable(st, buf, len)) != NULL)
+		return why;
+	return hotspot_guard(st, hotspot_sock_exists(proc_root, pid,
+	    st->nspid), hotspot_attach_disabled_read(proc_root, pid), buf, len);
+}
+
+const char *
+gc_check_runtime(int pid, const char *proc_root, enum gc_runtime *rt,
+    char *buf, size_t len)
+{
+	struct proc_status	 st;
+	struct guard_caps	 caps;
+	struct buf		 b;
+	char			 argv0[256];
+	const char		*name;
+	int			 rc;
+
+	if (rt != NULL)
+		*rt = GC_RT_UNKNOWN;
 	rc = status_read(proc_root, pid, &st);
 	if (rc != 0) {
 		snprintf(buf, len, "pid %d: %s", pid, rc == -ENOENT ?
@@ -73,7 +102,28 @@ gc_check(int pid, const char *proc_root, char *buf, size_t len)
 		guard_caps_parse("", 0, geteuid(), &caps);
 	buf_done(&b);
 	argv0_of(proc_root, pid, argv0, sizeof argv0);
+	name = st.exe[0] != '\0' ? st.exe : argv0;
+	/* a zombie has no maps: node_guard says what it is */
+	if (!detect_node_name(name) && hotspot_is_jvm(proc_root, pid)) {
+		if (rt != NULL)
+			*rt = GC_RT_HOTSPOT;
+		return check_jvm(proc_root, pid, &st, &caps, buf, len);
+	}
+	if (!detect_node_name(name) && st.state != 'Z' && st.state != 'X') {
+		snprintf(buf, len, "not Node.js or a JVM (%s is %s): only Node "
+		    "and HotSpot processes are collected", st.exe[0] != '\0' ?
+		    "executable" : "argv[0]", name[0] != '\0' ? name : "?");
+		return buf;
+	}
+	if (rt != NULL && detect_node_name(name))
+		*rt = GC_RT_NODE;
 	return node_guard(&st, argv0, &caps, buf, len);
+}
+
+const char *
+gc_check(int pid, const char *proc_root, char *buf, size_t len)
+{
+	return gc_check_runtime(pid, proc_root, NULL, buf, len);
 }
 
 /* One GC's state in the child. */
@@ -292,12 +342,11 @@ close_inspector(struct run *x, struct inspector *in)
 	return false;
 }
 
-static void
-measure(struct run *x, uint64_t *rss, uint64_t *pss_anon)
+void
+gc_measure(const char *proc_root, int pid, uint64_t *rss, uint64_t *pss_anon)
 {
-	*rss = proc_kb_field(x->o->proc_root, x->pid, "status", "VmRSS");
-	*pss_anon = proc_kb_field(x->o->proc_root, x->pid, "smaps_rollup",
-	    "Pss_Anon");
+	*rss = proc_kb_field(proc_root, pid, "status", "VmRSS");
+	*pss_anon = proc_kb_field(proc_root, pid, "smaps_rollup", "Pss_Anon");
 }
 
 static int
@@ -389,7 +438,7 @@ open_inspector(struct run *x)
 	say(x, "pid %d: SIGUSR1, waiting for its inspector", x->pid);
 	x->r->signalled = true;
 	x->t_signal = clock_mono();
-	rc = gc_target_signal(x->pidfd, x->pid);
+	rc = gc_target_signal(x->pidfd, x->pid, SIGUSR1);
 	if (rc != 0) {
 		x->r->signalled = false;
 		seterr(x, "SIGUSR1: %s", strerror(-rc));
@@ -536,7 +585,8 @@ run(struct run *x, bool (*pipe_ok)(void *))
 	}
 	if (r->start == 0)
 		r->start = now_start;
-	refuse = gc_check(x->pid, x->o->proc_root, why, sizeof why);
+	refuse = gc_check_runtime(x->pid, x->o->proc_root, &r->runtime, why,
+	    sizeof why);
 	if (refuse != NULL) {
 		seterr(x, "refused: %s", refuse);
 		goto done;
@@ -548,8 +598,14 @@ run(struct run *x, bool (*pipe_ok)(void *))
 		goto done;
 	}
 	gc_target_netns(x->o->proc_root, x->pid, r->netns, sizeof r->netns);
+	gc_measure(x->o->proc_root, x->pid, &r->rss_before,
+	    &r->pss_anon_before);
+	if (r->runtime == GC_RT_HOTSPOT) {
+		/* no inspector, no network: its attach socket */
+		hotspot_collect(x->pid, x->pidfd, x->o, x->sink, r);
+		goto done;
+	}
 	gc_target_spec_read(x->o->proc_root, x->pid, &x->spec);
-	measure(x, &r->rss_before, &r->pss_anon_before);
 	rc = netsock_listening(x->o->proc_root, x->pid, &x->before);
 	if (rc < 0) {
 		seterr(x, "cannot read its sockets: %s", gone(x) ? "it exited" :
@@ -580,7 +636,8 @@ close:
 		return;
 	}
 	if (r->ok)
-		measure(x, &r->rss_after, &r->pss_anon_after);
+		gc_measure(x->o->proc_root, x->pid, &r->rss_after,
+		    &r->pss_anon_after);
 done:
 	report(x);
 }

@@ -234,14 +234,14 @@ gc_target_exited(int pidfd)
 }
 
 int
-gc_target_signal(int pidfd, int pid)
+gc_target_signal(int pidfd, int pid, int sig)
 {
 #ifdef SYS_pidfd_send_signal
 	if (pidfd != -1)
-		return syscall(SYS_pidfd_send_signal, pidfd, SIGUSR1, NULL,
+		return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL,
 		    0) == 0 ? 0 : -errno;
 #endif
-	return kill(pid, SIGUSR1) == 0 ? 0 : -errno;
+	return kill(pid, sig) == 0 ? 0 : -errno;
 }
 
 void
