@@ -504,10 +504,9 @@ hotspot_collect(int pid, int pidfd, const struct gc_opts *o,
 		gc_measure(o->proc_root, pid, &r->rss_after,
 		    &r->pss_anon_after);
 	if (r->note[0] == '\0' && r->signalled)
-		snprintf(r->note, sizeof r->note, "SIGQUIT started HotSpot's "
-		    "attach listener (trigger file removed from %s); it keeps "
-		    "listening on /tmp/%s, as after jcmd: a unix socket only "
-		    "root and the JVM's user can use", h.trig_where, h.sock);
+		snprintf(r->note, sizeof r->note, "trigger file %s removed "
+		    "from %s; the attach listener is a unix socket only root "
+		    "and the JVM's user can use", h.trig, h.trig_where);
 done:
 	if (hs_gone(&h) && !r->ok) {
 		r->target_exited = true;

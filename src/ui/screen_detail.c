@@ -377,7 +377,8 @@ draw_suggestion(struct ui *u, const struct ui_subject *s, int y, bool v8,
 	if (p != NULL)
 		gr = ui_gc_result(u, p->sp->pid, p->sp->start);
 	/* a GC that freed memory proved V8 garbage even once it is gone */
-	if (gr != NULL && gr->ok && gr->rss_before != FIG_NA &&
+	if (gr != NULL && gr->ok && gr->runtime != GC_RT_HOTSPOT &&
+	    gr->rss_before != FIG_NA &&
 	    gr->rss_after != FIG_NA && gr->rss_after < gr->rss_before)
 		v8 = true;
 	if ((!v8 && !arenas) || y >= LINES - 6)
