@@ -1,9 +1,10 @@
 /*
- * memtop's JVM test subject: allocates about MiB (first argument, 600 by
- * default) of long[16] arrays, drops them all, prints "ready" and idles. The
- * garbage stays in the heap until a GC runs (the heap is big enough that
- * none runs on its own once the allocation ended). A second argument
- * "threads" also starts 20 idle threads.
+ * memtop's JVM test subject (tests/integration/jvm.sh, tests/tui/jvm_tui.sh;
+ * compiled with javac at test time): allocates about MiB (the first
+ * argument, 600 by default) of long[16] arrays and drops them all, so the
+ * heap is full of garbage no GC has collected yet, prints "ready" and
+ * idles. A second argument "exit" makes it exit right after "ready" (a
+ * short-lived JVM).
  */
 public class Garbage {
 	static volatile Object sink;
@@ -19,6 +20,8 @@ public class Garbage {
 		sink = null;
 		System.out.println("ready");
 		System.out.flush();
+		if (args.length > 1 && args[1].equals("exit"))
+			return;
 		for (;;)
 			Thread.sleep(1000000);
 	}
