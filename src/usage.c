@@ -14,7 +14,7 @@ static const char usage_text[] =
 "       memtop maps PID [--json] [--rss]   mapping histogram and findings\n"
 "       memtop diff PID1 PID2 [--json]     two processes side by side\n"
 "       memtop diff --replica POD [--json] a pod and its healthiest replica\n"
-"       memtop gc PID [--json] [--yes]     force a V8 GC in a Node process\n"
+"       memtop gc PID [--json] [--yes]     force a GC in a Node process or a JVM\n"
 "       memtop --serve ADDR:PORT | --textfile DIR   Prometheus metrics\n"
 "       memtop record [options]      record the history store (no terminal)\n"
 "\n"

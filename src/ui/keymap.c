@@ -469,9 +469,9 @@ const struct ui_key ui_keys[] = {
 	{ 'v',		"v",	   "versus",	"compare the selected pod with its "
 	  "healthiest replica on the node (B - A: what the sick one has more)",
 	  key_versus },
-	{ 'g',		"g",	   "gc",	"force a V8 garbage collection in the "
-	  "selected Node process, or in every Node process of a pod/container "
-	  "(asks first; Esc cancels)", key_gc },
+	{ 'g',		"g",	   "gc",	"force a garbage collection in the "
+	  "selected Node process or HotSpot JVM, or in every Node and Java "
+	  "process of a pod/container (asks first; Esc cancels)", key_gc },
 	{ ' ',		"Space",   "toggle",	"expand or collapse a pod/group",
 	  key_toggle },
 	{ KEY_RIGHT,	"Right",   "expand",	"expand", key_open },
