@@ -7,6 +7,7 @@
 # that socket it is refused (SIGQUIT would kill it). DisableAttachMechanism
 # is refused and nothing is sent; a stale socket is a clear error; a JVM
 # that exits during the GC does not crash memtop; a JVM run as nobody works.
+# memtop maps finds its 1 MiB thread stacks and its heap reservation.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_root
 lib_init
@@ -48,6 +49,15 @@ check "a: attach socket left as HotSpot made it" is_sock $A
 check "a: verdict: Java heap garbage" test "$(q '.verdict | test("Java heap garbage")' "$J")" = true
 check "a: still alive" kill -0 $A
 check "a: no thread dump on its stdout" sh -c "! grep -q 'Full thread dump' '$T/a.out'"
+
+# its mappings: HotSpot's 1 MiB thread stacks as many as NMT's threads (a
+# GC worker may come or go between the two reads), the heap reservation
+"$MEMTOP" maps $A --json > "$T/am.json" || fail "memtop maps on the JVM"
+nt=$(jcmd $A VM.native_memory summary | sed -n 's/.*(thread #\([0-9]*\)).*/\1/p')
+ns=$(q '.findings[] | select(.rule == "thread-stacks") | .count' "$T/am.json")
+check "maps: thread stacks ($ns) = NMT's threads ($nt) +- 2" \
+    awk -v a="$ns" -v b="$nt" 'BEGIN { d = a - b; exit !(b > 0 && d <= 2 && d >= -2) }'
+check "maps: java-heap, at most -Xmx1g reserved" test "$(q '.findings[] | select(.rule == "java-heap") | .size > 900 * 1048576 and .size <= 1073741824' "$T/am.json")" = true
 
 # again: through the socket that is there now, no signal
 "$MEMTOP" gc $A --yes > "$T/a.txt" 2> "$T/a2.err"; rc=$?

@@ -2,8 +2,9 @@
  * The pure parts of the HotSpot GC on outputs captured from openjdk 17
  * (tests/fixtures/hotspot/: jcmd GC.heap_info and VM.native_memory summary
  * of G1, Parallel, Serial, Shenandoah and Z), the attach reply, the
- * DisableAttachMechanism reading, the guard, the result's JSON round trip
- * and the shared formatter's words for a JVM.
+ * DisableAttachMechanism reading, the guard, the result's JSON round trip,
+ * the shared formatter's words for a JVM, and the mapping rules on a JVM's
+ * maps (g1-1g.maps, with its NMT summary taken at the same moment).
  */
 #include "config.h"
 
@@ -19,7 +20,9 @@
 #include "actions/gc.h"
 #include "actions/gc_format.h"
 #include "actions/hotspot.h"
+#include "analyse/detectors.h"
 #include "analyse/diagnosis.h"
+#include "collect/maps.h"
 #include "fixture.h"
 #include "util/readfile.h"
 
@@ -329,6 +332,65 @@ test_format(void **state)
 	    "garbage"));
 }
 
+static const struct finding *
+rule(const struct finding *f, size_t n, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(f[i].rule, name) == 0)
+			return &f[i];
+	}
+	return NULL;
+}
+
+static void
+test_jvm_maps(void **state)
+{
+	struct detect_ctx	 c = { "java", "java", 8 * M };
+	struct finding		 f[8];
+	const struct finding	*t;
+	struct maps		 m;
+	struct buf		 b;
+	size_t			 n;
+
+	(void)state;
+	load("g1-1g.maps", &b);
+	maps_init(&m);
+	maps_parse(&m, b.data, b.len);
+	buf_done(&b);
+	assert_true(detect_is_jvm(&m));
+	n = detect_all(&m, &c, f, 8);
+	/* NMT said "thread #20": HotSpot's 1 MiB stacks, not the rlimit's */
+	t = rule(f, n, "thread-stacks");
+	assert_non_null(t);
+	assert_int_equal(t->count, 20);
+	assert_non_null(strstr(t->text, "1M (JVM threads)"));
+	/* NMT: Java Heap reserved 1048576KB, committed 653312KB */
+	t = rule(f, n, "java-heap");
+	assert_non_null(t);
+	assert_true(t->size <= 1048576 * K && t->size >= 1040000 * K);
+	assert_non_null(strstr(t->text, "637M committed"));
+	/*
+	 * NMT: Code mmap reserved 247688KB, committed 7548KB; the CodeHeap's
+	 * three segments are 240 MiB of it, 3 x 2496 KiB committed
+	 */
+	assert_non_null(strstr(t->text, "CodeHeap 240M reserved, 7.3M "
+	    "committed"));
+	assert_int_equal(t->rss, UINT64_MAX);	/* no smaps: unknown */
+	assert_null(rule(f, n, "v8-pages"));
+	/* the same mappings without libjvm.so: no Java heap, 8M stacks only */
+	for (n = 0; n < m.n; n++) {
+		if (strstr(m.v[n].name, "libjvm.so") != NULL)
+			m.v[n].name = "";
+	}
+	assert_false(detect_is_jvm(&m));
+	n = detect_all(&m, &c, f, 8);
+	assert_null(rule(f, n, "java-heap"));
+	assert_null(rule(f, n, "thread-stacks"));
+	maps_done(&m);
+}
+
 int
 main(void)
 {
@@ -341,6 +403,7 @@ main(void)
 		cmocka_unit_test(test_guard),
 		cmocka_unit_test(test_json_roundtrip),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_jvm_maps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
