@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "collect/sample.h"
+#include "model/settings.h"
 #include "model/tree.h"
 #include "ui/theme.h"
 
@@ -26,6 +27,9 @@ struct ui_config {
 	void			(*seed)(void *, struct history *);
 	void			*seed_ctx;
 	const char		*history_note;
+	unsigned		 cli_set;	/* SET_* given as options:
+						   memtoprc does not change
+						   them */
 };
 
 /*
