@@ -31,7 +31,7 @@ tui_session 200 45 "sh -c '\"$MEMTOP\" -d 0.5 --host-root \"$H\"; echo EXIT=\$?;
 wait_for 30 screen_has "team-b/orders-5" || { fail "pod not shown"; screen; }
 
 $TM send-keys -t mt / "$J" Enter End g
-check "g names the runtime" wait_for 15 screen_has "GC java PID $J (HotSpot) in team-b/orders-5? A full GC pauses it. y/n"
+check "g names the runtime" wait_for 30 screen_has "GC java PID $J (HotSpot) in team-b/orders-5? A full GC pauses it. y/n" || screen
 $TM send-keys -t mt y
 check "y: the result in the status line" wait_for 60 sh -c "$TM capture-pane -p -t mt | grep -q 'GC pid $J: RSS .* -> '"
 line=$(screen | grep "GC pid $J: RSS")
@@ -49,7 +49,7 @@ $TM send-keys -t mt Escape Escape
 
 if [ -n "$N" ]; then
 	$TM send-keys -t mt / orders-5 Enter Home g
-	check "g on the pod: its Node and its Java process" wait_for 10 screen_has "GC 2 processes (1 node, 1 HotSpot) in team-b/orders-5"
+	check "g on the pod: its Node and its Java process" wait_for 30 screen_has "GC 2 processes (1 node, 1 HotSpot) in team-b/orders-5"
 	$TM send-keys -t mt n
 fi
 $TM send-keys -t mt q
