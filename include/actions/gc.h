@@ -103,6 +103,10 @@ struct gc_sink {
 	void	*arg;
 };
 
+/* A progress line to the sink (nothing if it takes none). */
+void	gc_say(const struct gc_sink *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 /*
  * Runs the GC of pid (start 0: whatever process has that pid now) in this
  * process (the child's body: it enters the target's network namespace).
@@ -124,6 +128,9 @@ void	gc_child(int pid, unsigned long long start, const struct gc_opts *,
 json_t	*gc_result_json(const struct gc_result *);
 int	 gc_result_from_json(json_t *, struct gc_result *);
 void	 gc_result_init(struct gc_result *, int pid, unsigned long long start);
+/* Sets the result's one-line error. */
+void	 gc_result_error(struct gc_result *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 /*
  * The answer to Runtime.evaluate of JSON.stringify(process.memoryUsage()):

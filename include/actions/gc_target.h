@@ -48,6 +48,9 @@ int	gc_target_pidfd(int pid);
 /* Whether the process behind the pidfd has exited (false if fd -1). */
 bool	gc_target_exited(int pidfd);
 
+/* Whether it has exited: by its pidfd, else by proc_root/PID (pidfd -1). */
+bool	gc_target_gone(const char *proc_root, int pid, int pidfd);
+
 /* Sends sig through the pidfd (or by pid without one). 0 or -errno. */
 int	gc_target_signal(int pidfd, int pid, int sig);
 

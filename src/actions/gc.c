@@ -69,7 +69,8 @@ check_jvm(const char *proc_root, int pid, const struct proc_status *st,
 	const char	*why;
 
 	if (!caps->root && st->uid != caps->uid)
-		return "needs root (to signal and attach to another user's JVM)";
+		return "needs root (to signal and attach to another user's "
+		    "JVM)";
 	if ((why = guard_runnable(st, buf, len)) != NULL)
 		return why;
 	return hotspot_guard(st, hotspot_sock_exists(proc_root, pid,
@@ -143,21 +144,18 @@ struct run {
 	double			 t0, t_signal;
 };
 
-static void
-say(struct run *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-say(struct run *x, const char *fmt, ...)
+void
+gc_say(const struct gc_sink *sink, const char *fmt, ...)
 {
 	char	line[320];
 	va_list	ap;
 
-	if (x->sink->progress == NULL)
+	if (sink->progress == NULL)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	x->sink->progress(x->sink->arg, line);
+	sink->progress(sink->arg, line);
 }
 
 static void
@@ -166,20 +164,6 @@ report(struct run *x)
 	x->r->duration_ms = (clock_mono() - x->t0) * 1000;
 	if (x->sink->result != NULL)
 		x->sink->result(x->sink->arg, x->r);
-}
-
-static void
-seterr(struct run *x, const char *fmt, ...) __attribute__((format(printf, 2,
-    3)));
-
-static void
-seterr(struct run *x, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(x->r->error, sizeof x->r->error, fmt, ap);
-	va_end(ap);
 }
 
 /*
@@ -221,12 +205,7 @@ memory_usage(struct inspector *in, double timeout, struct v8_mem *v,
 static bool
 gone(struct run *x)
 {
-	char	path[4200];
-
-	if (x->pidfd != -1)
-		return gc_target_exited(x->pidfd);
-	snprintf(path, sizeof path, "%s/%d", x->o->proc_root, x->pid);
-	return access(path, F_OK) != 0;
+	return gc_target_gone(x->o->proc_root, x->pid, x->pidfd);
 }
 
 /*
@@ -369,11 +348,11 @@ enter_netns(struct run *x)
 	snprintf(path, sizeof path, "%s/%d/ns/net", x->o->proc_root, x->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
-		seterr(x, "open %.200s: %s", path, strerror(errno));
+		gc_result_error(x->r, "open %.200s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (setns(fd, CLONE_NEWNET) == -1) {
-		seterr(x, "setns into its network namespace: %s%s",
+		gc_result_error(x->r, "setns into its network namespace: %s%s",
 		    strerror(errno), errno == EPERM ? " (needs CAP_SYS_ADMIN)" :
 		    "");
 		close(fd);
@@ -405,9 +384,9 @@ find_open(struct run *x)
 			x->found = true;
 			return 1;
 		}
-		seterr(x, "refused: it listens on port %d, Node's inspector "
-		    "port, but that is not an inspector (%s): SIGUSR1 could "
-		    "not open one", x->spec.port, err);
+		gc_result_error(x->r, "refused: it listens on port %d, Node's "
+		    "inspector port, but that is not an inspector (%s): "
+		    "SIGUSR1 could not open one", x->spec.port, err);
 		return -1;
 	}
 	return 0;
@@ -428,31 +407,32 @@ open_inspector(struct run *x)
 	}
 	lo = gc_target_lo_up();
 	if (lo == 0 && gc_target_needs_lo(&x->spec)) {
-		seterr(x, "refused: loopback is down in its netns %s: its "
-		    "inspector (%s:%d) would be unreachable. To GC anyway: "
-		    "nsenter -t %d -n ip link set lo up, or start node with "
-		    "--inspect-port=ADDR:PORT", x->r->netns, x->spec.host,
+		gc_result_error(x->r, "refused: loopback is down in its netns "
+		    "%s: its inspector (%s:%d) would be unreachable. To GC "
+		    "anyway: nsenter -t %d -n ip link set lo up, or start node "
+		    "with --inspect-port=ADDR:PORT", x->r->netns, x->spec.host,
 		    x->spec.port, x->pid);
 		return -1;
 	}
 	if (inspector_cancelled) {
 		x->r->cancelled = true;
-		seterr(x, "cancelled before SIGUSR1: nothing was sent");
+		gc_result_error(x->r, "cancelled before SIGUSR1: nothing was "
+		    "sent");
 		return -1;
 	}
 	/* checked again right before the signal: never kill it */
 	refuse = gc_check(x->pid, x->o->proc_root, why, sizeof why);
 	if (refuse != NULL) {
-		seterr(x, "refused: %s", refuse);
+		gc_result_error(x->r, "refused: %s", refuse);
 		return -1;
 	}
-	say(x, "pid %d: SIGUSR1, waiting for its inspector", x->pid);
+	gc_say(x->sink, "pid %d: SIGUSR1, waiting for its inspector", x->pid);
 	x->r->signalled = true;
 	x->t_signal = clock_mono();
 	rc = gc_target_signal(x->pidfd, x->pid, SIGUSR1);
 	if (rc != 0) {
 		x->r->signalled = false;
-		seterr(x, "SIGUSR1: %s", strerror(-rc));
+		gc_result_error(x->r, "SIGUSR1: %s", strerror(-rc));
 		return -1;
 	}
 	rc = wait_new(x, x->t_signal + x->o->open_timeout, err, sizeof err);
@@ -460,13 +440,14 @@ open_inspector(struct run *x)
 		return 0;
 	if (rc == -1) {
 		x->r->target_exited = true;
-		seterr(x, "pid %d exited during the GC", x->pid);
+		gc_result_error(x->r, "pid %d exited during the GC", x->pid);
 	} else if (inspector_cancelled) {
 		x->r->cancelled = true;
-		seterr(x, "cancelled while waiting for its inspector");
+		gc_result_error(x->r, "cancelled while waiting for its "
+		    "inspector");
 	} else
-		seterr(x, "no inspector within %.0f s (main thread blocked or "
-		    "busy, or the app handles SIGUSR1 itself)%s%s",
+		gc_result_error(x->r, "no inspector within %.0f s (main thread "
+		    "blocked or busy, or the app handles SIGUSR1 itself)%s%s",
 		    x->o->open_timeout, err[0] ? ": " : "", err);
 	return -1;
 }
@@ -478,13 +459,13 @@ collect(struct run *x, struct inspector **inp)
 	struct gc_result	*r = x->r;
 	json_t			*res;
 
-	say(x, "pid %d: inspector on %s, connecting", x->pid, r->addr);
+	gc_say(x->sink, "pid %d: inspector on %s, connecting", x->pid, r->addr);
 	*inp = inspector_open(&x->sock, x->path, clock_mono() +
 	    x->o->call_timeout, r->error, sizeof r->error);
 	if (*inp == NULL || memory_usage(*inp, x->o->call_timeout,
 	    &r->v8_before, r->error, sizeof r->error) != 0)
 		return;
-	say(x, "pid %d: collecting garbage", x->pid);
+	gc_say(x->sink, "pid %d: collecting garbage", x->pid);
 	res = inspector_call(*inp, "HeapProfiler.collectGarbage", NULL,
 	    clock_mono() + x->o->gc_timeout, r->error, sizeof r->error);
 	if (res == NULL)
@@ -523,8 +504,8 @@ watch_and_close(struct run *x, bool (*pipe_ok)(void *))
 	int			 rc;
 
 	r->watching = true;
-	say(x, "pid %d: watching up to %.0f s to close the inspector SIGUSR1 "
-	    "may still open", x->pid, deadline - clock_mono());
+	gc_say(x->sink, "pid %d: watching up to %.0f s to close the inspector "
+	    "SIGUSR1 may still open", x->pid, deadline - clock_mono());
 	report(x);
 	while (clock_mono() < deadline && !r->inspector_closed) {
 		inspector_cancelled = 0;	/* a cancel does not stop this */
@@ -590,8 +571,8 @@ run(struct run *x, bool (*pipe_ok)(void *))
 	x->pidfd = gc_target_pidfd(x->pid);
 	now_start = gc_target_start(x->o->proc_root, x->pid);
 	if (r->start != 0 && now_start != 0 && now_start != r->start) {
-		seterr(x, "refused: pid %d is another process now (restarted)",
-		    x->pid);
+		gc_result_error(x->r, "refused: pid %d is another process now "
+		    "(restarted)", x->pid);
 		goto done;
 	}
 	if (r->start == 0)
@@ -599,13 +580,13 @@ run(struct run *x, bool (*pipe_ok)(void *))
 	refuse = gc_check_runtime(x->pid, x->o->proc_root, &r->runtime, why,
 	    sizeof why);
 	if (refuse != NULL) {
-		seterr(x, "refused: %s", refuse);
+		gc_result_error(x->r, "refused: %s", refuse);
 		goto done;
 	}
 	x->lock = gc_target_lock(x->pid, r->start);
 	if (x->lock == -1) {
-		seterr(x, "refused: a GC of pid %d is running (another memtop); "
-		    "try again when it has ended", x->pid);
+		gc_result_error(x->r, "refused: a GC of pid %d is running "
+		    "(another memtop); try again when it has ended", x->pid);
 		goto done;
 	}
 	gc_target_netns(x->o->proc_root, x->pid, r->netns, sizeof r->netns);
@@ -619,8 +600,8 @@ run(struct run *x, bool (*pipe_ok)(void *))
 	gc_target_spec_read(x->o->proc_root, x->pid, &x->spec);
 	rc = netsock_listening(x->o->proc_root, x->pid, &x->before);
 	if (rc < 0) {
-		seterr(x, "cannot read its sockets: %s", gone(x) ? "it exited" :
-		    strerror(-rc));
+		gc_result_error(x->r, "cannot read its sockets: %s", gone(x) ?
+		    "it exited" : strerror(-rc));
 		goto done;
 	}
 	if (enter_netns(x) != 0 || open_inspector(x) != 0)
@@ -630,12 +611,12 @@ run(struct run *x, bool (*pipe_ok)(void *))
 close:
 	if (gone(x) && !r->ok) {
 		r->target_exited = true;
-		seterr(x, "pid %d exited during the GC", x->pid);
+		gc_result_error(x->r, "pid %d exited during the GC", x->pid);
 	}
 	if (inspector_cancelled && !r->ok && !r->target_exited) {
 		r->cancelled = true;
 		if (strstr(r->error, "cancelled") == NULL)
-			seterr(x, "cancelled");
+			gc_result_error(x->r, "cancelled");
 	}
 	if (r->signalled && x->found && !r->target_exited)
 		r->inspector_closed = close_inspector(x, in);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,16 @@ gc_result_init(struct gc_result *r, int pid, unsigned long long start)
 	r->pss_anon_before = r->pss_anon_after = UINT64_MAX;
 	hotspot_heap_from_json(NULL, &r->heap_before);
 	hotspot_heap_from_json(NULL, &r->heap_after);
+}
+
+void
+gc_result_error(struct gc_result *r, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->error, sizeof r->error, fmt, ap);
+	va_end(ap);
 }
 
 int64_t

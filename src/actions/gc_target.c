@@ -233,6 +233,17 @@ gc_target_exited(int pidfd)
 	return pidfd != -1 && poll(&p, 1, 0) == 1;
 }
 
+bool
+gc_target_gone(const char *proc_root, int pid, int pidfd)
+{
+	char	path[4200];
+
+	if (pidfd != -1)
+		return gc_target_exited(pidfd);
+	snprintf(path, sizeof path, "%s/%d", proc_root, pid);
+	return access(path, F_OK) != 0;
+}
+
 int
 gc_target_signal(int pidfd, int pid, int sig)
 {

@@ -36,7 +36,7 @@
 
 #define HS_REPLY_MAX	(1 << 20)	/* a longer reply is cut there */
 #define HS_SETTLE_MAX	3.0		/* RSS settling, at most (s) */
-#define HS_SETTLE_STEP	(1ULL << 20)	/* a fall that counts as falling */
+#define HS_SETTLE_STEP	(1ULL << 20)	/* a fall that counts */
 
 struct hs {
 	int			 pid, nspid, pidfd;
@@ -44,54 +44,17 @@ struct hs {
 	const struct gc_opts	*o;
 	const struct gc_sink	*sink;
 	struct gc_result	*r;
-	int			 tmpfd;		/* its /tmp (O_PATH) */
-	int			 trigdir;	/* where memtop's trigger is */
+	int			 tmpfd;		/* its /tmp, O_PATH */
+	int			 trigdir;	/* memtop's trigger's */
 	char			 sock[32];	/* ".java_pid<NSpid>" */
 	char			 trig[32];	/* ".attach_pid<NSpid>" */
 	const char		*trig_where;	/* "cwd", "/tmp" */
 };
 
-static void
-hs_say(struct hs *h, const char *fmt, ...) __attribute__((format(printf, 2,
-    3)));
-
-static void
-hs_say(struct hs *h, const char *fmt, ...)
-{
-	char	line[320];
-	va_list	ap;
-
-	if (h->sink->progress == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	h->sink->progress(h->sink->arg, line);
-}
-
-static void
-hs_err(struct hs *h, const char *fmt, ...) __attribute__((format(printf, 2,
-    3)));
-
-static void
-hs_err(struct hs *h, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(h->r->error, sizeof h->r->error, fmt, ap);
-	va_end(ap);
-}
-
 static bool
 hs_gone(struct hs *h)
 {
-	char	path[4200];
-
-	if (h->pidfd != -1)
-		return gc_target_exited(h->pidfd);
-	snprintf(path, sizeof path, "%s/%d", h->o->proc_root, h->pid);
-	return access(path, F_OK) != 0;
+	return gc_target_gone(h->o->proc_root, h->pid, h->pidfd);
 }
 
 /* Its NSpid, effective uid (status) and effective gid (Gid:'s second). */
@@ -106,7 +69,7 @@ hs_ids(struct hs *h)
 
 	rc = status_read(h->o->proc_root, h->pid, &st);
 	if (rc != 0) {
-		hs_err(h, "pid %d: %s", h->pid, strerror(-rc));
+		gc_result_error(h->r, "pid %d: %s", h->pid, strerror(-rc));
 		return -1;
 	}
 	h->nspid = st.nspid > 0 ? st.nspid : h->pid;
@@ -117,7 +80,7 @@ hs_ids(struct hs *h)
 	g = rc == 0 ? strstr(b.data, "\nGid:") : NULL;
 	if (g == NULL || sscanf(g + 5, "%*u %u", &h->gid) != 1) {
 		buf_done(&b);
-		hs_err(h, "pid %d: cannot read its Gid", h->pid);
+		gc_result_error(h->r, "pid %d: cannot read its Gid", h->pid);
 		return -1;
 	}
 	buf_done(&b);
@@ -170,15 +133,16 @@ hs_trigger(struct hs *h)
 	if (dirs[0] != -1 && h->trigdir != dirs[0])
 		close(dirs[0]);
 	if (fd == -1) {
-		hs_err(h, "cannot create the attach trigger %s in its cwd or "
-		    "/tmp: %s%s", h->trig, strerror(e), e == EEXIST ?
+		gc_result_error(h->r, "cannot create the attach trigger %s in "
+		    "its cwd or /tmp: %s%s", h->trig, strerror(e), e == EEXIST ?
 		    " (another attach is under way?)" : "");
 		return -1;
 	}
 	if (fchown(fd, h->uid, h->gid) == -1) {
 		e = errno;
 		close(fd);
-		hs_err(h, "chown of the attach trigger: %s", strerror(e));
+		gc_result_error(h->r, "chown of the attach trigger: %s",
+		    strerror(e));
 		return -1;
 	}
 	close(fd);
@@ -212,7 +176,8 @@ hs_start_listener(struct hs *h)
 
 	if (inspector_cancelled) {
 		h->r->cancelled = true;
-		hs_err(h, "cancelled before SIGQUIT: nothing was sent");
+		gc_result_error(h->r, "cancelled before SIGQUIT: nothing was "
+		    "sent");
 		return -1;
 	}
 	/* checked again right before the signal: never kill it */
@@ -224,38 +189,39 @@ hs_start_listener(struct hs *h)
 	    st.tracer_pid != 0))
 		refuse = "it is stopped or traced";
 	if (refuse != NULL) {
-		hs_err(h, "refused: %s", refuse);
+		gc_result_error(h->r, "refused: %s", refuse);
 		return -1;
 	}
 	if (hs_trigger(h) != 0)
 		return -1;
-	hs_say(h, "pid %d: SIGQUIT to start HotSpot's attach listener",
+	gc_say(h->sink, "pid %d: SIGQUIT to start HotSpot's attach listener",
 	    h->pid);
 	t0 = clock_mono();
 	deadline = t0 + h->o->attach_timeout;
 	rc = gc_target_signal(h->pidfd, h->pid, SIGQUIT);
 	if (rc != 0) {
-		hs_err(h, "SIGQUIT: %s", strerror(-rc));
+		gc_result_error(h->r, "SIGQUIT: %s", strerror(-rc));
 		goto out;
 	}
 	h->r->signalled = true;
 	while (!hs_sock_there(h)) {
 		if (hs_gone(h)) {
 			h->r->target_exited = true;
-			hs_err(h, "pid %d exited during the GC", h->pid);
+			gc_result_error(h->r, "pid %d exited during the GC",
+			    h->pid);
 			rc = -1;
 			goto out;
 		}
 		if (inspector_cancelled) {
 			h->r->cancelled = true;
-			hs_err(h, "cancelled while waiting for HotSpot's attach "
-			    "socket");
+			gc_result_error(h->r, "cancelled while waiting for "
+			    "HotSpot's attach socket");
 			rc = -1;
 			goto out;
 		}
 		if (clock_mono() > deadline) {
-			hs_err(h, "no attach socket /tmp/%s within %.0f s of "
-			    "SIGQUIT: its attach mechanism is off "
+			gc_result_error(h->r, "no attach socket /tmp/%s within "
+			    "%.0f s of SIGQUIT: its attach mechanism is off "
 			    "(-XX:+DisableAttachMechanism set outside its "
 			    "command line?) and SIGQUIT printed a thread dump "
 			    "to its stdout, or it is hung", h->sock,
@@ -279,8 +245,8 @@ hs_become(struct hs *h)
 		return 0;
 	if (setgroups(0, NULL) == -1 || setgid(h->gid) == -1 ||
 	    setuid(h->uid) == -1) {
-		hs_err(h, "cannot become its uid %u gid %u to attach: %s",
-		    h->uid, h->gid, strerror(errno));
+		gc_result_error(h->r, "cannot become its uid %u gid %u to "
+		    "attach: %s", h->uid, h->gid, strerror(errno));
 		return -1;
 	}
 	/* a change of credentials clears it: the parent's death cancels */
@@ -321,7 +287,7 @@ hs_connect(struct hs *h, double deadline)
 	    h->tmpfd, h->sock);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd == -1) {
-		hs_err(h, "socket: %s", strerror(errno));
+		gc_result_error(h->r, "socket: %s", strerror(errno));
 		return -1;
 	}
 	while (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
@@ -332,14 +298,14 @@ hs_connect(struct hs *h, double deadline)
 		}
 		close(fd);
 		if (e == ECONNREFUSED)
-			hs_err(h, "stale attach socket /tmp/%s in its root: "
-			    "connection refused, no JVM listens on it (left by "
-			    "a JVM that was killed); memtop leaves it alone: "
-			    "remove it, then attach again", h->sock);
+			gc_result_error(h->r, "stale attach socket /tmp/%s in "
+			    "its root: connection refused, no JVM listens on "
+			    "it (left by a JVM that was killed); memtop leaves "
+			    "it alone: remove it, then attach again", h->sock);
 		else
-			hs_err(h, "connect to its attach socket /tmp/%s as uid "
-			    "%u gid %u: %s", h->sock, h->uid, h->gid,
-			    strerror(e));
+			gc_result_error(h->r, "connect to its attach socket "
+			    "/tmp/%s as uid %u gid %u: %s", h->sock, h->uid,
+			    h->gid, strerror(e));
 		return -1;
 	}
 	return fd;
@@ -369,7 +335,8 @@ hs_jcmd(struct hs *h, const char *cmd, double timeout, struct buf *out)
 			goto timeout;
 		n = send(fd, req + off, len - off, MSG_NOSIGNAL);
 		if (n == -1 && errno != EAGAIN && errno != EINTR) {
-			hs_err(h, "%s: send: %s", cmd, strerror(errno));
+			gc_result_error(h->r, "%s: send: %s", cmd,
+			    strerror(errno));
 			goto done;
 		}
 		off += n > 0 ? (size_t)n : 0;
@@ -377,7 +344,7 @@ hs_jcmd(struct hs *h, const char *cmd, double timeout, struct buf *out)
 	for (;;) {
 		if (inspector_cancelled) {
 			h->r->cancelled = true;
-			hs_err(h, "cancelled during %s", cmd);
+			gc_result_error(h->r, "cancelled during %s", cmd);
 			goto done;
 		}
 		if (hs_wait(fd, POLLIN, deadline < clock_mono() + 0.2 ?
@@ -390,7 +357,8 @@ hs_jcmd(struct hs *h, const char *cmd, double timeout, struct buf *out)
 		if (n == 0)
 			break;
 		if (n == -1 && errno != EAGAIN && errno != EINTR) {
-			hs_err(h, "%s: read: %s", cmd, strerror(errno));
+			gc_result_error(h->r, "%s: read: %s", cmd,
+			    strerror(errno));
 			goto done;
 		}
 		if (n > 0 && out->len < HS_REPLY_MAX)
@@ -399,12 +367,13 @@ hs_jcmd(struct hs *h, const char *cmd, double timeout, struct buf *out)
 	body = out->len > 0 ? hotspot_parse_reply(out->data, out->len,
 	    &status) : NULL;
 	if (body == NULL) {
-		hs_err(h, "%s: not an attach reply (%zu bytes)", cmd, out->len);
+		gc_result_error(h->r, "%s: not an attach reply (%zu bytes)",
+		    cmd, out->len);
 		goto done;
 	}
 	if (status != 0) {
-		hs_err(h, "%s failed (status %d): %.*s", cmd, status,
-		    (int)strcspn(body, "\n"), body);
+		gc_result_error(h->r, "%s failed (status %d): %.*s", cmd,
+		    status, (int)strcspn(body, "\n"), body);
 		goto done;
 	}
 	len = (size_t)(body - out->data);
@@ -413,7 +382,7 @@ hs_jcmd(struct hs *h, const char *cmd, double timeout, struct buf *out)
 	rc = 0;
 	goto done;
 timeout:
-	hs_err(h, "%s: no answer within %.0f s", cmd, timeout);
+	gc_result_error(h->r, "%s: no answer within %.0f s", cmd, timeout);
 done:
 	close(fd);
 	return rc;
@@ -450,15 +419,16 @@ hs_gc(struct hs *h, struct buf *b)
 {
 	struct gc_result	*r = h->r;
 
-	hs_say(h, "pid %d: GC.heap_info through /tmp/%s", h->pid, h->sock);
+	gc_say(h->sink, "pid %d: GC.heap_info through /tmp/%s", h->pid,
+	    h->sock);
 	if (hs_jcmd(h, "GC.heap_info", h->o->call_timeout, b) != 0)
 		return;
 	hotspot_parse_heap_info(b->data, b->len, &r->heap_before);
-	hs_say(h, "pid %d: GC.run (a full GC)", h->pid);
+	gc_say(h->sink, "pid %d: GC.run (a full GC)", h->pid);
 	if (hs_jcmd(h, "GC.run", h->o->gc_timeout, b) != 0)
 		return;
 	r->ok = true;
-	hs_say(h, "pid %d: waiting for its RSS to settle", h->pid);
+	gc_say(h->sink, "pid %d: waiting for its RSS to settle", h->pid);
 	hs_settle(h);
 	if (hs_jcmd(h, "GC.heap_info", h->o->call_timeout, b) == 0)
 		hotspot_parse_heap_info(b->data, b->len, &r->heap_after);
@@ -489,7 +459,7 @@ hotspot_collect(int pid, int pidfd, const struct gc_opts *o,
 		goto done;
 	h.tmpfd = hs_opendir(&h, "root/tmp");
 	if (h.tmpfd == -1) {
-		hs_err(&h, "cannot open its /tmp (%s/%d/root/tmp): %s",
+		gc_result_error(r, "cannot open its /tmp (%s/%d/root/tmp): %s",
 		    o->proc_root, pid, strerror(errno));
 		goto done;
 	}
@@ -510,7 +480,7 @@ hotspot_collect(int pid, int pidfd, const struct gc_opts *o,
 done:
 	if (hs_gone(&h) && !r->ok) {
 		r->target_exited = true;
-		hs_err(&h, "pid %d exited during the GC", pid);
+		gc_result_error(r, "pid %d exited during the GC", pid);
 	}
 	hs_untrigger(&h);
 	if (h.tmpfd != -1)
