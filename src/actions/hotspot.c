@@ -35,7 +35,7 @@
 #include "util/readfile.h"
 
 #define HS_REPLY_MAX	(1 << 20)	/* a longer reply is cut there */
-#define HS_SETTLE_MAX	3.0		/* RSS settling, at most (s) */
+#define HS_SETTLE_MAX	5.0		/* RSS settling, at most (s) */
 #define HS_SETTLE_STEP	(1ULL << 20)	/* a fall that counts */
 
 struct hs {
@@ -388,32 +388,42 @@ done:
 	return rc;
 }
 
-/* RSS until it stops falling (G1 uncommits after the GC): bounded. */
+/*
+ * RSS until it stops falling: G1 uncommits what the GC gave back
+ * concurrently, late on a loaded machine. expect: what the heap gave back
+ * (its committed bytes before - after); until RSS fell by half of that (at
+ * most half of RSS), a quiet moment does not end the wait. Bounded.
+ */
 static void
-hs_settle(struct hs *h)
+hs_settle(struct hs *h, uint64_t expect)
 {
 	double		t0 = clock_mono(), last_fall = t0, now;
-	uint64_t	low, rss;
+	uint64_t	first, low, rss;
 
-	low = proc_kb_field(h->o->proc_root, h->pid, "status", "VmRSS");
+	first = low = proc_kb_field(h->o->proc_root, h->pid, "status",
+	    "VmRSS");
+	if (first == UINT64_MAX)
+		return;
+	expect = (expect < first ? expect : first) / 2;
 	for (;;) {
 		now = clock_mono();
 		if (now - t0 >= HS_SETTLE_MAX || inspector_cancelled ||
-		    (now - t0 >= h->o->settle && now - last_fall >= 0.5))
+		    (now - t0 >= h->o->settle && now - last_fall >= 0.5 &&
+		    first - low >= expect))
 			break;
 		usleep(100000);
 		rss = proc_kb_field(h->o->proc_root, h->pid, "status",
 		    "VmRSS");
 		if (rss == UINT64_MAX)
 			break;		/* it exited */
-		if (low == UINT64_MAX || rss + HS_SETTLE_STEP <= low) {
+		if (rss + HS_SETTLE_STEP <= low) {
 			low = rss;
 			last_fall = clock_mono();
 		}
 	}
 }
 
-/* heap before, GC.run, settling, heap and NMT after. */
+/* heap before, GC.run, heap after, settling, NMT after. */
 static void
 hs_gc(struct hs *h, struct buf *b)
 {
@@ -428,10 +438,12 @@ hs_gc(struct hs *h, struct buf *b)
 	if (hs_jcmd(h, "GC.run", h->o->gc_timeout, b) != 0)
 		return;
 	r->ok = true;
-	gc_say(h->sink, "pid %d: waiting for its RSS to settle", h->pid);
-	hs_settle(h);
 	if (hs_jcmd(h, "GC.heap_info", h->o->call_timeout, b) == 0)
 		hotspot_parse_heap_info(b->data, b->len, &r->heap_after);
+	gc_say(h->sink, "pid %d: waiting for its RSS to settle", h->pid);
+	hs_settle(h, r->heap_before.ok && r->heap_after.ok &&
+	    r->heap_before.committed > r->heap_after.committed ?
+	    r->heap_before.committed - r->heap_after.committed : 0);
 	if (hs_jcmd(h, "VM.native_memory summary", h->o->call_timeout, b) ==
 	    0)
 		hotspot_parse_nmt(b->data, b->len, &r->nmt);
