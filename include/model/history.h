@@ -83,14 +83,15 @@ void		 history_update(struct history *, struct tree *);
  * What a history store knows of one entity from before memtop started:
  * first/min/max of every figure since the entity's first recorded sample
  * (FIG_NA: never known), RssAnon's minimum over the window before now, and
- * samples for the rings (oldest first; FIG_NA is a gap or unknown).
+ * samples for the rings: ring codes (model/ring.h; RING_NA is a gap or
+ * unknown), HF__COUNT runs of nsamples, one per figure, each oldest first.
  */
 struct hist_seed {
 	uint64_t	  first[HF__COUNT];
 	uint64_t	  min[HF__COUNT];
 	uint64_t	  max[HF__COUNT];
 	uint64_t	  win_min;
-	const uint64_t	(*samples)[HF__COUNT];
+	const uint16_t	 *codes;
 	size_t		  nsamples;
 };
 

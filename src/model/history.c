@@ -313,7 +313,7 @@ history_update(struct history *h, struct tree *t)
 void
 history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
 {
-	size_t		 i, bi = hash_str(ident) & (h->nbucket - 1);
+	size_t		 bi = hash_str(ident) & (h->nbucket - 1);
 	struct hist_ent	*e;
 	int		 k;
 
@@ -327,10 +327,9 @@ history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
 		e->max[k] = sd->max[k] == FIG_NA ? 0 : sd->max[k];
 	e->seed_win_min = sd->win_min;
 	e->seed_left = sd->win_min == FIG_NA ? 0 : h->window;
-	i = sd->nsamples > h->cap ? sd->nsamples - h->cap : 0;
-	for (; i < sd->nsamples; i++)
-		for (k = 0; k < HF__COUNT; k++)
-			ring_push(&e->ring[k], sd->samples[i][k]);
+	for (k = 0; k < HF__COUNT; k++)
+		ring_fill(&e->ring[k], sd->codes + (size_t)k * sd->nsamples,
+		    sd->nsamples);
 }
 
 size_t

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/ring.h"
 #include "store/seed.h"
 #include "store_int.h"
 #include "util/xmalloc.h"
@@ -27,8 +28,8 @@ struct acc {
 	long long	 id;
 	char		*ident;
 	struct hist_seed sd;
-	uint64_t	(*slot)[HF__COUNT];
-	uint64_t	 cur[HF__COUNT];
+	uint64_t	 curv[HF__COUNT];	/* the last row's figures */
+	uint16_t	 cur[HF__COUNT];	/* and their ring codes */
 	double		 cur_t;		/* < 0: no row yet */
 	uint64_t	 before_win;	/* RssAnon just before the window */
 	size_t		 j;		/* next slot to fill */
@@ -45,7 +46,7 @@ struct seeder {
 	size_t		 nslots;
 	const char	*boot_id;
 	size_t		 seeded;
-	uint64_t	(*slot)[HF__COUNT];	/* one entity's, reused */
+	uint16_t	*codes;	/* one entity's slots, figure-major, reused */
 };
 
 static int
@@ -120,29 +121,56 @@ acc_start(struct seeder *sd, struct acc *a, long long id, const char *ident)
 	a->cur_t = -1;
 	a->before_win = FIG_NA;
 	a->sd.win_min = FIG_NA;
-	for (k = 0; k < HF__COUNT; k++)
-		a->sd.first[k] = a->sd.min[k] = a->sd.max[k] = a->cur[k] =
-		    FIG_NA;
-	a->slot = sd->slot;
+	for (k = 0; k < HF__COUNT; k++) {
+		a->sd.first[k] = a->sd.min[k] = a->sd.max[k] = FIG_NA;
+		a->curv[k] = FIG_NA;
+		a->cur[k] = RING_NA;
+	}
 	/* a process of another boot cannot be alive now */
 	a->skip = strncmp(ident, "proc:", 5) == 0 && blen > 0 &&
 	    (strncmp(ident + 5, sd->boot_id, blen) != 0 ||
 	    ident[5 + blen] != ':');
 }
 
-/* Fills the slots up to moment t (exclusive) with the current value. */
+/*
+ * Fills the slots up to moment t (exclusive) with the current value: the
+ * ring codes, encoded once per row, copied into each figure's run.
+ */
 static void
 acc_fill(struct seeder *sd, struct acc *a, double t)
 {
+	size_t	j, n = sd->nslots;
 	long	r;
+	bool	ok;
 	int	k;
 
-	for (; a->j < sd->nslots && sd->slot_t[a->j] < t; a->j++) {
+	for (; a->j < n && sd->slot_t[a->j] < t; a->j = j) {
+		/* a stretch of slots all covered by one run, or all not */
 		r = sd->slot_run[a->j];
-		for (k = 0; k < HF__COUNT; k++)
-			a->slot[a->j][k] = a->cur_t >= 0 && r >= 0 &&
-			    a->cur_t >= sd->runs[r].start ? a->cur[k] : FIG_NA;
+		ok = a->cur_t >= 0 && r >= 0 && a->cur_t >= sd->runs[r].start;
+		for (j = a->j + 1; j < n && sd->slot_t[j] < t &&
+		    sd->slot_run[j] == r; j++)
+			;
+		for (k = 0; k < HF__COUNT; k++) {
+			uint16_t	 c = ok ? a->cur[k] : RING_NA;
+			uint16_t	*p = sd->codes + (size_t)k * n;
+			size_t		 i;
+
+			for (i = a->j; i < j; i++)
+				p[i] = c;
+		}
 	}
+}
+
+/* A figure column: NULL (unknown) is FIG_NA (its type asked only if 0). */
+static uint64_t
+col_value(sqlite3_stmt *s, int c)
+{
+	sqlite3_int64	v = sqlite3_column_int64(s, c);
+
+	if (v == 0 && sqlite3_column_type(s, c) == SQLITE_NULL)
+		return FIG_NA;
+	return v < 0 ? FIG_NA : (uint64_t)v;
 }
 
 static void
@@ -156,15 +184,16 @@ acc_row(struct seeder *sd, struct acc *a, sqlite3_stmt *s)
 	if (t < sd->win_start)
 		a->before_win = FIG_NA;
 	for (k = 0; k < HF__COUNT; k++) {
-		v = sqlite3_column_type(s, 3 + k) == SQLITE_NULL ? FIG_NA :
-		    (uint64_t)sqlite3_column_int64(s, 3 + k);
-		a->cur[k] = v;
+		v = col_value(s, 3 + k);
+		if (v != a->curv[k]) {
+			a->curv[k] = v;
+			a->cur[k] = ring_encode(v);
+		}
 		if (v == FIG_NA)
 			continue;
 		lo = v;
-		if (k == FIG_RSS_ANON && sqlite3_column_type(s,
-		    3 + HF__COUNT) != SQLITE_NULL)
-			lo = (uint64_t)sqlite3_column_int64(s, 3 + HF__COUNT);
+		if (k == FIG_RSS_ANON && col_value(s, 3 + HF__COUNT) != FIG_NA)
+			lo = col_value(s, 3 + HF__COUNT);
 		if (a->sd.first[k] == FIG_NA)
 			a->sd.first[k] = v;
 		if (a->sd.min[k] == FIG_NA || lo < a->sd.min[k])
@@ -176,7 +205,7 @@ acc_row(struct seeder *sd, struct acc *a, sqlite3_stmt *s)
 			a->sd.win_min = lo;
 	}
 	if (t < sd->win_start)
-		a->before_win = a->cur[FIG_RSS_ANON];
+		a->before_win = a->curv[FIG_RSS_ANON];
 	a->cur_t = t;
 }
 
@@ -190,7 +219,7 @@ acc_finish(struct seeder *sd, struct acc *a)
 		if (a->before_win != FIG_NA && run_at(sd, sd->win_start) >= 0 &&
 		    (a->sd.win_min == FIG_NA || a->before_win < a->sd.win_min))
 			a->sd.win_min = a->before_win;
-		a->sd.samples = (const uint64_t (*)[HF__COUNT])a->slot;
+		a->sd.codes = sd->codes;
 		a->sd.nsamples = sd->nslots;
 		history_seed(sd->h, a->ident, &a->sd);
 		sd->seeded++;
@@ -199,6 +228,11 @@ acc_finish(struct seeder *sd, struct acc *a)
 	a->ident = NULL;
 }
 
+/*
+ * Every live entity's samples, entity by entity in time order: the entity
+ * table outside (one lookup per entity, not per row), the sample's primary
+ * key inside.
+ */
 static char *
 select_sql(void)
 {
@@ -210,9 +244,8 @@ select_sql(void)
 		free(cols);
 		cols = t;
 	}
-	sql = xasprintf("SELECT s.entity, e.ident, s.t%s, s.anon_min "
-	    "FROM sample s JOIN entity e ON e.id = s.entity "
-	    "WHERE e.gone IS NULL ORDER BY s.entity, s.t", cols);
+	sql = xasprintf("SELECT e.id, e.ident, s.t%s, s.anon_min FROM entity e CROSS JOIN sample s ON s.entity = e.id "
+	    "WHERE e.gone IS NULL ORDER BY e.id, s.t", cols);
 	free(cols);
 	return sql;
 }
@@ -245,7 +278,7 @@ seed_history(struct store *st, struct history *h, const char *boot_id,
 	info->since = sd.runs[0].start;
 	sd.last_start = sd.runs[sd.nruns - 1].start;
 	make_slots(&sd, delay, cap ? cap : 1);
-	sd.slot = xcalloc(sd.nslots + 1, sizeof *sd.slot);
+	sd.codes = xcalloc((sd.nslots + 1) * HF__COUNT, sizeof *sd.codes);
 	sql = select_sql();
 	src = sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL);
 	free(sql);
@@ -272,7 +305,7 @@ out:
 		snprintf(why, len, "cannot read %s: %s", store_path(st),
 		    sqlite3_errmsg(store_db(st)));
 	free(a.ident);
-	free(sd.slot);
+	free(sd.codes);
 	sqlite3_finalize(s);
 	info->entities = sd.seeded;
 	free(sd.runs);

@@ -363,6 +363,12 @@ store_open_reader(const char *path, char *why, size_t len)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 2000);
+	/*
+	 * The seeding reads the whole file once: mapped, its pages are not
+	 * copied into SQLite's cache (a WAL reader maps what the WAL has not
+	 * got; the rest still goes through the cache).
+	 */
+	(void)store_exec(st, "PRAGMA mmap_size = 1073741824");
 	switch (check_file(st, why, len)) {
 	case 0:
 		snprintf(why, len, "%s is empty", path);
