@@ -36,8 +36,18 @@ struct acc {
 	bool		 skip;
 };
 
+/* A live pod's or container's latest restart (load_restarts). */
+struct restart {
+	long long	 id;
+	unsigned	 n;
+	double		 at;
+	char		*from, *to;
+};
+
 struct seeder {
 	struct history	*h;
+	struct restart	*rs;		/* by id */
+	size_t		 nrs;
 	struct run	*runs;
 	size_t		 nruns;
 	double		 now, win_start, last_start;
@@ -209,6 +219,156 @@ acc_row(struct seeder *sd, struct acc *a, sqlite3_stmt *s)
 	a->cur_t = t;
 }
 
+/* One row of load_restarts' query, borrowed from the statement. */
+struct inst {
+	long long	 id;
+	const char	*ident, *ns, *pod, *ctr;
+	double		 first;
+	bool		 live;
+};
+
+static void
+inst_get(sqlite3_stmt *s, struct inst *in)
+{
+	in->id = sqlite3_column_int64(s, 0);
+	in->ident = (const char *)sqlite3_column_text(s, 1);
+	in->ns = (const char *)sqlite3_column_text(s, 2);
+	in->pod = (const char *)sqlite3_column_text(s, 3);
+	in->ctr = (const char *)sqlite3_column_text(s, 4);
+	in->first = sqlite3_column_double(s, 5);
+	in->live = sqlite3_column_type(s, 6) == SQLITE_NULL;
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int
+restart_cmp(const void *a, const void *b)
+{
+	const struct restart	*x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * The restarts the store holds: the pods and containers of one namespace,
+ * pod name (and container name), oldest first; each live one has as many
+ * restarts as instances before it, the latest at its first sample. A pod
+ * also gets its live containers' latest restart, and the most restarts any
+ * of them had (a replaced pod's container restarted too: not added up).
+ * Without names an instance cannot be matched: none.
+ */
+/*
+ * Records live instance cur, n instances after the first (the one before
+ * it: from). *pod is the record of its pod (a pod sorts before its
+ * containers: NULL first), or SIZE_MAX.
+ */
+static void
+restart_add(struct seeder *sd, const struct inst *cur, unsigned n,
+    const char *from, size_t *pod)
+{
+	struct restart	*r = &sd->rs[sd->nrs], *p;
+
+	memset(r, 0, sizeof *r);
+	r->id = cur->id;
+	r->n = n;
+	if (n > 0) {
+		r->at = cur->first;
+		r->from = xstrdup(from);
+		r->to = xstrdup(cur->ident);
+	}
+	if (cur->ctr == NULL)
+		*pod = sd->nrs;
+	else if (*pod != SIZE_MAX && n > 0) {
+		p = &sd->rs[*pod];
+		if (n > p->n)
+			p->n = n;
+		if (p->from == NULL || r->at > p->at) {
+			free(p->from);
+			free(p->to);
+			p->at = r->at;
+			p->from = xstrdup(r->from);
+			p->to = xstrdup(r->to);
+		}
+	}
+	sd->nrs++;
+}
+
+static int
+load_restarts(struct store *st, struct seeder *sd)
+{
+	sqlite3_stmt	*s;
+	struct inst	 cur;
+	char		*prev[4] = { NULL, NULL, NULL, NULL };	/* ident, names */
+	size_t		 cap = 0, pod = SIZE_MAX;
+	unsigned	 n = 0;
+	int		 rc, k;
+
+	if (sqlite3_prepare_v2(store_db(st), "SELECT id, ident, namespace, "
+	    "pod, container, first_seen, gone FROM entity WHERE (kind = 'pod' "
+	    "OR (kind = 'container' AND container IS NOT NULL)) AND namespace "
+	    "IS NOT NULL AND pod IS NOT NULL ORDER BY namespace, pod, "
+	    "container, first_seen, id", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		inst_get(s, &cur);
+		if (prev[0] == NULL || !same_str(cur.ns, prev[1]) ||
+		    !same_str(cur.pod, prev[2]))
+			pod = SIZE_MAX;
+		if (prev[0] != NULL && same_str(cur.ns, prev[1]) &&
+		    same_str(cur.pod, prev[2]) && same_str(cur.ctr, prev[3]))
+			n++;
+		else
+			n = 0;
+		if (cur.live) {
+			if (sd->nrs == cap) {
+				cap = cap * 2 + 16;
+				sd->rs = xreallocarray(sd->rs, cap,
+				    sizeof *sd->rs);
+			}
+			restart_add(sd, &cur, n, prev[0], &pod);
+		}
+		for (k = 0; k < 4; k++)
+			free(prev[k]);
+		prev[0] = xstrdup(cur.ident);
+		prev[1] = xstrdup(cur.ns);
+		prev[2] = xstrdup(cur.pod);
+		prev[3] = cur.ctr != NULL ? xstrdup(cur.ctr) : NULL;
+	}
+	for (k = 0; k < 4; k++)
+		free(prev[k]);
+	sqlite3_finalize(s);
+	qsort(sd->rs, sd->nrs, sizeof *sd->rs, restart_cmp);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The restart of entity id into a's seed, and the slot it falls in. */
+static void
+acc_restart(struct seeder *sd, struct acc *a)
+{
+	struct restart	 key = { .id = a->id }, *r;
+	size_t		 j;
+
+	a->sd.restart_sample = sd->nslots;
+	a->sd.restarts = -1;
+	r = bsearch(&key, sd->rs, sd->nrs, sizeof *sd->rs, restart_cmp);
+	if (r == NULL)
+		return;
+	a->sd.restarts = (int)r->n;
+	a->sd.restarted_at = r->at;
+	a->sd.restart_from = r->from;
+	a->sd.restart_to = r->to;
+	if (r->from == NULL)
+		return;
+	for (j = 0; j < sd->nslots && sd->slot_t[j] < r->at; j++)
+		;
+	if (j < sd->nslots)
+		a->sd.restart_sample = j;
+}
+
 static void
 acc_finish(struct seeder *sd, struct acc *a)
 {
@@ -221,6 +381,7 @@ acc_finish(struct seeder *sd, struct acc *a)
 			a->sd.win_min = a->before_win;
 		a->sd.codes = sd->codes;
 		a->sd.nsamples = sd->nslots;
+		acc_restart(sd, a);
 		history_seed(sd->h, a->ident, &a->sd);
 		sd->seeded++;
 	}
@@ -259,6 +420,7 @@ seed_history(struct store *st, struct history *h, const char *boot_id,
 	struct acc	 a;
 	sqlite3_stmt	*s = NULL;
 	char		*sql;
+	size_t		 i;
 	int		 rc = -1, src;
 
 	memset(&sd, 0, sizeof sd);
@@ -269,7 +431,7 @@ seed_history(struct store *st, struct history *h, const char *boot_id,
 	sd.now = now;
 	sd.win_start = now - window;
 	sd.boot_id = boot_id != NULL ? boot_id : "";
-	if (load_runs(st, &sd) != 0)
+	if (load_runs(st, &sd) != 0 || load_restarts(st, &sd) != 0)
 		goto out;
 	if (sd.nruns == 0) {
 		rc = 0;
@@ -309,6 +471,11 @@ out:
 	sqlite3_finalize(s);
 	info->entities = sd.seeded;
 	free(sd.runs);
+	for (i = 0; i < sd.nrs; i++) {
+		free(sd.rs[i].from);
+		free(sd.rs[i].to);
+	}
+	free(sd.rs);
 	free(sd.slot_t);
 	free(sd.slot_run);
 	return rc;
