@@ -1,0 +1,215 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "model/tree.h"
+#include "output/batch.h"
+#include "output/json.h"
+#include "store/at.h"
+#include "store/store.h"
+
+/*
+ * memtop --at TIME: a recorded moment from the history store, read-only.
+ * -b / --json print it in the live output's shape (JSON: "at" and
+ * "recorded": true, and null for what the store does not record).
+ */
+
+/* "-2h", "-90m", "-1d12h", "-30s": seconds before now; -1 if not that. */
+static double
+parse_ago(const char *s)
+{
+	double	 total = 0, v;
+	char	*end;
+
+	if (*s++ != '-' || *s == '\0')
+		return -1;
+	while (*s != '\0') {
+		v = strtod(s, &end);
+		if (end == s || v < 0)
+			return -1;
+		switch (*end) {
+		case 's': total += v; break;
+		case 'm': total += v * 60; break;
+		case 'h': total += v * 3600; break;
+		case 'd': total += v * 86400; break;
+		default: return -1;
+		}
+		s = end + 1;
+	}
+	return total;
+}
+
+int
+at_parse_time(const char *s, double now, double *out)
+{
+	struct tm	 tm;
+	time_t		 tn = (time_t)now, t;
+	const char	*end;
+	double		 ago;
+	bool		 utc;
+
+	if (s[0] == '-') {
+		if ((ago = parse_ago(s)) < 0)
+			return -1;
+		*out = now - ago;
+		return 0;
+	}
+	if (s[0] == '@') {
+		char	*e;
+
+		*out = strtod(s + 1, &e);
+		return e != s + 1 && *e == '\0' ? 0 : -1;
+	}
+	localtime_r(&tn, &tm);
+	tm.tm_sec = 0;
+	/* HH:MM[:SS] today, or yesterday if that is still to come */
+	if ((end = strptime(s, "%H:%M:%S", &tm)) != NULL && *end == '\0')
+		;
+	else if ((end = strptime(s, "%H:%M", &tm)) != NULL && *end == '\0')
+		tm.tm_sec = 0;
+	else {
+		/* ISO 8601: 2026-11-30T20:05[:SS][Z], or a space for the T */
+		memset(&tm, 0, sizeof tm);
+		end = strptime(s, "%Y-%m-%d", &tm);
+		if (end == NULL || (*end != 'T' && *end != ' '))
+			return -1;
+		s = end + 1;
+		if ((end = strptime(s, "%H:%M:%S", &tm)) == NULL &&
+		    (end = strptime(s, "%H:%M", &tm)) == NULL)
+			return -1;
+		utc = *end == 'Z';
+		if (end[utc] != '\0')
+			return -1;
+		tm.tm_isdst = -1;
+		t = utc ? timegm(&tm) : mktime(&tm);
+		if (t == (time_t)-1)
+			return -1;
+		*out = (double)t;
+		return 0;
+	}
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	if ((double)t > now)
+		t -= 86400;
+	*out = (double)t;
+	return 0;
+}
+
+/* What the store does not record: null in the recorded JSON. */
+static void
+json_unrecorded(json_t *doc, const struct at_moment *m)
+{
+	static const char *const pkeys[] = { "ppid", "uid", "state",
+	    "kthread", "pss_age" };
+	static const char *const nkeys[] = { "pss_read", "pss_due", "pss_ms" };
+	json_t		*g, *c, *p, *node = json_object_get(doc, "node");
+	size_t		 i, j, k, l;
+
+	json_object_set_new(doc, "at", json_real(m->t));
+	json_object_set_new(doc, "recorded", json_true());
+	json_object_set_new(doc, "unplaced_processes",
+	    json_integer((json_int_t)m->unplaced));
+	for (l = 0; l < sizeof nkeys / sizeof nkeys[0]; l++)
+		json_object_set_new(node, nkeys[l], json_null());
+	json_array_foreach(json_object_get(doc, "groups"), i, g)
+		json_array_foreach(json_object_get(g, "containers"), j, c)
+			json_array_foreach(json_object_get(c, "processes"),
+			    k, p)
+				for (l = 0; l < sizeof pkeys / sizeof pkeys[0];
+				    l++)
+					json_object_set_new(p, pkeys[l],
+					    json_null());
+}
+
+static int
+write_json(const struct at_moment *m)
+{
+	char		*buf = NULL;
+	size_t		 len = 0;
+	FILE		*mf = open_memstream(&buf, &len);
+	json_t		*doc;
+	json_error_t	 err;
+	int		 rc;
+
+	if (mf == NULL)
+		return -1;
+	rc = json_write_snapshot(mf, &m->sn, &m->tree);
+	fclose(mf);
+	doc = rc == 0 ? json_loadb(buf, len, 0, &err) : NULL;
+	free(buf);
+	if (doc == NULL)
+		return -1;
+	json_unrecorded(doc, m);
+	rc = json_dumpf(doc, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) != 0 ||
+	    fputc('\n', stdout) == EOF || fflush(stdout) == EOF ? -1 : 0;
+	json_decref(doc);
+	return rc;
+}
+
+int
+cmd_at(const char *path, const char *when, enum at_mode mode, double window,
+    const struct sort_key *sort)
+{
+	struct store		*st;
+	struct at_moment	 m;
+	char			 why[640], tb[64];
+	double			 t;
+	time_t			 tt;
+	struct tm		 tm;
+	int			 rc;
+
+	if (mode == AT_DASHBOARD) {
+		fprintf(stderr, "memtop: --at: the dashboard cannot show a "
+		    "recorded moment yet: use -b --at TIME (or --json)\n");
+		return 2;
+	}
+	if (path == NULL) {
+		fprintf(stderr, "memtop: --at needs the history store, not "
+		    "--store none\n");
+		return 2;
+	}
+	if (at_parse_time(when, (double)time(NULL), &t) != 0) {
+		fprintf(stderr, "memtop: --at %s: not a time (-2h, -90m, "
+		    "20:05, 2026-11-30T20:05, @EPOCH)\n", when);
+		return 2;
+	}
+	st = store_open_reader(path, why, sizeof why);
+	if (st == NULL) {
+		fprintf(stderr, "memtop: --at: %s\n", why[0] != '\0' ? why :
+		    "no history store there (start `memtop record`, see "
+		    "README)");
+		return 1;
+	}
+	rc = at_build(st, t, window, &m, why, sizeof why);
+	store_close(st);
+	if (rc != 0) {
+		fprintf(stderr, "memtop: --at: %s\n", why);
+		if (rc < 0)
+			at_free(&m);
+		return 1;
+	}
+	tree_sort(&m.tree, sort);
+	if (mode == AT_JSON)
+		rc = write_json(&m);
+	else {
+		tt = (time_t)t;
+		localtime_r(&tt, &tm);
+		strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S", &tm);
+		printf("recorded at %s from %s (read-only)", tb, path);
+		if (m.unplaced > 0)
+			printf("; %zu processes with no names to place",
+			    m.unplaced);
+		putchar('\n');
+		rc = batch_write_snapshot(stdout, &m.sn, &m.tree);
+	}
+	at_free(&m);
+	return rc == 0 ? 0 : 1;
+}
