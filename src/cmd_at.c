@@ -13,6 +13,7 @@
 #include "output/json.h"
 #include "store/at.h"
 #include "store/store.h"
+#include "ui/ui.h"
 
 /*
  * memtop --at TIME: a recorded moment from the history store, read-only.
@@ -154,6 +155,106 @@ write_json(const struct at_moment *m)
 	return rc;
 }
 
+/* The dashboard's source of recorded moments (ui_config.moment). */
+struct at_ui {
+	struct store		*st;
+	const char		*path;
+	double			 t, window;
+	struct at_moment	 cur;		/* its tree is the dashboard's */
+	char			 note[640];
+};
+
+static void
+at_note(struct at_ui *c)
+{
+	char		tb[32];
+	time_t		tt = (time_t)c->t;
+	struct tm	tm;
+
+	localtime_r(&tt, &tm);
+	strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(c->note, sizeof c->note, "at %s (recorded)  [ ] sample  "
+	    "{ } 10 min", tb);
+}
+
+static int
+at_ui_moment(void *arg, double seconds, int samples, struct tree *t,
+    const struct snapshot **sn)
+{
+	struct at_ui		*c = arg;
+	struct at_moment	 m;
+	double			 to = c->t, was;
+	char			 why[512];
+	int			 rc, dir = samples < 0 ? -1 : 1;
+	bool			 asked = seconds != 0 || samples != 0;
+
+	/* ten minutes: the sample at or before (after) the moment that far */
+	if (seconds != 0)
+		to = at_step(c->st, to, seconds < 0 ? -1 : 1, seconds < 0 ?
+		    -seconds : seconds);
+	for (; samples != 0; samples -= dir) {
+		was = to;
+		to = at_step(c->st, to, dir, 0.001);	/* the nearest other */
+		if (to == was)
+			break;
+	}
+	if (asked && to == c->t) {
+		snprintf(c->note, sizeof c->note, "no recorded sample %s",
+		    dir < 0 || seconds < 0 ? "before this one" :
+		    "after this one");
+		return -1;
+	}
+	rc = at_build(c->st, to, c->window, &m, why, sizeof why);
+	if (rc != 0) {
+		if (rc < 0)
+			at_free(&m);
+		snprintf(c->note, sizeof c->note, "%s", why);
+		return -1;
+	}
+	/* the previous moment's tree is the dashboard's to free: the rest of
+	   it goes now */
+	memset(&c->cur.tree, 0, sizeof c->cur.tree);
+	at_free(&c->cur);
+	c->cur = m;
+	*t = c->cur.tree;
+	memset(&c->cur.tree, 0, sizeof c->cur.tree);
+	*sn = &c->cur.sn;
+	c->t = to;
+	at_note(c);
+	return 0;
+}
+
+/* The dashboard at moment t of the open store st; -1: not a terminal. */
+static int
+at_dashboard(struct store *st, const char *path, double t, double window,
+    const struct sort_key *sort)
+{
+	struct at_ui		 c;
+	struct ui_config	 uc;
+	int			 rc;
+
+	memset(&c, 0, sizeof c);
+	c.st = st;
+	c.path = path;
+	c.t = t;
+	c.window = window;
+	at_note(&c);
+	memset(&uc, 0, sizeof uc);
+	uc.topts.group_by = TREE_BY_POD;
+	uc.sort = *sort;
+	uc.delay = 3600;	/* no refreshes: the keys move in time */
+	uc.history = 1;
+	uc.window = window;
+	uc.pss_max_age = 10;
+	uc.read_only = true;	/* g is refused: nothing live to act on */
+	uc.history_note = c.note;
+	uc.moment = at_ui_moment;
+	uc.moment_ctx = &c;
+	rc = ui_run(&uc);
+	at_free(&c.cur);
+	return rc;
+}
+
 int
 cmd_at(const char *path, const char *when, enum at_mode mode, double window,
     const struct sort_key *sort)
@@ -166,11 +267,6 @@ cmd_at(const char *path, const char *when, enum at_mode mode, double window,
 	struct tm		 tm;
 	int			 rc;
 
-	if (mode == AT_DASHBOARD) {
-		fprintf(stderr, "memtop: --at: the dashboard cannot show a "
-		    "recorded moment yet: use -b --at TIME (or --json)\n");
-		return 2;
-	}
 	if (path == NULL) {
 		fprintf(stderr, "memtop: --at needs the history store, not "
 		    "--store none\n");
@@ -189,13 +285,32 @@ cmd_at(const char *path, const char *when, enum at_mode mode, double window,
 		return 1;
 	}
 	rc = at_build(st, t, window, &m, why, sizeof why);
-	store_close(st);
 	if (rc != 0) {
+		store_close(st);
 		fprintf(stderr, "memtop: --at: %s\n", why);
 		if (rc < 0)
 			at_free(&m);
 		return 1;
 	}
+	if (mode == AT_DASHBOARD) {
+		/* the dashboard builds its own moments (and steps) */
+		at_free(&m);
+		rc = at_dashboard(st, path, t, window, sort);
+		if (rc >= 0) {
+			store_close(st);
+			return rc;
+		}
+		mode = AT_TEXT;		/* said why: as -b */
+		rc = at_build(st, t, window, &m, why, sizeof why);
+		if (rc != 0) {
+			store_close(st);
+			fprintf(stderr, "memtop: --at: %s\n", why);
+			if (rc < 0)
+				at_free(&m);
+			return 1;
+		}
+	}
+	store_close(st);
 	tree_sort(&m.tree, sort);
 	if (mode == AT_JSON)
 		rc = write_json(&m);

@@ -322,6 +322,12 @@ group_fill(struct at_moment *m, struct tree_group *g, const struct row *r,
 	g->pod = r->pod;
 	g->name_source = NAME_SRC_NONE;
 	id_part(r->ident, "pod:", g->pod_uid, sizeof g->pod_uid);
+	/* a unit's identity is its cgroup: "cg:v1:<path>" */
+	if (strncmp(r->ident, "cg:v1:", 6) == 0 ||
+	    strncmp(r->ident, "cg:v2:", 6) == 0) {
+		g->hier = r->ident[4] == '1' ? CG_HIER_V1 : CG_HIER_V2;
+		g->cgroup = xstrdup(r->ident + 6);
+	}
 	g->mem = &m->mems[i];
 	stats_from(m, &g->st, r, i);
 }

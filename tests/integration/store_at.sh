@@ -99,6 +99,28 @@ if [ -n "$tgap" ]; then
 else
 	fail "no gap between the two recorders in the run table"
 fi
+# --- the dashboard at the moment: header, values, [ ] { } and g refused
+tui_init
+moment() { screen | grep -o 'at [0-9-]* [0-9:]* (recorded)'; }
+tui_session 200 40 "sh -c '\"$MEMTOP\" --at @$ta --store \"$DB\"; sleep 60'" || exit 99
+check "the dashboard: the header shows the moment, (recorded)" wait_for 15 screen_has "at $(date -d "@${ta%.*}" '+%Y-%m-%d %H:%M:%S') (recorded)"
+$TM send-keys -t mt / step-0 Enter
+check "the pod's row, at about 40 MiB" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -E '^. at-a/step-0 ' | grep -Eq ' (39|4[0-4])M '"
+m0=$(moment)
+moment_is() { [ "$(moment)" = "$1" ]; }
+moment_not() { m=$(moment); [ -n "$m" ] && [ "$m" != "$1" ]; }
+# ten samples (0.2 s apart: the header shows seconds)
+$TM send-keys -t mt ']' ']' ']' ']' ']' ']' ']' ']' ']' ']'
+check "] steps on through the samples: the moment moves on" wait_for 10 moment_not "$m0"
+$TM send-keys -t mt '[' '[' '[' '[' '[' '[' '[' '[' '[' '['
+check "[ steps back as many: the moment it started at" wait_for 10 moment_is "$m0"
+$TM send-keys -t mt '}'
+check "} ten minutes on: nothing recorded there, said" wait_for 10 screen_has "no recorded sample after this one"
+$TM send-keys -t mt g
+check "g is refused (read-only)" wait_for 10 screen_has "read-only"
+$TM send-keys -t mt q
+tui_cleanup
+
 "$MEMTOP" -b --at yesterday-ish --store "$DB" > /dev/null 2> "$T/bad.err"; rc=$?
 check "a bad TIME: exit 2 with the forms" sh -c "[ $rc = 2 ] && grep -q 'not a time' '$T/bad.err'"
 "$MEMTOP" -b --at -1h --store "$T/absent.db" > /dev/null 2> "$T/absent.err"; rc=$?
