@@ -67,6 +67,7 @@ struct fig_val	 fig_get(const struct fig_sum *, const uint64_t *fig, int k);
  */
 struct tree_replicas {
 	enum wl_kind	 kind;		/* WL_NONE: not a workload's pod */
+	bool		 by_labels;	/* kind from the pod's labels */
 	size_t		 stem_len;	/* of the pod's name */
 	unsigned	 bucket;	/* its workload on this node; 0 none */
 	unsigned	 siblings;	/* the other pods of its workload here */
@@ -125,6 +126,8 @@ struct tree_group {
 	const char		*namespace;	/* NULL if unknown */
 	const char		*pod;		/* NULL if unknown */
 	enum name_source	 name_source;	/* of pod/namespace */
+	enum rt_owner		 owner;		/* from its sandbox's labels */
+	const char		*owner_hint;	/* "" none */
 	char			*cgroup;	/* path; NULL if unknown */
 	enum cg_hier		 hier;
 	bool			 in_pod_cgroup;	/* cgroup is the pod's own */

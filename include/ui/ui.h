@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "collect/sample.h"
+#include "model/settings.h"
 #include "model/tree.h"
 #include "ui/theme.h"
 
@@ -37,6 +38,9 @@ struct ui_config {
 	int			(*moment)(void *, double seconds, int samples,
 				    struct tree *, const struct snapshot **);
 	void			*moment_ctx;
+	unsigned		 cli_set;	/* SET_* given as options:
+						   memtoprc does not change
+						   them */
 };
 
 /*
