@@ -255,6 +255,22 @@ at_dashboard(struct store *st, const char *path, double t, double window,
 	return rc;
 }
 
+/* at_build, or says why on stderr and closes st (1). */
+static int
+build_or_say(struct store *st, double t, double window, struct at_moment *m)
+{
+	char	why[640];
+	int	rc = at_build(st, t, window, m, why, sizeof why);
+
+	if (rc == 0)
+		return 0;
+	store_close(st);
+	fprintf(stderr, "memtop: --at: %s\n", why);
+	if (rc < 0)
+		at_free(m);
+	return 1;
+}
+
 int
 cmd_at(const char *path, const char *when, enum at_mode mode, double window,
     const struct sort_key *sort)
@@ -284,14 +300,8 @@ cmd_at(const char *path, const char *when, enum at_mode mode, double window,
 		    "README)");
 		return 1;
 	}
-	rc = at_build(st, t, window, &m, why, sizeof why);
-	if (rc != 0) {
-		store_close(st);
-		fprintf(stderr, "memtop: --at: %s\n", why);
-		if (rc < 0)
-			at_free(&m);
+	if (build_or_say(st, t, window, &m) != 0)
 		return 1;
-	}
 	if (mode == AT_DASHBOARD) {
 		/* the dashboard builds its own moments (and steps) */
 		at_free(&m);
@@ -301,14 +311,8 @@ cmd_at(const char *path, const char *when, enum at_mode mode, double window,
 			return rc;
 		}
 		mode = AT_TEXT;		/* said why: as -b */
-		rc = at_build(st, t, window, &m, why, sizeof why);
-		if (rc != 0) {
-			store_close(st);
-			fprintf(stderr, "memtop: --at: %s\n", why);
-			if (rc < 0)
-				at_free(&m);
+		if (build_or_say(st, t, window, &m) != 0)
 			return 1;
-		}
 	}
 	store_close(st);
 	tree_sort(&m.tree, sort);

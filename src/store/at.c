@@ -62,14 +62,8 @@ col_u64(sqlite3_stmt *s, int c)
 static char *
 moment_sql(void)
 {
-	char	*cols = xstrdup(""), *t, *sql;
-	int	 c;
+	char	*cols = store_cols_sql(STORE_NCOL), *sql;
 
-	for (c = 0; c < STORE_NCOL; c++) {
-		t = xasprintf("%s, s.%s", cols, store_col_name(c));
-		free(cols);
-		cols = t;
-	}
 	/* ?1 the moment, ?2 its run's start, ?3 the window's start */
 	sql = xasprintf("SELECT e.ident, e.kind, e.namespace, e.pod, "
 	    "e.container, e.command, s.partial, "

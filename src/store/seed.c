@@ -397,16 +397,11 @@ acc_finish(struct seeder *sd, struct acc *a)
 static char *
 select_sql(void)
 {
-	char	*cols = xstrdup(""), *t, *sql;
-	int	 c;
+	char	*cols = store_cols_sql(HF__COUNT), *sql;
 
-	for (c = 0; c < HF__COUNT; c++) {
-		t = xasprintf("%s, s.%s", cols, store_col_name(c));
-		free(cols);
-		cols = t;
-	}
-	sql = xasprintf("SELECT e.id, e.ident, s.t%s, s.anon_min FROM entity e CROSS JOIN sample s ON s.entity = e.id "
-	    "WHERE e.gone IS NULL ORDER BY e.id, s.t", cols);
+	sql = xasprintf("SELECT e.id, e.ident, s.t%s, s.anon_min FROM entity e "
+	    "CROSS JOIN sample s ON s.entity = e.id WHERE e.gone IS NULL "
+	    "ORDER BY e.id, s.t", cols);
 	free(cols);
 	return sql;
 }

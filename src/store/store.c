@@ -104,6 +104,20 @@ store_col_name(int c)
 	return extra[c - FIG__COUNT];
 }
 
+char *
+store_cols_sql(int n)
+{
+	char	*cols = xstrdup(""), *t;
+	int	 c;
+
+	for (c = 0; c < n; c++) {
+		t = xasprintf("%s, s.%s", cols, store_col_name(c));
+		free(cols);
+		cols = t;
+	}
+	return cols;
+}
+
 void
 store_say(struct store *st, const char *what)
 {

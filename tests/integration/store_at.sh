@@ -8,32 +8,14 @@
 # true, null for what is not recorded (ppid, uid); a moment before the
 # recording and one in a gap between two recorders are refused (exit 1),
 # saying when the store has data; a bad TIME is refused (exit 2).
-. "${TOP_SRCDIR:-.}/tests/lib.sh"
-need_root
-lib_init
-V1=/sys/fs/cgroup/memory
-[ -f $V1/memory.usage_in_bytes ] || { echo "SKIP: no v1 memory controller"; exit 77; }
-command -v sqlite3 > /dev/null || { echo "ERROR: no sqlite3 (scripts/setup.sh --test installs it)"; exit 99; }
-command -v jq > /dev/null || { echo "ERROR: no jq"; exit 99; }
-T=$LIB_TMP
-DB=$T/history.db
-MiB=1048576
+. "${TOP_SRCDIR:-.}/tests/integration/store_lib.sh"
 
-H=$T/host
 U1=$(rand_uuid); C1=$(rand_hex64); U2=$(rand_uuid); C2=$(rand_hex64)
-for x in "at-a_step-0_$U1 step-0_at-a_app-$C1" "at-b_late-0_$U2 late-0_at-b_app-$C2"; do
-	set -- $x
-	mkdir -p "$H/var/log/pods/$1/app" "$H/var/log/containers"
-	ln -s "/var/log/pods/$1/app/0.log" "$H/var/log/containers/$2.log"
-done
+kubelet_pod at-a step-0 "$U1" app "$C1"
+kubelet_pod at-b late-0 "$U2" app "$C2"
 mkcg "$V1/kubepods/burstable/pod$U1/$C1" || exit 99
 mkcg "$V1/kubepods/burstable/pod$U2/$C2" || exit 99
 
-q() { sqlite3 -batch "$DB" "$@" 2>/dev/null; }
-anon_of() {
-	q "SELECT s.rss_anon / $MiB FROM sample s JOIN entity e ON e.id = s.entity WHERE e.ident = '$1' ORDER BY s.t DESC LIMIT 1"
-}
-anon_ge() { v=$(anon_of "$1"); [ "${v:-0}" -ge "$2" ]; }
 # A = B, and not empty
 eq() { [ -n "$1" ] && [ "$1" = "$2" ]; }
 # the store's value of a column of entity $1 at moment $2 (its last sample)

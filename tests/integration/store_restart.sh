@@ -8,32 +8,14 @@
 # from the old container's), and the dashboard marks the restart in the
 # pod's sparkline ('|') and says "restarted at HH:MM (container A -> B)" in
 # the pod's detail view.
-. "${TOP_SRCDIR:-.}/tests/lib.sh"
-need_root
-lib_init
-V1=/sys/fs/cgroup/memory
-[ -f $V1/memory.usage_in_bytes ] || { echo "SKIP: no v1 memory controller"; exit 77; }
-command -v sqlite3 > /dev/null || { echo "ERROR: no sqlite3 (scripts/setup.sh --test installs it)"; exit 99; }
-command -v jq > /dev/null || { echo "ERROR: no jq"; exit 99; }
-T=$LIB_TMP
-DB=$T/history.db
-MiB=1048576
+. "${TOP_SRCDIR:-.}/tests/integration/store_lib.sh"
 
-H=$T/host
 U=$(rand_uuid); C1=$(rand_hex64); C2=$(rand_hex64)
-POD=st-r_rst-0_$U
-mkdir -p "$H/var/log/pods/$POD/app" "$H/var/log/containers"
-ln -s "/var/log/pods/$POD/app/0.log" "$H/var/log/containers/rst-0_st-r_app-$C1.log"
+kubelet_pod st-r rst-0 "$U" app "$C1"
 mkcg "$V1/kubepods/burstable/pod$U/$C1" || exit 99
 
-q() { sqlite3 -batch "$DB" "$@" 2>/dev/null; }
 # entity rows of the store
 has_entity() { [ "$(q "SELECT count(*) FROM entity WHERE ident = '$1' $2")" = 1 ]; }
-# the newest recorded RssAnon of an entity, in MiB
-anon_of() {
-	q "SELECT s.rss_anon / $MiB FROM sample s JOIN entity e ON e.id = s.entity WHERE e.ident = '$1' ORDER BY s.t DESC LIMIT 1"
-}
-anon_ge() { v=$(anon_of "$1"); [ "${v:-0}" -ge "$2" ]; }
 
 # --- the first container: 100 MiB, flat
 spawn_in "$T/p1" "$V1/kubepods/burstable/pod$U/$C1/cgroup.procs" -- "$HELPERS/alloc_anon" 100; P1=$SPAWNED
@@ -49,7 +31,7 @@ kill -9 $P1; wait $P1 2>/dev/null
 wait_for 10 sh -c "[ ! -s '$V1/kubepods/burstable/pod$U/$C1/cgroup.procs' ]"
 rmdir "$V1/kubepods/burstable/pod$U/$C1"
 rm "$H/var/log/containers/rst-0_st-r_app-$C1.log"
-ln -s "/var/log/pods/$POD/app/1.log" "$H/var/log/containers/rst-0_st-r_app-$C2.log"
+kubelet_pod st-r rst-0 "$U" app "$C2" 1
 mkcg "$V1/kubepods/burstable/pod$U/$C2" || exit 99
 spawn_in "$T/p2" "$V1/kubepods/burstable/pod$U/$C2/cgroup.procs" -- "$HELPERS/alloc_anon" 40 30 6 1; P2=$SPAWNED
 wait_for 30 grep -q ready "$T/p2" || exit 99
