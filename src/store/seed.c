@@ -341,7 +341,8 @@ load_restarts(struct store *st, struct seeder *sd)
 	for (k = 0; k < 4; k++)
 		free(prev[k]);
 	sqlite3_finalize(s);
-	qsort(sd->rs, sd->nrs, sizeof *sd->rs, restart_cmp);
+	if (sd->nrs > 1)
+		qsort(sd->rs, sd->nrs, sizeof *sd->rs, restart_cmp);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -354,7 +355,8 @@ acc_restart(struct seeder *sd, struct acc *a)
 
 	a->sd.restart_sample = sd->nslots;
 	a->sd.restarts = -1;
-	r = bsearch(&key, sd->rs, sd->nrs, sizeof *sd->rs, restart_cmp);
+	r = sd->nrs == 0 ? NULL : bsearch(&key, sd->rs, sd->nrs,
+	    sizeof *sd->rs, restart_cmp);
 	if (r == NULL)
 		return;
 	a->sd.restarts = (int)r->n;

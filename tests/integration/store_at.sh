@@ -33,11 +33,11 @@ check "the pod is recorded at 40 MiB" wait_for 60 anon_ge "pod:$U1" 39
 # round the sample's own time down, before it)
 ta=$(q "SELECT max(s.t) + 0.05 FROM sample s JOIN entity e ON e.id = s.entity WHERE e.ident = 'pod:$U1'")
 wait_for 60 grep -q "step 1" "$T/p1" || fail "stepping helper did not step"
-check "the step is recorded" wait_for 30 anon_ge "pod:$U1" 88
+check "the step is recorded" wait_for 60 anon_ge "pod:$U1" 88
 # the second pod starts after the step
 spawn_in "$T/p2" "$V1/kubepods/burstable/pod$U2/$C2/cgroup.procs" -- "$HELPERS/alloc_anon" 20; P2=$SPAWNED
 wait_for 30 grep -q ready "$T/p2" || exit 99
-check "the second pod is recorded" wait_for 30 anon_ge "pod:$U2" 19
+check "the second pod is recorded" wait_for 60 anon_ge "pod:$U2" 19
 tb=$(q "SELECT max(t) + 0.05 FROM sample")
 kill $REC; wait $REC
 # a gap (the clock moves on: no recorder runs for 3 s), then a second recorder
