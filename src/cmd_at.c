@@ -160,7 +160,7 @@ struct at_ui {
 	struct store		*st;
 	const char		*path;
 	double			 t, window;
-	struct at_moment	 cur;		/* its tree is the dashboard's */
+	struct at_moment	 cur;	/* its tree is the dashboard's */
 	char			 note[640];
 };
 

@@ -240,10 +240,16 @@ ctr_of(struct row *rows, size_t n, const struct row *p)
 
 		if (c->kind != ENT_CONTAINER || c->group < 0)
 			continue;
-		if (p->ns != NULL ? same(p->ns, c->ns) && same(p->pod, c->pod) &&
+		/* outside pods: a container of that name (docker's) */
+		if (p->ns == NULL) {
+			if (p->pod == NULL && same(p->ctr, c->ctr))
+				return c;
+			continue;
+		}
+		/* in a pod: its container, or the pod's "/-" if none */
+		if (same(p->ns, c->ns) && same(p->pod, c->pod) &&
 		    (p->ctr != NULL ? same(p->ctr, c->ctr) :
-		    strstr(c->ident, "/-") != NULL) :
-		    p->pod == NULL && same(p->ctr, c->ctr))
+		    strstr(c->ident, "/-") != NULL))
 			return c;
 	}
 	return NULL;

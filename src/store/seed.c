@@ -302,7 +302,7 @@ load_restarts(struct store *st, struct seeder *sd)
 {
 	sqlite3_stmt	*s;
 	struct inst	 cur;
-	char		*prev[4] = { NULL, NULL, NULL, NULL };	/* ident, names */
+	char		*prev[4] = { NULL };	/* ident, ns, pod, ctr */
 	size_t		 cap = 0, pod = SIZE_MAX;
 	unsigned	 n = 0;
 	int		 rc, k;
