@@ -12,6 +12,7 @@
 #include "output/batch.h"
 #include "output/json.h"
 #include "store/at.h"
+#include "store/seed.h"
 #include "store/store.h"
 #include "ui/ui.h"
 
@@ -20,6 +21,11 @@
  * -b / --json print it in the live output's shape (JSON: "at" and
  * "recorded": true, and null for what the store does not record).
  */
+
+/* A recorded moment's rings: 600 slots of at least 1 s (as the dashboard's
+   default refresh) over the 24 h before it. */
+#define AT_SLOTS	600
+#define AT_SLOT_MIN	1.0
 
 /* "-2h", "-90m", "-1d12h", "-30s": seconds before now; -1 if not that. */
 static double
@@ -155,12 +161,35 @@ write_json(const struct at_moment *m)
 	return rc;
 }
 
+/*
+ * The history as of moment t (sparklines of the 24 h before it, restarts),
+ * attached to m's tree; NULL if the store cannot give it (the moment is
+ * still shown, without them).
+ */
+static struct history *
+at_history(struct store *st, struct at_moment *m, double window)
+{
+	struct history		*h = history_create(AT_SLOTS,
+				    (uint32_t)(window / AT_SLOT_MIN + 0.5));
+	struct seed_info	 info;
+	char			 why[512];
+
+	if (seed_history(st, h, NULL, m->t, AT_SLOT_MIN, window, AT_SLOTS,
+	    &info, why, sizeof why) != 0) {
+		history_free(h);
+		return NULL;
+	}
+	at_attach(m, h);
+	return h;
+}
+
 /* The dashboard's source of recorded moments (ui_config.moment). */
 struct at_ui {
 	struct store		*st;
 	const char		*path;
 	double			 t, window;
 	struct at_moment	 cur;	/* its tree is the dashboard's */
+	struct history		*h;	/* its rings */
 	char			 note[640];
 };
 
@@ -211,10 +240,12 @@ at_ui_moment(void *arg, double seconds, int samples, struct tree *t,
 		snprintf(c->note, sizeof c->note, "%s", why);
 		return -1;
 	}
-	/* the previous moment's tree is the dashboard's to free: the rest of
-	   it goes now */
+	/* the previous moment's tree is the dashboard's to free (it reads
+	   neither the strings nor the history): the rest of it goes now */
 	memset(&c->cur.tree, 0, sizeof c->cur.tree);
 	at_free(&c->cur);
+	history_free(c->h);
+	c->h = at_history(c->st, &m, c->window);
 	c->cur = m;
 	*t = c->cur.tree;
 	memset(&c->cur.tree, 0, sizeof c->cur.tree);
@@ -252,6 +283,7 @@ at_dashboard(struct store *st, const char *path, double t, double window,
 	uc.moment_ctx = &c;
 	rc = ui_run(&uc);
 	at_free(&c.cur);
+	history_free(c.h);
 	return rc;
 }
 
@@ -276,6 +308,7 @@ cmd_at(const char *path, const char *when, enum at_mode mode, double window,
     const struct sort_key *sort)
 {
 	struct store		*st;
+	struct history		*h;
 	struct at_moment	 m;
 	char			 why[640], tb[64];
 	double			 t;
@@ -314,6 +347,7 @@ cmd_at(const char *path, const char *when, enum at_mode mode, double window,
 		if (build_or_say(st, t, window, &m) != 0)
 			return 1;
 	}
+	h = at_history(st, &m, window);
 	store_close(st);
 	tree_sort(&m.tree, sort);
 	if (mode == AT_JSON)
@@ -330,5 +364,6 @@ cmd_at(const char *path, const char *when, enum at_mode mode, double window,
 		rc = batch_write_snapshot(stdout, &m.sn, &m.tree);
 	}
 	at_free(&m);
+	history_free(h);
 	return rc == 0 ? 0 : 1;
 }

@@ -122,6 +122,9 @@ struct hist_seed {
 void		 history_seed(struct history *, const char *ident,
 		    const struct hist_seed *);
 
+/* The entity ident, or NULL if the history has none. */
+struct hist_ent	*history_find(struct history *, const char *ident);
+
 /*
  * How many samples back from the newest (0 = newest) a seeded restart is
  * in e's rings, or -1 if none is in them.

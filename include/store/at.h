@@ -40,6 +40,13 @@ int	at_build(struct store *, double t, double window, struct at_moment *,
 void	at_free(struct at_moment *);
 
 /*
+ * Gives the moment's groups, containers and processes their history in h
+ * (seeded as of m->t: sparklines of the 24 h before it, restarts), where h
+ * has one. h must outlive the tree.
+ */
+void	at_attach(struct at_moment *, struct history *h);
+
+/*
  * The recorded moment before or after t (dir -1 / +1) at least step
  * seconds away: the time of the nearest sample of any entity; t itself if
  * none.

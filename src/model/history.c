@@ -351,6 +351,18 @@ history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
 		    (sd->nsamples - sd->restart_sample));
 }
 
+struct hist_ent *
+history_find(struct history *h, const char *ident)
+{
+	struct hist_ent	*e;
+
+	for (e = h->bucket[hash_str(ident) & (h->nbucket - 1)]; e != NULL;
+	    e = e->next)
+		if (strcmp(e->key, ident) == 0)
+			return e;
+	return NULL;
+}
+
 long
 history_restart_back(const struct hist_ent *e)
 {

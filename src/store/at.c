@@ -493,6 +493,26 @@ out:
 }
 
 void
+at_attach(struct at_moment *m, struct history *h)
+{
+	size_t	gi, ci, pi;
+
+	for (gi = 0; gi < m->tree.ngroups; gi++) {
+		struct tree_group	*g = &m->tree.groups[gi];
+
+		g->st.hist = history_find(h, g->ident);
+		for (ci = 0; ci < g->nctrs; ci++) {
+			struct tree_ctr	*c = &g->ctrs[ci];
+
+			c->st.hist = history_find(h, c->ident);
+			for (pi = 0; pi < c->nprocs; pi++)
+				c->procs[pi].st.hist = history_find(h,
+				    c->procs[pi].ident);
+		}
+	}
+}
+
+void
 at_free(struct at_moment *m)
 {
 	size_t	i;

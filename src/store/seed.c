@@ -67,8 +67,10 @@ load_runs(struct store *st, struct seeder *sd)
 	int		 rc;
 
 	if (sqlite3_prepare_v2(store_db(st), "SELECT started, last, interval "
-	    "FROM run ORDER BY started", -1, &s, NULL) != SQLITE_OK)
+	    "FROM run WHERE started <= ?1 ORDER BY started", -1, &s, NULL) !=
+	    SQLITE_OK)
 		return -1;
+	sqlite3_bind_double(s, 1, sd->now);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (sd->nruns == cap) {
 			cap = cap * 2 + 16;
@@ -228,7 +230,7 @@ struct inst {
 };
 
 static void
-inst_get(sqlite3_stmt *s, struct inst *in)
+inst_get(sqlite3_stmt *s, struct inst *in, double now)
 {
 	in->id = sqlite3_column_int64(s, 0);
 	in->ident = (const char *)sqlite3_column_text(s, 1);
@@ -236,7 +238,8 @@ inst_get(sqlite3_stmt *s, struct inst *in)
 	in->pod = (const char *)sqlite3_column_text(s, 3);
 	in->ctr = (const char *)sqlite3_column_text(s, 4);
 	in->first = sqlite3_column_double(s, 5);
-	in->live = sqlite3_column_type(s, 6) == SQLITE_NULL;
+	in->live = sqlite3_column_type(s, 6) == SQLITE_NULL ||
+	    sqlite3_column_double(s, 6) > now;
 }
 
 static bool
@@ -314,7 +317,9 @@ load_restarts(struct store *st, struct seeder *sd)
 	    "container, first_seen, id", -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		inst_get(s, &cur);
+		inst_get(s, &cur, sd->now);
+		if (cur.first > sd->now)
+			continue;	/* not there yet */
 		if (prev[0] == NULL || !same_str(cur.ns, prev[1]) ||
 		    !same_str(cur.pod, prev[2]))
 			pod = SIZE_MAX;
@@ -392,7 +397,8 @@ acc_finish(struct seeder *sd, struct acc *a)
 }
 
 /*
- * Every live entity's samples, entity by entity in time order: the entity
+ * Every entity's samples up to now (not gone by then), entity by entity in
+ * time order: the entity
  * table outside (one lookup per entity, not per row), the sample's primary
  * key inside.
  */
@@ -402,8 +408,8 @@ select_sql(void)
 	char	*cols = store_cols_sql(HF__COUNT), *sql;
 
 	sql = xasprintf("SELECT e.id, e.ident, s.t%s, s.anon_min FROM entity e "
-	    "CROSS JOIN sample s ON s.entity = e.id WHERE e.gone IS NULL "
-	    "ORDER BY e.id, s.t", cols);
+	    "CROSS JOIN sample s ON s.entity = e.id WHERE (e.gone IS NULL OR "
+	    "e.gone > ?1) AND s.t <= ?1 ORDER BY e.id, s.t", cols);
 	free(cols);
 	return sql;
 }
@@ -443,6 +449,7 @@ seed_history(struct store *st, struct history *h, const char *boot_id,
 	free(sql);
 	if (src != SQLITE_OK)
 		goto out;
+	sqlite3_bind_double(s, 1, now);
 	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
 		long long	id = sqlite3_column_int64(s, 0);
 

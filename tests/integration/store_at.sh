@@ -101,6 +101,14 @@ check "} ten minutes on: nothing recorded there, said" wait_for 10 screen_has "n
 $TM send-keys -t mt g
 check "g is refused (read-only)" wait_for 10 screen_has "read-only"
 $TM send-keys -t mt q
+# after the step: the sparkline holds the recorded past, both levels
+tui_session 200 40 "sh -c '\"$MEMTOP\" --at @$tb --store \"$DB\"; sleep 60'" || exit 99
+wait_for 15 screen_has "(recorded)"
+$TM send-keys -t mt / step-0 Enter
+check "the pod's row, at about 90 MiB" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -E '^. at-a/step-0 ' | grep -Eq ' (8[89]|9[0-4])M '"
+levels=$(screen | grep -E '^. at-a/step-0 ' | grep -o '[▁▂▃▄▅▆▇█]' | sort -u | wc -l)
+check "its sparkline shows the recorded step ($levels levels)" test "$levels" -ge 2
+$TM send-keys -t mt q
 tui_cleanup
 
 "$MEMTOP" -b --at yesterday-ish --store "$DB" > /dev/null 2> "$T/bad.err"; rc=$?
