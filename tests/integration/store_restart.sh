@@ -35,11 +35,11 @@ kubelet_pod st-r rst-0 "$U" app "$C2" 1
 mkcg "$V1/kubepods/burstable/pod$U/$C2" || exit 99
 spawn_in "$T/p2" "$V1/kubepods/burstable/pod$U/$C2/cgroup.procs" -- "$HELPERS/alloc_anon" 40 30 6 1; P2=$SPAWNED
 wait_for 30 grep -q ready "$T/p2" || exit 99
-check "the recorder saw the old container go" wait_for 30 has_entity "ctr:$C1" "AND gone IS NOT NULL"
-check "and records the new one with its name" wait_for 30 has_entity "ctr:$C2" "AND container = 'app' AND pod = 'rst-0'"
+check "the recorder saw the old container go" wait_for 60 has_entity "ctr:$C1" "AND gone IS NOT NULL"
+check "and records the new one with its name" wait_for 60 has_entity "ctr:$C2" "AND container = 'app' AND pod = 'rst-0'"
 
 wait_for 60 grep -q "step 1" "$T/p2" || fail "stepping helper did not step"
-check "the new container's step is recorded" wait_for 30 anon_ge "ctr:$C2" 68
+check "the new container's step is recorded" wait_for 60 anon_ge "ctr:$C2" 68
 kill $REC; wait $REC
 
 # --- a new memtop: -b --json
