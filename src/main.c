@@ -59,6 +59,7 @@ struct options {
 	const char	*store;		/* NULL: --store none */
 	bool		 store_reset;
 	bool		 store_set;	/* --store given */
+	const char	*at;		/* --at TIME: a recorded moment */
 	bool		 record;	/* --record, or memtop record */
 	bool		 record_cmd;	/* memtop record */
 	struct store_opts store_o;	/* retention (path set at use) */
@@ -147,7 +148,7 @@ parse_args(int argc, char **argv, struct options *o)
 	    OPT_WINDOW, OPT_THEME, OPT_YES, OPT_READ_ONLY, OPT_SERVE, OPT_TEXTFILE,
 	    OPT_METRICS_PROCS, OPT_LIST_METRICS, OPT_STORE, OPT_RECORD,
 	    OPT_STORE_RESET, OPT_STORE_FULL, OPT_STORE_KEEP, OPT_STORE_MAX,
-	    OPT_STORE_BEAT };
+	    OPT_STORE_BEAT, OPT_AT };
 	static const struct option longopts[] = {
 		{ "batch",	 no_argument,	    NULL, 'b' },
 		{ "json",	 no_argument,	    NULL, OPT_JSON },
@@ -177,6 +178,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "store-keep",	 required_argument, NULL, OPT_STORE_KEEP },
 		{ "store-max",	 required_argument, NULL, OPT_STORE_MAX },
 		{ "store-heartbeat", required_argument, NULL, OPT_STORE_BEAT },
+		{ "at",		 required_argument, NULL, OPT_AT },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -298,6 +300,9 @@ parse_args(int argc, char **argv, struct options *o)
 			else
 				o->store_o.heartbeat = d;
 			break;
+		case OPT_AT:
+			o->at = optarg;
+			break;
 		case OPT_LIST_METRICS:
 			prom_list_families(stdout);
 			exit(0);
@@ -336,6 +341,12 @@ parse_args(int argc, char **argv, struct options *o)
 	    o->textfile == NULL) {
 		fprintf(stderr, "memtop: --record goes with --serve or "
 		    "--textfile (or run memtop record)\n");
+		return -1;
+	}
+	if (o->at != NULL && (o->record || o->serve != NULL ||
+	    o->textfile != NULL)) {
+		fprintf(stderr, "memtop: --at shows a recorded moment: it does "
+		    "not go with recording or exporting\n");
 		return -1;
 	}
 	if (o->record && o->store == NULL) {
@@ -691,6 +702,10 @@ main(int argc, char **argv)
 		return cmd_gc(argc - 1, argv + 1);
 	if (parse_args(argc, argv, &o) != 0)
 		return 2;
+	if (o.at != NULL)	/* a recorded moment: no /proc, no sampler */
+		return cmd_at(o.store, o.at, o.json ? AT_JSON : o.batch ||
+		    !isatty(STDOUT_FILENO) ? AT_TEXT : AT_DASHBOARD, o.window,
+		    &o.sort);
 	if (start_checks(&o) != 0)
 		return 1;
 	memset(&sa, 0, sizeof sa);

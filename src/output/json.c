@@ -51,12 +51,28 @@ json_mem(const struct cg_mem *m, const struct tree_stats *st)
 	return o;
 }
 
+/* From the history store: null where it cannot tell (docs/json.md). */
+static void
+json_restarts(json_t *o, const struct hist_ent *e)
+{
+	bool	known = e != NULL && e->restarts >= 0;
+	bool	any = known && e->restarts > 0 && e->restart_from != NULL;
+
+	json_object_set_new_nocheck(o, "restarts", known ?
+	    json_integer(e->restarts) : json_null());
+	json_object_set_new_nocheck(o, "restarted_at", any ?
+	    json_real(e->restarted_at) : json_null());
+	json_object_set_new_nocheck(o, "restarted_from", any ?
+	    json_string(e->restart_from) : json_null());
+}
+
 static void
 json_stats(json_t *o, const struct tree_stats *st)
 {
 	json_object_set_new_nocheck(o, "anon_growth", json_integer(st->growth));
 	json_object_set_new_nocheck(o, "anon_growth_window",
 	    json_integer(st->growth_win));
+	json_restarts(o, st->hist);
 }
 
 static json_t *
