@@ -26,6 +26,7 @@
 #include "output/prom.h"
 #include "output/serve.h"
 #include "output/textfile.h"
+#include "prom_opts.h"
 #include "store/seed.h"
 #include "store/store.h"
 #include "ui/ui.h"
@@ -61,6 +62,7 @@ struct options {
 	bool		 record;	/* --record, or memtop record */
 	bool		 record_cmd;	/* memtop record */
 	struct store_opts store_o;	/* retention (path set at use) */
+	struct prom_opts_cli prom;	/* history, replicas (issue 18) */
 };
 
 /* -d: below 0.05 s a refresh costs more than the interval; a day at most */
@@ -146,7 +148,8 @@ parse_args(int argc, char **argv, struct options *o)
 	    OPT_WINDOW, OPT_THEME, OPT_YES, OPT_READ_ONLY, OPT_SERVE, OPT_TEXTFILE,
 	    OPT_METRICS_PROCS, OPT_LIST_METRICS, OPT_STORE, OPT_RECORD,
 	    OPT_STORE_RESET, OPT_STORE_FULL, OPT_STORE_KEEP, OPT_STORE_MAX,
-	    OPT_STORE_BEAT };
+	    OPT_STORE_BEAT, OPT_PROM, OPT_PROM_NODE, OPT_PROM_TOKEN,
+	    OPT_PROM_CA, OPT_PROM_INTERVAL, OPT_PROM_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "batch",	 no_argument,	    NULL, 'b' },
 		{ "json",	 no_argument,	    NULL, OPT_JSON },
@@ -176,6 +179,15 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "store-keep",	 required_argument, NULL, OPT_STORE_KEEP },
 		{ "store-max",	 required_argument, NULL, OPT_STORE_MAX },
 		{ "store-heartbeat", required_argument, NULL, OPT_STORE_BEAT },
+		{ "prometheus",	 required_argument, NULL, OPT_PROM },
+		{ "prometheus-node", required_argument, NULL, OPT_PROM_NODE },
+		{ "prometheus-token-file", required_argument, NULL,
+		    OPT_PROM_TOKEN },
+		{ "prometheus-ca-file", required_argument, NULL, OPT_PROM_CA },
+		{ "prometheus-interval", required_argument, NULL,
+		    OPT_PROM_INTERVAL },
+		{ "prometheus-timeout", required_argument, NULL,
+		    OPT_PROM_TIMEOUT },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -293,6 +305,25 @@ parse_args(int argc, char **argv, struct options *o)
 			else
 				o->store_o.heartbeat = d;
 			break;
+		case OPT_PROM:
+			o->prom.url = *optarg != '\0' ? optarg : NULL;
+			break;
+		case OPT_PROM_NODE:
+		case OPT_PROM_TOKEN:
+		case OPT_PROM_CA:
+			*(c == OPT_PROM_NODE ? &o->prom.node : c ==
+			    OPT_PROM_TOKEN ? &o->prom.token : &o->prom.ca) =
+			    optarg;
+			break;
+		case OPT_PROM_INTERVAL:
+		case OPT_PROM_TIMEOUT:
+			if (parse_number(c == OPT_PROM_INTERVAL ?
+			    "--prometheus-interval" : "--prometheus-timeout",
+			    optarg, 0.1, DELAY_MAX, "seconds", c ==
+			    OPT_PROM_INTERVAL ? &o->prom.interval :
+			    &o->prom.timeout) != 0)
+				return -1;
+			break;
 		case OPT_LIST_METRICS:
 			prom_list_families(stdout);
 			exit(0);
@@ -321,6 +352,8 @@ parse_args(int argc, char **argv, struct options *o)
 		    argv[optind]);
 		return -1;
 	}
+	if (prom_opts_check(&o->prom) != 0)
+		return -1;
 	if (o->record_cmd && (o->batch || o->json)) {
 		fprintf(stderr, "memtop: record does not go with -b or "
 		    "--json\n");
@@ -449,7 +482,7 @@ sleep_seconds(double s)
 /* The refresh driver of -b and the exporter (the dashboard makes its own). */
 static struct refresh *
 loop_refresh(const struct options *o, struct sampler *s, struct tree_opts topts,
-    const struct sort_key *sort)
+    const struct sort_key *sort, struct promhist *ph)
 {
 	struct refresh_opts	ro = {
 		.max_age = o->pss_max_age,
@@ -460,6 +493,8 @@ loop_refresh(const struct options *o, struct sampler *s, struct tree_opts topts,
 		.topts = topts,
 		.no_ghosts = true,	/* -b, JSON and metrics skip them */
 		.sort = sort,
+		.hook = ph != NULL ? promhist_refresh : NULL,
+		.hook_ctx = ph,
 	};
 
 	return refresh_create(s, &ro);
@@ -541,11 +576,13 @@ run_batch(const struct options *o, struct sampler *s)
 	int			 rc, wrc;
 
 	struct seed_ctx		 sc = { .o = o, .say = true };
+	struct promhist		*ph = prom_opts_start(&o->prom, o->window, true);
 
 	r = loop_refresh(o, s, (struct tree_opts){
-	    (enum tree_group_by)o->group_by, o->kthreads }, &o->sort);
+	    (enum tree_group_by)o->group_by, o->kthreads }, &o->sort, ph);
 	seed_from_store(&sc, refresh_history(r));
 	while ((rc = loop_next(o, r, &sn, &t)) == 1) {
+		prom_opts_say(ph);
 		if (o->json)
 			wrc = json_write_snapshot(stdout, sn, &t);
 		else
@@ -555,6 +592,7 @@ run_batch(const struct options *o, struct sampler *s)
 			break;	/* reader went away: not an error */
 	}
 	refresh_free(r);
+	promhist_free(ph);
 	return rc < 0 ? 1 : 0;
 }
 
@@ -597,7 +635,8 @@ run_export(const struct options *o, struct sampler *s)
 	 */
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	/* by pod, no kernel threads: the series do not depend on options */
-	r = loop_refresh(o, s, (struct tree_opts){ TREE_BY_POD, false }, NULL);
+	r = loop_refresh(o, s, (struct tree_opts){ TREE_BY_POD, false }, NULL,
+	    NULL);
 	while ((rc = loop_next(o, r, &sn, &t)) == 1) {
 		if (st != NULL)
 			store_record(st, sn, &t);	/* says if it cannot */
@@ -732,9 +771,15 @@ main(int argc, char **argv)
 			.seed = seed_from_store,
 			.seed_ctx = &sc,
 			.history_note = sc.note,
+			.hook = promhist_refresh,
+			.status = prom_opts_status,
 		};
 
+		uc.hook_ctx = prom_opts_start(&o.prom, o.window, false);
+		if (uc.hook_ctx == NULL)
+			uc.hook = NULL, uc.status = NULL;
 		rc = ui_run(&uc);
+		promhist_free(uc.hook_ctx);
 	}
 	if (rc < 0)
 		rc = run_batch(&o, s);

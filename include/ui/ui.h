@@ -26,6 +26,12 @@ struct ui_config {
 	void			(*seed)(void *, struct history *);
 	void			*seed_ctx;
 	const char		*history_note;
+	/* each refresh, after the tree is built (refresh_opts.hook; NULL:
+	   none), and the one line of status it has (Prometheus's: line 2) */
+	void			(*hook)(void *, const struct snapshot *,
+				    struct tree *, struct history *);
+	void			*hook_ctx;
+	void			(*status)(void *hook_ctx, char *, size_t);
 };
 
 /*

@@ -21,6 +21,7 @@ struct history {
 	size_t		  nghosts;
 	size_t		  ghost_cap;
 	double		  mono;
+	double		  real;		/* epoch of the refresh */
 };
 
 struct history *
@@ -147,6 +148,7 @@ history_begin(struct history *h, const struct snapshot *sn, size_t *nghosts)
 
 	h->tick++;
 	h->mono = sn->mono;
+	h->real = sn->time;
 	for (i = 0; i < sn->nprocs; i++)
 		get(h, ent_id_process(key, sizeof key, sn->boot_id,
 		    sn->procs[i].pid, sn->procs[i].start));
@@ -211,6 +213,8 @@ push(struct history *h, struct hist_ent *e, const uint64_t *fig,
 	}
 	st->hist = e;
 	anon = ring_get(&e->ring[FIG_RSS_ANON], 0);
+	if (e->since == 0 && anon != FIG_NA)
+		e->since = h->real;
 	if (anon == FIG_NA) {
 		st->growth = st->growth_win = 0;
 		return;
@@ -328,9 +332,67 @@ history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
 	e->seed_win_min = sd->win_min;
 	e->seed_left = sd->win_min == FIG_NA ? 0 : h->window;
 	i = sd->nsamples > h->cap ? sd->nsamples - h->cap : 0;
-	for (; i < sd->nsamples; i++)
+	for (; i < sd->nsamples; i++) {
+		if (e->since == 0 && sd->samples[i][FIG_RSS_ANON] != FIG_NA)
+			e->since = sd->t0 + (double)i * sd->step;
 		for (k = 0; k < HF__COUNT; k++)
 			ring_push(&e->ring[k], sd->samples[i][k]);
+	}
+}
+
+size_t
+history_backfill(struct history *h, const char *ident,
+    const struct hist_past *p)
+{
+	struct hist_ent	*e = get(h, ident);
+	struct ring	 nr, *r = &e->ring[p->fig];
+	uint64_t	 v, wmin = FIG_NA;
+	uint32_t	 lead, i, nlive;
+	size_t		 j, n = 0, first = SIZE_MAX;
+
+	/* the samples before the entity's own first */
+	for (j = 0; j < p->n; j++) {
+		if (e->since > 0 && p->t0 + (double)j * p->step >
+		    e->since - p->step / 2)
+			break;
+		if (p->v[j] != FIG_NA && first == SIZE_MAX)
+			first = j;
+	}
+	n = j;
+	if (first == SIZE_MAX)
+		return 0;
+	for (lead = 0; lead < r->n && ring_get(r, r->n - 1 - lead) == FIG_NA;)
+		lead++;
+	nlive = r->n - lead;
+	ring_init(&nr, h->cap);
+	for (j = first; j < n; j++)
+		ring_push(&nr, p->v[j]);
+	for (i = nlive; i-- > 0;)
+		ring_push(&nr, ring_get(r, i));
+	ring_done(r);
+	*r = nr;
+	for (j = first; j < n; j++) {
+		if ((v = p->v[j]) == FIG_NA)
+			continue;
+		if (e->min[p->fig] == FIG_NA || v < e->min[p->fig])
+			e->min[p->fig] = v;
+		if (v > e->max[p->fig])
+			e->max[p->fig] = v;
+		if (p->t0 + (double)j * p->step >= p->win_from &&
+		    (wmin == FIG_NA || v < wmin))
+			wmin = v;
+	}
+	e->first[p->fig] = p->v[first];
+	if (p->fig == FIG_RSS_ANON) {
+		e->since = p->t0 + (double)first * p->step;
+		if (wmin != FIG_NA) {
+			if (e->seed_left == 0 || wmin < e->seed_win_min)
+				e->seed_win_min = wmin;
+			if (h->window > nlive && e->seed_left < h->window - nlive)
+				e->seed_left = h->window - nlive;
+		}
+	}
+	return n - first;
 }
 
 size_t
@@ -358,3 +420,15 @@ history_entity_max(uint32_t cap)
 	return sizeof(struct hist_ent) + (size_t)cap * 2 * HF__COUNT;
 }
 
+
+double
+history_since(const struct history *h, const char *ident)
+{
+	const struct hist_ent	*e;
+
+	for (e = h->bucket[hash_str(ident) & (h->nbucket - 1)]; e != NULL;
+	    e = e->next)
+		if (strcmp(e->key, ident) == 0)
+			return e->since;
+	return 0;
+}

@@ -192,6 +192,9 @@ acc_finish(struct seeder *sd, struct acc *a)
 			a->sd.win_min = a->before_win;
 		a->sd.samples = (const uint64_t (*)[HF__COUNT])a->slot;
 		a->sd.nsamples = sd->nslots;
+		a->sd.t0 = sd->nslots > 0 ? sd->slot_t[0] : sd->now;
+		a->sd.step = sd->nslots > 1 ? sd->slot_t[1] - sd->slot_t[0] :
+		    0;
 		history_seed(sd->h, a->ident, &a->sd);
 		sd->seeded++;
 	}

@@ -591,10 +591,23 @@ why_line(const struct ui *u, char *buf, size_t len)
 	return true;
 }
 
+/* Line 2's note: the store's, then Prometheus's status (ui_config). */
+static void
+header_note(const struct ui *u, char *buf, size_t len)
+{
+	char	st[512] = "";
+
+	if (u->cfg.status != NULL)
+		u->cfg.status(u->cfg.hook_ctx, st, sizeof st);
+	snprintf(buf, len, "%s%s%s", u->cfg.history_note != NULL ?
+	    u->cfg.history_note : "", u->cfg.history_note != NULL &&
+	    u->cfg.history_note[0] != '\0' && st[0] != '\0' ? "  " : "", st);
+}
+
 static void
 draw_header(struct ui *u)
 {
-	char		 a[32], b[32], c[32], line[512];
+	char		 a[32], b[32], c[32], line[512], nb[1200];
 	int		 note = 0;
 	uint64_t	 pods = 0;
 	size_t		 i, npods = 0;
@@ -628,9 +641,11 @@ draw_header(struct ui *u)
 		    "  flat");
 	draw_text(0, 0, COLS, line);
 	draw_fill(1, THEME_DEFAULT);
-	/* where the history starts (the store), right-aligned, if it fits */
-	if (u->cfg.history_note != NULL && u->cfg.history_note[0] != '\0') {
-		note = (int)strlen(u->cfg.history_note) + 2;
+	/* where the history starts (the store, Prometheus), right-aligned,
+	   if it fits */
+	header_note(u, nb, sizeof nb);
+	if (nb[0] != '\0') {
+		note = (int)strlen(nb) + 2;
 		if (COLS - note < 40)
 			note = 0;
 	}
@@ -655,7 +670,7 @@ draw_header(struct ui *u)
 	}
 	if (note > 0) {
 		draw_role(THEME_DIM);
-		draw_text(1, COLS - note + 2, note - 2, u->cfg.history_note);
+		draw_text(1, COLS - note + 2, note - 2, nb);
 	}
 }
 
