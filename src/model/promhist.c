@@ -360,9 +360,10 @@ promhist_refresh(void *arg, const struct snapshot *sn, struct tree *t,
 {
 	struct promhist	*ph = arg;
 	uint64_t	*v, *pv;
-	size_t		 gi;
+	size_t		 gi, k;
 	double		 until;
 	unsigned	 n;
+	bool		 seen;
 
 	if (ph->refreshes++ == 0) {
 		promapi_bg_want(ph->bg, make_req(t, sn->node_name[0] != '\0' ? sn->node_name : NULL));
@@ -390,11 +391,18 @@ promhist_refresh(void *arg, const struct snapshot *sn, struct tree *t,
 		    g->namespace == NULL || g->st.rep.kind == WL_NONE ||
 		    g->st.rep.kind == WL_STATIC)
 			continue;
-		if ((n = apply_replicas(ph, g, v, pv)) > 0) {
-			ph->workloads++;
-			if (n + 1 > ph->replicas)
-				ph->replicas = n + 1;	/* with itself */
-		}
+		if ((n = apply_replicas(ph, g, v, pv)) == 0)
+			continue;
+		for (k = 0, seen = false; k < gi && !seen; k++)
+			seen = t->groups[k].st.rep.source == REP_PROMETHEUS &&
+			    t->groups[k].st.rep.kind == g->st.rep.kind &&
+			    t->groups[k].st.rep.stem_len == g->st.rep.stem_len &&
+			    strcmp(t->groups[k].namespace, g->namespace) == 0 &&
+			    strncmp(t->groups[k].pod, g->pod,
+			    g->st.rep.stem_len) == 0;
+		ph->workloads += !seen;
+		if (n + 1 > ph->replicas)
+			ph->replicas = n + 1;	/* with itself */
 	}
 	free(v);
 	free(pv);
@@ -464,9 +472,10 @@ promhist_status(const struct promhist *ph, char *buf, size_t len)
 	}
 	l = (size_t)snprintf(buf, len, "prometheus: ");
 	if (ph->workloads > 0 && l < len)
-		l += (size_t)snprintf(buf + l, len - l, "%u replicas%s, ",
-		    ph->replicas, ph->workloads > 1 ? " (largest workload)" :
-		    "");
+		l += ph->workloads > 1 ? (size_t)snprintf(buf + l, len - l,
+		    "%u workloads (up to %u replicas), ", ph->workloads,
+		    ph->replicas) : (size_t)snprintf(buf + l, len - l,
+		    "%u replicas, ", ph->replicas);
 	else if (l < len)
 		l += (size_t)snprintf(buf + l, len - l, "no replicas found, ");
 	if (ph->filled > 0 && l < len) {

@@ -15,7 +15,8 @@ until 40 min ago, 640 since.
 usage: prom_history.py NOW NS STEM NODES(comma) REPLICAS_PER_NODE SICK
        [HOURS=6] [STEP=60] [AHEAD=900] [BASE=200]
 It also prints, on stderr, "median_others SICK_POD BYTES": the median of the
-other replicas' anonymous memory now (memtop-style where present).
+other replicas' anonymous memory now (memtop's figure where there is one,
+else cAdvisor's, as memtop prefers them).
 """
 import sys
 
@@ -85,7 +86,9 @@ def main():
                         v = 1 * MIB
                     out.write("%s{%s} %d %d\n" % (fam, l, v, t))
     out.write("# EOF\n")
-    others = sorted(anon(i, now) for i, _, _, first in pods if i != sick)
+    # what memtop sees: memtop's own figure where it has one, else cAdvisor's
+    others = sorted(anon(i, now) + (0 if first else 3 * MIB)
+                    for i, _, _, first in pods if i != sick)
     m = len(others)
     med = others[m // 2] if m % 2 else (others[m // 2 - 1] + others[m // 2]) // 2
     sys.stderr.write("median_others %s-%d %d\n" % (stem, sick, med))
