@@ -36,7 +36,7 @@ struct promhist {
 	struct pkey		*rep;		/* its series, sorted */
 	size_t			 nrep;
 	/* what the status says */
-	size_t			 filled;	/* entities given a past */
+	size_t			 filled;	/* entities given a past, ever */
 	double			 since;		/* oldest sample put in */
 	size_t			 from_memtop, from_cadvisor;
 	unsigned		 replicas, workloads;
@@ -338,10 +338,8 @@ take(struct promhist *ph, struct tree *t, struct history *h)
 
 	if ((o = promapi_bg_take(ph->bg)) == NULL)
 		return;
-	if (o->have_anon) {
-		ph->filled = 0;
-		apply_history(ph, t, h, o);
-	}
+	if (o->have_anon)
+		apply_history(ph, t, h, o);	/* what it adds, if anything */
 	if (o->have_rep) {
 		if (ph->rep_round != NULL && ph->rep_round != ph->last)
 			promq_out_free(ph->rep_round);

@@ -4,7 +4,7 @@ demand. Each request reads the mode from MODE_FILE:
   pass       forward to UPSTREAM (http://host:port) and answer what it says
   slow:S     wait S seconds, then forward
   500        HTTP 500 with a short text body
-  big        a 50 MB body of valid-looking JSON that never ends in time
+  big        a 50 MB body (JSON that never closes), without a length
   badjson    HTTP 200 with a body that is not JSON
   down       close the connection without an answer
 and appends one line per request to RECORD: the method, the path and the
@@ -58,9 +58,10 @@ class H(http.server.BaseHTTPRequestHandler):
                               "application/json")
         if m == "big":
             chunk = b"[" + b"0," * 512 * 1024
+            # no Content-Length: the client learns the size by reading
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(50 * 1000 * 1000))
+            self.send_header("Connection", "close")
             self.end_headers()
             sent = 0
             try:
