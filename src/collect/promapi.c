@@ -280,6 +280,14 @@ post(struct promapi *p, const char *path, const char *form, char *why,
 	} else if (rc == CURLE_OPERATION_TIMEDOUT)
 		snprintf(why, len, "timeout after %g s (%s)", p->timeout,
 		    p->url);
+	else if (rc == CURLE_COULDNT_CONNECT) {
+		long	oe = 0;
+
+		curl_easy_getinfo(p->curl, CURLINFO_OS_ERRNO, &oe);
+		snprintf(why, len, "cannot connect: %s (%s)", oe != 0 ?
+		    strerror((int)oe) : "no route", p->url);
+	} else if (rc == CURLE_COULDNT_RESOLVE_HOST)
+		snprintf(why, len, "cannot resolve the host (%s)", p->url);
 	else if (rc != CURLE_OK)
 		snprintf(why, len, "%s (%s)", p->err[0] != '\0' ? p->err :
 		    curl_easy_strerror(rc), p->url);

@@ -591,17 +591,23 @@ why_line(const struct ui *u, char *buf, size_t len)
 	return true;
 }
 
-/* Line 2's note: the store's, then Prometheus's status (ui_config). */
+/*
+ * Line 2's note: the store's, then Prometheus's status (ui_config), cut to
+ * leave the left 40 columns free (a status too long is cut, never gone).
+ */
 static void
 header_note(const struct ui *u, char *buf, size_t len)
 {
 	char	st[512] = "";
+	size_t	max = COLS > 42 ? (size_t)COLS - 42 : 0;
 
 	if (u->cfg.status != NULL)
 		u->cfg.status(u->cfg.hook_ctx, st, sizeof st);
 	snprintf(buf, len, "%s%s%s", u->cfg.history_note != NULL ?
 	    u->cfg.history_note : "", u->cfg.history_note != NULL &&
 	    u->cfg.history_note[0] != '\0' && st[0] != '\0' ? "  " : "", st);
+	if (strlen(buf) > max)
+		buf[max] = '\0';
 }
 
 static void

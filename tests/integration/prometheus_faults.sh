@@ -83,7 +83,7 @@ kill $MT; wait $MT 2>/dev/null
 run_mt "$URL" direct
 check "direct: the cluster's replicas" wait_for 60 grep -q "prometheus: 60 replicas" "$ERR"
 prom_stop
-fault "Prometheus stopped" "Connection refused\|Failed to connect\|Couldn't connect"
+fault "Prometheus stopped" "prometheus: cannot connect: Connection refused (http://127.0.0.1:$PROM_PORT)"
 prom_serve "$T/tsdb" || exit 99
 check "recovers when Prometheus is back" \
     wait_for 60 sh -c "test \$(grep -c 'prometheus: 60 replicas' '$ERR') -ge 2"
