@@ -69,6 +69,18 @@ check "store-3's db container: growth $gc from 230 MiB too" within "${gc:-0}" "$
 check "store-0: not an outlier (below the cluster)" test "$(q "$(g store-0) | .replicas.outlier")" = false
 check "store-0: 59 others too" test "$(q "$(g store-0) | .baseline.replicas")" = 59
 
+# with a history store: the store first, Prometheus for the time before it
+DB=$T/history.db
+"$MEMTOP" record --store "$DB" -d 0.3 --host-root "$H" 2> "$T/rec.err" & REC=$!
+register_pid $REC
+check "the recorder records" wait_for 30 sh -c "command -v sqlite3 > /dev/null && test \"\$(sqlite3 '$DB' 'SELECT count(*) FROM run WHERE last > started + 0.5' 2>/dev/null)\" = 1"
+kill $REC; wait $REC
+"$MEMTOP" -b -n 1 --json --store "$DB" --host-root "$H" --prometheus "$URL" \
+    > "$T/store.json" 2> "$T/store.err" || fail "memtop with a store: exit status"
+gs=$(jq -r "$(g store-3) | .anon_growth" "$T/store.json")
+check "with a store: growth $gs still from Prometheus's 230 MiB ($want), before the store began" within "${gs:-0}" "$want" 2
+check "with a store: baseline from prometheus" test "$(jq -r "$(g store-3) | .baseline.source" "$T/store.json")" = prometheus
+
 # the text view: the vs-replicas column compares with the cluster
 "$MEMTOP" -b -n 1 --store none --host-root "$H" --prometheus "$URL" > "$T/out.txt" 2>&1
 check "text: store-3's excess over the cluster median" \
