@@ -35,24 +35,25 @@ register_pid $!
 wait_for 20 grep -q ready "$T/proxy.out" || { cat "$T/proxy.out"; exit 99; }
 printf 's3cret-%s\n' $$ > "$T/token"
 
-# run_mt URL NAME: memtop -b every 0.5 s, a round every second, 2 s per query
+# run_mt URL NAME: memtop -b every 0.5 s, a round every second, 10 s per query
 run_mt() {
 	OUT=$T/$2.out; ERR=$T/$2.err
 	"$MEMTOP" -b -d 0.5 --store none --host-root "$H" --prometheus "$1" \
-	    --prometheus-interval 1 --prometheus-timeout 2 \
+	    --prometheus-interval 1 --prometheus-timeout 10 \
 	    --prometheus-token-file "$T/token" > "$OUT" 2> "$ERR" &
 	MT=$!
 	register_pid $MT
 }
 frames() { grep -c '^memtop - ' "$OUT"; }
 # fault WHAT MESSAGE: the message appears, and meanwhile 6 more frames come
-# within 8 s (-d 0.5 makes 3 s; a refresh waiting on a 2 s query, 12 s)
+# within 30 s: -d 0.5 makes 3 s (more on a loaded machine, under ASan);
+# refreshes that waited on a query held for its 10 s timeout, 60 s
 fault() {
 	check "$1: says '$2'" wait_for 60 grep -q -- "$2" "$ERR"
 	f0=$(frames); t0=$(date +%s)
-	wait_for 30 sh -c "test \$(grep -c '^memtop - ' '$OUT') -ge $((f0 + 6))"
+	wait_for 40 sh -c "test \$(grep -c '^memtop - ' '$OUT') -ge $((f0 + 6))"
 	dt=$(( $(date +%s) - t0 ))
-	check "$1: 6 more refreshes in ${dt}s (<= 8 s)" test $dt -le 8
+	check "$1: 6 more refreshes in ${dt}s (< 30 s)" test $dt -lt 30
 }
 
 run_mt "http://127.0.0.1:$FP" proxy
@@ -62,7 +63,7 @@ check "every query carried Authorization: Bearer s3cret-$$" \
     sh -c "test -s '$T/requests' && ! grep -v ' Bearer s3cret-$$\$' '$T/requests'"
 check "queries are POSTs to the query API" grep -q '^POST /api/v1/query_range ' "$T/requests"
 echo slow:30 > "$T/mode"
-fault "slow Prometheus" "prometheus: timeout after 2 s (http://127.0.0.1:$FP)"
+fault "slow Prometheus" "prometheus: timeout after 10 s (http://127.0.0.1:$FP)"
 echo 500 > "$T/mode"
 fault "HTTP 500" "prometheus: HTTP 500"
 echo big > "$T/mode"

@@ -56,7 +56,7 @@ prom_stop
 check "line 2: Prometheus unreachable" wait_for 30 screen_has "prometheus: cannot connect: Connection refused"
 kubelet_pod "$H" shop store-1 db 32
 check "still refreshing: a pod started now appears" \
-    wait_for 10 sh -c "$(echo "$TM") capture-pane -p -t mt | grep -qE '^. shop/store-1 '"
+    wait_for 40 sh -c "$(echo "$TM") capture-pane -p -t mt | grep -qE '^. shop/store-1 '"
 check "the sick pod keeps its cluster baseline" sh -c "$(echo "$TM") capture-pane -p -t mt | grep -E '^. shop/store-3 ' | grep -q '×'"
 $TM send-keys -t mt q
 check "q exits 0" wait_for 10 screen_has "EXIT=0"
