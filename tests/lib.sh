@@ -206,3 +206,28 @@ prom_stop() {
 	kill "$PROM_PID" 2>/dev/null
 	wait_for 60 sh -c "! kill -0 $PROM_PID"
 }
+
+# prom_cluster NODE [HOURS]: the cluster of tests/helpers/prom_history.py
+# (StatefulSet shop/store-0..59, 20 replicas on NODE and on two other nodes,
+# store-3 the sick one; HOURS of history, default 6) in a real Prometheus
+# (prom_serve); this node is NODE in the host root $H; the median of
+# store-3's other replicas is in $PROM_MED. Skips without the tools or a v1
+# memory controller (the pods are v1 cgroups).
+prom_cluster() {
+	for c in prometheus promtool python3 curl jq; do
+		command -v $c > /dev/null || { echo "SKIP: no $c"; exit 77; }
+	done
+	[ -f /sys/fs/cgroup/memory/memory.usage_in_bytes ] ||
+	    { echo "SKIP: no v1 memory controller"; exit 77; }
+	H=$LIB_TMP/host
+	mkdir -p "$H/etc"
+	echo "$1" > "$H/etc/hostname"
+	python3 "$TOP_SRCDIR/tests/helpers/prom_history.py" "$(date +%s)" \
+	    shop store "$1,$1-b,$1-c" 20 3 "${2:-6}" > "$LIB_TMP/om.txt" \
+	    2> "$LIB_TMP/gen.txt" || exit 99
+	PROM_MED=$(awk '$1 == "median_others" { print $3 }' "$LIB_TMP/gen.txt")
+	promtool tsdb create-blocks-from openmetrics "$LIB_TMP/om.txt" \
+	    "$LIB_TMP/tsdb" > "$LIB_TMP/promtool.out" 2>&1 ||
+	    { cat "$LIB_TMP/promtool.out"; exit 99; }
+	prom_serve "$LIB_TMP/tsdb" || exit 99
+}

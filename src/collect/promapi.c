@@ -315,72 +315,64 @@ out:
 	return ret;
 }
 
+/*
+ * POSTs query q (escaped) with the parameters params to path and parses
+ * the answer, which must be a matrix (else a vector; an empty answer is
+ * either). 0, or -1 with why.
+ */
 static int
-query(struct promapi *p, const char *path, const char *form,
-    struct promapi_result *r, char *why, size_t len)
+query(struct promapi *p, const char *path, const char *q, const char *params,
+    bool matrix, struct promapi_result *r, char *why, size_t len)
 {
-	char	w[384];
+	char	*e, *form, w[384];
+	int	 rc = -1;
 
 	memset(r, 0, sizeof *r);
-	if (post(p, path, form, why, len) != 0)
-		return -1;
-	if (promapi_parse(p->body.data, p->body.len, r, w, sizeof w) != 0) {
-		snprintf(why, len, "%s (%s)", w, p->url);
+	if ((e = curl_easy_escape(p->curl, q, 0)) == NULL) {
+		snprintf(why, len, "out of memory");
 		return -1;
 	}
-	return 0;
+	form = xasprintf("query=%s%s", e, params);
+	curl_free(e);
+	if (post(p, path, form, why, len) != 0)
+		goto out;
+	if (promapi_parse(p->body.data, p->body.len, r, w, sizeof w) != 0) {
+		snprintf(why, len, "%s (%s)", w, p->url);
+		goto out;
+	}
+	if (r->matrix != matrix && r->n > 0) {
+		promapi_result_done(r);
+		snprintf(why, len, "a%s query answered a %s (%s)", matrix ?
+		    " range" : "n instant", matrix ? "vector" : "matrix",
+		    p->url);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(form);
+	return rc;
 }
 
 int
 promapi_query(struct promapi *p, const char *q, double at,
     struct promapi_result *r, char *why, size_t len)
 {
-	char	*e, *form;
-	int	 rc;
+	char	params[64] = "";
 
-	e = curl_easy_escape(p->curl, q, 0);
-	if (e == NULL) {
-		snprintf(why, len, "out of memory");
-		return -1;
-	}
-	form = at > 0 ? xasprintf("query=%s&time=%.3f", e, at) :
-	    xasprintf("query=%s", e);
-	curl_free(e);
-	rc = query(p, "/api/v1/query", form, r, why, len);
-	free(form);
-	if (rc == 0 && r->matrix) {
-		promapi_result_done(r);
-		snprintf(why, len, "an instant query answered a matrix (%s)",
-		    p->url);
-		return -1;
-	}
-	return rc;
+	if (at > 0)
+		snprintf(params, sizeof params, "&time=%.3f", at);
+	return query(p, "/api/v1/query", q, params, false, r, why, len);
 }
 
 int
 promapi_query_range(struct promapi *p, const char *q, double start,
     double end, double step, struct promapi_result *r, char *why, size_t len)
 {
-	char	*e, *form;
-	int	 rc;
+	char	params[128];
 
-	e = curl_easy_escape(p->curl, q, 0);
-	if (e == NULL) {
-		snprintf(why, len, "out of memory");
-		return -1;
-	}
-	form = xasprintf("query=%s&start=%.3f&end=%.3f&step=%.3f", e, start,
-	    end, step);
-	curl_free(e);
-	rc = query(p, "/api/v1/query_range", form, r, why, len);
-	free(form);
-	if (rc == 0 && !r->matrix && r->n > 0) {
-		promapi_result_done(r);
-		snprintf(why, len, "a range query answered a vector (%s)",
-		    p->url);
-		return -1;
-	}
-	return rc;
+	snprintf(params, sizeof params, "&start=%.3f&end=%.3f&step=%.3f",
+	    start, end, step);
+	return query(p, "/api/v1/query_range", q, params, true, r, why, len);
 }
 
 void

@@ -8,22 +8,10 @@
 # with every query (the proxy records it).
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_root
-for c in prometheus promtool python3 curl; do
-	command -v $c > /dev/null || { echo "SKIP: no $c"; exit 77; }
-done
-[ -f /sys/fs/cgroup/memory/memory.usage_in_bytes ] ||
-    { echo "SKIP: no v1 memory controller"; exit 77; }
 lib_init
 T=$LIB_TMP
-H=$T/host
 NODE=node-f-$$
-mkdir -p "$H/etc"
-echo "$NODE" > "$H/etc/hostname"
-python3 "$TOP_SRCDIR/tests/helpers/prom_history.py" "$(date +%s)" shop store \
-    "$NODE,node-g-$$,node-h-$$" 20 3 3 > "$T/om.txt" 2> /dev/null || exit 99
-promtool tsdb create-blocks-from openmetrics "$T/om.txt" "$T/tsdb" \
-    > "$T/promtool.out" 2>&1 || { cat "$T/promtool.out"; exit 99; }
-prom_serve "$T/tsdb" || exit 99
+prom_cluster "$NODE" 3
 URL=http://127.0.0.1:$PROM_PORT
 kubelet_pod "$H" shop store-3 db 16
 

@@ -11,25 +11,11 @@
 # the node's replicas; a bad token file is refused at start.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_root
-for c in prometheus promtool python3 jq curl; do
-	command -v $c > /dev/null || { echo "SKIP: no $c"; exit 77; }
-done
-[ -f /sys/fs/cgroup/memory/memory.usage_in_bytes ] ||
-    { echo "SKIP: no v1 memory controller"; exit 77; }
 lib_init
 T=$LIB_TMP
-H=$T/host
 NODE=node-a-$$
-mkdir -p "$H/etc"
-echo "$NODE" > "$H/etc/hostname"
-
-now=$(date +%s)
-python3 "$TOP_SRCDIR/tests/helpers/prom_history.py" "$now" shop store \
-    "$NODE,node-b-$$,node-c-$$" 20 3 > "$T/om.txt" 2> "$T/gen.txt" || exit 99
-med=$(awk '$1 == "median_others" { print $3 }' "$T/gen.txt")
-promtool tsdb create-blocks-from openmetrics "$T/om.txt" "$T/tsdb" \
-    > "$T/promtool.out" 2>&1 || { cat "$T/promtool.out"; exit 99; }
-prom_serve "$T/tsdb" || exit 99
+prom_cluster "$NODE"
+med=$PROM_MED
 URL=http://127.0.0.1:$PROM_PORT
 q1() { curl -s --max-time 5 --data-urlencode "query=$1" "$URL/api/v1/query" |
     jq -r '.data.result[0].value[1] // empty'; }
