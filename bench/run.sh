@@ -4,17 +4,20 @@
 # with a PSS column. Run as root (kubelet-shaped cgroups, vm.max_map_count).
 #   bench/run.sh [--smoke]      (--smoke: a tiny node, one round: for make check)
 #   bench/run.sh --store        only the history store's rows (section f)
+# Environment: MEMTOP (the binary measured; default the build's, e.g. another
+# branch's to compare), BENCH_ROUNDS (default 5), BENCH_STORE=0 (skip the
+# store's section f: 3 minutes).
 set -u
 B=${TOP_BUILDDIR:-$(pwd)}
 S=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-MEMTOP=$B/memtop
+MEMTOP=${MEMTOP:-$B/memtop}
 RAW=$B/bench/rawread
 CPU=$B/bench/cputime
 ALLOC=$B/tests/helpers/alloc_anon
 LAYOUT=$B/tests/helpers/maps_layout
 smoke=0; [ "${1:-}" = "--smoke" ] && smoke=1
 only_store=0; [ "${1:-}" = "--store" ] && only_store=1
-if [ $smoke = 1 ]; then NPROC=12; ROUNDS=1; BIG=20000; else NPROC=300; ROUNDS=5; BIG=100000; fi
+if [ $smoke = 1 ]; then NPROC=12; ROUNDS=1; BIG=20000; else NPROC=300; ROUNDS=${BENCH_ROUNDS:-5}; BIG=100000; fi
 [ "$(id -u)" = 0 ] || { echo "bench: run as root"; exit 77; }
 V1=/sys/fs/cgroup/memory
 [ -d $V1 ] || { echo "bench: needs the v1 memory controller"; exit 77; }
@@ -70,8 +73,8 @@ while [ $n -lt 300 ]; do
 	[ "$ready" -ge $((NPROC + 4)) ] && break
 	sleep 0.1; n=$((n + 1))
 done
-nproc=$(ls -d /proc/[0-9]* | wc -l)
-rss_total=$(awk '/^VmRSS/ { s += $2 } END { printf "%d", s / 1024 }' /proc/[0-9]*/status 2>/dev/null)
+nproc=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
+rss_total=$(cat /proc/[0-9]*/status 2>/dev/null | awk '/^VmRSS/ { s += $2 } END { printf "%d", s / 1024 }')
 echo "bench: $nproc processes on the node, ${rss_total} MiB resident, ~${total} MiB in the synthetic pods; big process $BIGPID has $(wc -l < /proc/$BIGPID/maps) mappings"
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -109,6 +112,7 @@ SECS=10; [ $smoke = 1 ] && SECS=2
 mt_sec=$($CPU "$MEMTOP" -b -n $((SECS + 1)) -d 1 --json | cut -d' ' -f1)
 mt_sec=$(echo "$mt_sec $mt_full $SECS" | awk '{ printf "%.1f", ($1 - $2) / $3 }')
 htop_sec="-"; mt_tui="-"
+[ $smoke = 0 ] && ! command -v htop > /dev/null && echo "bench: no htop (apt-get install htop): its rows stay '-'"
 if [ $smoke = 0 ] && command -v htop > /dev/null && command -v tmux > /dev/null; then
 	mkdir -p "$T/htop"
 	printf 'fields=0 48 17 18 38 39 119 2 46 47 49 1\nhide_kernel_threads=1\nhide_userland_threads=1\ndelay=10\ntree_view=0\n' > "$T/htop/htoprc"
@@ -124,6 +128,8 @@ if [ $smoke = 0 ] && command -v htop > /dev/null && command -v tmux > /dev/null;
 	$HTOP_TM kill-server 2>/dev/null
 	n=0; while $HTOP_TM has-session 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
 	sleep 0.5
+fi
+if [ $smoke = 0 ] && command -v tmux > /dev/null; then
 	# the same for memtop's dashboard: a TUI against a TUI
 	$HTOP_TM new-session -d -x 200 -y 50 "$MEMTOP -d 1" || { sleep 1; $HTOP_TM new-session -d -x 200 -y 50 "$MEMTOP -d 1"; }
 	sleep 3
@@ -135,6 +141,30 @@ if [ $smoke = 0 ] && command -v htop > /dev/null && command -v tmux > /dev/null;
 		mt_tui=$(echo "$t0 $t1 $SECS $(getconf CLK_TCK)" | awk '{ printf "%.1f", ($2 - $1) * 1000 / $4 / $3 }')
 	fi
 	$HTOP_TM kill-server 2>/dev/null
+fi
+# the dashboard's first screen: CPU (incl. start-up) once its first screen
+# is drawn, with a refresh interval long enough that no second one starts;
+# and the wall time from the session's start until the screen shows it
+mt_first="-"; mt_first_wall="-"
+if command -v tmux > /dev/null; then
+	: > "$T/first"
+	for r in $(seq 1 $ROUNDS); do
+		t0=$(date +%s%N)
+		$HTOP_TM new-session -d -x 200 -y 50 "$MEMTOP -d 600" || continue
+		n=0
+		while ! $HTOP_TM capture-pane -p 2> /dev/null | grep -q ' procs ' && [ $n -lt 500 ]; do
+			sleep 0.02; n=$((n + 1))
+		done
+		t1=$(date +%s%N)
+		mp=$($HTOP_TM list-panes -F '#{pane_pid}' 2> /dev/null | head -1)
+		[ -n "$mp" ] && awk -v w="$(( (t1 - t0) / 1000000 ))" -v hz="$(getconf CLK_TCK)" '{ printf "%.1f %d\n", ($14 + $15) * 1000 / hz, w }' /proc/$mp/stat >> "$T/first"
+		$HTOP_TM kill-server 2>/dev/null
+		n=0; while $HTOP_TM has-session 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+	done
+	if [ -s "$T/first" ]; then
+		mt_first=$(cut -d' ' -f1 "$T/first" | median)
+		mt_first_wall=$(cut -d' ' -f2 "$T/first" | median)
+	fi
 fi
 
 # (e) the exporter as deploy/kubernetes/daemonset.yaml runs it: --serve at
@@ -171,6 +201,9 @@ fi	# only_store
 # as dense as that (every entity's heartbeat, one in 20 entities moving
 # every minute) and a new memtop's start (-b -n 1) is timed with and
 # without it.
+if [ "${BENCH_STORE:-1}" = 0 ] && [ $only_store = 0 ]; then
+	st_share="-"; st_day="-"; st_day_syn="-"; st_ents_syn="-"; st_load="-"; st_wall="-"; st_ents="-"; st_rows="-"
+else
 ST=$T/store; mkdir -p "$ST"
 RD=10; RN=13; [ $smoke = 1 ] && { RD=1; RN=4; }
 r1=$($CPU "$MEMTOP" record -n 1 --store "$ST/r1.db" 2> /dev/null | cut -d' ' -f1)
@@ -216,6 +249,7 @@ for r in $(seq 1 3); do
 	echo "$t0 $t1 $t2" | awk '{ printf "%.1f\n", (($3 - $2) - ($2 - $1)) / 1e6 }' >> "$T/st_wall"
 done
 st_load=$(median < "$T/st_load"); st_wall=$(median < "$T/st_wall")
+fi	# BENCH_STORE
 store_rows() {
 	printf '%-44s %10s\n' "record: CPU share of a refresh (%, <= 5)" "$st_share"
 	printf '%-44s %10s\n' "record: MiB per day, synthetic node (<= 32)" "$st_day_syn"
@@ -234,29 +268,48 @@ if [ $only_store = 1 ]; then
 fi
 
 # peak RSS with ~1000 processes and 10 minutes of 1 s history (600 ticks)
-extra=$((1000 - $(ls -d /proc/[0-9]* | wc -l)))
+extra=$((1000 - $(ls -d /proc/[0-9]* 2>/dev/null | wc -l)))
 [ $smoke = 1 ] && extra=0
 j=0
 while [ $j -lt $extra ]; do sleep 600 & PIDS="$PIDS $!"; j=$((j + 1)); done
 HIST=600; [ $smoke = 1 ] && HIST=5
-peak=$($CPU "$MEMTOP" -b -n $HIST -d 0.05 --history 600 --json | cut -d' ' -f2)
-nproc2=$(ls -d /proc/[0-9]* | wc -l)
+peak=$($CPU "$MEMTOP" -b -n $HIST -d 0.05 --history 600 --json --store none | cut -d' ' -f2)
+# the same while recording the history store (its SQLite cache counted in)
+peak_rec=$($CPU "$MEMTOP" record -n $HIST -d 0.05 --history 600 --store "$T/peak.db" 2> /dev/null | cut -d' ' -f2)
+nproc2=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
 
 ratio() { echo "$1 $2" | awk '{ if ($1 != "-" && $2 != "-" && $2 > 0) printf "%.2f", $1 / $2; else print "-" }'; }
+# verdict VALUE TARGET: PASS when VALUE <= TARGET, MISS when above, - unknown
+verdict() { echo "$1 $2" | awk '{ if ($1 == "-" || $1 == "") print "-"; else if ($1 + 0 <= $2 + 0) print "PASS"; else print "MISS" }'; }
+# row WHAT MEMTOP RAW TARGET: a ratio row (TARGET "" for none)
+row() {
+	r=$(ratio "$2" "$3")
+	if [ -n "$4" ]; then
+		printf '%-46s %10s %10s %7s %7s %5s\n' "$1" "$2" "$3" "$r" "<= $4" "$(verdict "$r" "$4")"
+	else
+		printf '%-46s %10s %10s %7s\n' "$1" "$2" "$3" "$r"
+	fi
+}
 echo
-echo "memtop benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -r), $nproc processes, ${rss_total} MiB resident"
-printf '%-44s %10s %10s %8s\n' "what" "memtop ms" "raw ms" "ratio"
-printf '%-44s %10s %10s %8s\n' "one full refresh (-b -n 1, incl. start-up)" "$mt_full" "$raw_full" "$(ratio "$mt_full" "$raw_full")"
-printf '%-44s %10s %10s %8s\n' "steady refresh (PSS when 10 s old)" "$mt_tick" "$raw_tick" "$(ratio "$mt_tick" "$raw_tick")"
-printf '%-44s %10s %10s %8s\n' "exporter: one full refresh (--textfile)" "$ex_full" "$raw_full" "$(ratio "$ex_full" "$raw_full")"
-printf '%-44s %10s %10s %8s\n' "exporter: steady refresh (--textfile)" "$ex_tick" "$raw_tick" "$(ratio "$ex_tick" "$raw_tick")"
-printf '%-44s %10s %10s %8s\n' "memtop maps on $(wc -l < /proc/$BIGPID/maps) mappings" "$mt_maps" "$raw_maps" "$(ratio "$mt_maps" "$raw_maps")"
-printf '%-44s %10s %10s %8s\n' "CPU ms/s at 1 s, -b --json (vs htop + PSS)" "$mt_sec" "$htop_sec" "$(ratio "$mt_sec" "$htop_sec")"
-printf '%-44s %10s %10s %8s\n' "CPU ms/s at 1 s, dashboard (vs htop + PSS)" "$mt_tui" "$htop_sec" "$(ratio "$mt_tui" "$htop_sec")"
-printf '%-44s %10s\n' "peak RSS KiB, $nproc2 processes, $HIST ticks" "$peak"
-printf '%-44s %10s\n' "--serve -d 10, scraped every 10 s: CPU ms/s" "$exp_sec"
-printf '%-44s %10s\n' "--serve -d 10: peak RSS KiB (VmHWM)" "$exp_hwm"
-printf '%-44s %10s\n' "--serve: bytes per scrape" "$exp_size"
-printf '%-44s %10s\n' "--serve: bytes per scrape with gzip" "$exp_gz"
+echo "memtop benchmark, $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, $(uname -r), $nproc processes, ${rss_total} MiB resident, load$(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/ /')"
+echo "binary: $MEMTOP"
+printf '%-46s %10s %10s %7s %7s %5s\n' "what" "memtop ms" "raw ms" "ratio" "target" ""
+row "one full refresh (-b -n 1 --json, incl. start)" "$mt_full" "$raw_full" 1.2
+row "dashboard first screen, CPU (incl. start)" "$mt_first" "$raw_full" 1.2
+row "steady refresh (PSS when 10 s old)" "$mt_tick" "$raw_tick" 1.15
+row "exporter: one full refresh (--textfile)" "$ex_full" "$raw_full" ""
+row "exporter: steady refresh (--textfile)" "$ex_tick" "$raw_tick" 1.15
+row "memtop maps on $(wc -l < /proc/$BIGPID/maps) mappings" "$mt_maps" "$raw_maps" 1.2
+row "CPU ms/s at 1 s, dashboard (vs htop + PSS)" "$mt_tui" "$htop_sec" 0.4
+row "CPU ms/s at 1 s, -b --json (vs htop + PSS)" "$mt_sec" "$htop_sec" 0.4
+peak_mib=$(echo "$peak" | awk '{ if ($1 == "") print "-"; else printf "%.1f", $1 / 1024 }')
+printf '%-46s %10s %10s %7s %7s %5s\n' "peak RSS MiB, $nproc2 processes, $HIST ticks" "$peak_mib" "" "" "<= 16" "$(verdict "$peak_mib" 16)"
+peak_mib=$(echo "$peak_rec" | awk '{ if ($1 == "") print "-"; else printf "%.1f", $1 / 1024 }')
+printf '%-46s %10s %10s %7s %7s %5s\n' "peak RSS MiB, the same recording (record)" "$peak_mib" "" "" "<= 16" "$(verdict "$peak_mib" 16)"
+printf '%-46s %10s\n' "dashboard first screen, wall ms" "$mt_first_wall"
+printf '%-46s %10s\n' "--serve -d 10, scraped every 10 s: CPU ms/s" "$exp_sec"
+printf '%-46s %10s\n' "--serve -d 10: peak RSS KiB (VmHWM)" "$exp_hwm"
+printf '%-46s %10s\n' "--serve: bytes per scrape" "$exp_size"
+printf '%-46s %10s\n' "--serve: bytes per scrape with gzip" "$exp_gz"
 store_rows
 [ -n "$mt_full" ] && [ -n "$raw_full" ] && [ -n "$peak" ]

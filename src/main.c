@@ -50,6 +50,7 @@ struct options {
 	const char	*theme;
 	bool		 yes;
 	bool		 read_only;	/* --read-only: no g */
+	unsigned	 cli_set;	/* SET_*: memtoprc does not change */
 	int		 group_by;
 	const char	*serve;		/* --serve ADDR:PORT */
 	const char	*textfile;	/* --textfile DIR */
@@ -214,6 +215,7 @@ parse_args(int argc, char **argv, struct options *o)
 			    "seconds", &o->delay) != 0)
 				return -1;
 			o->delay_set = true;
+			o->cli_set |= SET_DELAY;
 			break;
 		case OPT_SORT:
 			if (sort_key_parse(optarg, &o->sort) != 0) {
@@ -221,6 +223,7 @@ parse_args(int argc, char **argv, struct options *o)
 				    "%s\n", optarg);
 				return -1;
 			}
+			o->cli_set |= SET_SORT;
 			break;
 		case OPT_CGROOT:
 			o->cgroup_root = optarg;
@@ -247,6 +250,7 @@ parse_args(int argc, char **argv, struct options *o)
 				    optarg);
 				return -1;
 			}
+			o->cli_set |= SET_GROUP_BY;
 			break;
 		case OPT_HISTORY:
 			if (parse_count("--history", optarg, 2, 1000000, &n) != 0)
@@ -261,6 +265,7 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_READ_ONLY:
 			o->read_only = true;
+			o->cli_set |= SET_READ_ONLY;
 			break;
 		case OPT_YES:
 			o->yes = true;
@@ -329,6 +334,7 @@ parse_args(int argc, char **argv, struct options *o)
 			exit(0);
 		case OPT_THEME:
 			o->theme = optarg;
+			o->cli_set |= SET_THEME;
 			break;
 		case OPT_KTHREADS:
 			o->kthreads = true;
@@ -768,6 +774,7 @@ main(int argc, char **argv)
 			.theme = o.theme,
 			.gc_yes = o.yes,
 			.read_only = o.read_only,
+			.cli_set = o.cli_set,
 			.seed = seed_from_store,
 			.seed_ctx = &sc,
 			.history_note = sc.note,

@@ -7,8 +7,11 @@ TOP_BUILDDIR=$TOP_BUILDDIR TOP_SRCDIR=$TOP_SRCDIR sh "$TOP_SRCDIR/bench/run.sh" 
 rc=$?
 cat "$LIB_TMP/out"
 check "bench exits 0" test $rc -eq 0
-check "bench prints the full-refresh ratio" grep -Eq '^one full refresh .* [0-9.]+ +[0-9.]+ +[0-9.]+$' "$LIB_TMP/out"
+check "bench prints the full-refresh ratio and its verdict" grep -Eq '^one full refresh .* [0-9.]+ +[0-9.]+ +[0-9.]+ +<= 1.2 +(PASS|MISS)$' "$LIB_TMP/out"
+for w in "dashboard first screen" "steady refresh" "exporter: steady refresh" "memtop maps on" "CPU ms/s at 1 s, dashboard" "CPU ms/s at 1 s, -b --json"; do
+	check "bench prints the row '$w' with its target" grep -Eq "^$w.* <= [0-9.]+ +(PASS|MISS|-)\$" "$LIB_TMP/out"
+done
 check "bench prints the maps ratio" grep -Eq '^memtop maps on [0-9]+ mappings' "$LIB_TMP/out"
-check "bench prints peak RSS" grep -Eq '^peak RSS KiB.* [0-9]+$' "$LIB_TMP/out"
+check "bench prints peak RSS and its verdict" grep -Eq '^peak RSS MiB.* [0-9.]+ +<= 16 +(PASS|MISS)$' "$LIB_TMP/out"
 check "no cgroup left behind" test ! -d /sys/fs/cgroup/memory/kubepods/burstable/pod00000999-0000-4000-8000-000000000000
 finish

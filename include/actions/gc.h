@@ -29,10 +29,15 @@ struct gc_opts {
 
 void	gc_opts_default(struct gc_opts *);
 
-/* V8's own figures, from process.memoryUsage(). */
+/*
+ * V8's own figures, from process.memoryUsage(), and heap_limit from
+ * v8.getHeapStatistics().heap_size_limit (UINT64_MAX when Node would not
+ * say: the limit is optional, the rest is not).
+ */
 struct v8_mem {
 	bool		ok;
 	uint64_t	rss, heap_total, heap_used, external, array_buffers;
+	uint64_t	heap_limit;
 };
 
 struct gc_result {

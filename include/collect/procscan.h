@@ -8,12 +8,13 @@
 #include "collect/figure.h"
 
 /*
- * Process scanning through libproc2 (procps-ng). Three tiers, each its own
- * libproc2 handle, so that which files are read is chosen per process and per
- * tick:
- *   cheap   every process (not thread): stat + status
+ * Process scanning. Three tiers, so that which files are read is chosen per
+ * process and per tick:
+ *   cheap   every process (not thread): stat + status, read directly through
+ *           files kept open between ticks (collect/fdcache.h)
  *   ident   selected processes: cmdline
- *   rollup  selected processes: smaps_rollup (the kernel walks page tables)
+ *   rollup  selected processes: smaps_rollup (the kernel walks page tables),
+ *           through the same open files
  */
 
 struct proc_sample {
@@ -51,6 +52,18 @@ int	procscan_cheap(struct procscan *, struct proc_sample **out, size_t *n,
  */
 size_t	procscan_ident(struct procscan *, struct proc_sample **sel, size_t n);
 size_t	procscan_rollup(struct procscan *, struct proc_sample **sel, size_t n);
+
+/*
+ * Parses /proc/PID/stat text (NUL-terminated) into pid, comm (sanitised),
+ * state, ppid, start and kthread. 0, or -1 if malformed.
+ */
+int	procscan_parse_stat(const char *buf, struct proc_sample *);
+
+/*
+ * Parses the status lines the cheap tier uses (NUL-terminated text): the
+ * effective uid, VmRSS, RssAnon, RssFile, RssShmem, VmSwap (0 when absent).
+ */
+void	procscan_parse_status(const char *buf, struct proc_sample *);
 
 /* Replaces control bytes and invalid UTF-8 in s (in place) with '?'. */
 void	procscan_sanitize(char *s);

@@ -23,6 +23,28 @@ enum name_source {
 
 #define RT_NAME_MAX	256
 
+/*
+ * Who owns the pod, as its labels and annotations say. Only a sandbox's
+ * runtime state carries the pod's own labels (docker's podsandbox labels,
+ * CRI-O's io.kubernetes.cri-o.Labels; containerd keeps them in its database,
+ * not on disk): the controllers set
+ *   pod-template-hash                                  Deployment (ReplicaSet)
+ *   statefulset.kubernetes.io/pod-name, apps.kubernetes.io/pod-index
+ *                                                      StatefulSet
+ *   controller-revision-hash + pod-template-generation  DaemonSet
+ *   batch.kubernetes.io/job-name, job-name             Job
+ * and kubelet annotates a static pod kubernetes.io/config.source "file" or
+ * "http" (docker stores annotations as labels "annotation.<key>").
+ */
+enum rt_owner {
+	RT_OWNER_NONE,
+	RT_OWNER_DEPLOYMENT,	/* hint: the pod-template-hash */
+	RT_OWNER_STATEFULSET,
+	RT_OWNER_DAEMONSET,
+	RT_OWNER_JOB,		/* hint: the job's name */
+	RT_OWNER_STATIC
+};
+
 struct rt_names {
 	char			namespace[RT_NAME_MAX];	/* "" if unknown */
 	char			pod[RT_NAME_MAX];
@@ -30,6 +52,8 @@ struct rt_names {
 	char			container[RT_NAME_MAX];
 	bool			sandbox;	/* the pause/infra container */
 	enum name_source	source;
+	enum rt_owner		owner;
+	char			owner_hint[64];	/* "" none */
 };
 
 const char	*runtime_source_name(enum name_source);

@@ -77,6 +77,7 @@ struct tree_replicas {
 	unsigned	 replicas;	/* REP_PROMETHEUS: the others counted */
 	uint64_t	 spread_lo;	/* REP_PROMETHEUS: their 25th and 75th */
 	uint64_t	 spread_hi;	/* percentiles; FIG_NA if none */
+	bool		 by_labels;	/* kind from the pod's labels */
 	size_t		 stem_len;	/* of the pod's name */
 	unsigned	 bucket;	/* its workload on this node; 0 none */
 	unsigned	 siblings;	/* the other pods of its workload here */
@@ -135,6 +136,8 @@ struct tree_group {
 	const char		*namespace;	/* NULL if unknown */
 	const char		*pod;		/* NULL if unknown */
 	enum name_source	 name_source;	/* of pod/namespace */
+	enum rt_owner		 owner;		/* from its sandbox's labels */
+	const char		*owner_hint;	/* "" none */
 	char			*cgroup;	/* path; NULL if unknown */
 	enum cg_hier		 hier;
 	bool			 in_pod_cgroup;	/* cgroup is the pod's own */

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "collect/runtime.h"
+
 /*
  * Which workload a pod belongs to, from its name alone (no API server on a
  * node): the controllers name their pods
@@ -23,18 +25,31 @@ enum wl_kind {
 	WL_STATEFULSET,
 	WL_DAEMONSET_JOB,	/* the names cannot tell these apart */
 	WL_CRONJOB,
-	WL_STATIC
+	WL_STATIC,
+	WL_DAEMONSET,		/* the pod's labels told them apart */
+	WL_JOB
 };
 
 struct wl_name {
 	enum wl_kind	kind;
 	size_t		stem_len;	/* NAME is pod[0..stem_len) */
 	long		ordinal;	/* StatefulSet; else -1 */
+	bool		by_labels;	/* the owner hint decided, not the name */
 };
 
 /* Parses a pod name; node is this node's name (for static pods) or NULL. */
 void		 workload_parse(const char *pod, const char *node,
 		    struct wl_name *out);
+
+/*
+ * The same, where the runtime's state on the node named the pod's owner
+ * (collect/runtime.h: the pod's labels): the owner decides the kind, and
+ * the hint (a Deployment's pod-template-hash, a Job's name) the stem,
+ * exactly; the name rules stay the fallback when the name does not fit
+ * what the labels say. owner RT_OWNER_NONE is workload_parse.
+ */
+void		 workload_parse_owner(const char *pod, const char *node,
+		    enum rt_owner owner, const char *hint, struct wl_name *out);
 
 /* "deployment", "statefulset", "daemonset/job", "cronjob", "static", "" */
 const char	*workload_kind_name(enum wl_kind);

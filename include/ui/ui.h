@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "collect/sample.h"
+#include "model/settings.h"
 #include "model/tree.h"
 #include "ui/theme.h"
 
@@ -32,6 +33,9 @@ struct ui_config {
 				    struct tree *, struct history *);
 	void			*hook_ctx;
 	void			(*status)(void *hook_ctx, char *, size_t);
+	unsigned		 cli_set;	/* SET_* given as options:
+						   memtoprc does not change
+						   them */
 };
 
 /*

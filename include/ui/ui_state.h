@@ -8,12 +8,18 @@
 #include "actions/job.h"
 #include "model/history.h"
 #include "model/refresh.h"
+#include "model/settings.h"
 #include "model/tree.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
 #include "util/readfile.h"
 
 /* Shared by the files of src/ui only. */
+
+/* The tree's first row (header, line 2, the selected row, column heads). */
+#define UI_TREE_TOP	4
+/* At least col_count (model/column.h). */
+#define UI_COL_MAX	48
 
 /* An entity identity as the UI keeps it (cgroup paths can be long). */
 #define UI_KEY_MAX	4160
@@ -84,10 +90,18 @@ struct ui_menu {
 	int			 sel;		/* its highlighted entry */
 };
 
+/* The column chooser over the tree. */
+struct ui_chooser {
+	bool			 open;
+	int			 sel;
+};
+
 /* The detail screen: its subject, by key, and its page. */
 struct ui_detail_screen {
 	char			 key[UI_KEY_MAX];
 	int			 page;		/* 0 figures, 1 mappings */
+	int			 top;		/* first page line shown */
+	bool			 more;		/* lines below the screen */
 };
 
 /* The compare screen: the rows marked (m), by key; c compares. */
@@ -112,10 +126,17 @@ struct ui {
 	/* each screen's own state */
 	struct ui_tree_screen	 tr;
 	struct ui_menu		 menu;
+	struct ui_chooser	 chooser;
 	struct ui_detail_screen	 detail;
 	int			 help_top;	/* the help screen's scroll */
 	struct ui_compare_screen cmp;
 	struct ui_gc		 gc;		/* the g key and its jobs */
+	/* the column chooser's choice per col_table entry: 0 the default,
+	   1 shown, -1 hidden */
+	signed char		 col_show[UI_COL_MAX];
+	struct settings		 rc;		/* memtoprc as read */
+	char			 rc_path[4096];	/* "" if none */
+	char			 rc_err[600];	/* why it was not used */
 };
 
 /* A row's figures, whatever its kind (for detail and compare). */
@@ -203,6 +224,37 @@ bool	ui_gc_arena(unsigned marks);
 /* screen_compare.c */
 void	screen_compare_draw(struct ui *);
 
+/* chooser.c: the column chooser */
+int	chooser_open(struct ui *);		/* F2, f */
+int	chooser_key(struct ui *, int ch);	/* while it is open */
+void	chooser_draw(struct ui *);
+
+/* settings_ui.c: memtoprc */
+/* Reads memtoprc into u->cfg, except what cli_set (SET_*) says was given. */
+void	ui_settings_start(struct ui *, unsigned cli_set);
+void	ui_settings_status(struct ui *);	/* its problem, if any */
+int	ui_settings_write(struct ui *);		/* W */
+
+/* layout.c: the tree's columns */
+/* Which columns fit COLS, by priority; the name's width. Call first. */
+void	layout_compute(const struct ui *);
+int	layout_name_w(void);
+/* Whether column i is shown when it fits (the default or the chooser). */
+bool	layout_col_wanted(const struct ui *, size_t i);
+/* Whether column i is on screen now (wanted and it fit). */
+bool	layout_col_visible(size_t i);
+/* The column (col_table index) under screen column x; -1 if none. */
+int	layout_col_at(int x);
+/*
+ * A row's name clipped to the name column (in the middle, keeping its end,
+ * if middle), then mark, never cut.
+ */
+void	layout_name(const struct ui *, int y, const char *body,
+	    const char *mark, bool middle);
+void	layout_cells(const struct ui *, int y, const struct ui_row *,
+	    enum theme_role base);
+void	layout_colheads(const struct ui *, int y);
+
 /* screen_help.c */
 void	screen_help_draw(struct ui *);
 
@@ -211,5 +263,12 @@ void	draw_theme_apply(const struct theme *);
 void	draw_role(enum theme_role);
 void	draw_text(int y, int x, int maxw, const char *);
 void	draw_fill(int y, enum theme_role);
+/*
+ * Until called again, page line y is drawn on screen line y - top, and only
+ * if that is within first..last (draw_scroll(0, 0, LINES - 1): the screen).
+ */
+void	draw_scroll(int top, int first, int last);
+/* A bar of n cells (a checkerboard, or # without UTF-8) at page line y. */
+void	draw_bar(int y, int x, bool utf8, int n);
 
 #endif

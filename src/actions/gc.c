@@ -132,7 +132,17 @@ seterr(struct run *x, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* process.memoryUsage() through Runtime.evaluate. */
+/*
+ * process.memoryUsage() and V8's heap limit through Runtime.evaluate.
+ * require() exists in the inspector's command-line API (Node installs it
+ * there), not in the global scope of every program: asked for with
+ * includeCommandLineAPI, and the limit is left out if it still fails.
+ */
+#define GC_MEMORY_EXPR \
+	"(() => { const m = process.memoryUsage(); try { m.heapSizeLimit = " \
+	"require('v8').getHeapStatistics().heap_size_limit; } catch (e) {} " \
+	"return JSON.stringify(m); })()"
+
 static int
 memory_usage(struct inspector *in, double timeout, struct v8_mem *v,
     char *err, size_t errlen)
@@ -141,8 +151,9 @@ memory_usage(struct inspector *in, double timeout, struct v8_mem *v,
 
 	memset(v, 0, sizeof *v);
 	json_object_set_new(p, "expression",
-	    json_string("JSON.stringify(process.memoryUsage())"));
+	    json_string(GC_MEMORY_EXPR));
 	json_object_set_new(p, "returnByValue", json_true());
+	json_object_set_new(p, "includeCommandLineAPI", json_true());
 	r = inspector_call(in, "Runtime.evaluate", p, clock_mono() + timeout,
 	    err, errlen);
 	json_decref(p);

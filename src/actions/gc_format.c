@@ -149,6 +149,13 @@ gc_format_lines(const struct gc_result *r, bool arena,
 		    fmt_bytes(g, sizeof g, r->v8_before.array_buffers),
 		    fmt_bytes(h, sizeof h, r->v8_after.array_buffers));
 		line(arg, "", t);
+		if (r->v8_after.heap_limit != UINT64_MAX) {
+			snprintf(t, sizeof t, "V8 heap limit %s "
+			    "(heap_size_limit: V8 grows its heap up to it "
+			    "before it collects hard)", fmt_bytes(a, sizeof a,
+			    r->v8_after.heap_limit));
+			line(arg, "", t);
+		}
 		snprintf(t, sizeof t, "outside V8 (RSS - heapTotal - external "
 		    "- arrayBuffers): %s -> %s", ob < 0 ? "-" :
 		    fmt_bytes(a, sizeof a, (uint64_t)ob), oa < 0 ? "-" :

@@ -63,6 +63,10 @@ gc_parse_memory_usage(json_t *result, struct v8_mem *v)
 	v->heap_used = nonneg(m, "heapUsed", &ok);
 	v->external = nonneg(m, "external", &ok);
 	v->array_buffers = nonneg(m, "arrayBuffers", &ok);
+	v->heap_limit = json_is_integer(json_object_get(m, "heapSizeLimit")) &&
+	    json_integer_value(json_object_get(m, "heapSizeLimit")) > 0 ?
+	    (uint64_t)json_integer_value(json_object_get(m, "heapSizeLimit")) :
+	    UINT64_MAX;
 	json_decref(m);
 	v->ok = ok && v->rss > 0;
 	return v->ok ? 0 : -1;
@@ -81,6 +85,7 @@ v8_json(const struct v8_mem *v)
 	json_object_set_new(o, "external", json_u64(v->external));
 	json_object_set_new(o, "arrayBuffers", json_u64(v->array_buffers));
 	json_object_set_new(o, "rss", json_u64(v->rss));
+	json_object_set_new(o, "heapSizeLimit", json_u64(v->heap_limit));
 	return o;
 }
 
@@ -149,6 +154,7 @@ v8_from(json_t *o, struct v8_mem *v)
 	v->external = gu(o, "external");
 	v->array_buffers = gu(o, "arrayBuffers");
 	v->rss = gu(o, "rss");
+	v->heap_limit = gu(o, "heapSizeLimit");
 	v->ok = true;
 }
 

@@ -1,72 +1,57 @@
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <libproc2/pids.h>
-
+#include "collect/fdcache.h"
 #include "collect/procscan.h"
 #include "util/fmt.h"
+#include "util/readfile.h"
 #include "util/xmalloc.h"
 
 #define PF_KTHREAD	0x00200000UL
-#define SELECT_MAX	255	/* libproc2 takes at most this many pids a call */
 
-/* Column tables, procps top style: position in the stack -> what it fills. */
-enum cheap_slot {
-	C_PID, C_PPID, C_START, C_EUID, C_CMD, C_STATE, C_FLAGS,
-	C_RSS, C_RSS_ANON, C_RSS_FILE, C_RSS_SHMEM, C_SWAP, C__COUNT
-};
-static enum pids_item cheap_items[C__COUNT] = {
-	[C_PID] = PIDS_ID_PID,		[C_PPID] = PIDS_ID_PPID,
-	[C_START] = PIDS_TICS_BEGAN,	[C_EUID] = PIDS_ID_EUID,
-	[C_CMD] = PIDS_CMD,		[C_STATE] = PIDS_STATE,
-	[C_FLAGS] = PIDS_FLAGS,		[C_RSS] = PIDS_VM_RSS,
-	[C_RSS_ANON] = PIDS_VM_RSS_ANON, [C_RSS_FILE] = PIDS_VM_RSS_FILE,
-	[C_RSS_SHMEM] = PIDS_VM_RSS_SHARED, [C_SWAP] = PIDS_VM_SWAP,
-};
-static const enum fig cheap_figs[C__COUNT] = {
-	[C_RSS] = FIG_RSS, [C_RSS_ANON] = FIG_RSS_ANON,
-	[C_RSS_FILE] = FIG_RSS_FILE, [C_RSS_SHMEM] = FIG_RSS_SHMEM,
-	[C_SWAP] = FIG_VM_SWAP,
-};
-
-enum ident_slot { I_PID, I_START, I_CMDLINE, I__COUNT };
-static enum pids_item ident_items[I__COUNT] = {
-	[I_PID] = PIDS_ID_PID, [I_START] = PIDS_TICS_BEGAN,
-	[I_CMDLINE] = PIDS_CMDLINE,
-};
+/*
+ * Every tier reads its files directly: stat, status and smaps_rollup through
+ * files kept open between refreshes (collect/fdcache.h), cmdline (new
+ * processes only) opened and closed. libproc2 stat()s every /proc/PID,
+ * parses stat with sscanf and re-reads stat (and status) for the start time
+ * in every select: most of what memtop cost over a raw reader.
+ */
+#define STAT_BUF	1024
+#define STATUS_BUF	8192
+#define CMDLINE_MAX	(128 * 1024)	/* as libproc2 and ps cut it */
 
 static const struct {
-	enum pids_item	item;
-	enum fig	fig;
+	const char	*key;
+	enum fig	 fig;
 } rollup_map[] = {
-	{ PIDS_SMAP_PSS,	FIG_PSS },
-	{ PIDS_SMAP_PSS_ANON,	FIG_PSS_ANON },
-	{ PIDS_SMAP_PSS_FILE,	FIG_PSS_FILE },
-	{ PIDS_SMAP_PSS_SHMEM,	FIG_PSS_SHMEM },
-	{ PIDS_SMAP_SHR_CLEAN,	FIG_SHARED_CLEAN },
-	{ PIDS_SMAP_SHR_DIRTY,	FIG_SHARED_DIRTY },
-	{ PIDS_SMAP_PRV_CLEAN,	FIG_PRIVATE_CLEAN },
-	{ PIDS_SMAP_PRV_DIRTY,	FIG_PRIVATE_DIRTY },
-	{ PIDS_SMAP_SWAP,	FIG_SWAP },
-	{ PIDS_SMAP_SWAP_PSS,	FIG_SWAP_PSS },
-	{ PIDS_SMAP_RSS,	FIG_ROLLUP_RSS },
+	{ "Rss:",		FIG_ROLLUP_RSS },
+	{ "Pss:",		FIG_PSS },
+	{ "Pss_Anon:",		FIG_PSS_ANON },
+	{ "Pss_File:",		FIG_PSS_FILE },
+	{ "Pss_Shmem:",		FIG_PSS_SHMEM },
+	{ "Shared_Clean:",	FIG_SHARED_CLEAN },
+	{ "Shared_Dirty:",	FIG_SHARED_DIRTY },
+	{ "Private_Clean:",	FIG_PRIVATE_CLEAN },
+	{ "Private_Dirty:",	FIG_PRIVATE_DIRTY },
+	{ "Swap:",		FIG_SWAP },
+	{ "SwapPss:",		FIG_SWAP_PSS },
 };
 #define ROLLUP_N	(sizeof rollup_map / sizeof rollup_map[0])
-#define R_PID		ROLLUP_N
-#define R_START		(ROLLUP_N + 1)
 
 struct procscan {
-	struct pids_info	*cheap;
-	struct pids_info	*ident;
-	struct pids_info	*rollup;
+	struct fdcache		*fc;
+	DIR			*proc;
+	char			*rbuf;		/* STATUS_BUF bytes */
 	struct proc_sample	*procs;
 	size_t			 nprocs;
 	size_t			 cap;
-	unsigned		*pidbuf;
+	struct buf		 cmd;
 };
 
 void
@@ -103,22 +88,16 @@ struct procscan *
 procscan_create(const char **cause)
 {
 	struct procscan	*ps = xcalloc(1, sizeof *ps);
-	enum pids_item	 ritems[ROLLUP_N + 2];
-	size_t		 i;
 
-	for (i = 0; i < ROLLUP_N; i++)
-		ritems[i] = rollup_map[i].item;
-	ritems[R_PID] = PIDS_ID_PID;
-	ritems[R_START] = PIDS_TICS_BEGAN;
-
-	if (procps_pids_new(&ps->cheap, cheap_items, C__COUNT) < 0 ||
-	    procps_pids_new(&ps->ident, ident_items, I__COUNT) < 0 ||
-	    procps_pids_new(&ps->rollup, ritems, (int)(ROLLUP_N + 2)) < 0) {
-		*cause = "libproc2: cannot create a pids handle (is /proc mounted?)";
+	buf_init(&ps->cmd);
+	ps->fc = fdcache_create("/proc", 0);
+	ps->proc = opendir("/proc");
+	if (ps->fc == NULL || ps->proc == NULL) {
+		*cause = "cannot open /proc (is it mounted?)";
 		procscan_free(ps);
 		return NULL;
 	}
-	ps->pidbuf = xcalloc(SELECT_MAX, sizeof *ps->pidbuf);
+	ps->rbuf = xmalloc(STATUS_BUF);
 	return ps;
 }
 
@@ -128,147 +107,280 @@ procscan_free(struct procscan *ps)
 	if (ps == NULL)
 		return;
 	procscan_clear(ps);
-	if (ps->cheap != NULL)
-		procps_pids_unref(&ps->cheap);
-	if (ps->ident != NULL)
-		procps_pids_unref(&ps->ident);
-	if (ps->rollup != NULL)
-		procps_pids_unref(&ps->rollup);
+	fdcache_free(ps->fc);
+	if (ps->proc != NULL)
+		closedir(ps->proc);
 	free(ps->procs);
-	free(ps->pidbuf);
+	free(ps->rbuf);
+	buf_done(&ps->cmd);
 	free(ps);
+}
+
+/* The next space-separated field at *p (advanced past it), as a number. */
+static unsigned long long
+stat_field(const char **p)
+{
+	const char		*q = *p;
+	unsigned long long	 v = 0;
+
+	while (*q == ' ')
+		q++;
+	if (*q == '-')
+		q++;
+	for (; *q >= '0' && *q <= '9'; q++)
+		v = v * 10 + (unsigned long long)(*q - '0');
+	while (*q != ' ' && *q != '\0')
+		q++;
+	*p = q;
+	return v;
+}
+
+/*
+ * Parses /proc/PID/stat: pid, comm (between the first '(' and the last ')'),
+ * state, ppid, flags, start time. -1 if malformed.
+ */
+int
+procscan_parse_stat(const char *buf, struct proc_sample *p)
+{
+	const char		*l = strchr(buf, '('), *r = strrchr(buf, ')');
+	const char		*q;
+	unsigned long long	 flags;
+	size_t			 len;
+	int			 i;
+
+	if (l == NULL || r == NULL || r < l || r[1] != ' ' || r[2] == '\0')
+		return -1;
+	p->pid = atoi(buf);
+	len = (size_t)(r - l - 1);
+	if (len >= sizeof p->comm)
+		len = sizeof p->comm - 1;
+	memcpy(p->comm, l + 1, len);
+	p->comm[len] = '\0';
+	procscan_sanitize(p->comm);
+	p->state = r[2];
+	q = r + 3;
+	p->ppid = (int)stat_field(&q);		/* 4 */
+	for (i = 5; i < 9; i++)
+		stat_field(&q);
+	flags = stat_field(&q);			/* 9 */
+	for (i = 10; i < 22; i++)
+		stat_field(&q);
+	p->start = stat_field(&q);		/* 22 */
+	p->kthread = (flags & PF_KTHREAD) != 0 || p->pid == 2 || p->ppid == 2;
+	return p->pid > 0 ? 0 : -1;
+}
+
+/* A "N kB" value after a status or smaps_rollup key, in bytes. */
+static uint64_t
+kb_after(const char *v)
+{
+	uint64_t	x = 0;
+
+	while (*v == ' ' || *v == '\t')
+		v++;
+	for (; *v >= '0' && *v <= '9'; v++)
+		x = x * 10 + (uint64_t)(*v - '0');
+	return x * 1024;
+}
+
+/*
+ * Parses the lines of /proc/PID/status the cheap tier uses: the effective
+ * uid and the resident and swap figures. A line that is missing (a zombie has
+ * no memory lines) leaves the figure 0.
+ */
+void
+procscan_parse_status(const char *buf, struct proc_sample *p)
+{
+	static const struct {
+		const char	*key;
+		size_t		 len;
+		enum fig	 fig;
+	} keys[] = {
+		{ "VmRSS:", 6, FIG_RSS },	{ "RssAnon:", 8, FIG_RSS_ANON },
+		{ "RssFile:", 8, FIG_RSS_FILE },
+		{ "RssShmem:", 9, FIG_RSS_SHMEM },
+		{ "VmSwap:", 7, FIG_VM_SWAP },
+	};
+	const char	*l = buf;
+	size_t		 k;
+
+	for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		p->fig[keys[k].fig] = 0;
+	for (; l != NULL && *l != '\0'; l = strchr(l, '\n'), l = l ? l + 1 : l) {
+		if (l[0] == 'U' && strncmp(l, "Uid:", 4) == 0) {
+			const char	*q = l + 4;
+
+			stat_field(&q);
+			while (*q == '\t')
+				q++;
+			p->uid = (unsigned)strtoul(q, NULL, 10);
+			continue;
+		}
+		if (l[0] != 'V' && l[0] != 'R')
+			continue;
+		for (k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+			if (strncmp(l, keys[k].key, keys[k].len) == 0) {
+				p->fig[keys[k].fig] = kb_after(l + keys[k].len);
+				break;
+			}
+		}
+		if (k == 4)		/* VmSwap: the last one used */
+			break;
+	}
 }
 
 int
 procscan_cheap(struct procscan *ps, struct proc_sample **out, size_t *n,
     const char **cause)
 {
-	struct pids_fetch	*f;
-	int			 i, total, k;
+	struct dirent	*d;
+	int		 k;
 
 	procscan_clear(ps);
-	f = procps_pids_reap(ps->cheap, PIDS_FETCH_TASKS_ONLY);
-	if (f == NULL) {
-		*cause = "libproc2: reading /proc failed";
-		return -1;
-	}
-	total = f->counts->total;
-	if ((size_t)total > ps->cap) {
-		ps->cap = (size_t)total + 64;
-		ps->procs = xreallocarray(ps->procs, ps->cap, sizeof *ps->procs);
-	}
-	for (i = 0; i < total; i++) {
-		struct pids_result	*r = f->stacks[i]->head;
-		struct proc_sample	*p = &ps->procs[ps->nprocs++];
-		const char		*cmd = r[C_CMD].result.str;
+	rewinddir(ps->proc);
+	fdcache_begin(ps->fc);
+	for (;;) {
+		struct proc_sample	*p;
+		int			 pid;
 
+		errno = 0;
+		if ((d = readdir(ps->proc)) == NULL)
+			break;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		pid = atoi(d->d_name);
+		if (ps->nprocs == ps->cap) {
+			ps->cap = ps->cap == 0 ? 512 : ps->cap * 2;
+			ps->procs = xreallocarray(ps->procs, ps->cap,
+			    sizeof *ps->procs);
+		}
+		p = &ps->procs[ps->nprocs];
 		memset(p, 0, sizeof *p);
-		p->pid = r[C_PID].result.s_int;
-		p->ppid = r[C_PPID].result.s_int;
-		p->start = r[C_START].result.ull_int;
-		p->uid = r[C_EUID].result.u_int;
-		p->state = (char)r[C_STATE].result.s_ch;
-		p->kthread = (r[C_FLAGS].result.ul_int & PF_KTHREAD) != 0 ||
-		    p->pid == 2 || p->ppid == 2;
-		snprintf(p->comm, sizeof p->comm, "%s", cmd != NULL ? cmd : "");
-		procscan_sanitize(p->comm);
+		if (fdcache_read(ps->fc, pid, FDC_STAT, ps->rbuf,
+		    STAT_BUF) <= 0 || procscan_parse_stat(ps->rbuf, p) != 0)
+			continue;	/* gone since the directory was read */
+		fdcache_set_start(ps->fc, pid, p->start);
 		for (k = 0; k < FIG__COUNT; k++)
 			p->fig[k] = FIG_NA;
-		if (!p->kthread) {
-			for (k = C_RSS; k < C__COUNT; k++)
-				p->fig[cheap_figs[k]] =
-				    (uint64_t)r[k].result.ul_int * 1024;
+		if (fdcache_read(ps->fc, pid, FDC_STATUS, ps->rbuf,
+		    STATUS_BUF) <= 0)
+			continue;
+		procscan_parse_status(ps->rbuf, p);
+		if (p->kthread) {
+			for (k = 0; k < FIG__COUNT; k++)
+				p->fig[k] = FIG_NA;
 		}
+		ps->nprocs++;
 	}
+	if (errno != 0 && ps->nprocs == 0) {
+		*cause = "reading /proc failed";
+		return -1;
+	}
+	fdcache_end(ps->fc);
 	*out = ps->procs;
 	*n = ps->nprocs;
 	return 0;
 }
 
-/*
- * Runs one libproc2 select over sel in chunks of SELECT_MAX and calls fill for
- * each answer whose pid and start time match a requested process.
- */
-static size_t
-procscan_select(struct procscan *ps, struct pids_info *info, int pid_slot,
-    int start_slot, struct proc_sample **sel, size_t n,
-    void (*fill)(struct proc_sample *, struct pids_result *))
+/* Whether p's pid is still the process p: the cache says so, or its stat. */
+static bool
+procscan_same(struct procscan *ps, const struct proc_sample *p)
 {
-	size_t	 done = 0, off, i, chunk;
-	int	 j;
+	struct proc_sample	t;
 
-	for (off = 0; off < n; off += chunk) {
-		struct pids_fetch	*f;
+	if (fdcache_start(ps->fc, p->pid) == p->start)
+		return true;
+	if (fdcache_read(ps->fc, p->pid, FDC_STAT, ps->rbuf, STAT_BUF) <= 0 ||
+	    procscan_parse_stat(ps->rbuf, &t) != 0 || t.start != p->start)
+		return false;
+	fdcache_set_start(ps->fc, p->pid, t.start);
+	return true;
+}
 
-		chunk = n - off < SELECT_MAX ? n - off : SELECT_MAX;
-		for (i = 0; i < chunk; i++)
-			ps->pidbuf[i] = (unsigned)sel[off + i]->pid;
-		f = procps_pids_select(info, ps->pidbuf, (int)chunk,
-		    PIDS_SELECT_PID);
-		if (f == NULL)
+/*
+ * cmdline of each process, its arguments joined by spaces; "[comm]" when it
+ * has none (kernel threads, zombies: " <defunct>" added), as ps shows them.
+ */
+size_t
+procscan_ident(struct procscan *ps, struct proc_sample **sel, size_t n)
+{
+	char	path[64];
+	size_t	i, k, done = 0;
+
+	for (i = 0; i < n; i++) {
+		struct proc_sample	*p = sel[i];
+		struct buf		*b = &ps->cmd;
+
+		if (!procscan_same(ps, p))
 			continue;
-		for (j = 0; j < f->counts->total; j++) {
-			struct pids_result	*r = f->stacks[j]->head;
-			int			 pid = r[pid_slot].result.s_int;
-
-			/* answers usually come in the order asked */
-			for (i = 0; i < chunk; i++) {
-				size_t			 k = ((size_t)j + i) % chunk;
-				struct proc_sample	*p = sel[off + k];
-
-				if (p->pid != pid)
-					continue;
-				if (p->start == r[start_slot].result.ull_int) {
-					fill(p, r);
-					done++;
-				}
-				break;
-			}
+		snprintf(path, sizeof path, "/proc/%d/cmdline", p->pid);
+		buf_reset(b);
+		if (read_file(path, b, CMDLINE_MAX) != 0)
+			continue;
+		while (b->len > 0 && (b->data[b->len - 1] == '\0' ||
+		    b->data[b->len - 1] == ' '))
+			b->len--;
+		for (k = 0; k < b->len; k++) {
+			if (b->data[k] == '\0')
+				b->data[k] = ' ';
 		}
+		free(p->cmdline);
+		if (b->len == 0)
+			p->cmdline = xasprintf("[%s]%s", p->comm,
+			    p->state == 'Z' ? " <defunct>" : "");
+		else
+			p->cmdline = xstrndup(b->data, b->len);
+		procscan_sanitize(p->cmdline);
+		p->ident_read = true;
+		done++;
 	}
 	return done;
 }
 
-static void
-fill_ident(struct proc_sample *p, struct pids_result *r)
-{
-	const char	*s = r[I_CMDLINE].result.str;
-
-	free(p->cmdline);
-	p->cmdline = xstrdup(s != NULL ? s : "");
-	procscan_sanitize(p->cmdline);
-	p->ident_read = true;
-}
-
-size_t
-procscan_ident(struct procscan *ps, struct proc_sample **sel, size_t n)
-{
-	return procscan_select(ps, ps->ident, I_PID, I_START, sel, n,
-	    fill_ident);
-}
-
-static void
-fill_rollup(struct proc_sample *p, struct pids_result *r)
-{
-	size_t	i;
-
-	if (p->kthread)
-		return;
-	/*
-	 * libproc2 reports an unreadable or vanished smaps_rollup as all
-	 * zeros: a process with resident memory but no rollup Rss is unknown.
-	 */
-	if (r[0].result.ul_int == 0 && r[ROLLUP_N - 1].result.ul_int == 0 &&
-	    p->fig[FIG_RSS] != 0 && p->fig[FIG_RSS] != FIG_NA)
-		return;
-	for (i = 0; i < ROLLUP_N; i++)
-		p->fig[rollup_map[i].fig] = (uint64_t)r[i].result.ul_int * 1024;
-	p->rollup_read = true;
-}
-
+/*
+ * Reads the smaps_rollup of the given processes through the open files of the
+ * cheap tier; a process whose entry has another start time (gone, pid
+ * reused) or whose file cannot be read keeps its figures unknown.
+ */
 size_t
 procscan_rollup(struct procscan *ps, struct proc_sample **sel, size_t n)
 {
-	return procscan_select(ps, ps->rollup, (int)R_PID, (int)R_START, sel,
-	    n, fill_rollup);
+	size_t	i, k, done = 0;
+
+	for (i = 0; i < n; i++) {
+		struct proc_sample	*p = sel[i];
+		uint64_t		 v[ROLLUP_N];
+		const char		*l;
+
+		if (p->kthread || !procscan_same(ps, p) ||
+		    fdcache_read(ps->fc, p->pid, FDC_ROLLUP, ps->rbuf,
+		    STATUS_BUF) <= 0 ||
+		    fdcache_start(ps->fc, p->pid) != p->start)
+			continue;
+		for (k = 0; k < ROLLUP_N; k++)
+			v[k] = FIG_NA;
+		for (l = ps->rbuf; l != NULL && *l != '\0';
+		    l = strchr(l, '\n'), l = l ? l + 1 : l) {
+			for (k = 0; k < ROLLUP_N; k++) {
+				size_t	kl = strlen(rollup_map[k].key);
+
+				if (strncmp(l, rollup_map[k].key, kl) == 0) {
+					v[k] = kb_after(l + kl);
+					break;
+				}
+			}
+		}
+		if (v[0] == FIG_NA || v[1] == FIG_NA)
+			continue;
+		/* no rollup Rss while status says resident: unknown */
+		if (v[0] == 0 && p->fig[FIG_RSS] != 0 &&
+		    p->fig[FIG_RSS] != FIG_NA)
+			continue;
+		for (k = 0; k < ROLLUP_N; k++)
+			p->fig[rollup_map[k].fig] = v[k];
+		p->rollup_read = true;
+		done++;
+	}
+	return done;
 }

@@ -55,6 +55,70 @@ load_object(const char *buf, size_t len, const char **cause)
 	return root;
 }
 
+static bool
+has_str(json_t *obj, const char *key)
+{
+	return json_is_string(json_object_get(obj, key));
+}
+
+/*
+ * The owner hints of runtime.h from a pod's labels and annotations (either
+ * may be NULL; docker's annotations are among its labels, prefixed).
+ */
+static void
+owner_from(json_t *labels, json_t *annots, struct rt_names *n)
+{
+	const char	*src;
+
+	src = json_string_value(json_object_get(annots,
+	    "kubernetes.io/config.source"));
+	if (src == NULL)
+		src = json_string_value(json_object_get(labels,
+		    "annotation.kubernetes.io/config.source"));
+	if (src != NULL && (strcmp(src, "file") == 0 ||
+	    strcmp(src, "http") == 0)) {
+		n->owner = RT_OWNER_STATIC;
+		return;
+	}
+	if (!json_is_object(labels))
+		return;
+	if (has_str(labels, "pod-template-hash")) {
+		n->owner = RT_OWNER_DEPLOYMENT;
+		get_str(labels, "pod-template-hash", n->owner_hint,
+		    sizeof n->owner_hint);
+	} else if (has_str(labels, "statefulset.kubernetes.io/pod-name") ||
+	    has_str(labels, "apps.kubernetes.io/pod-index"))
+		n->owner = RT_OWNER_STATEFULSET;
+	else if (has_str(labels, "controller-revision-hash") &&
+	    has_str(labels, "pod-template-generation"))
+		n->owner = RT_OWNER_DAEMONSET;
+	else if (has_str(labels, "batch.kubernetes.io/job-name") ||
+	    has_str(labels, "job-name")) {
+		n->owner = RT_OWNER_JOB;
+		get_str(labels, "job-name", n->owner_hint,
+		    sizeof n->owner_hint);
+		get_str(labels, "batch.kubernetes.io/job-name", n->owner_hint,
+		    sizeof n->owner_hint);
+	}
+}
+
+/* A JSON object held as a string (CRI-O's Labels and Annotations), or NULL. */
+static json_t *
+inner_object(json_t *obj, const char *key)
+{
+	json_t		*v = json_object_get(obj, key), *o;
+	json_error_t	 err;
+
+	if (!json_is_string(v))
+		return NULL;
+	o = json_loads(json_string_value(v), 0, &err);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 int
 runtime_parse_oci(const char *buf, size_t len, struct rt_names *n,
     const char **cause)
@@ -109,6 +173,15 @@ runtime_parse_oci(const char *buf, size_t len, struct rt_names *n,
 		    strcmp(n->container, "POD") == 0;
 		if (n->sandbox)
 			n->container[0] = '\0';
+		if (n->sandbox) {
+			json_t	*l = inner_object(a, "io.kubernetes.cri-o.Labels");
+			json_t	*an = inner_object(a,
+				    "io.kubernetes.cri-o.Annotations");
+
+			owner_from(l, an, n);
+			json_decref(l);
+			json_decref(an);
+		}
 	}
 	json_decref(root);
 	return 0;
@@ -141,8 +214,10 @@ runtime_parse_docker(const char *buf, size_t len, struct rt_names *n,
 		get_str(labels, "io.kubernetes.docker.type", type, sizeof type);
 		n->sandbox = strcmp(type, "podsandbox") == 0 ||
 		    strcmp(n->container, "POD") == 0;
-		if (n->sandbox)
+		if (n->sandbox) {
 			n->container[0] = '\0';
+			owner_from(labels, NULL, n);
+		}
 	} else {
 		/* the top-level Name, not NetworkSettings.Service.Name */
 		char	name[RT_NAME_MAX] = "";

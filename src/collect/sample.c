@@ -8,8 +8,11 @@
 
 #include <libproc2/meminfo.h>
 
+#include "collect/cgfiles.h"
 #include "collect/cgroupns.h"
+#include "collect/fdcache.h"
 #include "collect/names.h"
+#include "collect/nodeid.h"
 #include "collect/procscan.h"
 #include "collect/pss_sched.h"
 #include "collect/runtime.h"
@@ -49,6 +52,7 @@ struct smaps_slot {
 
 struct sampler {
 	struct procscan		*scan;
+	struct cgfiles		*cgf;		/* cgroup files kept open */
 	struct names		*names;
 	struct meminfo_info	*meminfo;
 	struct cg_roots		 roots;
@@ -80,59 +84,6 @@ sampler_set_maps_hook(struct sampler *s, maps_hook_fn fn, void *ctx)
 	s->hook_ctx = ctx;
 }
 
-/*
- * The first word of a small file into out: the characters ok() takes, up to
- * the first other one; "" if unreadable.
- */
-static void
-read_word(const char *path, struct buf *b, bool (*ok)(char), char *out,
-    size_t len)
-{
-	size_t	n = 0;
-
-	buf_reset(b);
-	if (read_file(path, b, 256) == 0) {
-		while (n < b->len && n + 1 < len && ok(b->data[n])) {
-			out[n] = b->data[n];
-			n++;
-		}
-	}
-	out[n] = '\0';
-}
-
-static bool
-is_uuid_char(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
-}
-
-static bool
-is_name_char(char c)
-{
-	return c > ' ' && c <= '~';
-}
-
-/*
- * The kernel's boot id (part of a process's identity across runs), and the
- * node's name (static pods are named after it): the host's /etc/hostname
- * under host_root, else this UTS namespace's hostname.
- */
-static void
-read_node_ids(const char *proc_root, const char *host_root, struct buf *b,
-    struct snapshot *sn)
-{
-	char	path[4096];
-
-	snprintf(path, sizeof path, "%s/sys/kernel/random/boot_id", proc_root);
-	read_word(path, b, is_uuid_char, sn->boot_id, sizeof sn->boot_id);
-	snprintf(path, sizeof path, "%s/etc/hostname", host_root);
-	read_word(path, b, is_name_char, sn->node_name, sizeof sn->node_name);
-	if (sn->node_name[0] == '\0' &&
-	    gethostname(sn->node_name, sizeof sn->node_name) != 0)
-		sn->node_name[0] = '\0';
-	sn->node_name[sizeof sn->node_name - 1] = '\0';
-}
-
 struct sampler *
 sampler_create(const struct cg_roots *roots, const char *proc_root,
     const char *host_root, const char **cause)
@@ -148,11 +99,12 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 	if (procps_meminfo_new(&s->meminfo) < 0)
 		s->meminfo = NULL;
 	s->roots = *roots;
+	s->cgf = cgfiles_create(fdcache_default_limit());
 	s->proc_root = xstrdup(proc_root);
 	s->names = names_create(host_root, proc_root);
 	buf_init(&s->buf);
 	buf_init(&s->envbuf);
-	read_node_ids(proc_root, host_root, &s->buf, &s->snap);
+	nodeid_read(proc_root, host_root, &s->buf, &s->snap);
 	switch (cgroupns_find_base(roots->v2, proc_root, (int)getpid(),
 	    s->ns_base, sizeof s->ns_base, why, sizeof why)) {
 	case 1:
@@ -209,6 +161,7 @@ sampler_free(struct sampler *s)
 	buf_done(&s->buf);
 	buf_done(&s->envbuf);
 	procscan_free(s->scan);
+	cgfiles_free(s->cgf);
 	names_free(s->names);
 	if (s->meminfo != NULL)
 		procps_meminfo_unref(&s->meminfo);
@@ -401,9 +354,11 @@ tick_cgroups(struct sampler *s)
 		sn->cgroups[j++] = sn->cgroups[i];
 	}
 	sn->ncgroups = j;
+	cgfiles_begin(s->cgf);
 	for (i = 0; i < sn->ncgroups; i++)
-		cgroup_read_mem(&s->roots, sn->cgroups[i].hier,
+		cgfiles_read_mem(s->cgf, &s->roots, sn->cgroups[i].hier,
 		    sn->cgroups[i].path, &sn->cgroups[i].mem);
+	cgfiles_end(s->cgf);
 }
 
 /*

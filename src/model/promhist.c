@@ -221,11 +221,18 @@ u64_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The kind a pod's name alone tells (labels can tell more: workload.h). */
+static enum wl_kind
+name_kind(enum wl_kind k)
+{
+	return k == WL_DAEMONSET || k == WL_JOB ? WL_DAEMONSET_JOB : k;
+}
+
 /* Whether key k is another pod of g's workload (namespace, kind, stem). */
 static bool
 same_workload(const struct pkey *k, const struct tree_group *g)
 {
-	return k->kind == g->st.rep.kind &&
+	return k->kind == name_kind(g->st.rep.kind) &&
 	    k->stem_len == g->st.rep.stem_len &&
 	    strcmp(k->ns, g->namespace) == 0 &&
 	    strncmp(k->pod, g->pod, k->stem_len) == 0 &&

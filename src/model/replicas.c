@@ -302,10 +302,12 @@ tree_replicas(struct tree *t, const char *node)
 		if (g->kind != ENT_POD || g->pod == NULL ||
 		    g->namespace == NULL)
 			continue;
-		workload_parse(g->pod, node, &w);
+		workload_parse_owner(g->pod, node, g->owner, g->owner_hint !=
+		    NULL ? g->owner_hint : "", &w);
 		if (w.kind == WL_NONE)
 			continue;
 		g->st.rep.kind = w.kind;
+		g->st.rep.by_labels = w.by_labels;
 		g->st.rep.stem_len = w.stem_len;
 		for (ci = 0; ci < g->nctrs; ci++) {
 			g->ctrs[ci].st.rep.kind = w.kind;

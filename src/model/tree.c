@@ -220,6 +220,12 @@ group_names(struct tree_group *g, const struct snap_proc *sp)
 			g->namespace = g->ident + 3;
 		return;
 	}
+	/* the sandbox's runtime state carries the pod's labels */
+	if (sp->ctr_names != NULL && sp->ctr_names->owner != RT_OWNER_NONE &&
+	    g->owner == RT_OWNER_NONE) {
+		g->owner = sp->ctr_names->owner;
+		g->owner_hint = sp->ctr_names->owner_hint;
+	}
 	if (sp->ctr_names != NULL && sp->ctr_names->pod[0] != '\0')
 		n = sp->ctr_names;
 	else if (sp->pod_names != NULL && sp->pod_names->pod[0] != '\0')

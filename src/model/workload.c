@@ -55,6 +55,7 @@ workload_parse(const char *pod, const char *node, struct wl_name *out)
 	out->kind = WL_NONE;
 	out->stem_len = len;
 	out->ordinal = -1;
+	out->by_labels = false;
 	/*
 	 * static pods: NAME-<node name> (a node name may hold '-' and '.';
 	 * kubelet lower-cases it, and may use the short or the full name)
@@ -138,6 +139,10 @@ workload_kind_name(enum wl_kind k)
 		return "daemonset/job";
 	case WL_CRONJOB:
 		return "cronjob";
+	case WL_DAEMONSET:
+		return "daemonset";
+	case WL_JOB:
+		return "job";
 	case WL_STATIC:
 		return "static";
 	default:
@@ -162,6 +167,8 @@ workload_regex(enum wl_kind k, const char *stem, size_t stem_len, char *buf,
 		tail = "-[%s]{6,10}-[%s]{5}";
 		break;
 	case WL_DAEMONSET_JOB:
+	case WL_DAEMONSET:
+	case WL_JOB:
 		tail = "-([0-9]+-)?[%s]{5}";
 		break;
 	case WL_CRONJOB:
@@ -183,4 +190,78 @@ workload_regex(enum wl_kind k, const char *stem, size_t stem_len, char *buf,
 	n += snprintf(buf + n, len - (size_t)n, tail, rand_alphabet,
 	    rand_alphabet);
 	return n < 0 || (size_t)n >= len ? 0 : (size_t)n;
+}
+
+/* Whether pod is "<prefix>-<5 random>" with prefix pod[0..plen). */
+static bool
+prefix_rand(const char *pod, size_t len, size_t plen)
+{
+	return len == plen + 6 && pod[plen] == '-' &&
+	    workload_is_rand(pod + plen + 1, 5);
+}
+
+void
+workload_parse_owner(const char *pod, const char *node, enum rt_owner owner,
+    const char *hint, struct wl_name *out)
+{
+	size_t		 len = strlen(pod), hlen = strlen(hint);
+	struct wl_name	 byname;
+
+	workload_parse(pod, node, &byname);
+	*out = byname;
+	switch (owner) {
+	case RT_OWNER_NONE:
+		return;
+	case RT_OWNER_DEPLOYMENT:
+		/* NAME-<hash>-<5>: the hash is known, the stem is exact */
+		if (hlen > 0 && len > hlen + 7 && prefix_rand(pod, len,
+		    len - 6) && pod[len - 6 - hlen - 1] == '-' &&
+		    strncmp(pod + len - 6 - hlen, hint, hlen) == 0) {
+			out->kind = WL_DEPLOYMENT;
+			out->stem_len = len - 6 - hlen - 1;
+			out->ordinal = -1;
+			out->by_labels = true;
+		} else if (byname.kind == WL_DEPLOYMENT)
+			out->by_labels = true;
+		return;
+	case RT_OWNER_STATEFULSET:
+		if (byname.kind == WL_STATEFULSET)
+			out->by_labels = true;
+		return;
+	case RT_OWNER_DAEMONSET:
+		if (byname.kind == WL_DAEMONSET_JOB && len > 6 &&
+		    prefix_rand(pod, len, len - 6)) {
+			out->kind = WL_DAEMONSET;
+			out->stem_len = len - 6;
+			out->by_labels = true;
+		}
+		return;
+	case RT_OWNER_JOB:
+		/*
+		 * JOB-<5>, JOB-<completion index>-<5> (an indexed Job); a
+		 * CronJob's job is NAME-<scheduled minute>
+		 */
+		if (hlen == 0 || len < hlen + 6 || strncmp(pod, hint,
+		    hlen) != 0 || pod[hlen] != '-' || !prefix_rand(pod, len,
+		    len - 6) || (len > hlen + 6 && !all_digits(pod + hlen + 1,
+		    len - 6 - hlen - 1)))
+			return;
+		workload_parse(pod, NULL, out);
+		out->by_labels = true;
+		out->ordinal = -1;
+		if (out->kind != WL_CRONJOB) {
+			out->kind = WL_JOB;
+			out->stem_len = hlen;
+		}
+		return;
+	case RT_OWNER_STATIC:
+		if (byname.kind != WL_STATIC) {
+			/* this node's name unknown or not its suffix: alone */
+			out->kind = WL_STATIC;
+			out->stem_len = len;
+			out->ordinal = -1;
+		}
+		out->by_labels = true;
+		return;
+	}
 }

@@ -10,6 +10,7 @@
 #include "collect/procscan.h"
 #include "output/json.h"
 #include "util/jsonu.h"
+#include "util/xmalloc.h"
 
 static json_t *
 json_str_or_null(const char *s)
@@ -114,6 +115,8 @@ json_replicas(json_t *o, const struct tree_replicas *r)
 	j = json_object();
 	json_object_set_new_nocheck(j, "workload", json_string(
 	    workload_kind_name(r->kind)));
+	json_object_set_new_nocheck(j, "workload_from", json_string(
+	    r->by_labels ? "labels" : "name"));
 	json_object_set_new_nocheck(j, "source", json_string(
 	    r->source == REP_PROMETHEUS ? "prometheus" : "node"));
 	json_object_set_new_nocheck(j, "siblings", json_integer(r->siblings));
@@ -129,10 +132,10 @@ json_replicas(json_t *o, const struct tree_replicas *r)
 	json_baseline(o, r);
 }
 
+/* A process's object, but pss_age (it moves every refresh: added on output). */
 static json_t *
-json_proc(const struct tree_proc *tp)
+json_proc(const struct tree_proc *tp, const struct diag_set *ds)
 {
-	struct diag_set		 ds;
 	const struct snap_proc	*p = tp->sp;
 	json_t			*o = json_object();
 	int			 k;
@@ -150,8 +153,6 @@ json_proc(const struct tree_proc *tp)
 	json_object_set_new_nocheck(o, "kthread", json_boolean(p->kthread));
 	for (k = 0; k < FIG__COUNT; k++)
 		json_object_set_new(o, fig_table[k].key, json_u64(p->fig[k]));
-	json_object_set_new_nocheck(o, "pss_age", p->rollup_age < 0 ? json_null() :
-	    json_real(p->rollup_age));
 	json_object_set_new_nocheck(o, "mappings", p->nmaps < 0 ? json_null() :
 	    json_integer(p->nmaps));
 	{
@@ -166,8 +167,7 @@ json_proc(const struct tree_proc *tp)
 		json_object_set_new_nocheck(o, "findings", a);
 	}
 	json_stats(o, &tp->st);
-	diagnose_proc(tp, &ds);
-	json_object_set_new_nocheck(o, "diagnosis", json_diagnosis(&ds));
+	json_object_set_new_nocheck(o, "diagnosis", json_diagnosis(ds));
 	return o;
 }
 
@@ -194,11 +194,11 @@ json_totals(json_t *parent, const struct fig_sum *s)
 	json_object_set_new_nocheck(parent, "members", json_integer(s->n));
 }
 
+/* A container's object but its processes (written after it, streamed). */
 static json_t *
 json_ctr(const struct tree_ctr *c)
 {
-	json_t	*o = json_object(), *a = json_array();
-	size_t	 i;
+	json_t	*o = json_object();
 
 	json_object_set_new_nocheck(o, "entity", json_string(c->ident));
 	json_object_set_new_nocheck(o, "id", json_str_or_null(c->ctr_id));
@@ -213,20 +213,15 @@ json_ctr(const struct tree_ctr *c)
 	json_totals(o, &c->sum);
 	json_stats(o, &c->st);
 	json_replicas(o, &c->st.rep);
-	for (i = 0; i < c->nprocs; i++) {
-		if (!c->procs[i].gone)
-			json_array_append_new(a, json_proc(&c->procs[i]));
-	}
-	json_object_set_new_nocheck(o, "processes", a);
 	return o;
 }
 
+/* A group's object but its containers (written after it, streamed). */
 static json_t *
 json_group(const struct tree *t, const struct tree_group *g)
 {
 	struct diag_set	 ds;
-	json_t	*o = json_object(), *a = json_array();
-	size_t	 i;
+	json_t	*o = json_object();
 
 	json_object_set_new_nocheck(o, "kind", json_string(
 	    ent_kind_name(g->kind)));
@@ -251,20 +246,198 @@ json_group(const struct tree *t, const struct tree_group *g)
 	json_replicas(o, &g->st.rep);
 	diagnose_group(t, g, &ds);
 	json_object_set_new_nocheck(o, "diagnosis", json_diagnosis(&ds));
-	for (i = 0; i < g->nctrs; i++)
-		json_array_append_new(a, json_ctr(&g->ctrs[i]));
-	json_object_set_new_nocheck(o, "containers", a);
 	return o;
+}
+
+/*
+ * The render cache: each process's object as text (without pss_age and the
+ * closing brace), kept by identity with a fingerprint of everything in it.
+ * A process whose fingerprint did not change since the last document is
+ * written from its text; only the others are built and encoded again.
+ * Entries not written in a document are dropped after it.
+ */
+struct jproc {
+	const char	*ident;		/* in text's allocation */
+	uint64_t	 fp;
+	char		*text;
+	size_t		 len;
+};
+static struct jcache {
+	struct jproc	*v;		/* the last document's, by ident */
+	size_t		 n;
+	struct jproc	*next;		/* this document's */
+	size_t		 nnext, cap;
+	size_t		 renders;
+} jc;
+
+#define FNV_BASIS	14695981039346656037ULL
+
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char	*b = p;
+
+	while (n-- > 0)
+		h = (h ^ *b++) * 1099511628211ULL;
+	return h;
+}
+
+static uint64_t
+fnv_str(uint64_t h, const char *s)
+{
+	return s == NULL ? fnv(h, "\1", 1) : fnv(h, s, strlen(s) + 1);
+}
+
+static uint64_t
+json_proc_fp(const struct tree_proc *tp, const struct diag_set *ds)
+{
+	const struct snap_proc	*p = tp->sp;
+	uint64_t		 h = FNV_BASIS;
+	size_t			 i;
+
+	h = fnv(h, &p->pid, sizeof p->pid);
+	h = fnv(h, &p->ppid, sizeof p->ppid);
+	h = fnv(h, &p->uid, sizeof p->uid);
+	h = fnv(h, &p->start, sizeof p->start);
+	h = fnv(h, &p->state, sizeof p->state);
+	h = fnv(h, &p->kthread, sizeof p->kthread);
+	h = fnv(h, p->fig, sizeof p->fig);
+	h = fnv(h, &p->nmaps, sizeof p->nmaps);
+	h = fnv(h, &p->marks, sizeof p->marks);
+	h = fnv(h, &tp->st.growth, sizeof tp->st.growth);
+	h = fnv(h, &tp->st.growth_win, sizeof tp->st.growth_win);
+	h = fnv_str(h, p->comm);
+	h = fnv_str(h, p->cmdline);
+	for (i = 0; i < ds->n; i++) {
+		h = fnv_str(h, ds->d[i].rule);
+		h = fnv(h, &ds->d[i].bytes, sizeof ds->d[i].bytes);
+		h = fnv(h, &ds->d[i].explains, sizeof ds->d[i].explains);
+		h = fnv_str(h, ds->d[i].text);
+		h = fnv_str(h, ds->d[i].advice);
+	}
+	return fnv(h, &ds->n, sizeof ds->n);
+}
+
+static int
+jproc_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct jproc *)a)->ident,
+	    ((const struct jproc *)b)->ident);
+}
+
+/* Writes v as JSON (a number or null) the way jansson does. */
+static void
+json_put(FILE *f, json_t *v)
+{
+	json_dumpf(v, f, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+	json_decref(v);
+}
+
+/* Writes json_dumps(o) but its closing brace, then frees o. */
+static void
+json_put_open(FILE *f, json_t *o)
+{
+	char	*s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	if (s != NULL) {
+		fwrite(s, 1, strlen(s) - 1, f);
+		free(s);
+	}
+	json_decref(o);
+}
+
+static void
+json_put_proc(FILE *f, const struct tree_proc *tp)
+{
+	struct diag_set	 ds;
+	struct jproc	 key, *old, *e;
+	uint64_t	 fp;
+
+	diagnose_proc(tp, &ds);
+	fp = json_proc_fp(tp, &ds);
+	key.ident = tp->ident;
+	old = jc.n == 0 ? NULL : bsearch(&key, jc.v, jc.n, sizeof *jc.v,
+	    jproc_cmp);
+	if (jc.nnext == jc.cap) {
+		jc.cap = jc.cap * 2 + 64;
+		jc.next = xreallocarray(jc.next, jc.cap, sizeof *jc.next);
+	}
+	e = &jc.next[jc.nnext];
+	if (old != NULL && old->text != NULL && old->fp == fp) {
+		*e = *old;
+		old->text = NULL;	/* moved */
+	} else {
+		json_t	*o = json_proc(tp, &ds);
+		size_t	 il = strlen(tp->ident) + 1;
+		char	*s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+		json_decref(o);
+		if (s == NULL)
+			return;
+		e->len = strlen(s) - 1;		/* no closing brace */
+		e->text = xmalloc(e->len + il);
+		memcpy(e->text, s, e->len);
+		memcpy(e->text + e->len, tp->ident, il);
+		e->ident = e->text + e->len;
+		e->fp = fp;
+		free(s);
+		jc.renders++;
+	}
+	jc.nnext++;
+	fwrite(e->text, 1, e->len, f);
+	fputs(",\"pss_age\":", f);
+	json_put(f, tp->sp->rollup_age < 0 ? json_null() :
+	    json_real(tp->sp->rollup_age));
+	fputc('}', f);
+}
+
+/* After a document: what it did not write goes; its entries become the cache. */
+static void
+jcache_turn(void)
+{
+	struct jproc	*t;
+	size_t		 i;
+
+	for (i = 0; i < jc.n; i++)
+		free(jc.v[i].text);
+	t = jc.v;
+	jc.v = jc.next;
+	jc.n = jc.nnext;
+	jc.next = t;
+	jc.nnext = 0;
+	qsort(jc.v, jc.n, sizeof *jc.v, jproc_cmp);
+	/* the spare array follows the size of what is on the node now */
+	jc.next = xreallocarray(jc.next, jc.n + 64, sizeof *jc.next);
+	jc.cap = jc.n + 64;
+}
+
+size_t
+json_render_count(void)
+{
+	return jc.renders;
+}
+
+void
+json_cache_free(void)
+{
+	size_t	i;
+
+	for (i = 0; i < jc.n; i++)
+		free(jc.v[i].text);
+	free(jc.v);
+	free(jc.next);
+	memset(&jc, 0, sizeof jc);
 }
 
 int
 json_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 {
-	json_t	*doc = json_object(), *groups = json_array(), *node;
-	size_t	 i;
+	json_t	*node;
+	size_t	 gi, ci, pi;
 	int	 rc = 0;
 
-	json_object_set_new_nocheck(doc, "time", json_real(sn->time));
+	fputs("{\"time\":", f);
+	json_put(f, json_real(sn->time));
 	node = json_object();
 	json_object_set_new_nocheck(node, "mem_total", json_u64(sn->mem_total));
 	json_object_set_new_nocheck(node, "mem_available", json_u64(sn->mem_available));
@@ -275,14 +448,40 @@ json_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 	json_object_set_new_nocheck(node, "pss_due", json_integer(
 	    (json_int_t)sn->rollup_wanted));
 	json_object_set_new_nocheck(node, "pss_ms", json_real(sn->rollup_ms));
-	json_object_set_new_nocheck(doc, "node", node);
-	for (i = 0; i < t->ngroups; i++)
-		json_array_append_new(groups, json_group(t, &t->groups[i]));
-	json_object_set_new_nocheck(doc, "groups", groups);
-	/* straight to the stream: no copy of the whole document */
-	if (json_dumpf(doc, f, JSON_COMPACT | JSON_ENSURE_ASCII) != 0 ||
-	    fputc('\n', f) == EOF || fflush(f) == EOF)
+	fputs(",\"node\":", f);
+	json_put(f, node);
+	/* streamed: groups and containers built one at a time, processes cached */
+	fputs(",\"groups\":[", f);
+	for (gi = 0; gi < t->ngroups; gi++) {
+		const struct tree_group	*g = &t->groups[gi];
+
+		if (gi > 0)
+			fputc(',', f);
+		json_put_open(f, json_group(t, g));
+		fputs(",\"containers\":[", f);
+		for (ci = 0; ci < g->nctrs; ci++) {
+			const struct tree_ctr	*c = &g->ctrs[ci];
+			bool			 first = true;
+
+			if (ci > 0)
+				fputc(',', f);
+			json_put_open(f, json_ctr(c));
+			fputs(",\"processes\":[", f);
+			for (pi = 0; pi < c->nprocs; pi++) {
+				if (c->procs[pi].gone)
+					continue;
+				if (!first)
+					fputc(',', f);
+				first = false;
+				json_put_proc(f, &c->procs[pi]);
+			}
+			fputs("]}", f);
+		}
+		fputs("]}", f);
+	}
+	fputs("]}\n", f);
+	jcache_turn();
+	if (ferror(f) || fflush(f) == EOF)
 		rc = -1;
-	json_decref(doc);
 	return rc;
 }

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "output/serve.h"
@@ -300,6 +302,41 @@ format_addr(const struct sockaddr_storage *sa, uint16_t port, char *buf,
 	}
 }
 
+static struct MHD_Daemon *
+start_daemon(struct serve *s, unsigned flags,
+    const struct sockaddr_storage *sa)
+{
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sa,
+	    MHD_OPTION_CONNECTION_LIMIT, conn_limit(),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVE_PER_IP,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVE_HEADER_TIMEOUT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONN_MEMORY,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
+	    MHD_OPTION_END);
+}
+
+/* The IPv6 unspecified address: listen dual-stack (IPv4 too). */
+static bool
+any_v6(const struct sockaddr_storage *sa)
+{
+	return sa->ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(
+	    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
+}
+
+/* Whether this kernel has IPv6 sockets at all (ipv6.disable=1: no). */
+static bool
+v6_supported(void)
+{
+	int	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 struct serve *
 serve_start(const char *addr, char *cause, size_t causelen)
 {
@@ -315,7 +352,7 @@ serve_start(const char *addr, char *cause, size_t causelen)
 	if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
 		flags = MHD_USE_EPOLL_INTERNAL_THREAD;
 	if (sa.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
+		flags |= any_v6(&sa) ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	s = xcalloc(1, sizeof *s);
 	pthread_mutex_init(&s->lock, NULL);
 	/*
@@ -328,15 +365,19 @@ serve_start(const char *addr, char *cause, size_t causelen)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&sa,
-	    MHD_OPTION_CONNECTION_LIMIT, conn_limit(),
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVE_PER_IP,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVE_HEADER_TIMEOUT,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONN_MEMORY,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
-	    MHD_OPTION_END);
+	s->d = start_daemon(s, flags, &sa);
+	/* [::] on a kernel without IPv6: every IPv4 address, as :PORT */
+	if (s->d == NULL && any_v6(&sa) && !v6_supported()) {
+		struct sockaddr_in	*in = (struct sockaddr_in *)(void *)&sa;
+		uint16_t		 port = ((struct sockaddr_in6 *)
+					    (void *)&sa)->sin6_port;
+
+		memset(&sa, 0, sizeof sa);
+		in->sin_family = AF_INET;
+		in->sin_port = port;
+		in->sin_addr.s_addr = htonl(INADDR_ANY);
+		s->d = start_daemon(s, flags & ~MHD_USE_DUAL_STACK, &sa);
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (s->d == NULL) {
 		snprintf(cause, causelen, "--serve %s: cannot listen (in use, "

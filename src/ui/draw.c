@@ -7,6 +7,26 @@
 #include "ui/ui_state.h"
 
 static attr_t	draw_attr[THEME__COUNT];
+/* a scrolled page: line y shows on screen line y - top, within first..last */
+static int	draw_top;
+static int	draw_first;
+static int	draw_last = 1 << 30;
+
+void
+draw_scroll(int top, int first, int last)
+{
+	draw_top = top;
+	draw_first = first;
+	draw_last = last;
+}
+
+/* The screen line of page line y; -1 if it is scrolled out of view. */
+static int
+screen_y(int y)
+{
+	y -= draw_top;
+	return y < draw_first || y > draw_last ? -1 : y;
+}
 
 static attr_t
 to_attr(int a)
@@ -65,6 +85,7 @@ draw_text(int y, int x, int maxw, const char *s)
 	char	buf[1024];
 	int	room = COLS - x;
 
+	y = screen_y(y);
 	if (y < 0 || y >= LINES || x >= COLS || maxw <= 0)
 		return;
 	if (maxw > room)
@@ -77,9 +98,22 @@ draw_text(int y, int x, int maxw, const char *s)
 void
 draw_fill(int y, enum theme_role r)
 {
+	y = screen_y(y);
 	if (y < 0 || y >= LINES)
 		return;
 	draw_role(r);
 	move(y, 0);
 	hline(' ', COLS);
+}
+
+void
+draw_bar(int y, int x, bool utf8, int n)
+{
+	chtype	ch = utf8 ? ACS_CKBOARD : '#';
+
+	y = screen_y(y);
+	if (y < 0 || y >= LINES || x >= COLS || n <= 0)
+		return;
+	move(y, x);
+	hline(ch, n < COLS - x ? n : COLS - x);
 }

@@ -11,6 +11,7 @@
 #include "ui/ui_state.h"
 
 #define CTRL(c)	((c) & 0x1f)
+#define UI_SCROLL_MAX	(1L << 24)	/* Home, End: past either end */
 
 static int
 key_quit(struct ui *u)
@@ -203,6 +204,18 @@ key_flat(struct ui *u)
 }
 
 static int
+key_columns(struct ui *u)
+{
+	return chooser_open(u);
+}
+
+static int
+key_write(struct ui *u)
+{
+	return ui_settings_write(u);
+}
+
+static int
 key_sort_next(struct ui *u)
 {
 	return sort_step(u, 1);
@@ -223,6 +236,7 @@ key_detail(struct ui *u)
 		return 0;
 	ui_row_key(r, u->detail.key, sizeof u->detail.key);
 	u->view = UI_VIEW_DETAIL;
+	u->detail.top = 0;
 	return UI_REDRAW | UI_REFRESH;
 }
 
@@ -232,6 +246,7 @@ key_tab(struct ui *u)
 	if (u->view != UI_VIEW_DETAIL)
 		return 0;
 	u->detail.page = !u->detail.page;
+	u->detail.top = 0;
 	return UI_REDRAW | UI_REFRESH;
 }
 
@@ -372,10 +387,14 @@ move_sel(struct ui *u, long delta)
 {
 	long	n = (long)u->tr.nrows, s = (long)u->tr.sel + delta;
 
-	if (u->view == UI_VIEW_HELP) {
-		u->help_top += (int)delta;
-		if (u->help_top < 0)
-			u->help_top = 0;
+	/* help and detail scroll (their draw clamps to the end) */
+	if (u->view == UI_VIEW_HELP || u->view == UI_VIEW_DETAIL) {
+		int	*top = u->view == UI_VIEW_HELP ? &u->help_top :
+			    &u->detail.top;
+
+		delta = delta > UI_SCROLL_MAX ? UI_SCROLL_MAX : delta <
+		    -UI_SCROLL_MAX ? -UI_SCROLL_MAX : delta;
+		*top = *top + (int)delta < 0 ? 0 : *top + (int)delta;
 		return UI_REDRAW;
 	}
 	if (u->view != UI_VIEW_TREE || n == 0)
@@ -417,13 +436,56 @@ key_pgup(struct ui *u)
 static int
 key_home(struct ui *u)
 {
-	return move_sel(u, -(long)u->tr.nrows);
+	return move_sel(u, -UI_SCROLL_MAX);
 }
 
 static int
 key_end(struct ui *u)
 {
-	return move_sel(u, (long)u->tr.nrows);
+	return move_sel(u, UI_SCROLL_MAX);
+}
+
+/* A click on a column head: sort by it (the sorted one: reverse). */
+static int
+click_head(struct ui *u, int x)
+{
+	int	c = layout_col_at(x);
+
+	if (c < 0)
+		return 0;
+	if (col_table[c].key[0] == '\0') {
+		ui_status(u, true, "%s is not a sort key", col_table[c].title);
+		return UI_REDRAW;
+	}
+	if (c == sort_key_col(&u->cfg.sort))
+		return key_reverse(u);
+	u->cfg.sort.reverse = false;
+	return sort_by(u, col_table[c].key);
+}
+
+/*
+ * The mouse: a click on a column head sorts, on a row selects it; the
+ * wheel moves the selection (scrolls help and detail).
+ */
+static int
+key_mouse(struct ui *u)
+{
+	MEVENT	ev;
+	long	row;
+
+	if (getmouse(&ev) != OK)
+		return 0;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
+		return move_sel(u, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) ||
+	    u->view != UI_VIEW_TREE)
+		return 0;
+	if (ev.y == UI_TREE_TOP - 1)
+		return click_head(u, ev.x);
+	row = (long)u->tr.top + ev.y - UI_TREE_TOP;
+	if (ev.y < UI_TREE_TOP || ev.y >= LINES - 1 || row >= (long)u->tr.nrows)
+		return 0;
+	return move_sel(u, row - (long)u->tr.sel);
 }
 
 const struct ui_key ui_keys[] = {
@@ -443,6 +505,12 @@ const struct ui_key ui_keys[] = {
 	{ 's',		"s",	   "sort-menu",	"choose the sort column from a menu "
 	  "(its letter or Enter picks)", key_sort_menu },
 	{ KEY_F(6),	"F6",	   "sort-menu",	"choose the sort column", key_sort_menu },
+	{ KEY_F(2),	"F2",	   "columns",	"choose the columns shown (Space "
+	  "shows/hides; W keeps the choice)", key_columns },
+	{ 'f',		"f",	   "columns",	"choose the columns", key_columns },
+	{ 'W',		"W",	   "write",	"write the settings (sort, view, "
+	  "columns, theme, interval, grouping, read-only) to memtoprc; "
+	  "quitting does not", key_write },
 	{ 'M',		"M",	   "sort-rss",	"sort by RSS", key_sort_rss },
 	{ 'P',		"P",	   "sort-pss",	"sort by PSS", key_sort_pss },
 	{ 'G',		"G",	   "sort-growth", "sort by anon growth", key_sort_growth },
@@ -490,6 +558,9 @@ const struct ui_key ui_keys[] = {
 	{ KEY_PPAGE,	"PgUp",	   "page-up",	"previous page", key_pgup },
 	{ KEY_HOME,	"Home",	   "top",	"first row", key_home },
 	{ KEY_END,	"End",	   "bottom",	"last row", key_end },
+	{ KEY_MOUSE,	"click",   "mouse",	"on a column head: sort by it "
+	  "(again: reverse); on a row: select it; the wheel scrolls",
+	  key_mouse },
 };
 const size_t ui_nkeys = sizeof ui_keys / sizeof ui_keys[0];
 
@@ -502,6 +573,8 @@ ui_key_dispatch(struct ui *u, int key)
 		key = '\n';
 	if (u->menu.open)
 		return sort_menu_key(u, key);
+	if (u->chooser.open)
+		return chooser_key(u, key);
 	for (i = 0; i < ui_nkeys; i++) {
 		if (ui_keys[i].key == key)
 			return ui_keys[i].fn(u);

@@ -18,6 +18,9 @@
 #include "util/fmt.h"
 #include "ui/ui_state.h"
 
+/* The detail is drawn on a page this tall, then scrolled (draw_scroll). */
+#define DETAIL_ROWS	1000
+
 static void
 subject_maps(struct ui_subject *s)
 {
@@ -251,7 +254,7 @@ draw_info(struct ui *u, const struct ui_subject *s, int y)
 
 		snprintf(a, sizeof a, "%lld", (long long)s->nmaps);
 		snprintf(b, sizeof b, "%s%s%s", s->nmaps < 0 ? "-" : a,
-		    s->marks ? "  findings: " : "",
+		    s->marks ? "  findings (the '!'): " : "",
 		    marks_names(s->marks, names, sizeof names));
 		y = line_kv(y, "mappings", b);
 	}
@@ -287,7 +290,7 @@ draw_info(struct ui *u, const struct ui_subject *s, int y)
 	return y;
 }
 
-static void
+static int
 draw_figures(struct ui *u, const struct ui_subject *s, int y)
 {
 	const struct hist_ent	*h = s->st->hist;
@@ -300,7 +303,7 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 	snprintf(line, sizeof line, " %-12s %8s %9s %8s %8s  %s", "FIGURE",
 	    "NOW", "SINCE", "MIN", "MAX", "HISTORY");
 	draw_text(y++, 0, COLS, line);
-	for (k = 0; k < HF__COUNT && y < LINES - 1; k++) {
+	for (k = 0; k < HF__COUNT && y < DETAIL_ROWS - 1; k++) {
 		uint64_t	v;
 		const char	*name;
 		struct fig_val	fv = { FIG_NA, FIG_UNKNOWN };
@@ -339,7 +342,7 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 		}
 		y++;
 	}
-	if (partial >= 0 && y < LINES - 1) {
+	if (partial >= 0 && y < DETAIL_ROWS - 1) {
 		snprintf(line, sizeof line, " >= : %u of %u processes could "
 		    "not be read (%s): the sum is a lower bound",
 		    s->sum->na[partial], s->sum->n, geteuid() != 0 ?
@@ -347,7 +350,7 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 		draw_role(THEME_DIM);
 		draw_text(y++, 0, COLS, line);
 	}
-	if (h != NULL && y < LINES - 1) {
+	if (h != NULL && y < DETAIL_ROWS - 1) {
 		char	g1[32], g2[32];
 
 		snprintf(line, sizeof line, " anon growth %s since first seen, "
@@ -357,8 +360,9 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 		    h->ring[FIG_RSS_ANON].n);
 		draw_role(s->st->growth >= (64LL << 20) ? THEME_GROWTH :
 		    THEME_DIM);
-		draw_text(y, 0, COLS, line);
+		draw_text(y++, 0, COLS, line);
 	}
+	return y;
 }
 
 /*
@@ -372,7 +376,7 @@ draw_suggestion(struct ui *u, const struct ui_subject *s, int y, bool v8,
 	const struct gc_result	*gr = NULL;
 	const struct tree_proc	*p = ui_subject_proc(s);
 	uint64_t		 mib;
-	char			 b[160];
+	char			 b[160], lim[32];
 
 	if (p != NULL)
 		gr = ui_gc_result(u, p->sp->pid, p->sp->start);
@@ -380,7 +384,7 @@ draw_suggestion(struct ui *u, const struct ui_subject *s, int y, bool v8,
 	if (gr != NULL && gr->ok && gr->rss_before != FIG_NA &&
 	    gr->rss_after != FIG_NA && gr->rss_after < gr->rss_before)
 		v8 = true;
-	if ((!v8 && !arenas) || y >= LINES - 6)
+	if ((!v8 && !arenas) || y >= DETAIL_ROWS - 6)
 		return y;
 	y = line_kv(y, "suggestion", "env: for the pod spec, from what "
 	    "memtop measured (check before applying)");
@@ -388,11 +392,18 @@ draw_suggestion(struct ui *u, const struct ui_subject *s, int y, bool v8,
 		y = line_kv(y, "", "  - name: MALLOC_ARENA_MAX");
 		y = line_kv(y, "", "    value: \"2\"");
 	}
-	if (v8 && y < LINES - 3) {
+	if (v8 && y < DETAIL_ROWS - 3) {
 		mib = diagnose_old_space_mib(&s->g->st.rep, gr != NULL &&
 		    gr->ok && gr->v8_after.ok ? gr->v8_after.heap_used : FIG_NA);
 		y = line_kv(y, "", "  - name: NODE_OPTIONS");
-		if (mib > 0)
+		if (mib > 0 && gr != NULL && gr->ok &&
+		    gr->v8_after.heap_limit != UINT64_MAX)
+			snprintf(b, sizeof b, "    value: \"--max-old-space-size="
+			    "%llu\"   (twice the heap in use after the GC; "
+			    "V8's limit now %s)", (unsigned long long)mib,
+			    fmt_bytes(lim, sizeof lim,
+			    gr->v8_after.heap_limit));
+		else if (mib > 0)
 			snprintf(b, sizeof b, "    value: \"--max-old-space-size="
 			    "%llu\"   (%s)", (unsigned long long)mib,
 			    gr != NULL && gr->ok ? "twice the heap in use after "
@@ -421,13 +432,13 @@ draw_diagnosis(struct ui *u, const struct ui_subject *s, int y)
 	size_t				 i;
 	bool				 v8 = false, arenas = false;
 
-	if (ui_gc_proved(u, s->g, s->p, b, sizeof b) && y < LINES - 2)
+	if (ui_gc_proved(u, s->g, s->p, b, sizeof b) && y < DETAIL_ROWS - 2)
 		y = line_kv(y, "GC proved", b);
 	if (s->p != NULL)
 		diagnose_proc(s->p, &ds);
 	if (s->p == NULL || ds.n == 0)
 		diagnose_group(&u->tree, s->g, &ds);
-	if (r->kind != WL_NONE && y < LINES - 2) {
+	if (r->kind != WL_NONE && y < DETAIL_ROWS - 2) {
 		if (r->median == FIG_NA && r->siblings == 0)
 			snprintf(b, sizeof b, "%s, no other replica on this "
 			    "node: no baseline", workload_kind_name(r->kind));
@@ -450,7 +461,7 @@ draw_diagnosis(struct ui *u, const struct ui_subject *s, int y)
 			    ": an outlier" : "");
 		y = line_kv(y, "replicas", b);
 	}
-	for (i = 0; i < ds.n && y < LINES - 3; i++) {
+	for (i = 0; i < ds.n && y < DETAIL_ROWS - 3; i++) {
 		snprintf(b, sizeof b, "%s  [%s, %s%s]", ds.d[i].text,
 		    ds.d[i].rule, fmt_bytes(a, sizeof a, ds.d[i].bytes),
 		    ds.d[i].explains ? " explained" : "");
@@ -466,7 +477,7 @@ draw_diagnosis(struct ui *u, const struct ui_subject *s, int y)
 }
 
 /* The mapping page: histogram bars, clusters and findings (from smaps). */
-static void
+static int
 draw_mappings(struct ui *u, const struct ui_subject *s, int y)
 {
 	const struct snap_smaps	*f;
@@ -481,7 +492,7 @@ draw_mappings(struct ui *u, const struct ui_subject *s, int y)
 		draw_role(THEME_DIM);
 		draw_text(y, 1, COLS - 1, "the mapping histogram is per process "
 		    "and this has several: open a process row");
-		return;
+		return y + 1;
 	}
 	if (s->p == NULL) {
 		char	lb[300];
@@ -495,7 +506,7 @@ draw_mappings(struct ui *u, const struct ui_subject *s, int y)
 	if (f == NULL || f->maps == NULL) {
 		draw_role(THEME_DIM);
 		draw_text(y, 1, COLS - 1, "reading /proc/PID/smaps ...");
-		return;
+		return y + 1;
 	}
 	c.comm = p->sp->comm;
 	c.exe = marks_argv0(p->sp->cmdline, argv0, sizeof argv0);
@@ -513,7 +524,7 @@ draw_mappings(struct ui *u, const struct ui_subject *s, int y)
 			maxc = r.hist.bin[i].count;
 	draw_fill(y, THEME_COLHEAD);
 	draw_text(y++, 0, COLS, " anon size          count    mapped  resident");
-	for (i = 0; i < HIST_BINS && y < LINES - 8; i++) {
+	for (i = 0; i < HIST_BINS && y < DETAIL_ROWS - 8; i++) {
 		const struct hist_bin	*bn = &r.hist.bin[i];
 		int			 w;
 		char			 rg[40];
@@ -536,8 +547,7 @@ draw_mappings(struct ui *u, const struct ui_subject *s, int y)
 		if (w == 0 && bn->count > 0 && barw > 0)
 			w = 1;
 		draw_role(THEME_BAR);
-		move(y, 47);
-		hline(u->utf8 ? ACS_CKBOARD : '#', w);
+		draw_bar(y, 47, u->utf8, w);
 		y++;
 	}
 	snprintf(line, sizeof line, " < 64K: %llu   64K-1M: %llu   > 1M: %llu",
@@ -546,7 +556,7 @@ draw_mappings(struct ui *u, const struct ui_subject *s, int y)
 	    (unsigned long long)r.hist.coarse[2].count);
 	draw_role(THEME_DEFAULT);
 	draw_text(y++, 0, COLS, line);
-	for (i = 0; i < (int)r.hist.nclusters && i < 3 && y < LINES - 4; i++) {
+	for (i = 0; i < (int)r.hist.nclusters && i < 3 && y < DETAIL_ROWS - 4; i++) {
 		snprintf(line, sizeof line, " cluster %llu x %s = %s (%s "
 		    "resident)", (unsigned long long)r.hist.cluster[i].count,
 		    fmt_bytes(a, sizeof a, r.hist.cluster[i].size),
@@ -555,43 +565,61 @@ draw_mappings(struct ui *u, const struct ui_subject *s, int y)
 		    r.hist.cluster[i].rss));
 		draw_text(y++, 0, COLS, line);
 	}
-	for (i = 0; i < (int)r.nfindings && y < LINES - 1; i++) {
+	for (i = 0; i < (int)r.nfindings && y < DETAIL_ROWS - 1; i++) {
 		snprintf(line, sizeof line, " [%s] %s", r.findings[i].rule,
 		    r.findings[i].text);
 		draw_role(THEME_GROWTH);
 		draw_text(y++, 0, COLS, line);
 	}
-	if (r.nfindings == 0 && y < LINES - 1) {
+	if (r.nfindings == 0 && y < DETAIL_ROWS - 1) {
 		draw_role(THEME_DIM);
-		draw_text(y, 0, COLS, " no findings");
+		draw_text(y++, 0, COLS, " no findings");
 	}
+	return y;
 }
 
 void
 screen_detail_draw(struct ui *u)
 {
 	struct ui_subject	s;
-	int		y;
+	int			y, body = LINES - 3, max, pass;
 
-	erase();
-	draw_fill(0, THEME_HEADER);
-	draw_text(0, 0, COLS, u->detail.page == 0 ?
-	    "memtop detail: figures  (Tab: mappings, Esc back, q quit)" :
-	    "memtop detail: mappings  (Tab: figures, Esc back, q quit)");
-	if (!ui_find_subject(u, u->detail.key, &s)) {
-		draw_role(THEME_DIM);
-		draw_text(2, 1, COLS - 1, "it is gone: the process exited or the "
-		    "pod was removed (Esc goes back)");
-		return;
+	for (pass = 0; pass < 2; pass++) {
+		erase();
+		draw_fill(0, THEME_HEADER);
+		draw_text(0, 0, COLS, u->detail.page == 0 ?
+		    "memtop detail: figures  (Tab: mappings, Esc back, q quit)" :
+		    "memtop detail: mappings  (Tab: figures, Esc back, q quit)");
+		if (!ui_find_subject(u, u->detail.key, &s)) {
+			draw_role(THEME_DIM);
+			draw_text(2, 1, COLS - 1, "it is gone: the process exited "
+			    "or the pod was removed (Esc goes back)");
+			return;
+		}
+		/* page lines 2.. on screen lines 2 .. LINES - 2 */
+		draw_scroll(u->detail.top, 2, LINES - 2);
+		y = draw_info(u, &s, 2);
+		if (u->detail.page == 0) {
+			y = draw_diagnosis(u, &s, y);
+			y = draw_figures(u, &s, y + 1);
+		} else
+			y = draw_mappings(u, &s, y + 1);
+		draw_scroll(0, 0, LINES - 1);
+		max = y - 2 > body ? y - 2 - body : 0;
+		if (u->detail.top <= max && u->detail.top >= 0)
+			break;
+		u->detail.top = u->detail.top < 0 ? 0 : max;
 	}
-	y = draw_info(u, &s, 2);
-	if (u->detail.page == 0) {
-		y = draw_diagnosis(u, &s, y);
-		draw_figures(u, &s, y + 1);
-	}
-	else
-		draw_mappings(u, &s, y + 1);
+	u->detail.more = u->detail.top < max;
 	draw_fill(LINES - 1, u->status_error ? THEME_ERROR : THEME_STATUS);
-	draw_text(LINES - 1, 0, COLS, u->status[0] != '\0' ? u->status :
-	    "Esc back  q quit  r redraw");
+	if (u->status[0] != '\0')
+		draw_text(LINES - 1, 0, COLS, u->status);
+	else if (max > 0) {
+		char	b[96];
+
+		snprintf(b, sizeof b, "Esc back  q quit  Up Down PgUp PgDn Home "
+		    "End scroll  (%s)", u->detail.more ? "more below" : "end");
+		draw_text(LINES - 1, 0, COLS, b);
+	} else
+		draw_text(LINES - 1, 0, COLS, "Esc back  q quit  r redraw");
 }

@@ -19,55 +19,6 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-#define NAME_MIN	14
-#define SPARK_MAX	40
-#define GROWTH_WARN	(64ULL << 20)
-
-#define COL_MAX		48	/* >= col_count */
-
-static bool	visible[COL_MAX];
-static int	spark_w;
-static int	name_w;
-
-/*
- * Chooses the columns of the column table that fit, by priority; the
- * sparkline takes slack.
- */
-static void
-layout(void)
-{
-	int	used = NAME_MIN, prio;
-	size_t	i, spark = col_count;
-
-	memset(visible, 0, sizeof visible);
-	for (prio = 0; prio < 100; prio++) {
-		for (i = 0; i < col_count && i < COL_MAX; i++) {
-			if (col_table[i].prio != prio)
-				continue;
-			if (used + col_table[i].width + 1 <= COLS) {
-				visible[i] = true;
-				used += col_table[i].width + 1;
-			}
-		}
-	}
-	for (i = 0; i < col_count; i++) {
-		if (col_table[i].kind == COL_KIND_HISTORY)
-			spark = i;
-	}
-	name_w = COLS - used + NAME_MIN;
-	spark_w = spark < col_count && visible[spark] ?
-	    col_table[spark].width : 0;
-	/* give slack beyond a 40-column name to the sparkline */
-	if (spark_w > 0 && name_w > 40) {
-		int	extra = name_w - 40;
-
-		if (extra > SPARK_MAX - spark_w)
-			extra = SPARK_MAX - spark_w;
-		spark_w += extra;
-		name_w -= extra;
-	}
-}
-
 const struct ui_row *
 ui_row_of_key(const struct ui *u, const char *key)
 {
@@ -326,157 +277,6 @@ screen_tree_toggle(struct ui *u)
 	return screen_tree_expand(u, !group_open(u, r->g));
 }
 
-/* The history ring that backs the sort column's sparkline. */
-static const struct ring *
-spark_ring(const struct ui *u, const struct tree_stats *st)
-{
-	const struct sort_key	*k = &u->cfg.sort;
-	int			 f = FIG_RSS;
-
-	if (st->hist == NULL)
-		return NULL;
-	if (k->kind == SORT_FIG)
-		f = k->fig;
-	else if (k->kind == SORT_GROWTH || k->kind == SORT_GROWTH_WIN)
-		f = FIG_RSS_ANON;
-	else if (k->kind == SORT_CHARGE)
-		f = HF_CHARGE;
-	return &st->hist->ring[f];
-}
-
-static void
-put_cell(int y, int *x, int w, const char *s, enum theme_role role)
-{
-	char		 b[64];
-	const char	*q;
-	int		 pad = w;
-
-	/* right-aligned by cells: a UTF-8 continuation byte takes none */
-	for (q = s; *q != '\0'; q++)
-		pad -= ((unsigned char)*q & 0xc0) != 0x80;
-	draw_role(role);
-	snprintf(b, sizeof b, "%*s%s", pad > 0 ? pad : 0, "", s);
-	draw_text(y, *x, w, b);
-	*x += w + 1;
-}
-
-static void
-draw_spark(const struct ui *u, int y, int x, const struct tree_stats *st,
-    enum theme_role base)
-{
-	const struct ring	*r = spark_ring(u, st);
-	uint64_t		 v[SPARK_MAX];
-	char			 b[SPARK_MAX * 3 + 1];
-	int			 i, n;
-
-	if (r == NULL || spark_w <= 0)
-		return;
-	n = (int)r->n < spark_w ? (int)r->n : spark_w;
-	for (i = 0; i < n; i++)
-		v[i] = ring_get(r, (uint32_t)(n - 1 - i));
-	fmt_sparkline(b, sizeof b, v, (size_t)n, u->utf8);
-	draw_role(base == THEME_SELECTED ? base : THEME_SPARK);
-	draw_text(y, x + spark_w - n, n, b);
-}
-
-/*
- * The columns of one row: a sum's (sum) or a process's (fig). An unknown
- * figure is '-'; a sum some of whose members are unknown is the known part,
- * dimmed, after a '>=' sign (the detail view says why).
- */
-static void
-draw_cells(const struct ui *u, int y, int x, const struct fig_sum *sum,
-    const uint64_t *fig, const struct tree_stats *st, double pss_age,
-    bool is_proc, int64_t nmaps, enum theme_role base)
-{
-	char	b[32], c[40];
-	size_t	i;
-
-	for (i = 0; i < col_count && i < COL_MAX; i++) {
-		const struct col_info	*ci = &col_table[i];
-		enum theme_role		 role = base;
-		struct fig_val		 fv;
-
-		if (!visible[i])
-			continue;
-		switch (ci->kind) {
-		case COL_KIND_FIG:
-			fv = fig_get(sum, fig, ci->fig);
-			if (fv.state == FIG_UNKNOWN && base != THEME_SELECTED)
-				role = THEME_UNKNOWN;
-			else if (base != THEME_SELECTED && (fv.state ==
-			    FIG_PARTIAL || (fig_table[ci->fig].tier ==
-			    FIG_TIER_ROLLUP && pss_age > u->cfg.pss_max_age *
-			    1.5)))
-				role = THEME_DIM;	/* partial or stale */
-			snprintf(c, sizeof c, "%s%s", fv.state == FIG_PARTIAL ?
-			    (u->utf8 ? "\xe2\x89\xa5" : ">") : "",
-			    fmt_bytes(b, sizeof b, fv.v));
-			put_cell(y, &x, ci->width, c, role);
-			break;
-		case COL_KIND_CHARGE:
-			put_cell(y, &x, ci->width, is_proc ? "" :
-			    fmt_bytes(b, sizeof b, st->charge), st->charge ==
-			    FIG_NA && base != THEME_SELECTED ? THEME_UNKNOWN :
-			    role);
-			break;
-		case COL_KIND_WSET:
-			put_cell(y, &x, ci->width, is_proc ? "" :
-			    fmt_bytes(b, sizeof b, st->wset), st->wset ==
-			    FIG_NA && base != THEME_SELECTED ? THEME_UNKNOWN :
-			    role);
-			break;
-		case COL_KIND_PCT_LIMIT:
-			if (is_proc || st->charge == FIG_NA ||
-			    st->limit == FIG_NA || st->limit == 0)
-				snprintf(b, sizeof b, "%s", is_proc ? "" : "-");
-			else {
-				double	pct = 100.0 * (double)st->charge /
-				    (double)st->limit;
-
-				snprintf(b, sizeof b, "%.0f%%", pct);
-				if (pct >= 90 && base != THEME_SELECTED)
-					role = THEME_LIMIT;
-			}
-			put_cell(y, &x, ci->width, b, role);
-			break;
-		case COL_KIND_GROWTH:
-			if (st->growth >= (int64_t)GROWTH_WARN &&
-			    base != THEME_SELECTED)
-				role = THEME_GROWTH;
-			put_cell(y, &x, ci->width,
-			    fmt_delta(b, sizeof b, st->growth), role);
-			break;
-		case COL_KIND_GROWTH_WIN:
-			put_cell(y, &x, ci->width,
-			    fmt_delta(b, sizeof b, st->growth_win), role);
-			break;
-		case COL_KIND_REPLICAS:
-			if (st->rep.outlier && base != THEME_SELECTED)
-				role = THEME_GROWTH;
-			put_cell(y, &x, ci->width, is_proc ? "" :
-			    tree_replicas_fmt(&st->rep, u->utf8, c, sizeof c),
-			    role);
-			break;
-		case COL_KIND_HISTORY:
-			draw_spark(u, y, x, st, base);
-			x += spark_w + 1;
-			break;
-		case COL_KIND_MAPS:
-			if (nmaps < 0)
-				snprintf(b, sizeof b, "-");
-			else
-				snprintf(b, sizeof b, "%lld", (long long)nmaps);
-			put_cell(y, &x, ci->width, b, nmaps < 0 &&
-			    base != THEME_SELECTED ? THEME_UNKNOWN : role);
-			break;
-		default:
-			put_cell(y, &x, ci->width, "", role);
-			break;
-		}
-	}
-}
-
 static bool
 row_marked(const struct ui *u, const struct ui_row *r)
 {
@@ -486,17 +286,24 @@ row_marked(const struct ui *u, const struct ui_row *r)
 	return strcmp(key, u->cmp.mark[0]) == 0 || strcmp(key, u->cmp.mark[1]) == 0;
 }
 
+/*
+ * A row's name (indent, fold marker, '*' if marked for comparison, label)
+ * in body, and its finding marker ('!') in mark: the marker is drawn even
+ * when the name is cut.
+ */
 static void
-row_label(const struct ui *u, const struct ui_row *r, char *buf, size_t len)
+row_label(const struct ui *u, const struct ui_row *r, char *body, size_t len,
+    char *mark, size_t mlen)
 {
 	char		 name[300];
 	const char	*open = u->utf8 ? "\xe2\x96\xbe" : "-";
 	const char	*shut = u->utf8 ? "\xe2\x96\xb8" : "+";
 	int		 ind = r->depth * 2;
 
+	mark[0] = '\0';
 	switch (r->kind) {
 	case UI_ROW_GROUP:
-		snprintf(buf, len, "%s %s", group_open(u, r->g) ? open : shut,
+		snprintf(body, len, "%s %s", group_open(u, r->g) ? open : shut,
 		    tree_group_label(r->g, false, name, sizeof name));
 		return;
 	case UI_ROW_CTR:
@@ -504,9 +311,9 @@ row_label(const struct ui *u, const struct ui_row *r, char *buf, size_t len)
 		break;
 	default:
 		tree_proc_label(r->p, name, sizeof name);
+		snprintf(mark, mlen, "%s", r->p->sp->marks ? " !" : "");
 		snprintf(name + strlen(name), sizeof name - strlen(name),
-		    "%s%s", r->p->sp->marks ? " !" : "",
-		    r->p->gone ? " (exited)" : "");
+		    "%s", r->p->gone ? " (exited)" : "");
 		/* a big process's PSS is read less often: say how old it is */
 		if (!r->p->gone && r->p->sp->fig[FIG_RSS] != FIG_NA &&
 		    r->p->sp->fig[FIG_RSS] > (1ULL << 30) &&
@@ -518,7 +325,7 @@ row_label(const struct ui *u, const struct ui_row *r, char *buf, size_t len)
 		}
 		break;
 	}
-	snprintf(buf, len, "%*s%s%s", ind, "", row_marked(u, r) ? "*" : "",
+	snprintf(body, len, "%*s%s%s", ind, "", row_marked(u, r) ? "*" : "",
 	    name);
 }
 
@@ -613,8 +420,8 @@ header_note(const struct ui *u, char *buf, size_t len)
 static void
 draw_header(struct ui *u)
 {
-	char		 a[32], b[32], c[32], line[512], nb[1200];
-	int		 note = 0;
+	char		 a[32], b[32], c[32], line[512], right[96], nb[1200];
+	int		 note = 0, rw;
 	uint64_t	 pods = 0;
 	size_t		 i, npods = 0;
 	const struct snapshot *sn = u->sn;
@@ -629,23 +436,23 @@ draw_header(struct ui *u)
 		}
 	}
 	draw_fill(0, THEME_HEADER);
-	snprintf(line, sizeof line, "memtop  mem %s total, %s avail  %zu pods "
-	    "charged %s  %zu procs  every %.2gs%s  sort %s",
+	snprintf(line, sizeof line, "memtop  mem %s, %s avail  %zu pods %s  "
+	    "%zu procs  %.2gs%s",
 	    fmt_bytes(a, sizeof a, sn ? sn->mem_total : FIG_NA),
 	    fmt_bytes(b, sizeof b, sn ? sn->mem_available : FIG_NA), npods,
 	    fmt_bytes(c, sizeof c, pods), sn ? sn->nprocs : 0, u->cfg.delay,
-	    u->paused ? " PAUSED" : "", sort_key_name(&u->cfg.sort));
-	if (u->cfg.sort.reverse)
-		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    " (reversed)");
+	    u->paused ? " PAUSED" : "");
 	/* line 2 may say why instead: the reason for the '-' stays here */
 	if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0)
 		snprintf(line + strlen(line), sizeof line - strlen(line),
 		    "  [not root: PSS of %zu unknown]", sn->rollup_unknown);
-	if (u->tr.flat)
-		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    "  flat");
-	draw_text(0, 0, COLS, line);
+	/* the view and the sort on the right, never cut */
+	snprintf(right, sizeof right, "  %ssort %s%s", u->tr.flat ? "flat  " :
+	    "", sort_key_name(&u->cfg.sort), u->cfg.sort.reverse ?
+	    " (reversed)" : "");
+	rw = (int)strlen(right) < COLS ? (int)strlen(right) : COLS;
+	draw_text(0, 0, COLS - rw, line);
+	draw_text(0, COLS - rw, rw, right);
 	draw_fill(1, THEME_DEFAULT);
 	/* where the history starts (the store, Prometheus), right-aligned,
 	   if it fits */
@@ -669,10 +476,10 @@ draw_header(struct ui *u)
 		draw_role(THEME_DIM);
 		draw_text(1, 0, COLS - note, line);
 	} else if (sn != NULL) {
-		snprintf(line, sizeof line, "PSS read %zu/%zu in %.0f ms",
-		    sn->rollup_read, sn->rollup_wanted, sn->rollup_ms);
+		/* the refresh's counters are in the help (?) */
 		draw_role(THEME_DIM);
-		draw_text(1, 0, COLS - note, line);
+		draw_text(1, 0, COLS - note, "no diagnosis for the selected row, "
+		    "and no pod above its replicas");
 	}
 	if (note > 0) {
 		draw_role(THEME_DIM);
@@ -680,27 +487,43 @@ draw_header(struct ui *u)
 	}
 }
 
+/*
+ * Line 3: the selected row in full (the name column may cut it): the pod,
+ * the container, the process's command line, and its cgroup.
+ */
 static void
-draw_colheads(const struct ui *u, int y)
+draw_selected(const struct ui *u, int y)
 {
-	char	b[64];
-	int	x = name_w + 1, sorted_col = sort_key_col(&u->cfg.sort);
-	size_t	i;
+	const struct ui_row	*r = ui_selected(u);
+	char			 g[300], c[300], line[1024];
+	const char		*cg;
+	int			 x;
 
-	draw_fill(y, THEME_COLHEAD);
-	draw_text(y, 0, name_w, "NAME");
-	for (i = 0; i < col_count && i < COL_MAX; i++) {
-		int	w = col_table[i].kind == COL_KIND_HISTORY ? spark_w :
-			    col_table[i].width;
-		bool	sorted = (int)i == sorted_col;
+	draw_fill(y, THEME_DEFAULT);
+	if (r == NULL)
+		return;
+	tree_group_label(r->g, true, g, sizeof g);
+	c[0] = '\0';
+	if (r->c != NULL && show_ctr_rows(r->g))
+		tree_ctr_label(r->g, r->c, false, c, sizeof c);
+	cg = r->c != NULL ? r->c->cgroup : r->g->cgroup;
+	if (r->p != NULL) {
+		const struct snap_proc	*sp = r->p->sp;
 
-		if (!visible[i])
-			continue;
-		snprintf(b, sizeof b, "%*s%s", w - (sorted ? 1 : 0),
-		    col_table[i].title, !sorted ? "" : u->cfg.sort.reverse ?
-		    "^" : "v");
-		draw_text(y, x, w, b);
-		x += w + 1;
+		if (sp->place != NULL)
+			cg = sp->place->path;
+		snprintf(line, sizeof line, "%d %s  in %s%s%s", sp->pid,
+		    sp->cmdline != NULL && sp->cmdline[0] != '\0' ?
+		    sp->cmdline : sp->comm, g, c[0] != '\0' ? " / " : "", c);
+	} else
+		snprintf(line, sizeof line, "%s%s%s", g, c[0] != '\0' ?
+		    " / " : "", c);
+	draw_role(THEME_HELP_KEY);
+	draw_text(y, 0, COLS, line);
+	x = (int)fmt_width(line);
+	if (cg != NULL && x + 10 < COLS) {
+		draw_text(y, x, COLS - x, "  cgroup ");
+		draw_text(y, x + 9, COLS - x - 9, cg);
 	}
 }
 
@@ -753,13 +576,14 @@ draw_sort_menu(struct ui *u)
 void
 screen_tree_draw(struct ui *u)
 {
-	int	body = LINES - 4, i, y;
-	char	label[512];
+	int	body = LINES - UI_TREE_TOP - 1, i, y;
+	char	label[512], mark[8];
 
 	erase();
-	layout();
+	layout_compute(u);
 	draw_header(u);
-	draw_colheads(u, 2);
+	draw_selected(u, 2);
+	layout_colheads(u, UI_TREE_TOP - 1);
 	if (u->tr.sel >= u->tr.top + (size_t)body)
 		u->tr.top = u->tr.sel - (size_t)body + 1;
 	if (u->tr.sel < u->tr.top)
@@ -769,7 +593,7 @@ screen_tree_draw(struct ui *u)
 		enum theme_role		 base;
 		bool			 sel = u->tr.top + (size_t)i == u->tr.sel;
 
-		y = 3 + i;
+		y = UI_TREE_TOP + i;
 		base = r->kind == UI_ROW_GROUP ? THEME_POD :
 		    r->kind == UI_ROW_CTR ? THEME_CONTAINER : THEME_PROCESS;
 		if (r->p != NULL && r->p->gone)
@@ -778,26 +602,19 @@ screen_tree_draw(struct ui *u)
 			base = THEME_SELECTED;
 			draw_fill(y, THEME_SELECTED);
 		}
-		row_label(u, r, label, sizeof label);
+		row_label(u, r, label, sizeof label, mark, sizeof mark);
 		draw_role(base);
-		draw_text(y, 0, name_w, label);
-		if (r->kind == UI_ROW_PROC)
-			draw_cells(u, y, name_w + 1, NULL, r->p->sp->fig,
-			    &r->p->st, r->p->sp->rollup_age, true,
-			    r->p->sp->nmaps, base);
-		else if (r->kind == UI_ROW_CTR)
-			draw_cells(u, y, name_w + 1, &r->c->sum, NULL,
-			    &r->c->st, 0, false, -1, base);
-		else
-			draw_cells(u, y, name_w + 1, &r->g->sum, NULL,
-			    &r->g->st, 0, false, -1, base);
+		layout_name(u, y, label, mark, r->kind != UI_ROW_PROC);
+		layout_cells(u, y, r, base);
 	}
 	if (u->tr.nrows == 0) {
 		draw_role(THEME_DIM);
-		draw_text(4, 2, COLS - 2, u->tr.filter[0] != '\0' ?
+		draw_text(UI_TREE_TOP + 1, 2, COLS - 2, u->tr.filter[0] != '\0' ?
 		    "nothing matches the filter (Esc clears it)" : "no processes");
 	}
 	draw_bottom(u);
 	if (u->menu.open)
 		draw_sort_menu(u);
+	if (u->chooser.open)
+		chooser_draw(u);
 }

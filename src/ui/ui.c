@@ -219,6 +219,9 @@ ui_run(const struct ui_config *cfg)
 	setlocale(LC_ALL, "");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return -1;
+	memset(&u, 0, sizeof u);
+	u.cfg = *cfg;
+	ui_settings_start(&u, cfg->cli_set);
 	scr = newterm(NULL, stdout, stdin);
 	if (scr == NULL) {
 		fprintf(stderr, "memtop: terminal '%s' is unknown (no terminfo "
@@ -235,16 +238,14 @@ ui_run(const struct ui_config *cfg)
 		    getenv("TERM") : "?");
 		return -1;
 	}
-	memset(&u, 0, sizeof u);
-	u.cfg = *cfg;
 	u.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	u.refresh = refresh_create(cfg->sampler, &(struct refresh_opts){
 		.max_age = cfg->pss_max_age,
 		.budget_ms = cfg->pss_budget_ms,
-		.interval = cfg->delay,
+		.interval = u.cfg.delay,
 		.history = cfg->history,
 		.window = cfg->window,
-		.topts = cfg->topts,
+		.topts = u.cfg.topts,
 		.sort = &u.cfg.sort,
 		.hook = cfg->hook,
 		.hook_ctx = cfg->hook_ctx,
@@ -258,12 +259,16 @@ ui_run(const struct ui_config *cfg)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	/* presses, not clicks: a click would wait for the release */
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 	load_theme(&u);
 	draw_theme_apply(&u.theme);
 
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	set_timer(tfd, u.cfg.delay);
 	tick(&u);
+	ui_settings_status(&u);
 	pfd[0].fd = STDIN_FILENO;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = tfd;

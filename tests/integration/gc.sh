@@ -38,6 +38,11 @@ for p in A B; do
 	check "$p: Pss_Anon went down" test "$(q '.pss_anon_after < .pss_anon_before' "$J")" = true
 	check "$p: V8 before" test "$(q '.v8_before.heapTotal > 0 and .v8_before.heapUsed > 0 and (.v8_before | has("external") and has("arrayBuffers") and has("rss"))' "$J")" = true
 	check "$p: V8 after" test "$(q '.v8_after.heapUsed > 0' "$J")" = true
+	lim=$(awk '/^ready/ { print $4 }' "$T/$(echo $p | tr AB ab).out")
+	check "$p: V8 heap limit as Node reports it ($lim)" \
+	    test "$(q .v8_after.heapSizeLimit "$J")" = "$lim" -a -n "$lim"
+	check "$p: the heap limit in the text result" sh -c \
+	    "'$MEMTOP' gc $pid --yes 2>&1 | grep -q 'V8 heap limit'"
 	check "$p: port 9229 in its own namespace" test "$(q .port "$J")" = 9229
 	check "$p: inspector closed" test "$(q .inspector_closed "$J")" = true
 	check "$p: nothing listening in its namespace" test "$(listening $pid)" -eq 0

@@ -19,6 +19,7 @@ CTRD=8cb3438991e90a4b415fd7920bd8b67f59e90c62ae82b89c081ac320f31cf427
 SANDBOX=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 CRIO=5eed917563583925ffdbd40a64efb2aaffe58638e57add8becaf460fe74f5b1c
 DOCKER=902093a5baef883ae52ad163ff157a2bc5d579d446d044735aa6c6a7de274a7e
+DSANDBOX=d9fbd25cdc03d67498999645be72c84267f65b7d1e06ce6abbdfd8d629ece55e
 U_CTRD=3d0df1aa-a48c-4cff-88be-9222491bdcb7
 U_CRIO=a5c1f8d5-1919-434d-add7-4afaafdaef89
 U_DOCK=16a4a44fea21553f3c41d03e478379f0
@@ -38,8 +39,23 @@ start "$V2$(slice $U_CTRD)/cri-containerd-$SANDBOX.scope"; P_SAND=$SPAWNED
 # CRI-O (systemd driver) and its conmon in system.slice (the default)
 start "$V2$(slice $U_CRIO)/crio-$CRIO.scope"; P_CRIO=$SPAWNED
 start "$V2/system.slice/crio-conmon-$CRIO.scope"; P_CONMON=$SPAWNED
-# docker under kubelet (cgroupfs driver, v1): a bare id
+# docker under kubelet (cgroupfs driver, v1): a bare id; and its sandbox,
+# whose labels carry kubelet's annotation config.source "file": static
 start "$V1/kubepods/burstable/pod$U_DOCK/$DOCKER"; P_DOCK=$SPAWNED
+start "$V1/kubepods/burstable/pod$U_DOCK/$DSANDBOX"; P_DSAND=$SPAWNED
+# CRI-O's sandbox of calico-node-hx7cw (a DaemonSet's pod: its labels as
+# the DaemonSet controller sets them, which CRI-O keeps as a JSON string)
+CRIO_SB=fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210
+CS=run/containers/storage/overlay-containers
+mkdir -p "$H/$CS/$CRIO_SB/userdata"
+jq '.annotations["io.kubernetes.cri-o.ContainerType"] = "sandbox" |
+    .annotations["io.kubernetes.container.name"] = "POD" |
+    .annotations["io.kubernetes.cri-o.Labels"] = ({"k8s-app": "calico-node",
+	"controller-revision-hash": "7b9c5d6f4", "pod-template-generation": "2",
+	"io.kubernetes.pod.name": "calico-node-hx7cw",
+	"io.kubernetes.pod.namespace": "kube-system"} | tojson)' \
+    "$H/$CS/$CRIO/userdata/config.json" > "$H/$CS/$CRIO_SB/userdata/config.json" || exit 99
+start "$V2$(slice $U_CRIO)/crio-$CRIO_SB.scope"; P_CSAND=$SPAWNED
 
 # a pod known only from kubelet's log directories
 U_LOG=$(rand_uuid); C_LOG=$(rand_hex64)
@@ -86,6 +102,14 @@ check "cri-o: container process there too" has_pid $U_CRIO $CRIO $P_CRIO
 check "cri-o: group cgroup is the pod's" test "$(q "$(g $U_CRIO) | .cgroup")" = "$(slice $U_CRIO)"
 check "docker: pod name" test "$(q "$(g $U_DOCK) | .pod")" = kube-controller-manager-ip-10-0-101-216.eu-west-1.compute.internal
 check "docker: container name" test "$(q "$(c $U_DOCK $DOCKER) | .name")" = kube-controller-manager
+check "docker: sandbox process in its pod" has_pid $U_DOCK $DSANDBOX $P_DSAND
+check "docker: a static pod, by its sandbox's labels (the name alone cannot tell without the node's name)" \
+    test "$(q "$(g $U_DOCK) | .replicas | \"\(.workload) \(.workload_from)\"")" = "static labels"
+check "cri-o: a DaemonSet, by its sandbox's labels (the name says daemonset/job)" \
+    test "$(q "$(g $U_CRIO) | \"\(.workload) \(.replicas.workload) \(.replicas.workload_from)\"")" = "calico-node daemonset labels"
+check "cri-o: sandbox process in its pod" has_pid $U_CRIO $CRIO_SB $P_CSAND
+check "containerd: no labels on disk: the name decides" \
+    test "$(q "$(g $U_CTRD) | .replicas | \"\(.workload) \(.workload_from)\"")" = "statefulset name"
 check "logs: team-a/web-7" test "$(q "$(g $U_LOG) | \"\(.namespace)/\(.pod) \(.name_source)\"")" = "team-a/web-7 kubelet-logs"
 check "logs: container app" test "$(q "$(c $U_LOG $C_LOG) | .name")" = app
 check "hostNetwork pod: logs win over HOSTNAME" test "$(q "$(g $U_HN) | \"\(.pod) \(.name_source)\"")" = "hostnet-pod kubelet-logs"

@@ -4,5 +4,7 @@
 // about a minute of idling. Prints "ready <pid>" when it is done.
 'use strict';
 require('./garbage-lib.js')();
-console.log('ready ' + process.pid);
+// the heap limit V8 chose, for the tests that compare memtop's with it
+console.log('ready ' + process.pid + ' limit ' +
+  require('v8').getHeapStatistics().heap_size_limit);
 setInterval(() => {}, 1 << 30);

@@ -255,6 +255,14 @@ test_memory_usage(void **state)
 	assert_int_equal(v.heap_total, 129);
 	assert_int_equal(v.array_buffers, 32);
 	assert_int_equal(gc_outside_v8(&v), 665 - 129 - 24 - 32);
+	assert_true(v.heap_limit == UINT64_MAX);	/* not given: unknown */
+	json_decref(j);
+	j = json_loads("{\"result\":{\"value\":\"{\\\"rss\\\":665,"
+	    "\\\"heapTotal\\\":129,\\\"heapUsed\\\":121,\\\"external\\\":24,"
+	    "\\\"arrayBuffers\\\":32,\\\"heapSizeLimit\\\":4345298944}\"}}", 0,
+	    &je);
+	assert_int_equal(gc_parse_memory_usage(j, &v), 0);
+	assert_true(v.heap_limit == 4345298944ULL);
 	json_decref(j);
 	j = json_loads(neg, 0, &je);
 	assert_int_equal(gc_parse_memory_usage(j, &v), -1);

@@ -376,6 +376,65 @@ test_writers_unknowns(void **state)
 	free(text);
 }
 
+/*
+ * The JSON render cache: an unchanged process is written from its text, a
+ * changed figure renders it again, and the document is the same as one
+ * rendered from nothing.
+ */
+static void
+test_json_render_cache(void **state)
+{
+	struct node	 nd;
+	char		*a, *b, *fresh;
+	size_t		 r0;
+	json_t		*doc;
+
+	(void)state;
+	node_init(&nd);
+	json_cache_free();
+	r0 = json_render_count();
+	a = render(&nd, TREE_BY_POD, true);
+	assert_int_equal(json_render_count(), r0 + 4);
+	b = render(&nd, TREE_BY_POD, true);
+	assert_int_equal(json_render_count(), r0 + 4);	/* none changed */
+	assert_string_equal(a, b);
+	free(b);
+
+	/* one figure of one process: that process alone */
+	nd.p[1].fig[FIG_RSS_ANON] += MiB;
+	b = render(&nd, TREE_BY_POD, true);
+	assert_int_equal(json_render_count(), r0 + 5);
+	assert_string_not_equal(a, b);
+	assert_non_null(strstr(b, "\"rss_anon\":3145728"));
+	json_cache_free();
+	fresh = render(&nd, TREE_BY_POD, true);
+	assert_string_equal(b, fresh);
+	free(b);
+	free(fresh);
+
+	/* pss_age moves every refresh: written fresh, nothing rendered */
+	r0 = json_render_count();
+	nd.p[0].rollup_age = 2.5;
+	b = render(&nd, TREE_BY_POD, true);
+	assert_int_equal(json_render_count(), r0);
+	doc = json_loads(b, 0, NULL);
+	assert_non_null(doc);
+	json_decref(doc);
+	assert_non_null(strstr(b, "\"pid\":100,"));
+	assert_non_null(strstr(strstr(b, "\"pid\":100,"), "\"pss_age\":2.5}"));
+	free(b);
+
+	/* a process left out of a document is dropped from the cache */
+	nd.sn.nprocs = 3;
+	free(render(&nd, TREE_BY_POD, true));
+	assert_int_equal(json_render_count(), r0);
+	nd.sn.nprocs = 4;
+	free(render(&nd, TREE_BY_POD, true));
+	assert_int_equal(json_render_count(), r0 + 1);
+	json_cache_free();
+	free(a);
+}
+
 /* The -b header, as users' scripts read it. */
 static void
 test_batch_header(void **state)
@@ -444,6 +503,7 @@ main(void)
 		cmocka_unit_test(test_sums_with_unknowns),
 		cmocka_unit_test(test_kinds_agree),
 		cmocka_unit_test(test_writers_unknowns),
+		cmocka_unit_test(test_json_render_cache),
 		cmocka_unit_test(test_batch_header),
 		cmocka_unit_test(test_gc_proved),
 	};

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "fixture.h"
 
@@ -110,6 +111,8 @@ test_docker(void **state)
 	load(FAKE "/var/lib/docker/containers/" DSANDBOX "/config.v2.json", &b);
 	assert_int_equal(runtime_parse_docker(b.data, b.len, &n, &cause), 0);
 	assert_true(n.sandbox);
+	/* kubelet's annotation config.source "file", stored as a label */
+	assert_int_equal(n.owner, RT_OWNER_STATIC);
 	buf_done(&b);
 	/* outside Kubernetes: the top-level Name, never the nested one */
 	assert_int_equal(runtime_parse_docker(plain, strlen(plain), &n, &cause),
@@ -117,6 +120,92 @@ test_docker(void **state)
 	assert_string_equal(n.container, "web-1");
 	assert_int_equal(runtime_parse_docker(trap, strlen(trap), &n, &cause), 0);
 	assert_string_equal(n.container, "right");
+}
+
+/*
+ * A CRI-O sandbox's annotations with the pod's labels as the controllers
+ * set them (kubernetes pkg/controller: ReplicaSet's pod-template-hash,
+ * StatefulSet's and DaemonSet's controller-revision-hash with
+ * statefulset.kubernetes.io/pod-name or pod-template-generation, Job's
+ * batch.kubernetes.io/job-name and the legacy job-name).
+ */
+static enum rt_owner
+crio_owner(const char *labels, const char *annots, char *hint, size_t len)
+{
+	json_t		*a = json_object(), *root = json_object();
+	struct rt_names	 n;
+	const char	*cause;
+	char		*txt;
+
+	json_object_set_new(a, "io.kubernetes.cri-o.ContainerType",
+	    json_string("sandbox"));
+	json_object_set_new(a, "io.kubernetes.pod.name", json_string("p"));
+	json_object_set_new(a, "io.kubernetes.container.name",
+	    json_string("POD"));
+	json_object_set_new(a, "io.kubernetes.cri-o.Labels",
+	    json_string(labels));
+	if (annots != NULL)
+		json_object_set_new(a, "io.kubernetes.cri-o.Annotations",
+		    json_string(annots));
+	json_object_set_new(root, "annotations", a);
+	txt = json_dumps(root, 0);
+	assert_int_equal(runtime_parse_oci(txt, strlen(txt), &n, &cause), 0);
+	assert_true(n.sandbox);
+	snprintf(hint, len, "%s", n.owner_hint);
+	free(txt);
+	json_decref(root);
+	return n.owner;
+}
+
+static void
+test_owner(void **state)
+{
+	struct buf	 b;
+	struct rt_names	 n;
+	const char	*cause;
+	char		 h[64];
+
+	(void)state;
+	assert_int_equal(crio_owner("{\"app\":\"checkout\","
+	    "\"pod-template-hash\":\"5f7c9d8b6\"}", NULL, h, sizeof h),
+	    RT_OWNER_DEPLOYMENT);
+	assert_string_equal(h, "5f7c9d8b6");
+	assert_int_equal(crio_owner("{\"app\":\"ws\","
+	    "\"controller-revision-hash\":\"ws-6d5f8c7b9\","
+	    "\"statefulset.kubernetes.io/pod-name\":\"ws-3\","
+	    "\"apps.kubernetes.io/pod-index\":\"3\"}", NULL, h, sizeof h),
+	    RT_OWNER_STATEFULSET);
+	assert_int_equal(crio_owner("{\"k8s-app\":\"calico-node\","
+	    "\"controller-revision-hash\":\"7b9c5d6f4\","
+	    "\"pod-template-generation\":\"2\"}", NULL, h, sizeof h),
+	    RT_OWNER_DAEMONSET);
+	assert_int_equal(crio_owner("{\"batch.kubernetes.io/controller-uid\":"
+	    "\"1c1e4f0e\",\"batch.kubernetes.io/job-name\":"
+	    "\"backup-28112730\",\"controller-uid\":\"1c1e4f0e\","
+	    "\"job-name\":\"backup-28112730\"}", NULL, h, sizeof h),
+	    RT_OWNER_JOB);
+	assert_string_equal(h, "backup-28112730");
+	assert_int_equal(crio_owner("{\"component\":\"etcd\"}",
+	    "{\"kubernetes.io/config.source\":\"file\","
+	    "\"kubernetes.io/config.hash\":\"9e1c\"}", h, sizeof h),
+	    RT_OWNER_STATIC);
+	/* a pod of the API's own: no owner label, no hint */
+	assert_int_equal(crio_owner("{\"run\":\"debug\"}",
+	    "{\"kubernetes.io/config.source\":\"api\"}", h, sizeof h),
+	    RT_OWNER_NONE);
+	/* labels that are not a JSON object: no owner, no failure */
+	assert_int_equal(crio_owner("{not json", "[1]", h, sizeof h),
+	    RT_OWNER_NONE);
+	/* a container's own state (not the sandbox's) names no owner */
+	load(FAKE "/run/containers/storage/overlay-containers/" CRIO
+	    "/userdata/config.json", &b);
+	assert_int_equal(runtime_parse_oci(b.data, b.len, &n, &cause), 0);
+	assert_int_equal(n.owner, RT_OWNER_NONE);
+	buf_done(&b);
+	load(FAKE "/var/lib/docker/containers/" DOCKER "/config.v2.json", &b);
+	assert_int_equal(runtime_parse_docker(b.data, b.len, &n, &cause), 0);
+	assert_int_equal(n.owner, RT_OWNER_NONE);
+	buf_done(&b);
 }
 
 static void
@@ -384,6 +473,7 @@ main(void)
 		cmocka_unit_test(test_containerd),
 		cmocka_unit_test(test_crio),
 		cmocka_unit_test(test_docker),
+		cmocka_unit_test(test_owner),
 		cmocka_unit_test(test_podman),
 		cmocka_unit_test(test_malformed_json),
 		cmocka_unit_test(test_log_names),

@@ -7,6 +7,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -108,6 +109,79 @@ test_names(void **state)
 	}
 }
 
+/*
+ * The pod's owner from its labels (runtime state: docker's or CRI-O's
+ * sandbox), where the names alone cannot tell or guess wrong.
+ */
+static const struct {
+	const char	*pod;
+	const char	*node;
+	enum rt_owner	 owner;
+	const char	*hint;
+	enum wl_kind	 kind;
+	const char	*stem;
+	bool		 by_labels;
+} owned[] = {
+	/* DaemonSet and Job, which the names cannot tell apart */
+	{ "calico-node-hx7cw", NULL, RT_OWNER_DAEMONSET, "", WL_DAEMONSET,
+	  "calico-node", true },
+	{ "pi-5rwd7", NULL, RT_OWNER_JOB, "pi", WL_JOB, "pi", true },
+	{ "indexed-job-12-b4wdq", NULL, RT_OWNER_JOB, "indexed-job", WL_JOB,
+	  "indexed-job", true },
+	{ "hello-28112730-x7k2p", NULL, RT_OWNER_JOB, "hello-28112730",
+	  WL_CRONJOB, "hello", true },
+	/* an all-digit template hash reads as a CronJob by name */
+	{ "web-7787495887-x2x7q", NULL, RT_OWNER_DEPLOYMENT, "7787495887",
+	  WL_DEPLOYMENT, "web", true },
+	{ "coredns-5d78c9869d-2xq7w", NULL, RT_OWNER_DEPLOYMENT,
+	  "5d78c9869d", WL_DEPLOYMENT, "coredns", true },
+	/* a hint the name does not carry: the name rules stand */
+	{ "coredns-5d78c9869d-2xq7w", NULL, RT_OWNER_DEPLOYMENT, "zzzz",
+	  WL_DEPLOYMENT, "coredns", true },
+	{ "web-7", NULL, RT_OWNER_STATEFULSET, "", WL_STATEFULSET, "web",
+	  true },
+	/* a static pod on a node whose name memtop does not know */
+	{ "kube-controller-manager-ip-10-0-101-216.eu-west-1.compute.internal",
+	  NULL, RT_OWNER_STATIC, "", WL_STATIC,
+	  "kube-controller-manager-ip-10-0-101-216.eu-west-1.compute.internal",
+	  true },
+	{ "kube-controller-manager-ip-10-0-101-216.eu-west-1.compute.internal",
+	  "ip-10-0-101-216.eu-west-1.compute.internal", RT_OWNER_STATIC, "",
+	  WL_STATIC, "kube-controller-manager", true },
+	/* labels that contradict the name: the name rules stand */
+	{ "worker-2bq4k", NULL, RT_OWNER_JOB, "other", WL_DAEMONSET_JOB,
+	  "worker", false },
+	{ "web-7", NULL, RT_OWNER_DAEMONSET, "", WL_STATEFULSET, "web",
+	  false },
+	{ "postgres", NULL, RT_OWNER_NONE, "", WL_NONE, "postgres", false },
+};
+
+static void
+test_owner(void **state)
+{
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof owned / sizeof owned[0]; i++) {
+		struct wl_name	w;
+		char		stem[256];
+
+		workload_parse_owner(owned[i].pod, owned[i].node,
+		    owned[i].owner, owned[i].hint, &w);
+		snprintf(stem, sizeof stem, "%.*s", (int)w.stem_len,
+		    owned[i].pod);
+		if (w.kind != owned[i].kind ||
+		    strcmp(stem, owned[i].stem) != 0 ||
+		    w.by_labels != owned[i].by_labels)
+			fail_msg("%s (owner %d %s): %s \"%s\"%s, want %s "
+			    "\"%s\"%s", owned[i].pod, owned[i].owner,
+			    owned[i].hint, workload_kind_name(w.kind), stem,
+			    w.by_labels ? " by labels" : "",
+			    workload_kind_name(owned[i].kind), owned[i].stem,
+			    owned[i].by_labels ? " by labels" : "");
+	}
+}
+
 static void
 test_ordinals(void **state)
 {
@@ -131,6 +205,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_ordinals),
+		cmocka_unit_test(test_owner),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,263 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect/cgfiles.h"
+#include "util/xmalloc.h"
+
+#define CGF_BUF		(64 * 1024)
+#define V1_HUGE		(1ULL << 62)	/* v1's "no limit" is near 2^63 */
+
+enum cgf_file { CGF_CURRENT, CGF_LIMIT, CGF_FAILCNT, CGF_EVENTS, CGF_STAT,
+	CGF__COUNT };
+
+static const char *const cgf_names[2][CGF__COUNT] = {
+	{ "memory.usage_in_bytes", "memory.limit_in_bytes", "memory.failcnt",
+	  "memory.oom_control", "memory.stat" },
+	{ "memory.current", "memory.max", NULL, "memory.events",
+	  "memory.stat" },
+};
+
+struct cgf_ent {
+	enum cg_hier	 hier;
+	char		*path;
+	int		 fd[CGF__COUNT];
+	unsigned	 round;
+};
+
+struct cgfiles {
+	struct cgf_ent	*v;		/* by hier, then path */
+	size_t		 n, cap;
+	size_t		 limit, nopen, opens;
+	unsigned	 round;
+	char		*buf;
+};
+
+struct cgfiles *
+cgfiles_create(size_t limit)
+{
+	struct cgfiles	*cf = xcalloc(1, sizeof *cf);
+
+	cf->limit = limit;
+	cf->buf = xmalloc(CGF_BUF);
+	return cf;
+}
+
+static void
+cgf_close(struct cgfiles *cf, struct cgf_ent *e)
+{
+	int	i;
+
+	for (i = 0; i < CGF__COUNT; i++) {
+		if (e->fd[i] != -1) {
+			close(e->fd[i]);
+			e->fd[i] = -1;
+			cf->nopen--;
+		}
+	}
+}
+
+void
+cgfiles_free(struct cgfiles *cf)
+{
+	size_t	i;
+
+	if (cf == NULL)
+		return;
+	for (i = 0; i < cf->n; i++) {
+		cgf_close(cf, &cf->v[i]);
+		free(cf->v[i].path);
+	}
+	free(cf->v);
+	free(cf->buf);
+	free(cf);
+}
+
+void
+cgfiles_begin(struct cgfiles *cf)
+{
+	cf->round++;
+}
+
+void
+cgfiles_end(struct cgfiles *cf)
+{
+	size_t	i, j = 0;
+
+	for (i = 0; i < cf->n; i++) {
+		if (cf->v[i].round != cf->round) {
+			cgf_close(cf, &cf->v[i]);
+			free(cf->v[i].path);
+			continue;
+		}
+		cf->v[j++] = cf->v[i];
+	}
+	cf->n = j;
+	/* the array follows the number of cgroups on the node now */
+	if (cf->cap > 64 && cf->n < cf->cap / 4) {
+		cf->cap = cf->n + 64;
+		cf->v = xreallocarray(cf->v, cf->cap, sizeof *cf->v);
+	}
+}
+
+/* The entry of (hier, path), made if missing. */
+static struct cgf_ent *
+cgf_get(struct cgfiles *cf, enum cg_hier hier, const char *path)
+{
+	size_t	lo = 0, hi = cf->n, mid;
+	int	c, i;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = cf->v[mid].hier != hier ? (cf->v[mid].hier < hier ? -1 : 1) :
+		    strcmp(cf->v[mid].path, path);
+		if (c == 0) {
+			cf->v[mid].round = cf->round;
+			return &cf->v[mid];
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (cf->n == cf->cap) {
+		cf->cap = cf->cap * 2 + 64;
+		cf->v = xreallocarray(cf->v, cf->cap, sizeof *cf->v);
+	}
+	memmove(&cf->v[lo + 1], &cf->v[lo], (cf->n - lo) * sizeof *cf->v);
+	cf->n++;
+	cf->v[lo].hier = hier;
+	cf->v[lo].path = xstrdup(path);
+	cf->v[lo].round = cf->round;
+	for (i = 0; i < CGF__COUNT; i++)
+		cf->v[lo].fd[i] = -1;
+	return &cf->v[lo];
+}
+
+/*
+ * Reads file f of e into cf->buf (NUL-terminated): its open file, else
+ * opened (and kept if within the limit). Length, or -errno.
+ */
+static ssize_t
+cgf_read(struct cgfiles *cf, const char *root, struct cgf_ent *e,
+    enum cgf_file f)
+{
+	const char	*name = cgf_names[e->hier == CG_HIER_V2][f];
+	char		 path[5300];
+	ssize_t		 n = -EBADF;
+	size_t		 got;
+	int		 fd, tries;
+
+	if (name == NULL)
+		return -ENOENT;
+	for (tries = 0; tries < 2; tries++) {
+		fd = e->fd[f];
+		if (fd == -1) {
+			snprintf(path, sizeof path, "%s%s/%s", root, e->path,
+			    name);
+			cf->opens++;
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd == -1)
+				return -errno;
+			if (cf->nopen < cf->limit) {
+				e->fd[f] = fd;
+				cf->nopen++;
+			}
+		}
+		got = 0;
+		while (got < CGF_BUF - 1) {
+			n = pread(fd, cf->buf + got, CGF_BUF - 1 - got,
+			    (off_t)got);
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		if (n < 0)
+			n = -errno;
+		if (e->fd[f] != fd)
+			close(fd);
+		if (n >= 0) {
+			cf->buf[got] = '\0';
+			return (ssize_t)got;
+		}
+		/* a removed cgroup (ENODEV): try its path once more */
+		if (e->fd[f] == fd) {
+			close(fd);
+			e->fd[f] = -1;
+			cf->nopen--;
+		}
+	}
+	return n;
+}
+
+/* A single-number file: a decimal, or "max" (then *max). -1 if neither. */
+static int
+cgf_number(const char *s, uint64_t *v, bool *max)
+{
+	uint64_t	x = 0;
+	int		d = 0;
+
+	if (max != NULL && strncmp(s, "max", 3) == 0 &&
+	    (s[3] == '\n' || s[3] == '\0')) {
+		*max = true;
+		return 0;
+	}
+	for (; *s >= '0' && *s <= '9' && d < 20; s++, d++)
+		x = x * 10 + (uint64_t)(*s - '0');
+	if (d == 0 || d == 20 || (*s != '\n' && *s != '\0' && *s != ' '))
+		return -1;
+	*v = x;
+	return 0;
+}
+
+int
+cgfiles_read_mem(struct cgfiles *cf, const struct cg_roots *r,
+    enum cg_hier hier, const char *path, struct cg_mem *m)
+{
+	const char	*root;
+	struct cgf_ent	*e;
+	ssize_t		 n;
+	uint64_t	 v;
+	bool		 max = false;
+	int		 rc;
+
+	cgroup_mem_init(m);
+	root = hier == CG_HIER_V1 ? r->v1_memory :
+	    hier == CG_HIER_V2 ? r->v2 : "";
+	if (root[0] == '\0')
+		return -ENOENT;
+	e = cgf_get(cf, hier, path);
+	n = cgf_read(cf, root, e, CGF_CURRENT);
+	rc = n < 0 ? (int)n : cgf_number(cf->buf, &m->current, NULL) == 0 ?
+	    0 : -EINVAL;
+	if (cgf_read(cf, root, e, CGF_LIMIT) >= 0 &&
+	    cgf_number(cf->buf, &v, hier == CG_HIER_V2 ? &max : NULL) == 0) {
+		if (max || (hier == CG_HIER_V1 && v >= V1_HUGE))
+			m->unlimited = true;
+		else
+			m->limit = v;
+	}
+	if (hier == CG_HIER_V1 && cgf_read(cf, root, e, CGF_FAILCNT) >= 0 &&
+	    cgf_number(cf->buf, &v, NULL) == 0)
+		m->failcnt = v;
+	if ((n = cgf_read(cf, root, e, CGF_EVENTS)) >= 0)
+		cgroup_parse_events(cf->buf, (size_t)n, m);
+	if ((n = cgf_read(cf, root, e, CGF_STAT)) >= 0)
+		cgroup_parse_memstat(cf->buf, (size_t)n, hier, m);
+	m->read = rc == 0;
+	return rc;
+}
+
+void
+cgfiles_counts(const struct cgfiles *cf, size_t *open_fds, size_t *opens)
+{
+	*open_fds = cf->nopen;
+	*opens = cf->opens;
+}
