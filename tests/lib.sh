@@ -180,7 +180,7 @@ kubelet_pod() {
 	    "$1/var/log/containers/$3_$2_$4-$_cid.log"
 	mkcg "$_cg" || exit 99
 	spawn_in "$LIB_TMP/pod-$3" "$_cg/cgroup.procs" -- "$HELPERS/alloc_anon" "$5"
-	wait_for 30 grep -q ready "$LIB_TMP/pod-$3" ||
+	wait_for 120 grep -q ready "$LIB_TMP/pod-$3" ||
 	    { echo "pod $3 did not start"; exit 99; }
 }
 

@@ -59,7 +59,7 @@ check "store-0: 59 others too" test "$(q "$(g store-0) | .baseline.replicas")" =
 DB=$T/history.db
 "$MEMTOP" record --store "$DB" -d 0.3 --host-root "$H" 2> "$T/rec.err" & REC=$!
 register_pid $REC
-check "the recorder records" wait_for 30 sh -c "command -v sqlite3 > /dev/null && test \"\$(sqlite3 '$DB' 'SELECT count(*) FROM run WHERE last > started + 0.5' 2>/dev/null)\" = 1"
+check "the recorder records" wait_for 180 sh -c "command -v sqlite3 > /dev/null && test \"\$(sqlite3 '$DB' 'SELECT count(*) FROM run WHERE last > started + 0.5' 2>/dev/null)\" = 1"
 kill $REC; wait $REC
 "$MEMTOP" -b -n 1 --json --store "$DB" --host-root "$H" --prometheus "$URL" \
     > "$T/store.json" 2> "$T/store.err" || fail "memtop with a store: exit status"

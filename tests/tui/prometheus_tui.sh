@@ -17,12 +17,12 @@ kubelet_pod "$H" shop store-0 db 24
 kubelet_pod "$H" shop store-3 db 640; P3=$SPAWNED
 
 tui_session 180 30 "sh -c '\"$MEMTOP\" -d 0.5 --store none --host-root \"$H\" --prometheus http://127.0.0.1:$PROM_PORT --prometheus-interval 2 --sort growth; echo EXIT=\$?; sleep 60'" || exit 99
-wait_for 20 screen_has "NAME"
+wait_for 60 screen_has "NAME"
 $TM send-keys -t mt / store- Enter
 check "line 2: the cluster's replicas and history from Prometheus" \
-    wait_for 60 screen_has "prometheus: 60 replicas, history since .*(memtop_container_rss_anon_bytes)"
+    wait_for 120 screen_has "prometheus: 60 replicas, history since .*(memtop_container_rss_anon_bytes)"
 row() { screen | grep -E '^. shop/store-3 ' | head -1; }
-check "the sick pod is on the first screen" wait_for 10 sh -c "$(echo "$TM") capture-pane -p -t mt | grep -qE '^. shop/store-3 '"
+check "the sick pod is on the first screen" wait_for 30 sh -c "$(echo "$TM") capture-pane -p -t mt | grep -qE '^. shop/store-3 '"
 screen > "$T/screen.txt"
 cat "$T/screen.txt"
 r=$(row)
@@ -41,11 +41,11 @@ check "sparkline rises: starts at ▁, ends at █" test "$first$last" = "▁█
 
 # Prometheus stopped: the dashboard keeps refreshing and says why
 prom_stop
-check "line 2: Prometheus unreachable" wait_for 30 screen_has "prometheus: cannot connect: Connection refused"
+check "line 2: Prometheus unreachable" wait_for 60 screen_has "prometheus: cannot connect: Connection refused"
 # a refresh redraws the header: its process count moves when one starts
 h0=$(screen | head -1)
 kubelet_pod "$H" shop store-1 db 32
-if wait_for 40 sh -c "test \"\$($(echo "$TM") capture-pane -p -t mt | head -1)\" != '$h0'"; then
+if wait_for 60 sh -c "test \"\$($(echo "$TM") capture-pane -p -t mt | head -1)\" != '$h0'"; then
 	ok "still refreshing: the header moved"
 else
 	fail "still refreshing: the header moved"
@@ -53,5 +53,5 @@ else
 fi
 check "the sick pod keeps its cluster baseline" sh -c "$(echo "$TM") capture-pane -p -t mt | grep -E '^. shop/store-3 ' | grep -q '×'"
 $TM send-keys -t mt q
-check "q exits 0" wait_for 10 screen_has "EXIT=0"
+check "q exits 0" wait_for 30 screen_has "EXIT=0"
 finish
