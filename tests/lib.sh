@@ -125,13 +125,16 @@ rand_uuid() {
 	cat /proc/sys/kernel/random/uuid
 }
 
-# tui_init: a private tmux server ($TM) removed at exit, a UTF-8 locale, and
-# screen/screen_has/screen_lacks on session "mt".
+# tui_init: a private tmux server ($TM) removed at exit, a UTF-8 locale, no
+# memtoprc, and screen/screen_has/screen_lacks on session "mt".
 tui_init() {
 	command -v tmux > /dev/null || { echo "SKIP: no tmux"; exit 77; }
 	TM="tmux -L memtop$$ -f /dev/null"
 	LIB_CLEANUPS="$LIB_CLEANUPS tui_cleanup"
 	export LANG=C.UTF-8 LC_ALL=C.UTF-8
+	# no memtoprc: the dashboard starts with its defaults, whatever W
+	# wrote on this machine (tests/tui/memtoprc.sh unsets it)
+	export MEMTOPRC=
 }
 tui_cleanup() { $TM kill-server 2>/dev/null; }
 # tui_session W H COMMAND: a fresh server (the old one gone first) running

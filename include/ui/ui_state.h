@@ -265,7 +265,7 @@ void	draw_text(int y, int x, int maxw, const char *);
 void	draw_fill(int y, enum theme_role);
 /*
  * Until called again, page line y is drawn on screen line y - top, and only
- * if that is within first..last (draw_scroll(0, 0, LINES - 1): the screen).
+ * if that is within first..last (draw_scroll(0, 0, INT_MAX): the screen).
  */
 void	draw_scroll(int top, int first, int last);
 /* A bar of n cells (a checkerboard, or # without UTF-8) at page line y. */

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -604,7 +605,7 @@ screen_detail_draw(struct ui *u)
 			y = draw_figures(u, &s, y + 1);
 		} else
 			y = draw_mappings(u, &s, y + 1);
-		draw_scroll(0, 0, LINES - 1);
+		draw_scroll(0, 0, INT_MAX);	/* the whole screen again */
 		max = y - 2 > body ? y - 2 - body : 0;
 		if (u->detail.top <= max && u->detail.top >= 0)
 			break;

@@ -45,15 +45,15 @@ for suf in x2x7q b8rtm zq4lk; do
 	check "80x24: the row of ...-$suf is told apart" sh -c "$TM capture-pane -p -t mt | grep '^. $NS/checkout-' | grep -q '$suf'"
 done
 $TM send-keys -t mt Home
-check "80x24: line 3 has the selected pod's full name" wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -Eq '^$NS/checkout-5f7c9d8b6-[a-z0-9]{5} '"
+check "80x24: line 3 has the selected pod's full name" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -Eq '^$NS/checkout-5f7c9d8b6-[a-z0-9]{5} '"
 check "80x24: ... and its cgroup" sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q 'cgroup /kubepods/burstable/pod'"
 
 # the process with the finding: '!' on its row, its command line on line 3
 $TM send-keys -t mt Escape / "$LIB_TMP/node" Enter End
 check "80x24: the node row carries '!'" wait_for 15 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ +$PN node !'"
-check "80x24: line 3 has its command line" wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q '^$PN $LIB_TMP/node 600 20 5 0  in $NS/checkout-'"
+check "80x24: line 3 has its command line" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q '^$PN $LIB_TMP/node 600 20 5 0  in $NS/checkout-'"
 $TM resize-window -t mt -x 40 -y 12
-check "40x12: the name is cut, '!' is not" wait_for 5 sh -c "$TM capture-pane -p -t mt | grep -E '^ +$PN' | grep -q ' !'"
+check "40x12: the name is cut, '!' is not" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -E '^ +$PN' | grep -q ' !'"
 $TM resize-window -t mt -x 80 -y 24
 $TM send-keys -t mt Escape / "$NS" Enter
 
@@ -62,7 +62,7 @@ n=0
 prev=$(line 1 | sed -n 's/.*sort \([a-z_-]*\).*/\1/p')
 while [ $n -lt 20 ]; do
 	$TM send-keys -t mt '>'
-	wait_for 5 sh -c "! $(echo "$TM") capture-pane -p -t mt | sed -n 1p | grep -q 'sort $prev\$'"
+	wait_for 10 sh -c "! $(echo "$TM") capture-pane -p -t mt | sed -n 1p | grep -q 'sort $prev\$'"
 	cur=$(line 1 | sed -n 's/.*sort \([a-z_-]*\)$/\1/p')
 	check "80x24: sort $cur: named at the end of line 1" test -n "$cur"
 	check "80x24: sort $cur: an arrow on its column head" sh -c "$TM capture-pane -p -t mt | sed -n 4p | grep -Eq '[A-Za-z%]v( |\$)'"
@@ -83,25 +83,25 @@ click() {	# x y (0-based): press and release of button 1
 # x of the end of a column head's title on line 4, 0-based
 head_x() { line 4 | awk -v t="$1" '{ i = index($0, t); print i ? i + length(t) - 2 : -1 }'; }
 $TM send-keys -t mt M
-wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort rss\$'"
+wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort rss\$'"
 click "$(head_x PSS)" 3
-check "mouse: a click on the PSS head sorts by it" wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort pss\$'"
+check "mouse: a click on the PSS head sorts by it" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort pss\$'"
 check "mouse: ... and marks it" sh -c "$TM capture-pane -p -t mt | sed -n 4p | grep -q 'PSSv'"
 click "$(head_x PSSv)" 3
-check "mouse: again: reversed" wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort pss (reversed)\$'"
+check "mouse: again: reversed" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort pss (reversed)\$'"
 click 2 3
-check "mouse: the NAME head sorts by name" wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort name\$'"
+check "mouse: the NAME head sorts by name" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort name\$'"
 # rows: the third row is the first pod's process (pod, container, process)
 sel=$(line 7 | awk '{ print $1 }')
 click 10 6
-check "mouse: a click on a row selects it (line 3 shows it)" wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q '^$sel '"
+check "mouse: a click on a row selects it (line 3 shows it)" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q '^$sel '"
 click 10 4
-check "mouse: ... and a pod row" wait_for 5 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q '^$NS/checkout-'"
+check "mouse: ... and a pod row" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q '^$NS/checkout-'"
 $TM send-keys -t mt M
 
 # ? explains every marker and the columns, wraps at 80 columns, scrolls
 $TM send-keys -t mt '?'
-check "?: help" wait_for 5 screen_has "memtop help"
+check "?: help" wait_for 10 screen_has "memtop help"
 check "?: the first key" screen_has "quit memtop"
 check "?: it scrolls (says so)" screen_has "lines 1-"
 help=$LIB_TMP/help
@@ -112,7 +112,7 @@ while [ $i -lt 12 ]; do
 	grep -q "Figures are bytes" "$help" && break
 	at=$(screen | tail -1)
 	$TM send-keys -t mt PgDn
-	wait_for 5 sh -c "! $(echo "$TM") capture-pane -p -t mt | tail -1 | grep -qxF '$at'"
+	wait_for 10 sh -c "! $(echo "$TM") capture-pane -p -t mt | tail -1 | grep -qxF '$at'"
 	i=$((i + 1))
 done
 check "?: PgDn reaches the end" grep -q "Figures are bytes" "$help"
@@ -132,27 +132,27 @@ check "?: every column is described" sh -c "! grep -q 'not described' '$help'"
 check "?: a long line wraps instead of being cut" sh -c "grep -A1 '^ g  ' '$help' | grep -q 'pod/container'"
 check "?: ... at a space" sh -c "grep '^ g  ' '$help' | grep -q '[a-z]\$'"
 $TM send-keys -t mt Home
-check "?: Home scrolls back" wait_for 5 screen_has "quit memtop"
+check "?: Home scrolls back" wait_for 10 screen_has "quit memtop"
 $TM send-keys -t mt Escape
 
 # the detail of the node process: which finding fired; PgDn to the growth line
 $TM send-keys -t mt Escape / "$LIB_TMP/node" Enter End Enter
-check "detail: opens" wait_for 5 screen_has "process  *$PN"
+check "detail: opens" wait_for 20 screen_has "process  *$PN"
 check "detail: says which finding fired" wait_for 10 screen_has "findings (the '!'): v8-pages"
 check "detail: at 80x24 the growth line is below the screen" screen_lacks "since first seen"
 check "detail: the status line says there is more" wait_for 10 screen_has "more below"
 $TM send-keys -t mt PgDn
-check "detail: PgDn shows the growth line" wait_for 5 screen_has "anon growth .* since first seen"
+check "detail: PgDn shows the growth line" wait_for 10 screen_has "anon growth .* since first seen"
 $TM send-keys -t mt Home
-check "detail: Home goes back to the top" wait_for 5 screen_has "process  *$PN"
+check "detail: Home goes back to the top" wait_for 10 screen_has "process  *$PN"
 $TM send-keys -t mt Down
-check "detail: Down scrolls one line" wait_for 5 screen_lacks "process  *$PN"
+check "detail: Down scrolls one line" wait_for 10 screen_lacks "process  *$PN"
 $TM send-keys -t mt Up
-check "detail: Up scrolls back" wait_for 5 screen_has "process  *$PN"
+check "detail: Up scrolls back" wait_for 10 screen_has "process  *$PN"
 $TM send-keys -t mt End
-check "detail: End shows the last line" wait_for 5 screen_has "samples kept"
+check "detail: End shows the last line" wait_for 10 screen_has "samples kept"
 $TM send-keys -t mt Escape
 
 $TM send-keys -t mt q
-check "q exits 0" wait_for 5 screen_has "EXIT=0"
+check "q exits 0" wait_for 10 screen_has "EXIT=0"
 finish
