@@ -43,6 +43,9 @@ struct hist_ent {
 	char		*restart_from, *restart_to;	/* identities */
 	unsigned long	 pushes;	/* samples ever pushed */
 	long		 restart_push;	/* the restart's sample; -1: none */
+	/* epoch seconds of the oldest known RssAnon sample in the ring (live,
+	   seeded or filled in); 0 before the first */
+	double		 since;
 	/* for exited processes: what the tree shows while they fade */
 	struct snap_proc	 ghost;
 	struct cg_place		 ghost_place;
@@ -110,6 +113,7 @@ struct hist_seed {
 	double		  restarted_at;
 	const char	 *restart_from, *restart_to;
 	size_t		  restart_sample;
+	double		  t0, step;	/* epoch of samples[0], spacing */
 };
 
 /*
@@ -137,6 +141,28 @@ long		 history_restart_back(const struct hist_ent *e);
  */
 void		 history_restart_text(const struct hist_ent *e,
 		    const char *arrow, char *buf, size_t len);
+/*
+ * Another source's past of one figure of entity ident (Prometheus):
+ * samples v[0..n) (FIG_NA: a gap), v[i] at epoch t0 + i * step. Only
+ * what lies before the entity's own history (history_seed's, or live)
+ * goes in: its ring's unknown leading samples are dropped and the older
+ * samples put before the rest; the figure's first, min and max take them
+ * in, and for RssAnon so does the window's minimum (samples at or after
+ * win_from) until the window has passed live. The entity is made if it
+ * is new. Returns how many samples went in.
+ */
+struct hist_past {
+	int		 fig;
+	const uint64_t	*v;
+	size_t		 n;
+	double		 t0, step;
+	double		 win_from;
+};
+size_t		 history_backfill(struct history *, const char *ident,
+		    const struct hist_past *);
+
+/* Entity ident's since (struct hist_ent), 0 if none or unknown. */
+double		 history_since(const struct history *, const char *ident);
 
 /* Memory held by all rings, in bytes, and how many entities. */
 size_t		 history_heap(const struct history *, size_t *nents);

@@ -38,6 +38,12 @@ struct ui_config {
 	int			(*moment)(void *, double seconds, int samples,
 				    struct tree *, const struct snapshot **);
 	void			*moment_ctx;
+	/* each refresh, after the tree is built (refresh_opts.hook; NULL:
+	   none), and the one line of status it has (Prometheus's: line 2) */
+	void			(*hook)(void *, const struct snapshot *,
+				    struct tree *, struct history *);
+	void			*hook_ctx;
+	void			(*status)(void *hook_ctx, char *, size_t);
 	unsigned		 cli_set;	/* SET_* given as options:
 						   memtoprc does not change
 						   them */

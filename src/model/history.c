@@ -22,6 +22,7 @@ struct history {
 	size_t		  nghosts;
 	size_t		  ghost_cap;
 	double		  mono;
+	double		  real;		/* epoch of the refresh */
 };
 
 struct history *
@@ -152,6 +153,7 @@ history_begin(struct history *h, const struct snapshot *sn, size_t *nghosts)
 
 	h->tick++;
 	h->mono = sn->mono;
+	h->real = sn->time;
 	for (i = 0; i < sn->nprocs; i++)
 		get(h, ent_id_process(key, sizeof key, sn->boot_id,
 		    sn->procs[i].pid, sn->procs[i].start));
@@ -217,6 +219,8 @@ push(struct history *h, struct hist_ent *e, const uint64_t *fig,
 	}
 	st->hist = e;
 	anon = ring_get(&e->ring[FIG_RSS_ANON], 0);
+	if (e->since == 0 && anon != FIG_NA)
+		e->since = h->real;
 	if (anon == FIG_NA) {
 		st->growth = st->growth_win = 0;
 		return;
@@ -319,7 +323,7 @@ history_update(struct history *h, struct tree *t)
 void
 history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
 {
-	size_t		 bi = hash_str(ident) & (h->nbucket - 1);
+	size_t		 bi = hash_str(ident) & (h->nbucket - 1), i;
 	struct hist_ent	*e;
 	int		 k;
 
@@ -333,6 +337,14 @@ history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
 		e->max[k] = sd->max[k] == FIG_NA ? 0 : sd->max[k];
 	e->seed_win_min = sd->win_min;
 	e->seed_left = sd->win_min == FIG_NA ? 0 : h->window;
+	for (i = sd->nsamples > h->cap ? sd->nsamples - h->cap : 0;
+	    i < sd->nsamples; i++) {
+		if (sd->codes[(size_t)FIG_RSS_ANON * sd->nsamples + i] !=
+		    RING_NA) {
+			e->since = sd->t0 + (double)i * sd->step;
+			break;
+		}
+	}
 	for (k = 0; k < HF__COUNT; k++)
 		ring_fill(&e->ring[k], sd->codes + (size_t)k * sd->nsamples,
 		    sd->nsamples);
@@ -411,6 +423,61 @@ history_restart_text(const struct hist_ent *e, const char *arrow, char *buf,
 }
 
 size_t
+history_backfill(struct history *h, const char *ident,
+    const struct hist_past *p)
+{
+	struct hist_ent	*e = get(h, ident);
+	struct ring	 nr, *r = &e->ring[p->fig];
+	uint64_t	 v, wmin = FIG_NA;
+	uint32_t	 lead, i, nlive;
+	size_t		 j, n = 0, first = SIZE_MAX;
+
+	/* the samples before the entity's own first */
+	for (j = 0; j < p->n; j++) {
+		if (e->since > 0 && p->t0 + (double)j * p->step >
+		    e->since - p->step / 2)
+			break;
+		if (p->v[j] != FIG_NA && first == SIZE_MAX)
+			first = j;
+	}
+	n = j;
+	if (first == SIZE_MAX)
+		return 0;
+	for (lead = 0; lead < r->n && ring_get(r, r->n - 1 - lead) == FIG_NA;)
+		lead++;
+	nlive = r->n - lead;
+	ring_init(&nr, h->cap);
+	for (j = first; j < n; j++)
+		ring_push(&nr, p->v[j]);
+	for (i = nlive; i-- > 0;)
+		ring_push(&nr, ring_get(r, i));
+	ring_done(r);
+	*r = nr;
+	for (j = first; j < n; j++) {
+		if ((v = p->v[j]) == FIG_NA)
+			continue;
+		if (e->min[p->fig] == FIG_NA || v < e->min[p->fig])
+			e->min[p->fig] = v;
+		if (v > e->max[p->fig])
+			e->max[p->fig] = v;
+		if (p->t0 + (double)j * p->step >= p->win_from &&
+		    (wmin == FIG_NA || v < wmin))
+			wmin = v;
+	}
+	e->first[p->fig] = p->v[first];
+	if (p->fig == FIG_RSS_ANON) {
+		e->since = p->t0 + (double)first * p->step;
+		if (wmin != FIG_NA) {
+			if (e->seed_left == 0 || wmin < e->seed_win_min)
+				e->seed_win_min = wmin;
+			if (h->window > nlive && e->seed_left < h->window - nlive)
+				e->seed_left = h->window - nlive;
+		}
+	}
+	return n - first;
+}
+
+size_t
 history_heap(const struct history *h, size_t *nents)
 {
 	size_t		 i, total = 0;
@@ -435,3 +502,15 @@ history_entity_max(uint32_t cap)
 	return sizeof(struct hist_ent) + (size_t)cap * 2 * HF__COUNT;
 }
 
+
+double
+history_since(const struct history *h, const char *ident)
+{
+	const struct hist_ent	*e;
+
+	for (e = h->bucket[hash_str(ident) & (h->nbucket - 1)]; e != NULL;
+	    e = e->next)
+		if (strcmp(e->key, ident) == 0)
+			return e->since;
+	return 0;
+}

@@ -389,6 +389,9 @@ acc_finish(struct seeder *sd, struct acc *a)
 		a->sd.codes = sd->codes;
 		a->sd.nsamples = sd->nslots;
 		acc_restart(sd, a);
+		a->sd.t0 = sd->nslots > 0 ? sd->slot_t[0] : sd->now;
+		a->sd.step = sd->nslots > 1 ? sd->slot_t[1] - sd->slot_t[0] :
+		    0;
 		history_seed(sd->h, a->ident, &a->sd);
 		sd->seeded++;
 	}

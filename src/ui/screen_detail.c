@@ -461,9 +461,13 @@ draw_diagnosis(struct ui *u, const struct ui_subject *s, int y)
 			    "unknown" : "theirs is unknown");
 		else
 			snprintf(b, sizeof b, "%s over the median of %u other "
-			    "replica%s (%s, %s)%s", tree_replicas_fmt(r, u->utf8,
-			    rb, sizeof rb), r->siblings, r->siblings == 1 ? "" :
-			    "s", fmt_bytes(a, sizeof a, r->median),
+			    "replica%s %s(%s, %s)%s", tree_replicas_fmt(r,
+			    u->utf8, rb, sizeof rb), r->source == REP_PROMETHEUS ?
+			    r->replicas : r->siblings, (r->source ==
+			    REP_PROMETHEUS ? r->replicas : r->siblings) == 1 ?
+			    "" : "s", r->source == REP_PROMETHEUS ?
+			    "cluster-wide, from Prometheus " : "on this node ",
+			    fmt_bytes(a, sizeof a, r->median),
 			    workload_kind_name(r->kind), r->outlier ?
 			    ": an outlier" : "");
 		y = line_kv(y, "replicas", b);

@@ -398,10 +398,29 @@ why_line(const struct ui *u, char *buf, size_t len)
 	return true;
 }
 
+/*
+ * Line 2's note: the store's, then Prometheus's status (ui_config), cut to
+ * leave the left 40 columns free (a status too long is cut, never gone).
+ */
+static void
+header_note(const struct ui *u, char *buf, size_t len)
+{
+	char	st[512] = "";
+	size_t	max = COLS > 42 ? (size_t)COLS - 42 : 0;
+
+	if (u->cfg.status != NULL)
+		u->cfg.status(u->cfg.hook_ctx, st, sizeof st);
+	snprintf(buf, len, "%s%s%s", u->cfg.history_note != NULL ?
+	    u->cfg.history_note : "", u->cfg.history_note != NULL &&
+	    u->cfg.history_note[0] != '\0' && st[0] != '\0' ? "  " : "", st);
+	if (strlen(buf) > max)
+		buf[max] = '\0';
+}
+
 static void
 draw_header(struct ui *u)
 {
-	char		 a[32], b[32], c[32], line[512], right[96];
+	char		 a[32], b[32], c[32], line[512], right[96], nb[1200];
 	int		 note = 0, rw;
 	uint64_t	 pods = 0;
 	size_t		 i, npods = 0;
@@ -435,9 +454,11 @@ draw_header(struct ui *u)
 	draw_text(0, 0, COLS - rw, line);
 	draw_text(0, COLS - rw, rw, right);
 	draw_fill(1, THEME_DEFAULT);
-	/* where the history starts (the store), right-aligned, if it fits */
-	if (u->cfg.history_note != NULL && u->cfg.history_note[0] != '\0') {
-		note = (int)strlen(u->cfg.history_note) + 2;
+	/* where the history starts (the store, Prometheus), right-aligned,
+	   if it fits */
+	header_note(u, nb, sizeof nb);
+	if (nb[0] != '\0') {
+		note = (int)strlen(nb) + 2;
 		if (COLS - note < 40)
 			note = 0;
 	}
@@ -462,7 +483,7 @@ draw_header(struct ui *u)
 	}
 	if (note > 0) {
 		draw_role(THEME_DIM);
-		draw_text(1, COLS - note + 2, note - 2, u->cfg.history_note);
+		draw_text(1, COLS - note + 2, note - 2, nb);
 	}
 }
 

@@ -259,6 +259,8 @@ ui_run(const struct ui_config *cfg)
 		.window = cfg->window,
 		.topts = u.cfg.topts,
 		.sort = &u.cfg.sort,
+		.hook = cfg->hook,
+		.hook_ctx = cfg->hook_ctx,
 	});
 	if (cfg->seed != NULL)
 		cfg->seed(cfg->seed_ctx, refresh_history(u.refresh));
