@@ -21,6 +21,7 @@
 #include "collect/promapi.h"
 #include "collect/promapi_bg.h"
 #include "model/history.h"
+#include "model/ring.h"
 #include "model/tree.h"
 #include "model/workload.h"
 #include "util/readfile.h"
@@ -317,7 +318,7 @@ test_backfill(void **state)
 			    640 * MiB, 650 * MiB };
 	struct hist_past p = { FIG_RSS_ANON, v, 6, 1000, 300, 1000 + 4 * 300 };
 	struct hist_seed sd;
-	uint64_t	 s[3][HF__COUNT];
+	uint16_t	 s[HF__COUNT][3];	/* ring codes, per figure */
 	int		 k, i;
 
 	(void)state;
@@ -330,13 +331,13 @@ test_backfill(void **state)
 	for (k = 0; k < HF__COUNT; k++) {
 		sd.first[k] = sd.min[k] = sd.max[k] = FIG_NA;
 		for (i = 0; i < 3; i++)
-			s[i][k] = FIG_NA;
+			s[k][i] = RING_NA;
 	}
-	s[1][FIG_RSS_ANON] = s[2][FIG_RSS_ANON] = 500 * MiB;
+	s[FIG_RSS_ANON][1] = s[FIG_RSS_ANON][2] = ring_encode(500 * MiB);
 	sd.first[FIG_RSS_ANON] = sd.min[FIG_RSS_ANON] = 500 * MiB;
 	sd.max[FIG_RSS_ANON] = 500 * MiB;
 	sd.win_min = FIG_NA;
-	sd.samples = (const uint64_t (*)[HF__COUNT])s;
+	sd.codes = &s[0][0];
 	sd.nsamples = 3;
 	sd.t0 = 1000 + 2 * 300 - 10;
 	sd.step = 300;
