@@ -420,7 +420,8 @@ header_note(const struct ui *u, char *buf, size_t len)
 static void
 draw_header(struct ui *u)
 {
-	char		 a[32], b[32], c[32], line[512], right[96], nb[1200];
+	char		 a[32], b[32], c[32], d[32], line[512], right[96];
+	char		 nb[1200];
 	int		 note = 0, rw;
 	uint64_t	 pods = 0;
 	size_t		 i, npods = 0;
@@ -436,12 +437,15 @@ draw_header(struct ui *u)
 		}
 	}
 	draw_fill(0, THEME_HEADER);
+	/* a recorded moment (--at) has no refresh interval: it says "recorded" */
+	snprintf(d, sizeof d, "%.2gs", u->cfg.delay);
 	snprintf(line, sizeof line, "memtop  mem %s, %s avail  %zu pods %s  "
-	    "%zu procs  %.2gs%s",
+	    "%zu procs  %s%s",
 	    fmt_bytes(a, sizeof a, sn ? sn->mem_total : FIG_NA),
 	    fmt_bytes(b, sizeof b, sn ? sn->mem_available : FIG_NA), npods,
-	    fmt_bytes(c, sizeof c, pods), sn ? sn->nprocs : 0, u->cfg.delay,
-	    u->paused ? " PAUSED" : "");
+	    fmt_bytes(c, sizeof c, pods), sn ? sn->nprocs : 0,
+	    u->cfg.moment != NULL ? "recorded" : d, u->paused ? " PAUSED" :
+	    "");
 	/* line 2 may say why instead: the reason for the '-' stays here */
 	if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0)
 		snprintf(line + strlen(line), sizeof line - strlen(line),

@@ -86,6 +86,7 @@ tui_init
 moment() { screen | grep -o 'at [0-9-]* [0-9:]* (recorded)'; }
 tui_session 200 40 "sh -c '\"$MEMTOP\" --at @$ta --store \"$DB\"; sleep 60'" || exit 99
 check "the dashboard: the header shows the moment, (recorded)" wait_for 15 screen_has "at $(date -d "@${ta%.*}" '+%Y-%m-%d %H:%M:%S') (recorded)"
+check "the dashboard: line 1 says recorded, not a refresh interval" sh -c "$(echo "$TM") capture-pane -p -t mt | sed -n 1p | grep -q 'procs  recorded'"
 $TM send-keys -t mt / step-0 Enter
 check "the pod's row, at about 40 MiB" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -E '^. at-a/step-0 ' | grep -Eq ' (39|4[0-4])M '"
 m0=$(moment)
