@@ -21,7 +21,7 @@ done
 
 pkgs="autoconf automake libtool pkg-config gcc make libncurses-dev
 libproc2-dev libjansson-dev libcmocka-dev libwslay-dev libmicrohttpd-dev
-nettle-dev zlib1g-dev libsqlite3-dev"
+nettle-dev zlib1g-dev libsqlite3-dev libcurl4-openssl-dev"
 if [ $print = 1 ]; then
 	printf '%s\n' $pkgs
 	exit 0
