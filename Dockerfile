@@ -11,6 +11,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
 	autoconf automake libtool pkg-config gcc make libncurses-dev \
 	libproc2-dev libjansson-dev libcmocka-dev libwslay-dev \
 	libmicrohttpd-dev nettle-dev zlib1g-dev libsqlite3-dev \
+	libcurl4-openssl-dev \
     && rm -rf /var/lib/apt/lists/*
 COPY . /src
 WORKDIR /src/build
@@ -23,6 +24,7 @@ FROM debian:12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
 	libc6 libtinfo6 libncursesw6 libproc2-0 libjansson4 libwslay1 \
 	libmicrohttpd12 libnettle8 zlib1g libsqlite3-0 \
+	libcurl4 \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/ /
 # the dashboard in `kubectl debug node/...` gets no TERM from kubectl

@@ -21,12 +21,12 @@ done
 
 pkgs="autoconf automake libtool pkg-config gcc make libncurses-dev
 libproc2-dev libjansson-dev libcmocka-dev libwslay-dev libmicrohttpd-dev
-nettle-dev zlib1g-dev libsqlite3-dev"
+nettle-dev zlib1g-dev libsqlite3-dev libcurl4-openssl-dev"
 if [ $print = 1 ]; then
 	printf '%s\n' $pkgs
 	exit 0
 fi
-[ $want_test = 1 ] && pkgs="$pkgs jq tmux clang iproute2 util-linux procps curl prometheus python3-yaml sqlite3 htop"
+[ $want_test = 1 ] && pkgs="$pkgs jq tmux clang iproute2 util-linux procps curl prometheus python3-yaml sqlite3 openjdk-17-jdk-headless htop"
 
 missing=""
 for p in $pkgs; do

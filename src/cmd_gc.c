@@ -27,15 +27,18 @@
 
 static const char usage[] =
     "usage: memtop gc PID [--json] [--yes] [--verbose]\n"
-    "  force a full V8 garbage collection in Node.js process PID through\n"
-    "  its inspector (opened with SIGUSR1 inside its network namespace and\n"
-    "  closed again), and show what it gave back. Refused unless PID is\n"
-    "  node/nodejs and catches SIGUSR1. A full GC pauses the process: it\n"
-    "  asks first unless --yes. Ctrl-C cancels; an inspector memtop opened\n"
-    "  is still closed (in the background, within the watch).\n"
-    "  --open-timeout S  wait for the inspector to listen (3)\n"
-    "  --call-timeout S  each inspector call (10)\n"
-    "  --gc-timeout S    HeapProfiler.collectGarbage (30)\n"
+    "  force a full garbage collection in process PID and show what it\n"
+    "  gave back. Node.js: V8's, through its inspector (opened with SIGUSR1\n"
+    "  inside its network namespace and closed again); refused unless it\n"
+    "  catches SIGUSR1. A HotSpot JVM (libjvm.so mapped): GC.run through its\n"
+    "  attach socket, as jcmd (started with a trigger file and SIGQUIT when\n"
+    "  missing, only if it catches SIGQUIT). A full GC pauses the process:\n"
+    "  it asks first unless --yes. Ctrl-C cancels; an inspector memtop\n"
+    "  opened is still closed (in the background, within the watch).\n"
+    "  --open-timeout S  wait for the inspector to listen (3), or a JVM's\n"
+    "                    attach socket after SIGQUIT (10)\n"
+    "  --call-timeout S  each inspector call or jcmd command (10)\n"
+    "  --gc-timeout S    HeapProfiler.collectGarbage or GC.run (30)\n"
     "  --watch S         then keep watching to close a late inspector (120)\n";
 
 static volatile sig_atomic_t	got_signal;
@@ -83,11 +86,17 @@ print_line(void *arg, const char *label, const char *text)
 }
 
 static bool
-confirm(int pid)
+confirm(int pid, enum gc_runtime rt)
 {
-	char	line[16];
+	struct proc_status	st;
+	char			line[16];
 
-	fprintf(stderr, "GC node PID %d? A full GC pauses it. y/n ", pid);
+	if (rt == GC_RT_HOTSPOT && status_read("/proc", pid, &st) == 0)
+		fprintf(stderr, "GC %s PID %d (HotSpot)? A full GC pauses it. "
+		    "y/n ", st.name, pid);
+	else
+		fprintf(stderr, "GC node PID %d? A full GC pauses it. y/n ",
+		    pid);
 	if (fgets(line, sizeof line, stdin) == NULL)
 		return false;
 	return line[0] == 'y' || line[0] == 'Y';
@@ -224,6 +233,8 @@ cmd_gc(int argc, char **argv)
 				    optarg);
 				return 2;
 			}
+			if (c == 'o')
+				o.attach_timeout = o.open_timeout;
 			break;
 		case 'h':
 			printf("%s", usage);
@@ -244,10 +255,11 @@ cmd_gc(int argc, char **argv)
 		return 2;
 	}
 	gc_result_init(&r, (int)pidl, 0);
-	refuse = gc_check(r.pid, o.proc_root, why, sizeof why);
+	refuse = gc_check_runtime(r.pid, o.proc_root, &r.runtime, why,
+	    sizeof why);
 	if (refuse == NULL && !yes && !isatty(STDIN_FILENO))
 		refuse = "not confirmed: add --yes when not on a terminal";
-	if (refuse == NULL && !yes && !confirm(r.pid))
+	if (refuse == NULL && !yes && !confirm(r.pid, r.runtime))
 		refuse = "not confirmed";
 	if (refuse != NULL) {
 		snprintf(r.error, sizeof r.error, "refused: %s", refuse);

@@ -26,9 +26,11 @@
 #include "output/prom.h"
 #include "output/serve.h"
 #include "output/textfile.h"
+#include "prom_opts.h"
 #include "store/seed.h"
 #include "store/store.h"
 #include "ui/ui.h"
+#include "util/argnum.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -59,9 +61,11 @@ struct options {
 	const char	*store;		/* NULL: --store none */
 	bool		 store_reset;
 	bool		 store_set;	/* --store given */
+	const char	*at;		/* --at TIME: a recorded moment */
 	bool		 record;	/* --record, or memtop record */
 	bool		 record_cmd;	/* memtop record */
 	struct store_opts store_o;	/* retention (path set at use) */
+	struct prom_opts_cli prom;	/* history, replicas (issue 18) */
 };
 
 /* -d: below 0.05 s a refresh costs more than the interval; a day at most */
@@ -78,67 +82,6 @@ on_signal(int sig)
 	main_stop = 1;
 }
 
-/*
- * A finite number in [min, max] (the unit names it in messages); 0, or -1
- * after a one-line message naming the option.
- */
-static int
-parse_number(const char *opt, const char *s, double min, double max,
-    const char *unit, double *out)
-{
-	char	*end;
-	double	 d;
-
-	errno = 0;
-	d = strtod(s, &end);
-	/* inf and 1e400 are above the maximum, not "no delay" */
-	if (end == s || *end != '\0' || isnan(d)) {
-		fprintf(stderr, "memtop: %s: not a number of %s: %s\n", opt,
-		    unit, s);
-		return -1;
-	}
-	if (d < min) {
-		fprintf(stderr, "memtop: %s: %s is below the minimum, %g %s\n",
-		    opt, s, min, unit);
-		return -1;
-	}
-	if (d > max) {
-		fprintf(stderr, "memtop: %s: %s is above the maximum, %g %s\n",
-		    opt, s, max, unit);
-		return -1;
-	}
-	*out = d;
-	return 0;
-}
-
-/* A whole count (digits only) in [min, max]; 0, or -1 after a message. */
-static int
-parse_count(const char *opt, const char *s, long min, long max, long *out)
-{
-	char		*end;
-	long long	 n;
-
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end != '\0') {
-		fprintf(stderr, "memtop: %s: not a count (digits only): %s\n",
-		    opt, s);
-		return -1;
-	}
-	if (n < min) {
-		fprintf(stderr, "memtop: %s: %s is below the minimum, %ld\n",
-		    opt, s, min);
-		return -1;
-	}
-	if (errno == ERANGE || n > max) {
-		fprintf(stderr, "memtop: %s: %s is above the maximum, %ld\n",
-		    opt, s, max);
-		return -1;
-	}
-	*out = (long)n;
-	return 0;
-}
-
 static int
 parse_args(int argc, char **argv, struct options *o)
 {
@@ -147,7 +90,8 @@ parse_args(int argc, char **argv, struct options *o)
 	    OPT_WINDOW, OPT_THEME, OPT_YES, OPT_READ_ONLY, OPT_SERVE, OPT_TEXTFILE,
 	    OPT_METRICS_PROCS, OPT_LIST_METRICS, OPT_STORE, OPT_RECORD,
 	    OPT_STORE_RESET, OPT_STORE_FULL, OPT_STORE_KEEP, OPT_STORE_MAX,
-	    OPT_STORE_BEAT };
+	    OPT_STORE_BEAT, OPT_AT, OPT_PROM, OPT_PROM_NODE, OPT_PROM_TOKEN,
+	    OPT_PROM_CA, OPT_PROM_INTERVAL, OPT_PROM_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "batch",	 no_argument,	    NULL, 'b' },
 		{ "json",	 no_argument,	    NULL, OPT_JSON },
@@ -177,6 +121,16 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "store-keep",	 required_argument, NULL, OPT_STORE_KEEP },
 		{ "store-max",	 required_argument, NULL, OPT_STORE_MAX },
 		{ "store-heartbeat", required_argument, NULL, OPT_STORE_BEAT },
+		{ "at",		 required_argument, NULL, OPT_AT },
+		{ "prometheus",	 required_argument, NULL, OPT_PROM },
+		{ "prometheus-node", required_argument, NULL, OPT_PROM_NODE },
+		{ "prometheus-token-file", required_argument, NULL,
+		    OPT_PROM_TOKEN },
+		{ "prometheus-ca-file", required_argument, NULL, OPT_PROM_CA },
+		{ "prometheus-interval", required_argument, NULL,
+		    OPT_PROM_INTERVAL },
+		{ "prometheus-timeout", required_argument, NULL,
+		    OPT_PROM_TIMEOUT },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -194,12 +148,12 @@ parse_args(int argc, char **argv, struct options *o)
 			o->json = true;
 			break;
 		case 'n':
-			if (parse_count("-n", optarg, 1, LONG_MAX,
+			if (argnum_count("-n", optarg, 1, LONG_MAX,
 			    &o->iterations) != 0)
 				return -1;
 			break;
 		case 'd':
-			if (parse_number("-d", optarg, DELAY_MIN, DELAY_MAX,
+			if (argnum_number("-d", optarg, DELAY_MIN, DELAY_MAX,
 			    "seconds", &o->delay) != 0)
 				return -1;
 			o->delay_set = true;
@@ -217,13 +171,13 @@ parse_args(int argc, char **argv, struct options *o)
 			o->cgroup_root = optarg;
 			break;
 		case OPT_PSSAGE:
-			if (parse_number("--pss-max-age", optarg, 0, DELAY_MAX,
+			if (argnum_number("--pss-max-age", optarg, 0, DELAY_MAX,
 			    "seconds", &o->pss_max_age) != 0)
 				return -1;
 			o->pss_max_age_set = true;
 			break;
 		case OPT_PSSBUDGET:
-			if (parse_number("--pss-budget", optarg, 0, 60000,
+			if (argnum_number("--pss-budget", optarg, 0, 60000,
 			    "milliseconds", &o->pss_budget_ms) != 0)
 				return -1;
 			break;
@@ -241,12 +195,12 @@ parse_args(int argc, char **argv, struct options *o)
 			o->cli_set |= SET_GROUP_BY;
 			break;
 		case OPT_HISTORY:
-			if (parse_count("--history", optarg, 2, 1000000, &n) != 0)
+			if (argnum_count("--history", optarg, 2, 1000000, &n) != 0)
 				return -1;
 			o->history = (uint32_t)n;
 			break;
 		case OPT_WINDOW:
-			if (parse_number("--window", optarg, 0.01, 10080,
+			if (argnum_number("--window", optarg, 0.01, 10080,
 			    "minutes", &d) != 0)
 				return -1;
 			o->window = d * 60;
@@ -281,7 +235,7 @@ parse_args(int argc, char **argv, struct options *o)
 		case OPT_STORE_KEEP:
 		case OPT_STORE_MAX:
 		case OPT_STORE_BEAT:
-			if (parse_number(c == OPT_STORE_FULL ? "--store-full" :
+			if (argnum_number(c == OPT_STORE_FULL ? "--store-full" :
 			    c == OPT_STORE_KEEP ? "--store-keep" :
 			    c == OPT_STORE_MAX ? "--store-max" :
 			    "--store-heartbeat", optarg, 0.001, 1e9, c ==
@@ -297,6 +251,28 @@ parse_args(int argc, char **argv, struct options *o)
 				o->store_o.max_bytes = (uint64_t)(d * 1048576);
 			else
 				o->store_o.heartbeat = d;
+			break;
+		case OPT_AT:
+			o->at = optarg;
+			break;
+		case OPT_PROM:
+			o->prom.url = *optarg != '\0' ? optarg : NULL;
+			break;
+		case OPT_PROM_NODE:
+		case OPT_PROM_TOKEN:
+		case OPT_PROM_CA:
+			*(c == OPT_PROM_NODE ? &o->prom.node : c ==
+			    OPT_PROM_TOKEN ? &o->prom.token : &o->prom.ca) =
+			    optarg;
+			break;
+		case OPT_PROM_INTERVAL:
+		case OPT_PROM_TIMEOUT:
+			if (argnum_number(c == OPT_PROM_INTERVAL ?
+			    "--prometheus-interval" : "--prometheus-timeout",
+			    optarg, 0.1, DELAY_MAX, "seconds", c ==
+			    OPT_PROM_INTERVAL ? &o->prom.interval :
+			    &o->prom.timeout) != 0)
+				return -1;
 			break;
 		case OPT_LIST_METRICS:
 			prom_list_families(stdout);
@@ -327,6 +303,8 @@ parse_args(int argc, char **argv, struct options *o)
 		    argv[optind]);
 		return -1;
 	}
+	if (prom_opts_check(&o->prom) != 0)
+		return -1;
 	if (o->record_cmd && (o->batch || o->json)) {
 		fprintf(stderr, "memtop: record does not go with -b or "
 		    "--json\n");
@@ -336,6 +314,12 @@ parse_args(int argc, char **argv, struct options *o)
 	    o->textfile == NULL) {
 		fprintf(stderr, "memtop: --record goes with --serve or "
 		    "--textfile (or run memtop record)\n");
+		return -1;
+	}
+	if (o->at != NULL && (o->record || o->serve != NULL ||
+	    o->textfile != NULL)) {
+		fprintf(stderr, "memtop: --at shows a recorded moment: it does "
+		    "not go with recording or exporting\n");
 		return -1;
 	}
 	if (o->record && o->store == NULL) {
@@ -455,7 +439,7 @@ sleep_seconds(double s)
 /* The refresh driver of -b and the exporter (the dashboard makes its own). */
 static struct refresh *
 loop_refresh(const struct options *o, struct sampler *s, struct tree_opts topts,
-    const struct sort_key *sort)
+    const struct sort_key *sort, struct promhist *ph)
 {
 	struct refresh_opts	ro = {
 		.max_age = o->pss_max_age,
@@ -466,6 +450,8 @@ loop_refresh(const struct options *o, struct sampler *s, struct tree_opts topts,
 		.topts = topts,
 		.no_ghosts = true,	/* -b, JSON and metrics skip them */
 		.sort = sort,
+		.hook = ph != NULL ? promhist_refresh : NULL,
+		.hook_ctx = ph,
 	};
 
 	return refresh_create(s, &ro);
@@ -547,11 +533,13 @@ run_batch(const struct options *o, struct sampler *s)
 	int			 rc, wrc;
 
 	struct seed_ctx		 sc = { .o = o, .say = true };
+	struct promhist		*ph = prom_opts_start(&o->prom, o->window, true);
 
 	r = loop_refresh(o, s, (struct tree_opts){
-	    (enum tree_group_by)o->group_by, o->kthreads }, &o->sort);
+	    (enum tree_group_by)o->group_by, o->kthreads }, &o->sort, ph);
 	seed_from_store(&sc, refresh_history(r));
 	while ((rc = loop_next(o, r, &sn, &t)) == 1) {
+		prom_opts_say(ph);
 		if (o->json)
 			wrc = json_write_snapshot(stdout, sn, &t);
 		else
@@ -561,6 +549,7 @@ run_batch(const struct options *o, struct sampler *s)
 			break;	/* reader went away: not an error */
 	}
 	refresh_free(r);
+	promhist_free(ph);
 	return rc < 0 ? 1 : 0;
 }
 
@@ -603,7 +592,8 @@ run_export(const struct options *o, struct sampler *s)
 	 */
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	/* by pod, no kernel threads: the series do not depend on options */
-	r = loop_refresh(o, s, (struct tree_opts){ TREE_BY_POD, false }, NULL);
+	r = loop_refresh(o, s, (struct tree_opts){ TREE_BY_POD, false }, NULL,
+	    NULL);
 	while ((rc = loop_next(o, r, &sn, &t)) == 1) {
 		if (st != NULL)
 			store_record(st, sn, &t);	/* says if it cannot */
@@ -691,6 +681,10 @@ main(int argc, char **argv)
 		return cmd_gc(argc - 1, argv + 1);
 	if (parse_args(argc, argv, &o) != 0)
 		return 2;
+	if (o.at != NULL)	/* a recorded moment: no /proc, no sampler */
+		return cmd_at(o.store, o.at, o.json ? AT_JSON : o.batch ||
+		    !isatty(STDOUT_FILENO) ? AT_TEXT : AT_DASHBOARD, o.window,
+		    &o.sort);
 	if (start_checks(&o) != 0)
 		return 1;
 	memset(&sa, 0, sizeof sa);
@@ -739,9 +733,15 @@ main(int argc, char **argv)
 			.seed = seed_from_store,
 			.seed_ctx = &sc,
 			.history_note = sc.note,
+			.hook = promhist_refresh,
+			.status = prom_opts_status,
 		};
 
+		uc.hook_ctx = prom_opts_start(&o.prom, o.window, false);
+		if (uc.hook_ctx == NULL)
+			uc.hook = NULL, uc.status = NULL;
 		rc = ui_run(&uc);
+		promhist_free(uc.hook_ctx);
 	}
 	if (rc < 0)
 		rc = run_batch(&o, s);

@@ -162,3 +162,75 @@ node_ns() {
 	spawn_in "$LIB_TMP/$name.out" "$cg/cgroup.procs" -- unshare -n sh -c \
 	    'ip link set lo up && exec node "$@"' sh "$@"
 }
+
+# free_port: a TCP port on 127.0.0.1 nobody listens on now (20000-39999)
+free_port() {
+	for try in 1 2 3 4 5 6 7 8; do
+		cand=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 ))
+		ss -ltn | grep -q ":$cand " || { echo "$cand"; return 0; }
+	done
+	return 1
+}
+
+# kubelet_pod HOSTROOT NAMESPACE POD CONTAINER MIB: a kubelet-shaped pod
+# (kubelet log directories under HOSTROOT name it; a v1 memory cgroup)
+# running alloc_anon MIB; its pid in $SPAWNED, once it is ready
+kubelet_pod() {
+	_uid=$(rand_uuid); _cid=$(rand_hex64)
+	_cg=/sys/fs/cgroup/memory/kubepods/burstable/pod$_uid/$_cid
+	mkdir -p "$1/var/log/pods/$2_$3_$_uid/$4" "$1/var/log/containers"
+	ln -s "/var/log/pods/$2_$3_$_uid/$4/0.log" \
+	    "$1/var/log/containers/$3_$2_$4-$_cid.log"
+	mkcg "$_cg" || exit 99
+	spawn_in "$LIB_TMP/pod-$3" "$_cg/cgroup.procs" -- "$HELPERS/alloc_anon" "$5"
+	wait_for 120 grep -q ready "$LIB_TMP/pod-$3" ||
+	    { echo "pod $3 did not start"; exit 99; }
+}
+
+# prom_serve TSDB_DIR: a real Prometheus (Debian's) on that data directory,
+# listening on 127.0.0.1:$PROM_PORT (picked if unset), pid $PROM_PID
+# (killed at exit); waits until it answers a query
+prom_serve() {
+	[ -n "$PROM_PORT" ] || PROM_PORT=$(free_port) || exit 99
+	printf 'global:\n  scrape_interval: 1h\n' > "$LIB_TMP/prom.yml"
+	prometheus --config.file="$LIB_TMP/prom.yml" --storage.tsdb.path="$1" \
+	    --storage.tsdb.retention.time=30d --log.level=warn \
+	    --web.listen-address=127.0.0.1:$PROM_PORT >> "$LIB_TMP/prom.log" 2>&1 &
+	PROM_PID=$!
+	register_pid $PROM_PID
+	wait_for 90 prom_answers || { tail -5 "$LIB_TMP/prom.log"; return 1; }
+}
+prom_answers() {
+	curl -sf --max-time 2 --data-urlencode 'query=vector(1)' \
+	    "http://127.0.0.1:$PROM_PORT/api/v1/query" | grep -q success
+}
+# prom_stop: stops prom_serve's server and waits until it is gone
+prom_stop() {
+	kill "$PROM_PID" 2>/dev/null
+	wait_for 60 sh -c "! kill -0 $PROM_PID"
+}
+
+# prom_cluster NODE [HOURS]: the cluster of tests/helpers/prom_history.py
+# (StatefulSet shop/store-0..59, 20 replicas on NODE and on two other nodes,
+# store-3 the sick one; HOURS of history, default 6) in a real Prometheus
+# (prom_serve); this node is NODE in the host root $H; the median of
+# store-3's other replicas is in $PROM_MED. Skips without the tools or a v1
+# memory controller (the pods are v1 cgroups).
+prom_cluster() {
+	for c in prometheus promtool python3 curl jq; do
+		command -v $c > /dev/null || { echo "SKIP: no $c"; exit 77; }
+	done
+	[ -f /sys/fs/cgroup/memory/memory.usage_in_bytes ] ||
+	    { echo "SKIP: no v1 memory controller"; exit 77; }
+	H=$LIB_TMP/host
+	mkdir -p "$H/etc"
+	echo "$1" > "$H/etc/hostname"
+	python3 "$TOP_SRCDIR/tests/helpers/prom_history.py" "$(date +%s)" \
+	    shop store "$1,$1-b,$1-c" 20 3 "${2:-6}" > "$LIB_TMP/om.txt" \
+	    2> "$LIB_TMP/gen.txt" || exit 99
+	PROM_MED=$(awk '$1 == "median_others" { print $3 }' "$LIB_TMP/gen.txt")
+	promtool tsdb create-blocks-from openmetrics "$LIB_TMP/om.txt" \
+	    "$LIB_TMP/tsdb" > "$LIB_TMP/promtool.out" 2>&1 ||
+	    { cat "$LIB_TMP/promtool.out"; exit 99; }
+	prom_serve "$LIB_TMP/tsdb" || exit 99
+}

@@ -12,13 +12,14 @@
  * view and memtop gc all print these texts (pure, tested).
  */
 
-/* "Outside V8" counts as large from this much on (absolute). */
+/* "Outside V8" (or the Java heap) counts as large from this much on. */
 #define GC_OUTSIDE_LARGE	(128ULL << 20)
 
 /*
  * The verdict: what the GC freed (before -> after, share of RSS) and what
- * is left outside V8. It points at glibc arenas only when the part outside
- * V8 is large and the arena finding fired for the process (arena).
+ * is left outside the runtime's heap (V8's, or a JVM's Java heap). It
+ * points at glibc arenas only when the part outside is large and the arena
+ * finding fired for the process (arena).
  */
 void	gc_format_verdict(const struct gc_result *, bool arena, char *buf,
 	    size_t len);
@@ -28,14 +29,18 @@ void	gc_format_summary(const struct gc_result *, bool arena, char *buf,
 	    size_t len);
 
 /*
- * Every line of the result, each as (label, text): summary, V8 figures,
- * outside V8, verdict, inspector, note.
+ * Every line of the result, each as (label, text): summary, V8 figures
+ * (a JVM's: Java heap and Metaspace, NMT's largest categories), outside
+ * the heap, verdict, inspector (a JVM's: "attach"), note.
  */
 void	gc_format_lines(const struct gc_result *, bool arena,
 	    void (*line)(void *, const char *label, const char *text),
 	    void *arg);
 
-/* What happened to the inspector memtop opened, in one line. */
+/*
+ * What happened to the inspector memtop opened (a JVM's attach socket), in
+ * one line.
+ */
 void	gc_format_inspector(const struct gc_result *, char *buf, size_t len);
 
 #endif

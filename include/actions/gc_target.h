@@ -48,8 +48,11 @@ int	gc_target_pidfd(int pid);
 /* Whether the process behind the pidfd has exited (false if fd -1). */
 bool	gc_target_exited(int pidfd);
 
-/* Sends SIGUSR1 through the pidfd (or by pid without one). 0 or -errno. */
-int	gc_target_signal(int pidfd, int pid);
+/* Whether it has exited: by its pidfd, else by proc_root/PID (pidfd -1). */
+bool	gc_target_gone(const char *proc_root, int pid, int pidfd);
+
+/* Sends sig through the pidfd (or by pid without one). 0 or -errno. */
+int	gc_target_signal(int pidfd, int pid, int sig);
 
 /* Its network namespace, "net:[4026531840]", into buf ("?" unknown). */
 void	gc_target_netns(const char *proc_root, int pid, char *buf, size_t len);

@@ -31,6 +31,13 @@ void	guard_caps_parse(const char *status, size_t len, unsigned euid,
 const char *node_guard(const struct proc_status *, const char *argv0,
 	    const struct guard_caps *, char *buf, size_t len);
 
+/*
+ * NULL if the process can run a GC now, else why not: stopped, or traced
+ * (a debugger holds it). Shared by every runtime's guard.
+ */
+const char *guard_runnable(const struct proc_status *, char *buf,
+	    size_t len);
+
 #define SIGUSR1_BIT	(1ULL << 9)	/* signal 10 */
 
 #endif

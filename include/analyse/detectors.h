@@ -46,5 +46,7 @@ size_t	detect_all(const struct maps *, const struct detect_ctx *,
 bool	detect_node_name(const char *);
 /* Whether comm/exe name a Node.js binary. */
 bool	detect_is_node(const struct detect_ctx *);
+/* Whether libjvm.so is among the mappings (a HotSpot JVM). */
+bool	detect_is_jvm(const struct maps *);
 
 #endif

@@ -48,13 +48,17 @@ extern const size_t		diag_rule_count;
  */
 struct diag_gc {
 	uint64_t	rss_before, rss_after;	/* FIG_NA if unknown */
-	int64_t		outside_v8_after;	/* RSS - V8's heap; < 0 unknown */
+	int64_t		outside_heap_after;	/* RSS - the runtime's heap
+						   (V8's, the Java heap's
+						   committed); < 0 unknown */
+	bool		jvm;	/* a HotSpot JVM's, else Node's */
 };
 
 /*
  * What the GC proved, in one line: "GC freed 565M of 648M RSS (87 %): it
  * was V8 garbage; the pod is now +12M over its replicas, of which 11M is
- * outside V8", pointing at the arenas (with their numbers) when the excess
+ * outside V8" (a JVM's: "Java heap garbage", "outside the Java heap"),
+ * pointing at the arenas (with their numbers) when the excess
  * stays large and that rule fires. g may be NULL (a process without a pod).
  * False if the GC measured nothing.
  */

@@ -38,6 +38,16 @@ struct hist_ent {
 	   memtop started, counted for seed_left more refreshes */
 	uint64_t	 seed_win_min;
 	uint32_t	 seed_left;
+	/* from history_seed: a restart the store holds (a pod: its own
+	   replacement or its containers'), restarts < 0: unknown */
+	int		 restarts;
+	double		 restarted_at;	/* epoch seconds of the latest */
+	char		*restart_from, *restart_to;	/* identities */
+	unsigned long	 pushes;	/* samples ever pushed */
+	long		 restart_push;	/* the restart's sample; -1: none */
+	/* epoch seconds of the oldest known RssAnon sample in the ring (live,
+	   seeded or filled in); 0 before the first */
+	double		 since;
 	/* for exited processes: what the tree shows while they fade (NULL
 	   where no view shows ghosts: -b, the exporter) */
 	struct hist_ghostd	*ghost;
@@ -85,15 +95,27 @@ void		 history_update(struct history *, struct tree *);
  * What a history store knows of one entity from before memtop started:
  * first/min/max of every figure since the entity's first recorded sample
  * (FIG_NA: never known), RssAnon's minimum over the window before now, and
- * samples for the rings (oldest first; FIG_NA is a gap or unknown).
+ * samples for the rings: ring codes (model/ring.h; RING_NA is a gap or
+ * unknown), HF__COUNT runs of nsamples, one per figure, each oldest first.
  */
 struct hist_seed {
 	uint64_t	  first[HF__COUNT];
 	uint64_t	  min[HF__COUNT];
 	uint64_t	  max[HF__COUNT];
 	uint64_t	  win_min;
-	const uint64_t	(*samples)[HF__COUNT];
+	const uint16_t	 *codes;
 	size_t		  nsamples;
+	/* how many earlier instances the store holds (a container: of its
+	   name in a pod of its namespace/name; a pod: of its namespace/name,
+	   or the most any of its containers had), the latest one's moment
+	   (epoch seconds), identities before and after it, and the sample
+	   it falls in (nsamples if none); restarts -1: cannot tell (a
+	   process, or no names to match) */
+	int		  restarts;
+	double		  restarted_at;
+	const char	 *restart_from, *restart_to;
+	size_t		  restart_sample;
+	double		  t0, step;	/* epoch of samples[0], spacing */
 };
 
 /*
@@ -105,6 +127,44 @@ struct hist_seed {
  */
 void		 history_seed(struct history *, const char *ident,
 		    const struct hist_seed *);
+
+/* The entity ident, or NULL if the history has none. */
+struct hist_ent	*history_find(struct history *, const char *ident);
+
+/*
+ * How many samples back from the newest (0 = newest) a seeded restart is
+ * in e's rings, or -1 if none is in them.
+ */
+long		 history_restart_back(const struct hist_ent *e);
+
+/*
+ * "restarted at 20:01 (container 0123456789ab -> 0123456789ab)" (arrow
+ * between), or "" if e has no restart.
+ */
+void		 history_restart_text(const struct hist_ent *e,
+		    const char *arrow, char *buf, size_t len);
+/*
+ * Another source's past of one figure of entity ident (Prometheus):
+ * samples v[0..n) (FIG_NA: a gap), v[i] at epoch t0 + i * step. Only
+ * what lies before the entity's own history (history_seed's, or live)
+ * goes in: its ring's unknown leading samples are dropped and the older
+ * samples put before the rest; the figure's first, min and max take them
+ * in, and for RssAnon so does the window's minimum (samples at or after
+ * win_from) until the window has passed live. The entity is made if it
+ * is new. Returns how many samples went in.
+ */
+struct hist_past {
+	int		 fig;
+	const uint64_t	*v;
+	size_t		 n;
+	double		 t0, step;
+	double		 win_from;
+};
+size_t		 history_backfill(struct history *, const char *ident,
+		    const struct hist_past *);
+
+/* Entity ident's since (struct hist_ent), 0 if none or unknown. */
+double		 history_since(const struct history *, const char *ident);
 
 /* Memory held by all rings, in bytes, and how many entities. */
 size_t		 history_heap(const struct history *, size_t *nents);

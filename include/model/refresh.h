@@ -37,6 +37,11 @@ struct refresh_opts {
 	const struct sort_key	*sort;		/* borrowed, read at each
 						   refresh (the dashboard's
 						   changes) */
+	/* after the tree is built, before its history is pushed: another
+	   source's past and baselines (model/promhist.h); NULL: none */
+	void			(*hook)(void *, const struct snapshot *,
+				    struct tree *, struct history *);
+	void			*hook_ctx;
 };
 
 struct refresh;

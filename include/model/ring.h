@@ -25,6 +25,11 @@ void		ring_init(struct ring *, uint32_t cap);
 void		ring_done(struct ring *);
 /* Appends bytes (FIG_NA / UINT64_MAX: unknown). */
 void		ring_push(struct ring *, uint64_t bytes);
+/*
+ * An empty ring given n samples at once, as ring codes, oldest first (the
+ * newest cap of them): one copy, and no buffer if they are all the same.
+ */
+void		ring_fill(struct ring *, const uint16_t *codes, size_t n);
 /* Sample i back from the newest (0 = newest), in bytes; UINT64_MAX if
  * unknown or i >= n. */
 uint64_t	ring_get(const struct ring *, uint32_t i);

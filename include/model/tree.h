@@ -65,8 +65,18 @@ struct fig_val	 fig_get(const struct fig_sum *, const uint64_t *fig, int k);
  * memory and of its maps tally (per tally slot, and of anon minus it); a
  * sibling whose figure is unknown is left out of each.
  */
+/* Where a replica baseline comes from. */
+enum rep_source {
+	REP_NODE,		/* the other pods of the workload on this node */
+	REP_PROMETHEUS		/* all its other replicas, cluster-wide */
+};
+
 struct tree_replicas {
 	enum wl_kind	 kind;		/* WL_NONE: not a workload's pod */
+	enum rep_source	 source;	/* of median */
+	unsigned	 replicas;	/* REP_PROMETHEUS: the others counted */
+	uint64_t	 spread_lo;	/* REP_PROMETHEUS: their 25th and 75th */
+	uint64_t	 spread_hi;	/* percentiles; FIG_NA if none */
 	bool		 by_labels;	/* kind from the pod's labels */
 	size_t		 stem_len;	/* of the pod's name */
 	unsigned	 bucket;	/* its workload on this node; 0 none */
@@ -183,6 +193,15 @@ const char	*tree_proc_label(const struct tree_proc *, char *buf,
  * node's name for static pods, or NULL).
  */
 void		 tree_replicas(struct tree *, const char *node);
+/*
+ * Judges r (its anon known or not) against the cluster's other replicas:
+ * their anonymous memory v[0..n), sorted (REP_PROMETHEUS).
+ */
+void		 tree_replicas_cluster(struct tree_replicas *r,
+		    const uint64_t *v, size_t n);
+/* "vs 61 replicas (prometheus)", "vs 2 on this node", "" without any. */
+const char	*tree_replicas_against(const struct tree_replicas *,
+		    char *buf, size_t len);
 /* g's sibling with the least anonymous memory, or NULL if none. */
 const struct tree_group *tree_healthiest_sibling(const struct tree *,
 		    const struct tree_group *g);

@@ -54,6 +54,15 @@ void		 workload_parse_owner(const char *pod, const char *node,
 /* "deployment", "statefulset", "daemonset/job", "cronjob", "static", "" */
 const char	*workload_kind_name(enum wl_kind);
 
+/*
+ * A regex (RE2, as PromQL's =~ anchors it) matching the names of the pods
+ * of workload kind with stem[0..stem_len): NAME-<ordinal> and so on, as
+ * above. Its length, or 0 for a kind without one (none, static) or if it
+ * does not fit. A match still needs workload_parse's kind and stem.
+ */
+size_t		 workload_regex(enum wl_kind, const char *stem,
+		    size_t stem_len, char *buf, size_t len);
+
 /* Whether s[0..n) are all of Kubernetes' random-string alphabet. */
 bool		 workload_is_rand(const char *s, size_t n);
 

@@ -16,7 +16,8 @@ struct seed_info {
 
 /*
  * Gives the history (before its first refresh) the past the store holds of
- * every entity alive when the store was last written: growth baselines
+ * every entity alive at now (the store's rows up to now, so now may be a
+ * past moment: --at), written by the run covering now: growth baselines
  * since the entity's first sample and over the window before now (epoch
  * seconds), and the rings filled with up to cap samples of the last 24
  * hours (one per delay seconds, or coarser so that they fit; a moment no

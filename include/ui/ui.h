@@ -27,6 +27,23 @@ struct ui_config {
 	void			(*seed)(void *, struct history *);
 	void			*seed_ctx;
 	const char		*history_note;
+	/*
+	 * memtop --at (src/cmd_at.c): the trees come from this instead of
+	 * refreshes (NULL: live): the moment moved by seconds, then by
+	 * samples (-1 the one before, +1 the one after; 0 0: the moment
+	 * itself); fills *t (the dashboard's to tree_done) and *sn (ctx's,
+	 * until the next call) and writes the moment into history_note. 0,
+	 * or -1 (history_note says why).
+	 */
+	int			(*moment)(void *, double seconds, int samples,
+				    struct tree *, const struct snapshot **);
+	void			*moment_ctx;
+	/* each refresh, after the tree is built (refresh_opts.hook; NULL:
+	   none), and the one line of status it has (Prometheus's: line 2) */
+	void			(*hook)(void *, const struct snapshot *,
+				    struct tree *, struct history *);
+	void			*hook_ctx;
+	void			(*status)(void *hook_ctx, char *, size_t);
 	unsigned		 cli_set;	/* SET_* given as options:
 						   memtoprc does not change
 						   them */

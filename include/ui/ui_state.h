@@ -118,6 +118,8 @@ struct ui {
 	struct theme		 theme;
 	bool			 utf8;
 	bool			 paused;
+	int			 time_samples;	/* --at: the next tick's steps */
+	double			 time_seconds;
 	enum ui_view		 view;
 	char			 status[256];	/* the bottom line */
 	bool			 status_error;

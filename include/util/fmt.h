@@ -22,6 +22,8 @@ const char	*fmt_short_id(char *buf, size_t len, const char *id, size_t n);
  * space) scaled between their min and max, into buf as UTF-8 block glyphs
  * (utf8) or ASCII ("_.-=#"). Returns buf; at most n glyphs are written.
  */
+/* A value of fmt_sparkline's: a marker cell ('|'), e.g. a restart. */
+#define FMT_SPARK_MARK	(UINT64_MAX - 1)
 const char	*fmt_sparkline(char *buf, size_t len, const uint64_t *v, size_t n,
 		    int utf8);
 

@@ -14,9 +14,11 @@
 
 #include "actions/gc.h"
 #include "actions/gc_target.h"
+#include "actions/hotspot.h"
 #include "actions/inspector.h"
 #include "actions/netsock.h"
 #include "actions/node_guard.h"
+#include "analyse/detectors.h"
 #include "collect/status.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -26,6 +28,7 @@ void
 gc_opts_default(struct gc_opts *o)
 {
 	o->open_timeout = 3;
+	o->attach_timeout = 10;
 	o->call_timeout = 10;
 	o->gc_timeout = 30;
 	o->watch = 120;
@@ -52,14 +55,41 @@ argv0_of(const char *proc_root, int pid, char *out, size_t len)
 }
 
 const char *
-gc_check(int pid, const char *proc_root, char *buf, size_t len)
+gc_runtime_name(enum gc_runtime rt)
 {
-	struct proc_status	st;
-	struct guard_caps	caps;
-	struct buf		b;
-	char			argv0[256];
-	int			rc;
+	return rt == GC_RT_NODE ? "node" : rt == GC_RT_HOTSPOT ? "hotspot" :
+	    NULL;
+}
 
+/* A JVM: privileges, its state, then HotSpot's own conditions. */
+static const char *
+check_jvm(const char *proc_root, int pid, const struct proc_status *st,
+    const struct guard_caps *caps, char *buf, size_t len)
+{
+	const char	*why;
+
+	if (!caps->root && st->uid != caps->uid)
+		return "needs root (to signal and attach to another user's "
+		    "JVM)";
+	if ((why = guard_runnable(st, buf, len)) != NULL)
+		return why;
+	return hotspot_guard(st, hotspot_sock_exists(proc_root, pid,
+	    st->nspid), hotspot_attach_disabled_read(proc_root, pid), buf, len);
+}
+
+const char *
+gc_check_runtime(int pid, const char *proc_root, enum gc_runtime *rt,
+    char *buf, size_t len)
+{
+	struct proc_status	 st;
+	struct guard_caps	 caps;
+	struct buf		 b;
+	char			 argv0[256];
+	const char		*name;
+	int			 rc;
+
+	if (rt != NULL)
+		*rt = GC_RT_UNKNOWN;
 	rc = status_read(proc_root, pid, &st);
 	if (rc != 0) {
 		snprintf(buf, len, "pid %d: %s", pid, rc == -ENOENT ?
@@ -73,7 +103,28 @@ gc_check(int pid, const char *proc_root, char *buf, size_t len)
 		guard_caps_parse("", 0, geteuid(), &caps);
 	buf_done(&b);
 	argv0_of(proc_root, pid, argv0, sizeof argv0);
+	name = st.exe[0] != '\0' ? st.exe : argv0;
+	/* a zombie has no maps: node_guard says what it is */
+	if (!detect_node_name(name) && hotspot_is_jvm(proc_root, pid)) {
+		if (rt != NULL)
+			*rt = GC_RT_HOTSPOT;
+		return check_jvm(proc_root, pid, &st, &caps, buf, len);
+	}
+	if (!detect_node_name(name) && st.state != 'Z' && st.state != 'X') {
+		snprintf(buf, len, "not Node.js or a JVM (%s is %s): only Node "
+		    "and HotSpot processes are collected", st.exe[0] != '\0' ?
+		    "executable" : "argv[0]", name[0] != '\0' ? name : "?");
+		return buf;
+	}
+	if (rt != NULL && detect_node_name(name))
+		*rt = GC_RT_NODE;
 	return node_guard(&st, argv0, &caps, buf, len);
+}
+
+const char *
+gc_check(int pid, const char *proc_root, char *buf, size_t len)
+{
+	return gc_check_runtime(pid, proc_root, NULL, buf, len);
 }
 
 /* One GC's state in the child. */
@@ -93,21 +144,18 @@ struct run {
 	double			 t0, t_signal;
 };
 
-static void
-say(struct run *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-say(struct run *x, const char *fmt, ...)
+void
+gc_say(const struct gc_sink *sink, const char *fmt, ...)
 {
 	char	line[320];
 	va_list	ap;
 
-	if (x->sink->progress == NULL)
+	if (sink->progress == NULL)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	x->sink->progress(x->sink->arg, line);
+	sink->progress(sink->arg, line);
 }
 
 static void
@@ -116,20 +164,6 @@ report(struct run *x)
 	x->r->duration_ms = (clock_mono() - x->t0) * 1000;
 	if (x->sink->result != NULL)
 		x->sink->result(x->sink->arg, x->r);
-}
-
-static void
-seterr(struct run *x, const char *fmt, ...) __attribute__((format(printf, 2,
-    3)));
-
-static void
-seterr(struct run *x, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(x->r->error, sizeof x->r->error, fmt, ap);
-	va_end(ap);
 }
 
 /*
@@ -171,12 +205,7 @@ memory_usage(struct inspector *in, double timeout, struct v8_mem *v,
 static bool
 gone(struct run *x)
 {
-	char	path[4200];
-
-	if (x->pidfd != -1)
-		return gc_target_exited(x->pidfd);
-	snprintf(path, sizeof path, "%s/%d", x->o->proc_root, x->pid);
-	return access(path, F_OK) != 0;
+	return gc_target_gone(x->o->proc_root, x->pid, x->pidfd);
 }
 
 /*
@@ -303,12 +332,11 @@ close_inspector(struct run *x, struct inspector *in)
 	return false;
 }
 
-static void
-measure(struct run *x, uint64_t *rss, uint64_t *pss_anon)
+void
+gc_measure(const char *proc_root, int pid, uint64_t *rss, uint64_t *pss_anon)
 {
-	*rss = proc_kb_field(x->o->proc_root, x->pid, "status", "VmRSS");
-	*pss_anon = proc_kb_field(x->o->proc_root, x->pid, "smaps_rollup",
-	    "Pss_Anon");
+	*rss = proc_kb_field(proc_root, pid, "status", "VmRSS");
+	*pss_anon = proc_kb_field(proc_root, pid, "smaps_rollup", "Pss_Anon");
 }
 
 static int
@@ -320,11 +348,11 @@ enter_netns(struct run *x)
 	snprintf(path, sizeof path, "%s/%d/ns/net", x->o->proc_root, x->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
-		seterr(x, "open %.200s: %s", path, strerror(errno));
+		gc_result_error(x->r, "open %.200s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (setns(fd, CLONE_NEWNET) == -1) {
-		seterr(x, "setns into its network namespace: %s%s",
+		gc_result_error(x->r, "setns into its network namespace: %s%s",
 		    strerror(errno), errno == EPERM ? " (needs CAP_SYS_ADMIN)" :
 		    "");
 		close(fd);
@@ -356,9 +384,9 @@ find_open(struct run *x)
 			x->found = true;
 			return 1;
 		}
-		seterr(x, "refused: it listens on port %d, Node's inspector "
-		    "port, but that is not an inspector (%s): SIGUSR1 could "
-		    "not open one", x->spec.port, err);
+		gc_result_error(x->r, "refused: it listens on port %d, Node's "
+		    "inspector port, but that is not an inspector (%s): "
+		    "SIGUSR1 could not open one", x->spec.port, err);
 		return -1;
 	}
 	return 0;
@@ -379,31 +407,32 @@ open_inspector(struct run *x)
 	}
 	lo = gc_target_lo_up();
 	if (lo == 0 && gc_target_needs_lo(&x->spec)) {
-		seterr(x, "refused: loopback is down in its netns %s: its "
-		    "inspector (%s:%d) would be unreachable. To GC anyway: "
-		    "nsenter -t %d -n ip link set lo up, or start node with "
-		    "--inspect-port=ADDR:PORT", x->r->netns, x->spec.host,
+		gc_result_error(x->r, "refused: loopback is down in its netns "
+		    "%s: its inspector (%s:%d) would be unreachable. To GC "
+		    "anyway: nsenter -t %d -n ip link set lo up, or start node "
+		    "with --inspect-port=ADDR:PORT", x->r->netns, x->spec.host,
 		    x->spec.port, x->pid);
 		return -1;
 	}
 	if (inspector_cancelled) {
 		x->r->cancelled = true;
-		seterr(x, "cancelled before SIGUSR1: nothing was sent");
+		gc_result_error(x->r, "cancelled before SIGUSR1: nothing was "
+		    "sent");
 		return -1;
 	}
 	/* checked again right before the signal: never kill it */
 	refuse = gc_check(x->pid, x->o->proc_root, why, sizeof why);
 	if (refuse != NULL) {
-		seterr(x, "refused: %s", refuse);
+		gc_result_error(x->r, "refused: %s", refuse);
 		return -1;
 	}
-	say(x, "pid %d: SIGUSR1, waiting for its inspector", x->pid);
+	gc_say(x->sink, "pid %d: SIGUSR1, waiting for its inspector", x->pid);
 	x->r->signalled = true;
 	x->t_signal = clock_mono();
-	rc = gc_target_signal(x->pidfd, x->pid);
+	rc = gc_target_signal(x->pidfd, x->pid, SIGUSR1);
 	if (rc != 0) {
 		x->r->signalled = false;
-		seterr(x, "SIGUSR1: %s", strerror(-rc));
+		gc_result_error(x->r, "SIGUSR1: %s", strerror(-rc));
 		return -1;
 	}
 	rc = wait_new(x, x->t_signal + x->o->open_timeout, err, sizeof err);
@@ -411,13 +440,14 @@ open_inspector(struct run *x)
 		return 0;
 	if (rc == -1) {
 		x->r->target_exited = true;
-		seterr(x, "pid %d exited during the GC", x->pid);
+		gc_result_error(x->r, "pid %d exited during the GC", x->pid);
 	} else if (inspector_cancelled) {
 		x->r->cancelled = true;
-		seterr(x, "cancelled while waiting for its inspector");
+		gc_result_error(x->r, "cancelled while waiting for its "
+		    "inspector");
 	} else
-		seterr(x, "no inspector within %.0f s (main thread blocked or "
-		    "busy, or the app handles SIGUSR1 itself)%s%s",
+		gc_result_error(x->r, "no inspector within %.0f s (main thread "
+		    "blocked or busy, or the app handles SIGUSR1 itself)%s%s",
 		    x->o->open_timeout, err[0] ? ": " : "", err);
 	return -1;
 }
@@ -429,13 +459,13 @@ collect(struct run *x, struct inspector **inp)
 	struct gc_result	*r = x->r;
 	json_t			*res;
 
-	say(x, "pid %d: inspector on %s, connecting", x->pid, r->addr);
+	gc_say(x->sink, "pid %d: inspector on %s, connecting", x->pid, r->addr);
 	*inp = inspector_open(&x->sock, x->path, clock_mono() +
 	    x->o->call_timeout, r->error, sizeof r->error);
 	if (*inp == NULL || memory_usage(*inp, x->o->call_timeout,
 	    &r->v8_before, r->error, sizeof r->error) != 0)
 		return;
-	say(x, "pid %d: collecting garbage", x->pid);
+	gc_say(x->sink, "pid %d: collecting garbage", x->pid);
 	res = inspector_call(*inp, "HeapProfiler.collectGarbage", NULL,
 	    clock_mono() + x->o->gc_timeout, r->error, sizeof r->error);
 	if (res == NULL)
@@ -474,8 +504,8 @@ watch_and_close(struct run *x, bool (*pipe_ok)(void *))
 	int			 rc;
 
 	r->watching = true;
-	say(x, "pid %d: watching up to %.0f s to close the inspector SIGUSR1 "
-	    "may still open", x->pid, deadline - clock_mono());
+	gc_say(x->sink, "pid %d: watching up to %.0f s to close the inspector "
+	    "SIGUSR1 may still open", x->pid, deadline - clock_mono());
 	report(x);
 	while (clock_mono() < deadline && !r->inspector_closed) {
 		inspector_cancelled = 0;	/* a cancel does not stop this */
@@ -541,30 +571,37 @@ run(struct run *x, bool (*pipe_ok)(void *))
 	x->pidfd = gc_target_pidfd(x->pid);
 	now_start = gc_target_start(x->o->proc_root, x->pid);
 	if (r->start != 0 && now_start != 0 && now_start != r->start) {
-		seterr(x, "refused: pid %d is another process now (restarted)",
-		    x->pid);
+		gc_result_error(x->r, "refused: pid %d is another process now "
+		    "(restarted)", x->pid);
 		goto done;
 	}
 	if (r->start == 0)
 		r->start = now_start;
-	refuse = gc_check(x->pid, x->o->proc_root, why, sizeof why);
+	refuse = gc_check_runtime(x->pid, x->o->proc_root, &r->runtime, why,
+	    sizeof why);
 	if (refuse != NULL) {
-		seterr(x, "refused: %s", refuse);
+		gc_result_error(x->r, "refused: %s", refuse);
 		goto done;
 	}
 	x->lock = gc_target_lock(x->pid, r->start);
 	if (x->lock == -1) {
-		seterr(x, "refused: a GC of pid %d is running (another memtop); "
-		    "try again when it has ended", x->pid);
+		gc_result_error(x->r, "refused: a GC of pid %d is running "
+		    "(another memtop); try again when it has ended", x->pid);
 		goto done;
 	}
 	gc_target_netns(x->o->proc_root, x->pid, r->netns, sizeof r->netns);
+	gc_measure(x->o->proc_root, x->pid, &r->rss_before,
+	    &r->pss_anon_before);
+	if (r->runtime == GC_RT_HOTSPOT) {
+		/* no inspector, no network: its attach socket */
+		hotspot_collect(x->pid, x->pidfd, x->o, x->sink, r);
+		goto done;
+	}
 	gc_target_spec_read(x->o->proc_root, x->pid, &x->spec);
-	measure(x, &r->rss_before, &r->pss_anon_before);
 	rc = netsock_listening(x->o->proc_root, x->pid, &x->before);
 	if (rc < 0) {
-		seterr(x, "cannot read its sockets: %s", gone(x) ? "it exited" :
-		    strerror(-rc));
+		gc_result_error(x->r, "cannot read its sockets: %s", gone(x) ?
+		    "it exited" : strerror(-rc));
 		goto done;
 	}
 	if (enter_netns(x) != 0 || open_inspector(x) != 0)
@@ -574,12 +611,12 @@ run(struct run *x, bool (*pipe_ok)(void *))
 close:
 	if (gone(x) && !r->ok) {
 		r->target_exited = true;
-		seterr(x, "pid %d exited during the GC", x->pid);
+		gc_result_error(x->r, "pid %d exited during the GC", x->pid);
 	}
 	if (inspector_cancelled && !r->ok && !r->target_exited) {
 		r->cancelled = true;
 		if (strstr(r->error, "cancelled") == NULL)
-			seterr(x, "cancelled");
+			gc_result_error(x->r, "cancelled");
 	}
 	if (r->signalled && x->found && !r->target_exited)
 		r->inspector_closed = close_inspector(x, in);
@@ -591,7 +628,8 @@ close:
 		return;
 	}
 	if (r->ok)
-		measure(x, &r->rss_after, &r->pss_anon_after);
+		gc_measure(x->o->proc_root, x->pid, &r->rss_after,
+		    &r->pss_anon_after);
 done:
 	report(x);
 }

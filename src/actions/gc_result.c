@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +19,31 @@ gc_result_init(struct gc_result *r, int pid, unsigned long long start)
 	r->start = start;
 	r->rss_before = r->rss_after = UINT64_MAX;
 	r->pss_anon_before = r->pss_anon_after = UINT64_MAX;
+	hotspot_heap_from_json(NULL, &r->heap_before);
+	hotspot_heap_from_json(NULL, &r->heap_after);
+}
+
+void
+gc_result_error(struct gc_result *r, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->error, sizeof r->error, fmt, ap);
+	va_end(ap);
+}
+
+int64_t
+gc_outside_heap(const struct gc_result *r, bool after)
+{
+	const struct hs_heap	*h = after ? &r->heap_after : &r->heap_before;
+	uint64_t		 rss = after ? r->rss_after : r->rss_before;
+
+	if (r->runtime != GC_RT_HOTSPOT)
+		return gc_outside_v8(after ? &r->v8_after : &r->v8_before);
+	if (!h->ok || rss == UINT64_MAX)
+		return -1;
+	return rss > h->committed ? (int64_t)(rss - h->committed) : 0;
 }
 
 int64_t
@@ -97,6 +123,8 @@ gc_result_json(const struct gc_result *r)
 	int64_t	 oa = gc_outside_v8(&r->v8_after);
 
 	json_object_set_new(o, "pid", json_integer(r->pid));
+	json_object_set_new(o, "runtime", gc_runtime_name(r->runtime) ?
+	    json_string(gc_runtime_name(r->runtime)) : json_null());
 	json_object_set_new(o, "start", json_u64(r->start));
 	json_object_set_new(o, "ok", json_boolean(r->ok));
 	json_object_set_new(o, "error", r->error[0] ? json_string(r->error) :
@@ -111,6 +139,16 @@ gc_result_json(const struct gc_result *r)
 	    json_integer(ob));
 	json_object_set_new(o, "outside_v8_after", oa < 0 ? json_null() :
 	    json_integer(oa));
+	json_object_set_new(o, "heap_before",
+	    hotspot_heap_json(&r->heap_before));
+	json_object_set_new(o, "heap_after", hotspot_heap_json(&r->heap_after));
+	ob = gc_outside_heap(r, false);
+	oa = gc_outside_heap(r, true);
+	json_object_set_new(o, "outside_heap_before", ob < 0 ? json_null() :
+	    json_integer(ob));
+	json_object_set_new(o, "outside_heap_after", oa < 0 ? json_null() :
+	    json_integer(oa));
+	json_object_set_new(o, "nmt", hotspot_nmt_json(&r->nmt));
 	json_object_set_new(o, "inspector_was_open",
 	    json_boolean(r->inspector_was_open));
 	json_object_set_new(o, "signalled", json_boolean(r->signalled));
@@ -176,6 +214,10 @@ gc_result_from_json(json_t *o, struct gc_result *r)
 	if (!json_is_object(o))
 		return -1;
 	r->pid = (int)json_integer_value(json_object_get(o, "pid"));
+	e = json_object_get(o, "runtime");
+	r->runtime = !json_is_string(e) ? GC_RT_UNKNOWN : strcmp(
+	    json_string_value(e), "hotspot") == 0 ? GC_RT_HOTSPOT : strcmp(
+	    json_string_value(e), "node") == 0 ? GC_RT_NODE : GC_RT_UNKNOWN;
 	r->start = (unsigned long long)json_integer_value(json_object_get(o,
 	    "start"));
 	r->ok = json_is_true(json_object_get(o, "ok"));
@@ -192,6 +234,11 @@ gc_result_from_json(json_t *o, struct gc_result *r)
 	r->pss_anon_after = gu(o, "pss_anon_after");
 	v8_from(json_object_get(o, "v8_before"), &r->v8_before);
 	v8_from(json_object_get(o, "v8_after"), &r->v8_after);
+	hotspot_heap_from_json(json_object_get(o, "heap_before"),
+	    &r->heap_before);
+	hotspot_heap_from_json(json_object_get(o, "heap_after"),
+	    &r->heap_after);
+	hotspot_nmt_from_json(json_object_get(o, "nmt"), &r->nmt);
 	r->inspector_was_open = json_is_true(json_object_get(o,
 	    "inspector_was_open"));
 	r->inspector_closed = json_is_true(json_object_get(o,

@@ -233,15 +233,26 @@ gc_target_exited(int pidfd)
 	return pidfd != -1 && poll(&p, 1, 0) == 1;
 }
 
+bool
+gc_target_gone(const char *proc_root, int pid, int pidfd)
+{
+	char	path[4200];
+
+	if (pidfd != -1)
+		return gc_target_exited(pidfd);
+	snprintf(path, sizeof path, "%s/%d", proc_root, pid);
+	return access(path, F_OK) != 0;
+}
+
 int
-gc_target_signal(int pidfd, int pid)
+gc_target_signal(int pidfd, int pid, int sig)
 {
 #ifdef SYS_pidfd_send_signal
 	if (pidfd != -1)
-		return syscall(SYS_pidfd_send_signal, pidfd, SIGUSR1, NULL,
+		return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL,
 		    0) == 0 ? 0 : -errno;
 #endif
-	return kill(pid, SIGUSR1) == 0 ? 0 : -errno;
+	return kill(pid, sig) == 0 ? 0 : -errno;
 }
 
 void

@@ -67,6 +67,12 @@ node_guard(const struct proc_status *st, const char *argv0,
 	if (!(st->sig_caught & SIGUSR1_BIT))
 		return "it does not catch SIGUSR1 (SigCgt bit 9 clear): the "
 		    "signal would kill it";
+	return guard_runnable(st, buf, len);
+}
+
+const char *
+guard_runnable(const struct proc_status *st, char *buf, size_t len)
+{
 	if (st->state == 'T' || st->state == 't')
 		return "it is stopped: a GC would never run";
 	if (st->tracer_pid != 0) {

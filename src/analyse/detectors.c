@@ -13,6 +13,8 @@
 #define V8_MIN_PAGES	256	/* 64 MiB: below this, an ordinary heap */
 #define ARENA_SIZE	(64 * MiB)	/* HEAP_MAX_SIZE on 64-bit glibc */
 #define GUARD		(4 * KiB)
+#define JVM_STACK	(1 * MiB)	/* HotSpot's thread stacks (x86_64) */
+#define JVM_OOPS_TOP	(32ULL << 30)	/* compressed oops: heap below it */
 
 bool
 detect_node_name(const char *name)
@@ -25,6 +27,19 @@ bool
 detect_is_node(const struct detect_ctx *c)
 {
 	return detect_node_name(c->exe) || detect_node_name(c->comm);
+}
+
+bool
+detect_is_jvm(const struct maps *m)
+{
+	size_t	i, l;
+
+	for (i = 0; i < m->n; i++) {
+		l = strlen(m->v[i].name);
+		if (l >= 10 && strcmp(m->v[i].name + l - 10, "/libjvm.so") == 0)
+			return true;
+	}
+	return false;
 }
 
 static void
@@ -117,12 +132,16 @@ detect_arenas(const struct maps *m, const struct detect_ctx *c,
 	return true;
 }
 
-/* Thread stacks: a stack-sized rw mapping right above a ---p guard page. */
+/*
+ * Thread stacks: a stack-sized rw mapping right above a ---p guard page;
+ * in a JVM also HotSpot's 1 MiB ones (its guard zones included).
+ */
 static bool
 detect_stacks(const struct maps *m, const struct detect_ctx *c,
     struct finding *f)
 {
 	uint64_t	limit = c->stack_limit ? c->stack_limit : 8 * MiB;
+	uint64_t	jvm = detect_is_jvm(m) ? JVM_STACK : 0;
 	size_t		i;
 	char		a[32], b[32], r[64];
 
@@ -135,7 +154,8 @@ detect_stacks(const struct maps *m, const struct detect_ctx *c,
 		    !g->anon || strncmp(g->perms, "---", 3) != 0 ||
 		    g->end != mp->start || mapping_size(g) > 64 * KiB)
 			continue;
-		if (sz != limit && sz + mapping_size(g) != limit)
+		if (sz != limit && sz + mapping_size(g) != limit &&
+		    (jvm == 0 || (sz != jvm && sz + mapping_size(g) != jvm)))
 			continue;
 		f->count++;
 		f->size += sz;
@@ -143,10 +163,67 @@ detect_stacks(const struct maps *m, const struct detect_ctx *c,
 	}
 	if (f->count == 0)
 		return false;
-	snprintf(f->text, sizeof f->text, "%llu thread stacks of %s with a "
+	snprintf(f->text, sizeof f->text, "%llu thread stacks of %s%s with a "
 	    "guard page (%s mapped, %s)", (unsigned long long)f->count,
-	    fmt_bytes(a, sizeof a, limit), fmt_bytes(b, sizeof b, f->size),
-	    rss_text(r, sizeof r, f->rss));
+	    fmt_bytes(a, sizeof a, limit), jvm ? " or 1M (JVM threads)" : "",
+	    fmt_bytes(b, sizeof b, f->size), rss_text(r, sizeof r, f->rss));
+	return true;
+}
+
+/*
+ * A JVM's Java heap reservation: with compressed oops (heaps up to 32 GiB,
+ * the default) HotSpot reserves it below 32 GiB, rw where committed and
+ * ---p the rest; nothing else anonymous lives there but, at times, the
+ * compressed class space. The CodeHeap (rwx, in its ---p reservation) is
+ * said in the text.
+ */
+static bool
+detect_java_heap(const struct maps *m, const struct detect_ctx *c,
+    struct finding *f)
+{
+	uint64_t	rw = 0, code = 0, code_res = 0;
+	size_t		i;
+	char		a[32], b[32], d[32], e[32], r[64];
+	bool		in_code = false;
+
+	(void)c;
+	if (!detect_is_jvm(m))
+		return false;
+	f->rss = m->have_rss ? 0 : UINT64_MAX;
+	for (i = 0; i < m->n; i++) {
+		const struct mapping	*mp = &m->v[i];
+
+		if (!mp->anon || mp->name[0] != '\0') {
+			in_code = false;
+			continue;
+		}
+		/* the CodeHeap: rwx segments and the ---p right after each */
+		if (strncmp(mp->perms, "rwx", 3) == 0) {
+			code += mapping_size(mp);
+			code_res += mapping_size(mp);
+			in_code = true;
+		} else if (in_code && strncmp(mp->perms, "---", 3) == 0 &&
+		    mp->start == m->v[i - 1].end)
+			code_res += mapping_size(mp);
+		else
+			in_code = false;
+		if (mp->end > JVM_OOPS_TOP)
+			continue;
+		f->count++;
+		f->size += mapping_size(mp);
+		if (strncmp(mp->perms, "rw", 2) == 0) {
+			rw += mapping_size(mp);
+			add_rss(&f->rss, mp);
+		}
+	}
+	if (f->count == 0)
+		return false;
+	snprintf(f->text, sizeof f->text, "Java heap: %s reserved below 32 "
+	    "GiB, %s committed (%s); CodeHeap %s reserved, %s committed: g "
+	    "collects it (GC.run), -Xmx caps it", fmt_bytes(a, sizeof a,
+	    f->size), fmt_bytes(b, sizeof b, rw), rss_text(r, sizeof r,
+	    f->rss), fmt_bytes(d, sizeof d, code_res), fmt_bytes(e, sizeof e,
+	    code));
 	return true;
 }
 
@@ -158,7 +235,10 @@ const struct detector detector_table[] = {
 	  "malloc arenas (one per thread that mallocs, up to 8 x cores)",
 	  detect_arenas },
 	{ "thread-stacks", "stack-sized mappings above a guard page: one per "
-	  "thread", detect_stacks },
+	  "thread (in a JVM also HotSpot's 1 MiB ones)", detect_stacks },
+	{ "java-heap", "a JVM's Java heap reservation: anonymous mappings "
+	  "below 32 GiB (compressed oops), rw where committed",
+	  detect_java_heap },
 };
 const size_t detector_count = sizeof detector_table /
     sizeof detector_table[0];

@@ -403,19 +403,22 @@ diagnose_gc(const struct tree *t, const struct tree_group *g,
 	share = 100.0 * (double)freed / (double)gc->rss_before;
 	n = (size_t)snprintf(buf, len, "GC freed %s of %s RSS (%.0f %%): %s",
 	    fmt_bytes(a, sizeof a, freed), fmt_bytes(b, sizeof b,
-	    gc->rss_before), share, share >= 50 ? "it was V8 garbage" :
-	    freed >= DIAG_MIN ? "part of it was V8 garbage" :
-	    "little of it was garbage");
+	    gc->rss_before), share, share >= 50 ? gc->jvm ?
+	    "it was Java heap garbage" : "it was V8 garbage" :
+	    freed >= DIAG_MIN ? gc->jvm ? "part of it was Java heap garbage" :
+	    "part of it was V8 garbage" : "little of it was garbage");
 	if (n >= len || g == NULL || g->st.rep.median == FIG_NA)
 		return true;
 	n += (size_t)snprintf(buf + n, len - n, "; the pod is now %s over its "
 	    "replicas", fmt_delta(c, sizeof c, g->st.rep.excess));
-	if (n < len && gc->outside_v8_after >= 0 && g->st.rep.excess > 0)
+	if (n < len && gc->outside_heap_after >= 0 && g->st.rep.excess > 0)
 		n += (size_t)snprintf(buf + n, len - n, ", of which %s is "
-		    "outside V8", fmt_bytes(d, sizeof d,
-		    (uint64_t)gc->outside_v8_after < (uint64_t)g->st.rep.excess ?
-		    (uint64_t)gc->outside_v8_after :
-		    (uint64_t)g->st.rep.excess));
+		    "outside %s", fmt_bytes(d, sizeof d,
+		    (uint64_t)gc->outside_heap_after <
+		    (uint64_t)g->st.rep.excess ?
+		    (uint64_t)gc->outside_heap_after :
+		    (uint64_t)g->st.rep.excess), gc->jvm ? "the Java heap" :
+		    "V8");
 	if (n >= len || g->st.rep.excess < (int64_t)DIAG_MIN)
 		return true;
 	diagnose_group(t, g, &ds);

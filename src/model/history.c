@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "model/history.h"
 #include "model/tree.h"
@@ -21,6 +22,7 @@ struct history {
 	size_t		  nghosts;
 	size_t		  ghost_cap;
 	double		  mono;
+	double		  real;		/* epoch of the refresh */
 };
 
 /* A process's last snapshot and place, kept to show it once it exited. */
@@ -54,6 +56,8 @@ ent_free(struct hist_ent *e)
 	free(e->ghost_gid);
 	free(e->ghost_ctr);
 	free(e->ghost);
+	free(e->restart_from);
+	free(e->restart_to);
 	free(e);
 }
 
@@ -114,6 +118,8 @@ get(struct history *h, const char *key)
 	e->is_proc = ent_id_kind(key) == ENT_PROCESS;
 	e->seen = h->tick;
 	e->born = h->mono;
+	e->restarts = -1;
+	e->restart_push = -1;
 	for (k = 0; k < HF__COUNT; k++) {
 		ring_init(&e->ring[k], h->cap);
 		e->first[k] = e->min[k] = FIG_NA;
@@ -155,6 +161,7 @@ history_begin(struct history *h, const struct snapshot *sn, size_t *nghosts)
 
 	h->tick++;
 	h->mono = sn->mono;
+	h->real = sn->time;
 	for (i = 0; i < sn->nprocs; i++)
 		get(h, ent_id_process(key, sizeof key, sn->boot_id,
 		    sn->procs[i].pid, sn->procs[i].start));
@@ -205,6 +212,7 @@ push(struct history *h, struct hist_ent *e, const uint64_t *fig,
 	int		k;
 	uint64_t	v, anon, wmin;
 
+	e->pushes++;
 	for (k = 0; k < HF__COUNT; k++) {
 		v = k == HF_CHARGE ? st->charge : fig_get(sum, fig, k).v;
 		ring_push(&e->ring[k], v);
@@ -219,6 +227,8 @@ push(struct history *h, struct hist_ent *e, const uint64_t *fig,
 	}
 	st->hist = e;
 	anon = ring_get(&e->ring[FIG_RSS_ANON], 0);
+	if (e->since == 0 && anon != FIG_NA)
+		e->since = h->real;
 	if (anon == FIG_NA) {
 		st->growth = st->growth_win = 0;
 		return;
@@ -329,7 +339,7 @@ history_update(struct history *h, struct tree *t)
 void
 history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
 {
-	size_t		 i, bi = hash_str(ident) & (h->nbucket - 1);
+	size_t		 bi = hash_str(ident) & (h->nbucket - 1), i;
 	struct hist_ent	*e;
 	int		 k;
 
@@ -343,10 +353,144 @@ history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
 		e->max[k] = sd->max[k] == FIG_NA ? 0 : sd->max[k];
 	e->seed_win_min = sd->win_min;
 	e->seed_left = sd->win_min == FIG_NA ? 0 : h->window;
-	i = sd->nsamples > h->cap ? sd->nsamples - h->cap : 0;
-	for (; i < sd->nsamples; i++)
-		for (k = 0; k < HF__COUNT; k++)
-			ring_push(&e->ring[k], sd->samples[i][k]);
+	for (i = sd->nsamples > h->cap ? sd->nsamples - h->cap : 0;
+	    i < sd->nsamples; i++) {
+		if (sd->codes[(size_t)FIG_RSS_ANON * sd->nsamples + i] !=
+		    RING_NA) {
+			e->since = sd->t0 + (double)i * sd->step;
+			break;
+		}
+	}
+	for (k = 0; k < HF__COUNT; k++)
+		ring_fill(&e->ring[k], sd->codes + (size_t)k * sd->nsamples,
+		    sd->nsamples);
+	e->pushes = e->ring[FIG_RSS_ANON].n;
+	e->restarts = sd->restarts;
+	if (sd->restarts <= 0 || sd->restart_from == NULL ||
+	    sd->restart_to == NULL)
+		return;
+	e->restarted_at = sd->restarted_at;
+	e->restart_from = xstrdup(sd->restart_from);
+	e->restart_to = xstrdup(sd->restart_to);
+	/* the samples kept are the newest pushes of nsamples */
+	if (sd->restart_sample < sd->nsamples &&
+	    sd->nsamples - sd->restart_sample <= e->pushes)
+		e->restart_push = (long)(e->pushes -
+		    (sd->nsamples - sd->restart_sample));
+}
+
+struct hist_ent *
+history_find(struct history *h, const char *ident)
+{
+	struct hist_ent	*e;
+
+	for (e = h->bucket[hash_str(ident) & (h->nbucket - 1)]; e != NULL;
+	    e = e->next)
+		if (strcmp(e->key, ident) == 0)
+			return e;
+	return NULL;
+}
+
+long
+history_restart_back(const struct hist_ent *e)
+{
+	unsigned long	back;
+
+	if (e == NULL || e->restart_push < 0)
+		return -1;
+	back = e->pushes - 1 - (unsigned long)e->restart_push;
+	return back < e->ring[FIG_RSS_ANON].n ? (long)back : -1;
+}
+
+/* "container 0123456789ab" of "ctr:0123…", "pod 0123…" of "pod:…". */
+static void
+short_ident(const char *ident, char *buf, size_t len)
+{
+	const char	*c = strchr(ident, ':');
+	bool		 pod = strncmp(ident, "pod:", 4) == 0;
+
+	snprintf(buf, len, "%s %.12s", pod ? "pod" : "container",
+	    c != NULL ? c + 1 : ident);
+}
+
+void
+history_restart_text(const struct hist_ent *e, const char *arrow, char *buf,
+    size_t len)
+{
+	char		 from[48], to[48], when[32];
+	time_t		 t;
+	struct tm	 tm;
+
+	buf[0] = '\0';
+	if (e == NULL || e->restart_from == NULL)
+		return;
+	t = (time_t)e->restarted_at;
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%H:%M", &tm);
+	short_ident(e->restart_from, from, sizeof from);
+	short_ident(e->restart_to, to, sizeof to);
+	/* same kind: name it once ("container a -> b") */
+	if (strncmp(from, to, strcspn(from, " ")) == 0)
+		snprintf(buf, len, "restarted at %s (%s %s %s)", when, from,
+		    arrow, to + strcspn(to, " ") + 1);
+	else
+		snprintf(buf, len, "restarted at %s (%s %s %s)", when, from,
+		    arrow, to);
+}
+
+size_t
+history_backfill(struct history *h, const char *ident,
+    const struct hist_past *p)
+{
+	struct hist_ent	*e = get(h, ident);
+	struct ring	 nr, *r = &e->ring[p->fig];
+	uint64_t	 v, wmin = FIG_NA;
+	uint32_t	 lead, i, nlive;
+	size_t		 j, n = 0, first = SIZE_MAX;
+
+	/* the samples before the entity's own first */
+	for (j = 0; j < p->n; j++) {
+		if (e->since > 0 && p->t0 + (double)j * p->step >
+		    e->since - p->step / 2)
+			break;
+		if (p->v[j] != FIG_NA && first == SIZE_MAX)
+			first = j;
+	}
+	n = j;
+	if (first == SIZE_MAX)
+		return 0;
+	for (lead = 0; lead < r->n && ring_get(r, r->n - 1 - lead) == FIG_NA;)
+		lead++;
+	nlive = r->n - lead;
+	ring_init(&nr, h->cap);
+	for (j = first; j < n; j++)
+		ring_push(&nr, p->v[j]);
+	for (i = nlive; i-- > 0;)
+		ring_push(&nr, ring_get(r, i));
+	ring_done(r);
+	*r = nr;
+	for (j = first; j < n; j++) {
+		if ((v = p->v[j]) == FIG_NA)
+			continue;
+		if (e->min[p->fig] == FIG_NA || v < e->min[p->fig])
+			e->min[p->fig] = v;
+		if (v > e->max[p->fig])
+			e->max[p->fig] = v;
+		if (p->t0 + (double)j * p->step >= p->win_from &&
+		    (wmin == FIG_NA || v < wmin))
+			wmin = v;
+	}
+	e->first[p->fig] = p->v[first];
+	if (p->fig == FIG_RSS_ANON) {
+		e->since = p->t0 + (double)first * p->step;
+		if (wmin != FIG_NA) {
+			if (e->seed_left == 0 || wmin < e->seed_win_min)
+				e->seed_win_min = wmin;
+			if (h->window > nlive && e->seed_left < h->window - nlive)
+				e->seed_left = h->window - nlive;
+		}
+	}
+	return n - first;
 }
 
 size_t
@@ -374,3 +518,15 @@ history_entity_max(uint32_t cap)
 	return sizeof(struct hist_ent) + (size_t)cap * 2 * HF__COUNT;
 }
 
+
+double
+history_since(const struct history *h, const char *ident)
+{
+	const struct hist_ent	*e;
+
+	for (e = h->bucket[hash_str(ident) & (h->nbucket - 1)]; e != NULL;
+	    e = e->next)
+		if (strcmp(e->key, ident) == 0)
+			return e->since;
+	return 0;
+}

@@ -56,6 +56,8 @@ refresh_next(struct refresh *r, const struct read_plan *plan, struct tree *t,
 	r->pol.rollup_all = false;
 	ghosts = history_begin(r->h, nsn, &nghosts);
 	tree_build(t, nsn, &r->o.topts, ghosts, nghosts);
+	if (r->o.hook != NULL)
+		r->o.hook(r->o.hook_ctx, nsn, t, r->h);
 	history_update(r->h, t);
 	r->seconds = clock_mono() - t0;
 	if (r->o.sort != NULL)

@@ -286,6 +286,7 @@ tree_replicas(struct tree *t, const char *node)
 		memset(&g->st.rep, 0, sizeof g->st.rep);
 		g->st.rep.anon = anon_of(&g->sum);
 		g->st.rep.median = g->st.rep.base_shmem = FIG_NA;
+		g->st.rep.spread_lo = g->st.rep.spread_hi = FIG_NA;
 		for (k = 0; k < MAPS_TALLY_RULES; k++)
 			g->st.rep.base_tally[k] = g->st.rep.base_anon_less[k] =
 			    FIG_NA;
@@ -296,6 +297,7 @@ tree_replicas(struct tree *t, const char *node)
 			memset(r, 0, sizeof *r);
 			r->anon = anon_of(&g->ctrs[ci].sum);
 			r->median = r->base_shmem = FIG_NA;
+			r->spread_lo = r->spread_hi = FIG_NA;
 		}
 		if (g->kind != ENT_POD || g->pod == NULL ||
 		    g->namespace == NULL)
@@ -365,3 +367,31 @@ tree_replicas_fmt(const struct tree_replicas *r, bool utf8, char *buf,
 	return buf;
 }
 
+
+void
+tree_replicas_cluster(struct tree_replicas *r, const uint64_t *v, size_t n)
+{
+	r->source = REP_PROMETHEUS;
+	r->replicas = (unsigned)n;
+	r->median = r->spread_lo = r->spread_hi = FIG_NA;
+	r->excess = 0;
+	r->outlier = false;
+	if (n == 0)
+		return;
+	r->spread_lo = v[n / 4];
+	r->spread_hi = v[(3 * n) / 4 < n ? (3 * n) / 4 : n - 1];
+	judge(r, median_without(v, n, FIG_NA));
+}
+
+const char *
+tree_replicas_against(const struct tree_replicas *r, char *buf, size_t len)
+{
+	if (r->kind == WL_NONE || r->median == FIG_NA)
+		snprintf(buf, len, "%s", "");
+	else if (r->source == REP_PROMETHEUS)
+		snprintf(buf, len, "vs %u replica%s (prometheus)", r->replicas,
+		    r->replicas == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "vs %u on this node", r->siblings);
+	return buf;
+}

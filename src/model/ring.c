@@ -74,6 +74,29 @@ ring_push(struct ring *r, uint64_t bytes)
 		r->n++;
 }
 
+void
+ring_fill(struct ring *r, const uint16_t *codes, size_t n)
+{
+	size_t	i;
+
+	if (n > r->cap) {
+		codes += n - r->cap;
+		n = r->cap;
+	}
+	ring_done(r);
+	r->head = 0;
+	r->n = (uint32_t)n;
+	for (i = 1; i < n && codes[i] == codes[0]; i++)
+		;
+	if (i >= n) {
+		r->cval = n > 0 ? codes[0] : 0;
+		return;
+	}
+	r->buf = xcalloc(r->cap, sizeof *r->buf);
+	memcpy(r->buf, codes, n * sizeof *codes);
+	r->head = (uint32_t)(n % r->cap);
+}
+
 static uint16_t
 ring_code(const struct ring *r, uint32_t i)
 {

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -147,6 +148,48 @@ workload_kind_name(enum wl_kind k)
 	default:
 		return "";
 	}
+}
+
+size_t
+workload_regex(enum wl_kind k, const char *stem, size_t stem_len, char *buf,
+    size_t len)
+{
+	char		 e[256];
+	const char	*tail;
+	size_t		 i, o = 0;
+	int		 n;
+
+	switch (k) {
+	case WL_STATEFULSET:
+		tail = "-[0-9]+";
+		break;
+	case WL_DEPLOYMENT:
+		tail = "-[%s]{6,10}-[%s]{5}";
+		break;
+	case WL_DAEMONSET_JOB:
+	case WL_DAEMONSET:
+	case WL_JOB:
+		tail = "-([0-9]+-)?[%s]{5}";
+		break;
+	case WL_CRONJOB:
+		tail = "-[0-9]{7,10}-[%s]{5}";
+		break;
+	default:
+		return 0;	/* no pattern: none, or one node's static pod */
+	}
+	for (i = 0; i < stem_len && stem[i] != '\0' && o + 3 < sizeof e; i++) {
+		if (strchr(".^$|?*+()[]{}\\", stem[i]) != NULL)
+			e[o++] = '\\';
+		e[o++] = stem[i];
+	}
+	e[o] = '\0';
+	n = snprintf(buf, len, "%s", e);
+	if (n < 0 || (size_t)n >= len)
+		return 0;
+	/* the tail names the alphabet at most twice */
+	n += snprintf(buf + n, len - (size_t)n, tail, rand_alphabet,
+	    rand_alphabet);
+	return n < 0 || (size_t)n >= len ? 0 : (size_t)n;
 }
 
 /* Whether pod is "<prefix>-<5 random>" with prefix pod[0..plen). */

@@ -51,12 +51,28 @@ json_mem(const struct cg_mem *m, const struct tree_stats *st)
 	return o;
 }
 
+/* From the history store: null where it cannot tell (docs/json.md). */
+static void
+json_restarts(json_t *o, const struct hist_ent *e)
+{
+	bool	known = e != NULL && e->restarts >= 0;
+	bool	any = known && e->restarts > 0 && e->restart_from != NULL;
+
+	json_object_set_new_nocheck(o, "restarts", known ?
+	    json_integer(e->restarts) : json_null());
+	json_object_set_new_nocheck(o, "restarted_at", any ?
+	    json_real(e->restarted_at) : json_null());
+	json_object_set_new_nocheck(o, "restarted_from", any ?
+	    json_string(e->restart_from) : json_null());
+}
+
 static void
 json_stats(json_t *o, const struct tree_stats *st)
 {
 	json_object_set_new_nocheck(o, "anon_growth", json_integer(st->growth));
 	json_object_set_new_nocheck(o, "anon_growth_window",
 	    json_integer(st->growth_win));
+	json_restarts(o, st->hist);
 }
 
 static json_t *
@@ -80,7 +96,29 @@ json_diagnosis(const struct diag_set *ds)
 	return a;
 }
 
-/* A pod's or container's standing against its replicas on this node. */
+/*
+ * What the replica figures compare with: the cluster's replicas
+ * (Prometheus) or the node's, how many, their median and spread.
+ */
+static void
+json_baseline(json_t *o, const struct tree_replicas *r)
+{
+	json_t	*j = json_object();
+	bool	 prom = r->source == REP_PROMETHEUS;
+
+	json_object_set_new_nocheck(j, "source", json_string(prom ?
+	    "prometheus" : "node"));
+	json_object_set_new_nocheck(j, "replicas", json_integer(prom ?
+	    r->replicas : r->siblings));
+	json_object_set_new_nocheck(j, "median", json_u64(r->median));
+	json_object_set_new_nocheck(j, "p25", json_u64(prom ? r->spread_lo :
+	    FIG_NA));
+	json_object_set_new_nocheck(j, "p75", json_u64(prom ? r->spread_hi :
+	    FIG_NA));
+	json_object_set_new_nocheck(o, "baseline", j);
+}
+
+/* A pod's or container's standing against its replicas. */
 static void
 json_replicas(json_t *o, const struct tree_replicas *r)
 {
@@ -95,7 +133,8 @@ json_replicas(json_t *o, const struct tree_replicas *r)
 	    workload_kind_name(r->kind)));
 	json_object_set_new_nocheck(j, "workload_from", json_string(
 	    r->by_labels ? "labels" : "name"));
-	json_object_set_new_nocheck(j, "source", json_string("node"));
+	json_object_set_new_nocheck(j, "source", json_string(
+	    r->source == REP_PROMETHEUS ? "prometheus" : "node"));
 	json_object_set_new_nocheck(j, "siblings", json_integer(r->siblings));
 	json_object_set_new_nocheck(j, "anon", json_u64(r->anon));
 	json_object_set_new_nocheck(j, "median", json_u64(r->median));
@@ -106,6 +145,7 @@ json_replicas(json_t *o, const struct tree_replicas *r)
 	    (double)r->median));
 	json_object_set_new_nocheck(j, "outlier", json_boolean(r->outlier));
 	json_object_set_new_nocheck(o, "replicas", j);
+	json_baseline(o, r);
 }
 
 /* A process's object, but pss_age (it moves every refresh: added on output). */

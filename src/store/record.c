@@ -34,6 +34,7 @@ struct store_ent {
 	uint64_t		 v[STORE_NCOL];	/* last written; FIG_NA */
 	unsigned		 partial;
 	double			 written;	/* when; < 0: never */
+	bool			 nameless;	/* upserted without its names */
 	unsigned long		 seen;		/* store tick */
 	struct store_ent	*next;
 };
@@ -193,6 +194,19 @@ step(sqlite3_stmt *s, long long *id)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * A pod or container whose names are not known yet (its log link came
+ * after its cgroup): the entity row gets them as soon as they are, not at
+ * the next heartbeat, so that a restart can be matched by name.
+ */
+static bool
+r_nameless(const struct rec *r)
+{
+	return (r->kind == ENT_POD || r->kind == ENT_CONTAINER) &&
+	    (r->ns == NULL || r->pod == NULL || (r->kind == ENT_CONTAINER &&
+	    r->ctr == NULL));
+}
+
 static int
 upsert(struct store *st, struct store_ent *e, const struct rec *r,
     double now)
@@ -206,6 +220,7 @@ upsert(struct store *st, struct store_ent *e, const struct rec *r,
 	bind_text(s, 5, r->ctr);
 	bind_text(s, 6, r->cmd);
 	sqlite3_bind_double(s, 7, now);
+	e->nameless = r_nameless(r);
 	return step(s, &e->id);
 }
 
@@ -215,18 +230,19 @@ record_one(struct store *st, const struct rec *r, double now)
 {
 	struct store_ent	*e = ent_get(st, r->ident);
 	sqlite3_stmt		*s = st->st_sample;
-	bool			 due, beat;
+	bool			 due, beat, named;
 	int			 c;
 
 	e->seen = st->tick;
 	beat = e->written < 0 || now - e->written >= st->o.heartbeat;
-	due = beat || e->partial != r->partial;
+	named = e->nameless && !r_nameless(r);
+	due = beat || named || e->partial != r->partial;
 	for (c = 0; c < STORE_NCOL && !due; c++)
 		due = moved(e->v[c], r->v[c], c >= STORE_C_NMAPS &&
 		    c < STORE_C_TBYTES);
 	if (!due)
 		return 0;
-	if ((e->id == 0 || beat) && upsert(st, e, r, now) != 0)
+	if ((e->id == 0 || beat || named) && upsert(st, e, r, now) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, e->id);
 	sqlite3_bind_double(s, 2, now);

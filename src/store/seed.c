@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/ring.h"
 #include "store/seed.h"
 #include "store_int.h"
 #include "util/xmalloc.h"
@@ -27,16 +28,26 @@ struct acc {
 	long long	 id;
 	char		*ident;
 	struct hist_seed sd;
-	uint64_t	(*slot)[HF__COUNT];
-	uint64_t	 cur[HF__COUNT];
+	uint64_t	 curv[HF__COUNT];	/* the last row's figures */
+	uint16_t	 cur[HF__COUNT];	/* and their ring codes */
 	double		 cur_t;		/* < 0: no row yet */
 	uint64_t	 before_win;	/* RssAnon just before the window */
 	size_t		 j;		/* next slot to fill */
 	bool		 skip;
 };
 
+/* A live pod's or container's latest restart (load_restarts). */
+struct restart {
+	long long	 id;
+	unsigned	 n;
+	double		 at;
+	char		*from, *to;
+};
+
 struct seeder {
 	struct history	*h;
+	struct restart	*rs;		/* by id */
+	size_t		 nrs;
 	struct run	*runs;
 	size_t		 nruns;
 	double		 now, win_start, last_start;
@@ -45,7 +56,7 @@ struct seeder {
 	size_t		 nslots;
 	const char	*boot_id;
 	size_t		 seeded;
-	uint64_t	(*slot)[HF__COUNT];	/* one entity's, reused */
+	uint16_t	*codes;	/* one entity's slots, figure-major, reused */
 };
 
 static int
@@ -56,8 +67,10 @@ load_runs(struct store *st, struct seeder *sd)
 	int		 rc;
 
 	if (sqlite3_prepare_v2(store_db(st), "SELECT started, last, interval "
-	    "FROM run ORDER BY started", -1, &s, NULL) != SQLITE_OK)
+	    "FROM run WHERE started <= ?1 ORDER BY started", -1, &s, NULL) !=
+	    SQLITE_OK)
 		return -1;
+	sqlite3_bind_double(s, 1, sd->now);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (sd->nruns == cap) {
 			cap = cap * 2 + 16;
@@ -120,29 +133,56 @@ acc_start(struct seeder *sd, struct acc *a, long long id, const char *ident)
 	a->cur_t = -1;
 	a->before_win = FIG_NA;
 	a->sd.win_min = FIG_NA;
-	for (k = 0; k < HF__COUNT; k++)
-		a->sd.first[k] = a->sd.min[k] = a->sd.max[k] = a->cur[k] =
-		    FIG_NA;
-	a->slot = sd->slot;
+	for (k = 0; k < HF__COUNT; k++) {
+		a->sd.first[k] = a->sd.min[k] = a->sd.max[k] = FIG_NA;
+		a->curv[k] = FIG_NA;
+		a->cur[k] = RING_NA;
+	}
 	/* a process of another boot cannot be alive now */
 	a->skip = strncmp(ident, "proc:", 5) == 0 && blen > 0 &&
 	    (strncmp(ident + 5, sd->boot_id, blen) != 0 ||
 	    ident[5 + blen] != ':');
 }
 
-/* Fills the slots up to moment t (exclusive) with the current value. */
+/*
+ * Fills the slots up to moment t (exclusive) with the current value: the
+ * ring codes, encoded once per row, copied into each figure's run.
+ */
 static void
 acc_fill(struct seeder *sd, struct acc *a, double t)
 {
+	size_t	j, n = sd->nslots;
 	long	r;
+	bool	ok;
 	int	k;
 
-	for (; a->j < sd->nslots && sd->slot_t[a->j] < t; a->j++) {
+	for (; a->j < n && sd->slot_t[a->j] < t; a->j = j) {
+		/* a stretch of slots all covered by one run, or all not */
 		r = sd->slot_run[a->j];
-		for (k = 0; k < HF__COUNT; k++)
-			a->slot[a->j][k] = a->cur_t >= 0 && r >= 0 &&
-			    a->cur_t >= sd->runs[r].start ? a->cur[k] : FIG_NA;
+		ok = a->cur_t >= 0 && r >= 0 && a->cur_t >= sd->runs[r].start;
+		for (j = a->j + 1; j < n && sd->slot_t[j] < t &&
+		    sd->slot_run[j] == r; j++)
+			;
+		for (k = 0; k < HF__COUNT; k++) {
+			uint16_t	 c = ok ? a->cur[k] : RING_NA;
+			uint16_t	*p = sd->codes + (size_t)k * n;
+			size_t		 i;
+
+			for (i = a->j; i < j; i++)
+				p[i] = c;
+		}
 	}
+}
+
+/* A figure column: NULL (unknown) is FIG_NA (its type asked only if 0). */
+static uint64_t
+col_value(sqlite3_stmt *s, int c)
+{
+	sqlite3_int64	v = sqlite3_column_int64(s, c);
+
+	if (v == 0 && sqlite3_column_type(s, c) == SQLITE_NULL)
+		return FIG_NA;
+	return v < 0 ? FIG_NA : (uint64_t)v;
 }
 
 static void
@@ -156,15 +196,16 @@ acc_row(struct seeder *sd, struct acc *a, sqlite3_stmt *s)
 	if (t < sd->win_start)
 		a->before_win = FIG_NA;
 	for (k = 0; k < HF__COUNT; k++) {
-		v = sqlite3_column_type(s, 3 + k) == SQLITE_NULL ? FIG_NA :
-		    (uint64_t)sqlite3_column_int64(s, 3 + k);
-		a->cur[k] = v;
+		v = col_value(s, 3 + k);
+		if (v != a->curv[k]) {
+			a->curv[k] = v;
+			a->cur[k] = ring_encode(v);
+		}
 		if (v == FIG_NA)
 			continue;
 		lo = v;
-		if (k == FIG_RSS_ANON && sqlite3_column_type(s,
-		    3 + HF__COUNT) != SQLITE_NULL)
-			lo = (uint64_t)sqlite3_column_int64(s, 3 + HF__COUNT);
+		if (k == FIG_RSS_ANON && col_value(s, 3 + HF__COUNT) != FIG_NA)
+			lo = col_value(s, 3 + HF__COUNT);
 		if (a->sd.first[k] == FIG_NA)
 			a->sd.first[k] = v;
 		if (a->sd.min[k] == FIG_NA || lo < a->sd.min[k])
@@ -176,8 +217,163 @@ acc_row(struct seeder *sd, struct acc *a, sqlite3_stmt *s)
 			a->sd.win_min = lo;
 	}
 	if (t < sd->win_start)
-		a->before_win = a->cur[FIG_RSS_ANON];
+		a->before_win = a->curv[FIG_RSS_ANON];
 	a->cur_t = t;
+}
+
+/* One row of load_restarts' query, borrowed from the statement. */
+struct inst {
+	long long	 id;
+	const char	*ident, *ns, *pod, *ctr;
+	double		 first;
+	bool		 live;
+};
+
+static void
+inst_get(sqlite3_stmt *s, struct inst *in, double now)
+{
+	in->id = sqlite3_column_int64(s, 0);
+	in->ident = (const char *)sqlite3_column_text(s, 1);
+	in->ns = (const char *)sqlite3_column_text(s, 2);
+	in->pod = (const char *)sqlite3_column_text(s, 3);
+	in->ctr = (const char *)sqlite3_column_text(s, 4);
+	in->first = sqlite3_column_double(s, 5);
+	in->live = sqlite3_column_type(s, 6) == SQLITE_NULL ||
+	    sqlite3_column_double(s, 6) > now;
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int
+restart_cmp(const void *a, const void *b)
+{
+	const struct restart	*x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * The restarts the store holds: the pods and containers of one namespace,
+ * pod name (and container name), oldest first; each live one has as many
+ * restarts as instances before it, the latest at its first sample. A pod
+ * also gets its live containers' latest restart, and the most restarts any
+ * of them had (a replaced pod's container restarted too: not added up).
+ * Without names an instance cannot be matched: none.
+ */
+/*
+ * Records live instance cur, n instances after the first (the one before
+ * it: from). *pod is the record of its pod (a pod sorts before its
+ * containers: NULL first), or SIZE_MAX.
+ */
+static void
+restart_add(struct seeder *sd, const struct inst *cur, unsigned n,
+    const char *from, size_t *pod)
+{
+	struct restart	*r = &sd->rs[sd->nrs], *p;
+
+	memset(r, 0, sizeof *r);
+	r->id = cur->id;
+	r->n = n;
+	if (n > 0) {
+		r->at = cur->first;
+		r->from = xstrdup(from);
+		r->to = xstrdup(cur->ident);
+	}
+	if (cur->ctr == NULL)
+		*pod = sd->nrs;
+	else if (*pod != SIZE_MAX && n > 0) {
+		p = &sd->rs[*pod];
+		if (n > p->n)
+			p->n = n;
+		if (p->from == NULL || r->at > p->at) {
+			free(p->from);
+			free(p->to);
+			p->at = r->at;
+			p->from = xstrdup(r->from);
+			p->to = xstrdup(r->to);
+		}
+	}
+	sd->nrs++;
+}
+
+static int
+load_restarts(struct store *st, struct seeder *sd)
+{
+	sqlite3_stmt	*s;
+	struct inst	 cur;
+	char		*prev[4] = { NULL };	/* ident, ns, pod, ctr */
+	size_t		 cap = 0, pod = SIZE_MAX;
+	unsigned	 n = 0;
+	int		 rc, k;
+
+	if (sqlite3_prepare_v2(store_db(st), "SELECT id, ident, namespace, "
+	    "pod, container, first_seen, gone FROM entity WHERE (kind = 'pod' "
+	    "OR (kind = 'container' AND container IS NOT NULL)) AND namespace "
+	    "IS NOT NULL AND pod IS NOT NULL ORDER BY namespace, pod, "
+	    "container, first_seen, id", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		inst_get(s, &cur, sd->now);
+		if (cur.first > sd->now)
+			continue;	/* not there yet */
+		if (prev[0] == NULL || !same_str(cur.ns, prev[1]) ||
+		    !same_str(cur.pod, prev[2]))
+			pod = SIZE_MAX;
+		if (prev[0] != NULL && same_str(cur.ns, prev[1]) &&
+		    same_str(cur.pod, prev[2]) && same_str(cur.ctr, prev[3]))
+			n++;
+		else
+			n = 0;
+		if (cur.live) {
+			if (sd->nrs == cap) {
+				cap = cap * 2 + 16;
+				sd->rs = xreallocarray(sd->rs, cap,
+				    sizeof *sd->rs);
+			}
+			restart_add(sd, &cur, n, prev[0], &pod);
+		}
+		for (k = 0; k < 4; k++)
+			free(prev[k]);
+		prev[0] = xstrdup(cur.ident);
+		prev[1] = xstrdup(cur.ns);
+		prev[2] = xstrdup(cur.pod);
+		prev[3] = cur.ctr != NULL ? xstrdup(cur.ctr) : NULL;
+	}
+	for (k = 0; k < 4; k++)
+		free(prev[k]);
+	sqlite3_finalize(s);
+	if (sd->nrs > 1)
+		qsort(sd->rs, sd->nrs, sizeof *sd->rs, restart_cmp);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The restart of entity id into a's seed, and the slot it falls in. */
+static void
+acc_restart(struct seeder *sd, struct acc *a)
+{
+	struct restart	 key = { .id = a->id }, *r;
+	size_t		 j;
+
+	a->sd.restart_sample = sd->nslots;
+	a->sd.restarts = -1;
+	r = sd->nrs == 0 ? NULL : bsearch(&key, sd->rs, sd->nrs,
+	    sizeof *sd->rs, restart_cmp);
+	if (r == NULL)
+		return;
+	a->sd.restarts = (int)r->n;
+	a->sd.restarted_at = r->at;
+	a->sd.restart_from = r->from;
+	a->sd.restart_to = r->to;
+	if (r->from == NULL)
+		return;
+	for (j = 0; j < sd->nslots && sd->slot_t[j] < r->at; j++)
+		;
+	if (j < sd->nslots)
+		a->sd.restart_sample = j;
 }
 
 static void
@@ -190,8 +386,12 @@ acc_finish(struct seeder *sd, struct acc *a)
 		if (a->before_win != FIG_NA && run_at(sd, sd->win_start) >= 0 &&
 		    (a->sd.win_min == FIG_NA || a->before_win < a->sd.win_min))
 			a->sd.win_min = a->before_win;
-		a->sd.samples = (const uint64_t (*)[HF__COUNT])a->slot;
+		a->sd.codes = sd->codes;
 		a->sd.nsamples = sd->nslots;
+		acc_restart(sd, a);
+		a->sd.t0 = sd->nslots > 0 ? sd->slot_t[0] : sd->now;
+		a->sd.step = sd->nslots > 1 ? sd->slot_t[1] - sd->slot_t[0] :
+		    0;
 		history_seed(sd->h, a->ident, &a->sd);
 		sd->seeded++;
 	}
@@ -199,20 +399,20 @@ acc_finish(struct seeder *sd, struct acc *a)
 	a->ident = NULL;
 }
 
+/*
+ * Every entity's samples up to now (not gone by then), entity by entity in
+ * time order: the entity
+ * table outside (one lookup per entity, not per row), the sample's primary
+ * key inside.
+ */
 static char *
 select_sql(void)
 {
-	char	*cols = xstrdup(""), *t, *sql;
-	int	 c;
+	char	*cols = store_cols_sql(HF__COUNT), *sql;
 
-	for (c = 0; c < HF__COUNT; c++) {
-		t = xasprintf("%s, s.%s", cols, store_col_name(c));
-		free(cols);
-		cols = t;
-	}
-	sql = xasprintf("SELECT s.entity, e.ident, s.t%s, s.anon_min "
-	    "FROM sample s JOIN entity e ON e.id = s.entity "
-	    "WHERE e.gone IS NULL ORDER BY s.entity, s.t", cols);
+	sql = xasprintf("SELECT e.id, e.ident, s.t%s, s.anon_min FROM entity e "
+	    "CROSS JOIN sample s ON s.entity = e.id WHERE (e.gone IS NULL OR "
+	    "e.gone > ?1) AND s.t <= ?1 ORDER BY e.id, s.t", cols);
 	free(cols);
 	return sql;
 }
@@ -226,6 +426,7 @@ seed_history(struct store *st, struct history *h, const char *boot_id,
 	struct acc	 a;
 	sqlite3_stmt	*s = NULL;
 	char		*sql;
+	size_t		 i;
 	int		 rc = -1, src;
 
 	memset(&sd, 0, sizeof sd);
@@ -236,7 +437,7 @@ seed_history(struct store *st, struct history *h, const char *boot_id,
 	sd.now = now;
 	sd.win_start = now - window;
 	sd.boot_id = boot_id != NULL ? boot_id : "";
-	if (load_runs(st, &sd) != 0)
+	if (load_runs(st, &sd) != 0 || load_restarts(st, &sd) != 0)
 		goto out;
 	if (sd.nruns == 0) {
 		rc = 0;
@@ -245,12 +446,13 @@ seed_history(struct store *st, struct history *h, const char *boot_id,
 	info->since = sd.runs[0].start;
 	sd.last_start = sd.runs[sd.nruns - 1].start;
 	make_slots(&sd, delay, cap ? cap : 1);
-	sd.slot = xcalloc(sd.nslots + 1, sizeof *sd.slot);
+	sd.codes = xcalloc((sd.nslots + 1) * HF__COUNT, sizeof *sd.codes);
 	sql = select_sql();
 	src = sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL);
 	free(sql);
 	if (src != SQLITE_OK)
 		goto out;
+	sqlite3_bind_double(s, 1, now);
 	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
 		long long	id = sqlite3_column_int64(s, 0);
 
@@ -272,10 +474,15 @@ out:
 		snprintf(why, len, "cannot read %s: %s", store_path(st),
 		    sqlite3_errmsg(store_db(st)));
 	free(a.ident);
-	free(sd.slot);
+	free(sd.codes);
 	sqlite3_finalize(s);
 	info->entities = sd.seeded;
 	free(sd.runs);
+	for (i = 0; i < sd.nrs; i++) {
+		free(sd.rs[i].from);
+		free(sd.rs[i].to);
+	}
+	free(sd.rs);
 	free(sd.slot_t);
 	free(sd.slot_run);
 	return rc;

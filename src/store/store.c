@@ -104,6 +104,20 @@ store_col_name(int c)
 	return extra[c - FIG__COUNT];
 }
 
+char *
+store_cols_sql(int n)
+{
+	char	*cols = xstrdup(""), *t;
+	int	 c;
+
+	for (c = 0; c < n; c++) {
+		t = xasprintf("%s, s.%s", cols, store_col_name(c));
+		free(cols);
+		cols = t;
+	}
+	return cols;
+}
+
 void
 store_say(struct store *st, const char *what)
 {
@@ -363,6 +377,12 @@ store_open_reader(const char *path, char *why, size_t len)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 2000);
+	/*
+	 * The seeding reads the whole file once: mapped, its pages are not
+	 * copied into SQLite's cache (a WAL reader maps what the WAL has not
+	 * got; the rest still goes through the cache).
+	 */
+	(void)store_exec(st, "PRAGMA mmap_size = 1073741824");
 	switch (check_file(st, why, len)) {
 	case 0:
 		snprintf(why, len, "%s is empty", path);

@@ -45,6 +45,9 @@ struct store {
 };
 
 const char	*store_col_name(int c);
+/* ", s.rss, s.rss_anon, ...": the first n value columns, for a SELECT of
+   table sample as s (the caller frees it). */
+char		*store_cols_sql(int n);
 /* Says "memtop: store PATH: what: sqlite's error" on stderr. */
 void		 store_say(struct store *, const char *what);
 int		 store_exec(struct store *, const char *sql);

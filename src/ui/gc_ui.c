@@ -1,7 +1,7 @@
 /*
- * The g key: choose the Node processes of the selected row, refuse what is
- * unsafe with a reason, ask, then collect them one after another in a child
- * while the dashboard keeps refreshing. Esc cancels (the child still closes
+ * The g key: choose the Node and HotSpot (Java) processes of the selected
+ * row, refuse what is unsafe with a reason, ask, then collect them one
+ * after another in a child while the dashboard keeps refreshing. Esc cancels (the child still closes
  * an inspector it opened, also after memtop exits). The jobs, their pipes
  * and results are actions/job.c's; this file only chooses and shows.
  */
@@ -68,13 +68,42 @@ start_next(struct ui *u)
 	return UI_REDRAW;
 }
 
+/* Asks y/n for the targets chosen (njvm of them HotSpot JVMs). */
+static int
+ask(struct ui *u, const char *comm, enum gc_runtime rt, size_t njvm)
+{
+	struct ui_gc	*g = &u->gc;
+	size_t		 n = g->ntargets;
+
+	g->confirm = true;
+	if (n == 1 && rt == GC_RT_HOTSPOT)
+		ui_status(u, false, "GC %s PID %d (HotSpot) in %s? A full GC "
+		    "pauses it. y/n", comm, g->targets[0].pid, g->where);
+	else if (n == 1)
+		ui_status(u, false, "GC node PID %d in %s? A full GC pauses it. "
+		    "y/n", g->targets[0].pid, g->where);
+	else if (njvm == 0)
+		ui_status(u, false, "GC %zu node processes in %s, one after "
+		    "another? A full GC pauses each. y/n", n, g->where);
+	else if (njvm == n)
+		ui_status(u, false, "GC %zu java processes (HotSpot) in %s, one "
+		    "after another? A full GC pauses each. y/n", n, g->where);
+	else
+		ui_status(u, false, "GC %zu processes (%zu node, %zu HotSpot) "
+		    "in %s, one after another? A full GC pauses each. y/n", n,
+		    n - njvm, njvm, g->where);
+	u->status_until += 3600;
+	return UI_REDRAW;
+}
+
 int
 ui_gc_key(struct ui *u)
 {
 	const struct ui_row	*r = ui_selected(u);
-	char			 why[256], first_why[300] = "";
+	char			 why[256], first_why[300] = "", comm[64] = "";
 	const char		*refuse;
-	size_t			 ci, pi, nc, checked = 0;
+	size_t			 ci, pi, nc, checked = 0, njvm = 0;
+	enum gc_runtime		 rt = GC_RT_UNKNOWN;
 
 	if (u->cfg.read_only) {
 		ui_status(u, true, "read-only (--read-only): g is off; memtop "
@@ -104,12 +133,14 @@ ui_gc_key(struct ui *u)
 			ui_status(u, true, "pid %d has exited", r->p->sp->pid);
 			return UI_REDRAW;
 		}
-		refuse = gc_check(r->p->sp->pid, "/proc", why, sizeof why);
+		refuse = gc_check_runtime(r->p->sp->pid, "/proc", &rt, why,
+		    sizeof why);
 		if (refuse != NULL) {
 			ui_status(u, true, "GC pid %d refused: %s",
 			    r->p->sp->pid, refuse);
 			return UI_REDRAW;
 		}
+		snprintf(comm, sizeof comm, "%s", r->p->sp->comm);
 		add_target(u, r->p->sp);
 	} else {
 		nc = r->c != NULL ? 1 : r->g->nctrs;
@@ -123,34 +154,29 @@ ui_gc_key(struct ui *u)
 				if (c->procs[pi].gone)
 					continue;
 				checked++;
-				refuse = gc_check(sp->pid, "/proc", why,
-				    sizeof why);
-				if (refuse == NULL)
+				refuse = gc_check_runtime(sp->pid, "/proc", &rt,
+				    why, sizeof why);
+				if (refuse == NULL) {
 					add_target(u, sp);
-				else if (first_why[0] == '\0')
+					njvm += rt == GC_RT_HOTSPOT;
+					snprintf(comm, sizeof comm, "%s",
+					    sp->comm);
+				} else if (first_why[0] == '\0')
 					snprintf(first_why, sizeof first_why,
 					    "pid %d: %s", sp->pid, refuse);
 			}
 		}
 		if (u->gc.ntargets == 0) {
-			ui_status(u, true, "no Node process to collect in %s "
-			    "(%zu checked; %s)", u->gc.where, checked,
+			ui_status(u, true, "no Node or Java process to collect "
+			    "in %s (%zu checked; %s)", u->gc.where, checked,
 			    first_why);
 			return UI_REDRAW;
 		}
+		rt = njvm > 0 ? GC_RT_HOTSPOT : GC_RT_NODE;
 	}
 	if (u->cfg.gc_yes)
 		return start_next(u);
-	u->gc.confirm = true;
-	if (u->gc.ntargets == 1)
-		ui_status(u, false, "GC node PID %d in %s? A full GC pauses it. "
-		    "y/n", u->gc.targets[0].pid, u->gc.where);
-	else
-		ui_status(u, false, "GC %zu node processes in %s, one after "
-		    "another? A full GC pauses each. y/n", u->gc.ntargets,
-		    u->gc.where);
-	u->status_until += 3600;
-	return UI_REDRAW;
+	return ask(u, comm, rt, njvm);
 }
 
 int
@@ -290,7 +316,8 @@ ui_gc_proved(const struct ui *u, const struct tree_group *g,
 		return false;
 	d.rss_before = best->rss_before;
 	d.rss_after = best->rss_after;
-	d.outside_v8_after = gc_outside_v8(&best->v8_after);
+	d.outside_heap_after = gc_outside_heap(best, true);
+	d.jvm = best->runtime == GC_RT_HOTSPOT;
 	return diagnose_gc(&u->tree, g->kind == ENT_POD ? g : NULL, &d, buf,
 	    len);
 }

@@ -382,6 +382,45 @@ key_pause(struct ui *u)
 	return UI_REDRAW | (u->paused ? 0 : UI_REFRESH);
 }
 
+/* [ ] { }: through a recorded moment's samples (memtop --at); keys
+   typed ahead add up */
+static int
+key_time(struct ui *u, int samples, double seconds)
+{
+	if (u->cfg.moment == NULL) {
+		ui_status(u, false, "[ ] { } step through recorded time: start "
+		    "memtop --at TIME");
+		return UI_REDRAW;
+	}
+	u->time_samples += samples;
+	u->time_seconds += seconds;
+	return UI_REFRESH | UI_REDRAW;
+}
+
+static int
+key_sample_prev(struct ui *u)
+{
+	return key_time(u, -1, 0);
+}
+
+static int
+key_sample_next(struct ui *u)
+{
+	return key_time(u, 1, 0);
+}
+
+static int
+key_10min_prev(struct ui *u)
+{
+	return key_time(u, 0, -600);
+}
+
+static int
+key_10min_next(struct ui *u)
+{
+	return key_time(u, 0, 600);
+}
+
 static int
 move_sel(struct ui *u, long delta)
 {
@@ -537,9 +576,9 @@ const struct ui_key ui_keys[] = {
 	{ 'v',		"v",	   "versus",	"compare the selected pod with its "
 	  "healthiest replica on the node (B - A: what the sick one has more)",
 	  key_versus },
-	{ 'g',		"g",	   "gc",	"force a V8 garbage collection in the "
-	  "selected Node process, or in every Node process of a pod/container "
-	  "(asks first; Esc cancels)", key_gc },
+	{ 'g',		"g",	   "gc",	"force a garbage collection in the "
+	  "selected Node process or HotSpot JVM, or in every Node and Java "
+	  "process of a pod/container (asks first; Esc cancels)", key_gc },
 	{ ' ',		"Space",   "toggle",	"expand or collapse a pod/group",
 	  key_toggle },
 	{ KEY_RIGHT,	"Right",   "expand",	"expand", key_open },
@@ -550,6 +589,14 @@ const struct ui_key ui_keys[] = {
 	{ '+',		"+",	   "faster",	"refresh twice as often", key_faster },
 	{ '-',		"-",	   "slower",	"refresh half as often", key_slower },
 	{ 'p',		"p",	   "pause",	"pause or resume refreshing", key_pause },
+	{ '[',		"[",	   "time-back",	"--at: the recorded sample before",
+	  key_sample_prev },
+	{ ']',		"]",	   "time-on",	"--at: the recorded sample after",
+	  key_sample_next },
+	{ '{',		"{",	   "time-back-10m", "--at: ten minutes back",
+	  key_10min_prev },
+	{ '}',		"}",	   "time-on-10m", "--at: ten minutes on",
+	  key_10min_next },
 	{ KEY_DOWN,	"Down",	   "down",	"next row", key_down },
 	{ 'j',		"j",	   "down",	"next row", key_down },
 	{ KEY_UP,	"Up",	   "up",	"previous row", key_up },

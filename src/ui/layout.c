@@ -222,6 +222,9 @@ draw_spark(const struct ui *u, int y, int x, const struct tree_stats *st,
 	n = (int)r->n < spark_w ? (int)r->n : spark_w;
 	for (i = 0; i < n; i++)
 		v[i] = ring_get(r, (uint32_t)(n - 1 - i));
+	i = (int)history_restart_back(st->hist);	/* a restart: '|' */
+	if (i >= 0 && i < n)
+		v[n - 1 - i] = FMT_SPARK_MARK;
 	fmt_sparkline(b, sizeof b, v, (size_t)n, u->utf8);
 	draw_role(base == THEME_SELECTED ? base : THEME_SPARK);
 	draw_text(y, x + spark_w - n, n, b);

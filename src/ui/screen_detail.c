@@ -147,11 +147,12 @@ ui_smaps_wanted(struct ui *u, struct proc_ref *out, size_t max)
 
 /* The whole ring squeezed into w columns (the max of each bucket). */
 static void
-history_spark(const struct ui *u, const struct ring *r, int w, char *buf,
-    size_t len)
+history_spark(const struct ui *u, const struct hist_ent *e,
+    const struct ring *r, int w, char *buf, size_t len)
 {
 	uint64_t	v[128];
 	uint32_t	i, n = r->n;
+	long		rb = history_restart_back(e);	/* a restart: '|' */
 	int		b, cols = w < 128 ? w : 128;
 
 	if (n == 0 || cols <= 0) {
@@ -172,7 +173,8 @@ history_spark(const struct ui *u, const struct ring *r, int w, char *buf,
 			if (x != UINT64_MAX && (m == UINT64_MAX || x > m))
 				m = x;
 		}
-		v[b] = m;
+		v[b] = rb >= 0 && (uint32_t)rb <= n - 1 - from &&
+		    (uint32_t)rb > n - 1 - to ? FMT_SPARK_MARK : m;
 	}
 	fmt_sparkline(buf, len, v, (size_t)cols, u->utf8);
 }
@@ -337,7 +339,8 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 		    FIG_PARTIAL ? THEME_DIM : THEME_DEFAULT);
 		draw_text(y, 0, COLS, line);
 		if (h != NULL && sw > 4) {
-			history_spark(u, &h->ring[k], sw, spark, sizeof spark);
+			history_spark(u, h, &h->ring[k], sw, spark,
+			    sizeof spark);
 			draw_role(THEME_SPARK);
 			draw_text(y, 55, sw, spark);
 		}
@@ -362,6 +365,13 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 		draw_role(s->st->growth >= (64LL << 20) ? THEME_GROWTH :
 		    THEME_DIM);
 		draw_text(y++, 0, COLS, line);
+		/* from the store: "restarted at 20:01 (container a -> b)" */
+		history_restart_text(h, u->utf8 ? "\xe2\x86\x92" : "->", line,
+		    sizeof line);
+		if (line[0] != '\0' && y < LINES - 1) {
+			draw_role(THEME_GROWTH);
+			draw_text(y++, 1, COLS - 1, line);
+		}
 	}
 	return y;
 }
@@ -382,7 +392,8 @@ draw_suggestion(struct ui *u, const struct ui_subject *s, int y, bool v8,
 	if (p != NULL)
 		gr = ui_gc_result(u, p->sp->pid, p->sp->start);
 	/* a GC that freed memory proved V8 garbage even once it is gone */
-	if (gr != NULL && gr->ok && gr->rss_before != FIG_NA &&
+	if (gr != NULL && gr->ok && gr->runtime != GC_RT_HOTSPOT &&
+	    gr->rss_before != FIG_NA &&
 	    gr->rss_after != FIG_NA && gr->rss_after < gr->rss_before)
 		v8 = true;
 	if ((!v8 && !arenas) || y >= DETAIL_ROWS - 6)
@@ -451,9 +462,13 @@ draw_diagnosis(struct ui *u, const struct ui_subject *s, int y)
 			    "unknown" : "theirs is unknown");
 		else
 			snprintf(b, sizeof b, "%s over the median of %u other "
-			    "replica%s (%s, %s)%s", tree_replicas_fmt(r, u->utf8,
-			    rb, sizeof rb), r->siblings, r->siblings == 1 ? "" :
-			    "s", fmt_bytes(a, sizeof a, r->median),
+			    "replica%s %s(%s, %s)%s", tree_replicas_fmt(r,
+			    u->utf8, rb, sizeof rb), r->source == REP_PROMETHEUS ?
+			    r->replicas : r->siblings, (r->source ==
+			    REP_PROMETHEUS ? r->replicas : r->siblings) == 1 ?
+			    "" : "s", r->source == REP_PROMETHEUS ?
+			    "cluster-wide, from Prometheus " : "on this node ",
+			    fmt_bytes(a, sizeof a, r->median),
 			    workload_kind_name(r->kind), r->outlier ?
 			    ": an outlier" : "");
 		y = line_kv(y, "replicas", b);

@@ -398,10 +398,30 @@ why_line(const struct ui *u, char *buf, size_t len)
 	return true;
 }
 
+/*
+ * Line 2's note: the store's, then Prometheus's status (ui_config), cut to
+ * leave the left 40 columns free (a status too long is cut, never gone).
+ */
+static void
+header_note(const struct ui *u, char *buf, size_t len)
+{
+	char	st[512] = "";
+	size_t	max = COLS > 42 ? (size_t)COLS - 42 : 0;
+
+	if (u->cfg.status != NULL)
+		u->cfg.status(u->cfg.hook_ctx, st, sizeof st);
+	snprintf(buf, len, "%s%s%s", u->cfg.history_note != NULL ?
+	    u->cfg.history_note : "", u->cfg.history_note != NULL &&
+	    u->cfg.history_note[0] != '\0' && st[0] != '\0' ? "  " : "", st);
+	if (strlen(buf) > max)
+		buf[max] = '\0';
+}
+
 static void
 draw_header(struct ui *u)
 {
-	char		 a[32], b[32], c[32], line[512], right[96];
+	char		 a[32], b[32], c[32], d[32], line[512], right[96];
+	char		 nb[1200];
 	int		 note = 0, rw;
 	uint64_t	 pods = 0;
 	size_t		 i, npods = 0;
@@ -417,12 +437,15 @@ draw_header(struct ui *u)
 		}
 	}
 	draw_fill(0, THEME_HEADER);
+	/* a recorded moment (--at) has no refresh interval: it says "recorded" */
+	snprintf(d, sizeof d, "%.2gs", u->cfg.delay);
 	snprintf(line, sizeof line, "memtop  mem %s, %s avail  %zu pods %s  "
-	    "%zu procs  %.2gs%s",
+	    "%zu procs  %s%s",
 	    fmt_bytes(a, sizeof a, sn ? sn->mem_total : FIG_NA),
 	    fmt_bytes(b, sizeof b, sn ? sn->mem_available : FIG_NA), npods,
-	    fmt_bytes(c, sizeof c, pods), sn ? sn->nprocs : 0, u->cfg.delay,
-	    u->paused ? " PAUSED" : "");
+	    fmt_bytes(c, sizeof c, pods), sn ? sn->nprocs : 0,
+	    u->cfg.moment != NULL ? "recorded" : d, u->paused ? " PAUSED" :
+	    "");
 	/* line 2 may say why instead: the reason for the '-' stays here */
 	if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0)
 		snprintf(line + strlen(line), sizeof line - strlen(line),
@@ -435,9 +458,11 @@ draw_header(struct ui *u)
 	draw_text(0, 0, COLS - rw, line);
 	draw_text(0, COLS - rw, rw, right);
 	draw_fill(1, THEME_DEFAULT);
-	/* where the history starts (the store), right-aligned, if it fits */
-	if (u->cfg.history_note != NULL && u->cfg.history_note[0] != '\0') {
-		note = (int)strlen(u->cfg.history_note) + 2;
+	/* where the history starts (the store, Prometheus), right-aligned,
+	   if it fits */
+	header_note(u, nb, sizeof nb);
+	if (nb[0] != '\0') {
+		note = (int)strlen(nb) + 2;
 		if (COLS - note < 40)
 			note = 0;
 	}
@@ -462,7 +487,7 @@ draw_header(struct ui *u)
 	}
 	if (note > 0) {
 		draw_role(THEME_DIM);
-		draw_text(1, COLS - note + 2, note - 2, u->cfg.history_note);
+		draw_text(1, COLS - note + 2, note - 2, nb);
 	}
 }
 

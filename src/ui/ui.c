@@ -95,11 +95,23 @@ tick(struct ui *u)
 	struct read_plan	 plan;
 	struct tree		 t;
 	const char		*cause;
+	int			 r;
 
-	read_plan_of(u, &plan, fresh, 256, smaps, UI_SMAPS_MAX);
-	if (refresh_next(u->refresh, &plan, &t, &u->sn, &cause) != 0) {
-		ui_status(u, true, "%s", cause);
-		return;
+	if (u->cfg.moment != NULL) {	/* a recorded moment (--at) */
+		r = u->cfg.moment(u->cfg.moment_ctx, u->time_seconds,
+		    u->time_samples, &t, &u->sn);
+		u->time_seconds = 0;
+		u->time_samples = 0;
+		if (r != 0) {
+			ui_status(u, true, "%s", u->cfg.history_note);
+			return;
+		}
+	} else {
+		read_plan_of(u, &plan, fresh, 256, smaps, UI_SMAPS_MAX);
+		if (refresh_next(u->refresh, &plan, &t, &u->sn, &cause) != 0) {
+			ui_status(u, true, "%s", cause);
+			return;
+		}
 	}
 	if (u->have_tree)
 		tree_done(&u->tree);
@@ -247,6 +259,8 @@ ui_run(const struct ui_config *cfg)
 		.window = cfg->window,
 		.topts = u.cfg.topts,
 		.sort = &u.cfg.sort,
+		.hook = cfg->hook,
+		.hook_ctx = cfg->hook_ctx,
 	});
 	if (cfg->seed != NULL)
 		cfg->seed(cfg->seed_ctx, refresh_history(u.refresh));
@@ -297,7 +311,7 @@ ui_run(const struct ui_config *cfg)
 		if (r > 0 && (pfd[1].revents & POLLIN)) {
 			if (read(tfd, &expirations, sizeof expirations) < 0)
 				expirations = 0;
-			if (!u.paused) {
+			if (!u.paused && u.cfg.moment == NULL) {
 				tick(&u);
 				dirty |= UI_REDRAW;
 			}

@@ -76,7 +76,7 @@ fmt_sparkline(char *buf, size_t len, const uint64_t *v, size_t n, int utf8)
 		return buf;
 	buf[0] = '\0';
 	for (i = 0; i < n; i++) {
-		if (v[i] == UINT64_MAX)
+		if (v[i] == UINT64_MAX || v[i] == FMT_SPARK_MARK)
 			continue;
 		if (v[i] < lo)
 			lo = v[i];
@@ -86,10 +86,10 @@ fmt_sparkline(char *buf, size_t len, const uint64_t *v, size_t n, int utf8)
 	for (i = 0; i < n; i++) {
 		size_t	lvl;
 
-		if (v[i] == UINT64_MAX) {
+		if (v[i] == UINT64_MAX || v[i] == FMT_SPARK_MARK) {
 			if (o + 2 > len)
 				break;
-			buf[o++] = ' ';
+			buf[o++] = v[i] == FMT_SPARK_MARK ? '|' : ' ';
 			continue;
 		}
 		lvl = hi > lo ? (size_t)((double)(v[i] - lo) * (double)(levels - 1)

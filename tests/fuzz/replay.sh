@@ -4,7 +4,7 @@
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 lib_init
 fuzz=$TOP_BUILDDIR/tests/fuzz
-for t in cgroup memstat maps runtime status http ws theme prom; do
+for t in cgroup memstat maps runtime status http ws theme prom promapi; do
 	bin=$fuzz/fuzz_$t
 	corpus=$TOP_SRCDIR/tests/fuzz/corpus/$t
 	crashes=$TOP_SRCDIR/tests/fuzz/crashes/$t

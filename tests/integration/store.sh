@@ -9,17 +9,8 @@
 # full tmpfs: one message, the textfile keeps coming, recording resumes when
 # space is freed. A garbage file and a newer schema: clear refusals, nothing
 # overwritten.
-. "${TOP_SRCDIR:-.}/tests/lib.sh"
-need_root
-lib_init
-V1=/sys/fs/cgroup/memory
-[ -f $V1/memory.usage_in_bytes ] || { echo "SKIP: no v1 memory controller"; exit 77; }
-command -v sqlite3 > /dev/null || { echo "ERROR: no sqlite3 (scripts/setup.sh --test installs it)"; exit 99; }
-T=$LIB_TMP
-DB=$T/history.db
-MiB=1048576
+. "${TOP_SRCDIR:-.}/tests/integration/store_lib.sh"
 
-H=$T/host
 U1=$(rand_uuid); C1=$(rand_hex64)	# st-a/steps-0: grows in steps
 U2=$(rand_uuid); C2=$(rand_hex64)	# st-b/flat-0: bigger, flat
 for x in "st-a_steps-0_$U1 steps-0_st-a_app-$C1" "st-b_flat-0_$U2 flat-0_st-b_app-$C2"; do

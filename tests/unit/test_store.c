@@ -20,6 +20,8 @@
 
 #include "collect/k8s_names.h"
 #include "model/history.h"
+#include "model/ring.h"
+#include "util/fmt.h"
 #include "model/tree.h"
 #include "store/seed.h"
 #include "store/store.h"
@@ -297,6 +299,23 @@ test_seed_growth(void **state)
 		for (j = 0; j < 600; j++)
 			gaps += ring_get(&e->ring[FIG_RSS_ANON], j) == FIG_NA;
 		assert_true(gaps >= 23 && gaps <= 26);
+		/* drawn, the gap is a gap (blanks between the values), not a
+		   line through it */
+		{
+			uint64_t	v[600];
+			char		sp[601], *a, *z;
+
+			for (j = 0; j < 600; j++)
+				v[j] = ring_get(&e->ring[FIG_RSS_ANON],
+				    599 - j);
+			fmt_sparkline(sp, sizeof sp, v, 600, 0);
+			assert_int_equal(strlen(sp), 600);
+			a = strchr(sp, ' ');
+			assert_non_null(a);
+			z = a + strspn(a, " ");
+			assert_int_equal((uint32_t)(z - a), gaps);
+			assert_true(a > sp && *z != '\0');
+		}
 		assert_int_equal(e->first[FIG_RSS_ANON], big ? 80 * MiB :
 		    10 * MiB);
 	}
