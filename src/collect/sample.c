@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libproc2/meminfo.h>
+
 #include "collect/cgfiles.h"
 #include "collect/cgroupns.h"
 #include "collect/fdcache.h"
@@ -57,7 +59,7 @@ struct sampler {
 	struct cgfiles		*cgf;		/* cgroup files kept open */
 	struct places		*places;	/* shared by processes */
 	struct names		*names;
-	int			 meminfo;	/* /proc/meminfo, kept open */
+	struct meminfo_info	*meminfo;	/* libproc2's; NULL: unreadable */
 	struct cg_roots		 roots;
 	char			*proc_root;
 	struct proc_cache	*cache;		/* sorted by pid */
@@ -99,12 +101,9 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 		free(s);
 		return NULL;
 	}
-	{
-		char	path[4200];
-
-		snprintf(path, sizeof path, "%s/meminfo", proc_root);
-		s->meminfo = open(path, O_RDONLY | O_CLOEXEC);
-	}
+	/* the node's memory: libproc2 reads and names /proc/meminfo's fields */
+	if (procps_meminfo_new(&s->meminfo) < 0)
+		s->meminfo = NULL;
 	s->roots = *roots;
 	/*
 	 * Big arrays (the mappings of a process with 100 000 of them, the
@@ -179,8 +178,8 @@ sampler_free(struct sampler *s)
 	cgfiles_free(s->cgf);
 	places_free(s->places);
 	names_free(s->names);
-	if (s->meminfo != -1)
-		close(s->meminfo);
+	if (s->meminfo != NULL)
+		procps_meminfo_unref(&s->meminfo);
 	free(s);
 }
 
@@ -606,19 +605,26 @@ snapshot_smaps(const struct snapshot *sn, int pid, unsigned long long start)
 	return NULL;
 }
 
-/* MemTotal and MemAvailable, by pread of the open /proc/meminfo. */
+/*
+ * MemTotal and MemAvailable through libproc2 (one read of /proc/meminfo a
+ * refresh); a field it could not give is unknown, not 0 (its MEMINFO_GET
+ * would say 0).
+ */
+static uint64_t
+meminfo_kib(struct meminfo_info *mi, enum meminfo_item item)
+{
+	struct meminfo_result	*r;
+
+	if (mi == NULL || (r = procps_meminfo_get(mi, item)) == NULL)
+		return FIG_NA;
+	return (uint64_t)r->result.ul_int * 1024;
+}
+
 static void
 tick_meminfo(struct sampler *s)
 {
-	char	buf[8192];
-	ssize_t	n;
-
-	s->snap.mem_total = s->snap.mem_available = FIG_NA;
-	if (s->meminfo == -1 ||
-	    (n = pread(s->meminfo, buf, sizeof buf - 1, 0)) <= 0)
-		return;
-	s->snap.mem_total = kb_field(buf, (size_t)n, "MemTotal");
-	s->snap.mem_available = kb_field(buf, (size_t)n, "MemAvailable");
+	s->snap.mem_total = meminfo_kib(s->meminfo, MEMINFO_MEM_TOTAL);
+	s->snap.mem_available = meminfo_kib(s->meminfo, MEMINFO_MEM_AVAILABLE);
 }
 
 int

@@ -14,6 +14,11 @@ for opt in $(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)",.*/\1/p' "$TOP_SRCDIR/src/ma
 	pat=$(printf '%s' "--$opt" | sed 's/-/\\-/g')
 	check "--$opt in memtop.1" grep -qF -- "$pat" "$TOP_SRCDIR/memtop.1"
 done
+# the node's memory (libproc2's meminfo) against /proc/meminfo
+"$MEMTOP" -b -n 1 --json > "$T/node.json" 2>&1
+mt=$(( $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) * 1024 ))
+check "node mem_total is /proc/meminfo's MemTotal ($mt)" test "$(jq .node.mem_total "$T/node.json")" = "$mt"
+check "node mem_available is known" test "$(jq '.node.mem_available > 0' "$T/node.json")" = true
 check "--version" sh -c "'$MEMTOP' --version | grep -q '^memtop [0-9]'"
 
 "$MEMTOP" --bogus > /dev/null 2> "$T/err"; rc=$?
