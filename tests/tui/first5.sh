@@ -128,8 +128,8 @@ for m in '!  *after a process: its mappings fired a finding' \
 	check "?: explains '${m%%  *}'" grep -q "^ $m" "$help"
 done
 check "?: every column is described" sh -c "! grep -q 'not described' '$help'"
-# the g help is longer than 80 columns: its end is on the next line
-check "?: a long line wraps instead of being cut" sh -c "grep -A1 '^ g  ' '$help' | grep -q 'pod/container'"
+# the g help is longer than 80 columns: its end is on a following line
+check "?: a long line wraps instead of being cut" sh -c "grep -A2 '^ g  ' '$help' | grep -q 'pod/container'"
 check "?: ... at a space" sh -c "grep '^ g  ' '$help' | grep -q '[a-z]\$'"
 $TM send-keys -t mt Home
 check "?: Home scrolls back" wait_for 10 screen_has "quit memtop"
