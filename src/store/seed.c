@@ -115,8 +115,11 @@ make_slots(struct seeder *sd, double delay, uint32_t cap)
 		sd->nslots = cap;
 	sd->slot_t = xcalloc(sd->nslots + 1, sizeof *sd->slot_t);
 	sd->slot_run = xcalloc(sd->nslots + 1, sizeof *sd->slot_run);
+	/* the newest slot is now itself: a recorded moment (--at) has no
+	   live sample after it, and what was recorded just before now
+	   belongs in the ring */
 	for (i = 0; i < sd->nslots; i++) {
-		sd->slot_t[i] = sd->now - (double)(sd->nslots - i) * w;
+		sd->slot_t[i] = sd->now - (double)(sd->nslots - 1 - i) * w;
 		sd->slot_run[i] = run_at(sd, sd->slot_t[i]);
 	}
 }
