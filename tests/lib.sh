@@ -149,6 +149,17 @@ tui_session() {
 	done
 }
 screen() { $TM capture-pane -p -t mt; }
+# tui_select_pid PID: after a pid filter, End, then up until line 3 (the
+# selected row in full) is PID's: the filter also matches exited rows
+# whose pids hold the same digits
+tui_select_pid() {
+	$TM send-keys -t mt End
+	for i in 1 2 3 4 5 6 7 8; do
+		wait_for 2 sh -c "$(echo "$TM") capture-pane -p -t mt | sed -n 3p | grep -q '^$1 '" && return 0
+		$TM send-keys -t mt Up
+	done
+	return 1
+}
 screen_has() { screen | grep -q -- "$1"; }
 screen_lacks() { ! screen | grep -q -- "$1"; }
 

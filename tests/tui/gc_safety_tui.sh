@@ -27,13 +27,8 @@ dashboard() {
 	wait_for 15 screen_has "NAME" || fail "dashboard did not start"
 }
 gc_pid() {	# pid: g on its row, then y
-	# the pid filter also matches exited rows holding the same digits:
-	# select the row whose line 3 (the selected row in full) is $1's
-	$TM send-keys -t mt / "$1" Enter End
-	for i in 1 2 3 4 5 6 7 8; do
-		wait_for 2 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q '^$1 '" && break
-		$TM send-keys -t mt Up
-	done
+	$TM send-keys -t mt / "$1" Enter
+	tui_select_pid "$1"
 	$TM send-keys -t mt g
 	wait_for 10 screen_has "GC node PID $1 in" || fail "g did not ask for $1"
 	$TM send-keys -t mt y

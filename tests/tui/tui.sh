@@ -103,13 +103,7 @@ wait_for 5 screen_has "team-a/web-7"
 # detail of the stepping process: filter on its pid, select the last row
 $TM send-keys -t mt / "$P1" Enter
 wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ +$P1 alloc_anon'"
-# the filter matches pids by substring: on a busy machine another row (an
-# exited process, dimmed) may hold the same digits; select P1 by line 3
-$TM send-keys -t mt End
-for i in 1 2 3 4 5 6 7 8; do
-	wait_for 2 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q '^$P1 '" && break
-	$TM send-keys -t mt Up
-done
+tui_select_pid "$P1"
 $TM send-keys -t mt Enter
 # the detail's first draw waits for a full smaps read (slow under load)
 check "detail view of the process" wait_for 20 screen_has "process      *$P1"
