@@ -8,6 +8,8 @@
  */
 double	clock_mono(void);
 double	clock_real(void);
+/* Seconds since boot, suspend included: what /proc's start times count. */
+double	clock_boot(void);
 /* CPU time of the calling thread (what a piece of work cost). */
 double	clock_thread_cpu(void);
 

@@ -32,6 +32,7 @@ struct proc_cache {
 	unsigned long long	 start;
 	char			*cmdline;
 	struct cg_place		*place;
+	double			 place_next;	/* mono: re-read /proc/PID/cgroup */
 	const struct rt_names	*ctr_names;
 	const struct rt_names	*pod_names;
 	uint64_t		 rollup[FIG__COUNT];	/* last rollup figures */
@@ -58,6 +59,7 @@ struct sampler {
 	struct procscan		*scan;
 	struct cgfiles		*cgf;		/* cgroup files kept open */
 	struct places		*places;	/* shared by processes */
+	long			 hz;		/* clock ticks of start times */
 	struct names		*names;
 	struct meminfo_info	*meminfo;	/* libproc2's; NULL: unreadable */
 	struct cg_roots		 roots;
@@ -114,6 +116,8 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	s->cgf = cgfiles_create(fdcache_default_limit());
 	s->places = places_create();
+	if ((s->hz = sysconf(_SC_CLK_TCK)) <= 0)
+		s->hz = 100;
 	s->proc_root = xstrdup(proc_root);
 	s->names = names_create(host_root, proc_root);
 	buf_init(&s->buf);
@@ -208,6 +212,47 @@ read_place(struct sampler *s, int pid)
 		return NULL;
 	}
 	return places_get(s->places, &pl);
+}
+
+/*
+ * A process can change cgroup after memtop first saw it: a container's
+ * first process is moved into its cgroup by the runtime (or by a shell
+ * that writes itself to cgroup.procs) right after it starts, and systemd
+ * moves processes too. So /proc/PID/cgroup is read again on every refresh
+ * while the process is young, and every minute or so after that (spread
+ * by pid so that the re-reads do not all fall on one refresh).
+ */
+#define PLACE_YOUNG	10.0	/* seconds since the process started */
+#define PLACE_RECHECK	60.0
+
+static void
+place_schedule(struct sampler *s, struct proc_cache *c, double mono,
+    double boot)
+{
+	double	age = boot - (double)c->start / (double)s->hz;
+
+	c->place_next = age >= 0 && age < PLACE_YOUNG ? mono :
+	    mono + PLACE_RECHECK * (0.5 + (double)(c->pid & 63) / 64.0);
+}
+
+static void
+place_check(struct sampler *s, struct proc_cache *c, double mono,
+    double boot)
+{
+	struct cg_place	*pl;
+
+	if (c->place_next > mono)
+		return;
+	place_schedule(s, c, mono, boot);
+	if ((pl = read_place(s, c->pid)) == NULL)
+		return;		/* gone: its last place stands */
+	if (pl == c->place) {
+		places_put(s->places, pl);
+		return;
+	}
+	places_put(s->places, c->place);
+	c->place = pl;
+	c->ctr_names = c->pod_names = NULL;	/* named again */
 }
 
 /*
@@ -635,11 +680,12 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	struct proc_sample	*procs;
 	struct snapshot		*sn = &s->snap;
 	size_t			 n, i, ci = 0, nnew = 0;
-	double			 mono;
+	double			 mono, boot;
 
 	if (procscan_cheap(s->scan, &procs, &n, cause) != 0)
 		return -1;
 	mono = clock_mono();
+	boot = clock_boot();
 	names_sweep(s->names, mono);
 	sn->time = clock_real();
 	sn->mono = mono;
@@ -662,6 +708,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		    s->cache[ci].start == procs[i].start) {
 			*c = s->cache[ci++];
 			c->fresh = false;
+			place_check(s, c, mono, boot);
 			continue;
 		}
 		if (ci < s->ncache && s->cache[ci].pid == procs[i].pid)
@@ -675,6 +722,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		for (k = 0; k < FIG__COUNT; k++)
 			c->rollup[k] = c->cheap_at_rollup[k] = FIG_NA;
 		c->place = read_place(s, procs[i].pid);
+		place_schedule(s, c, mono, boot);
 		s->sel[nnew++] = &procs[i];
 	}
 	while (ci < s->ncache)

@@ -26,6 +26,12 @@ clock_real(void)
 }
 
 double
+clock_boot(void)
+{
+	return clock_seconds(CLOCK_BOOTTIME);
+}
+
+double
 clock_thread_cpu(void)
 {
 	return clock_seconds(CLOCK_THREAD_CPUTIME_ID);
