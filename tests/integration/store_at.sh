@@ -94,9 +94,14 @@ moment_is() { [ "$(moment)" = "$1" ]; }
 moment_not() { m=$(moment); [ -n "$m" ] && [ "$m" != "$1" ]; }
 # ten samples (0.2 s apart: the header shows seconds)
 $TM send-keys -t mt ']' ']' ']' ']' ']' ']' ']' ']' ']' ']'
-check "] steps on through the samples: the moment moves on" wait_for 10 moment_not "$m0"
+check "] steps on through the samples: the moment moves on" wait_for 30 moment_not "$m0"
 $TM send-keys -t mt '[' '[' '[' '[' '[' '[' '[' '[' '[' '['
-check "[ steps back as many: the moment it started at" wait_for 10 moment_is "$m0"
+# back to the last sample at or before the moment it started at (which
+# was 0.05 s after a sample, and may be in the next second)
+s0=$(q "SELECT cast(max(t) AS int) FROM sample WHERE t <= $ta")
+m_s0="at $(date -d "@$s0" '+%Y-%m-%d %H:%M:%S') (recorded)"
+check "[ steps back as many: the sample at or before the moment it started at ($m_s0)" wait_for 30 moment_is "$m_s0"
+echo "the moment shown: $(moment)"
 $TM send-keys -t mt '}'
 check "} ten minutes on: nothing recorded there, said" wait_for 10 screen_has "no recorded sample after this one"
 $TM send-keys -t mt g
