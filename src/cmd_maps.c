@@ -56,37 +56,37 @@ read_rollup(int pid, uint64_t *fig)
 	procscan_free(ps);
 }
 
+/* Reads the mappings into the report as they come (no array of them). */
 static int
 build(struct maps_report *r, int pid, const struct maps_opts *o,
     bool rollup)
 {
-	struct maps		m;
-	struct proc_status	st;
+	struct report_run	rr;
+	struct maps_stats	st;
+	struct proc_status	ps;
 	struct detect_ctx	c;
 	int			rc;
 
-	rc = status_read("/proc", pid, &st);
+	rc = status_read("/proc", pid, &ps);
 	if (rc != 0) {
 		fprintf(stderr, "memtop: pid %d: %s\n", pid, rc == -ENOENT ?
 		    "no such process" : strerror(-rc));
 		return -1;
 	}
-	maps_init(&m);
-	rc = maps_read(&m, "/proc", pid, o->rss);
+	c.comm = ps.name;
+	c.exe = ps.exe[0] != '\0' ? ps.exe : NULL;
+	c.stack_limit = ps.stack_limit;
+	report_begin(&rr, r, &c, pid);
+	rc = maps_scan("/proc", pid, o->rss, report_add, &rr, &st);
+	report_end(&rr, st.have_rss);
 	if (rc != 0) {
 		fprintf(stderr, "memtop: pid %d: cannot read its %s: %s\n", pid,
 		    o->rss ? "smaps" : "maps", strerror(-rc));
-		maps_done(&m);
 		return -1;
 	}
-	c.comm = st.name;
-	c.exe = st.exe[0] != '\0' ? st.exe : NULL;
-	c.stack_limit = st.stack_limit;
-	report_build(r, &m, &c, pid);
-	if (m.bad_lines > 0)
+	if (st.bad_lines > 0)
 		fprintf(stderr, "memtop: pid %d: %zu malformed lines skipped\n",
-		    pid, m.bad_lines);
-	maps_done(&m);
+		    pid, st.bad_lines);
 	if (rollup)
 		read_rollup(pid, r->rollup);
 	return 0;

@@ -207,7 +207,7 @@ cmd_diff_replica(int argc, char **argv)
 		fprintf(stderr, "memtop: %s\n", cause);
 		return 1;
 	}
-	sampler_set_maps_hook(s, marks_from_maps, NULL);
+	sampler_set_maps_hook(s, &marks_hook, NULL);
 	ro.sort = &sk;
 	r = refresh_create(s, &ro);
 	if (refresh_next(r, NULL, &t, &sn, &cause) != 0) {

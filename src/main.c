@@ -712,7 +712,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "memtop: %s\n", cause);
 		return 1;
 	}
-	sampler_set_maps_hook(s, marks_from_maps, NULL);
+	sampler_set_maps_hook(s, &marks_hook, NULL);
 	rc = -1;
 	if (o.serve != NULL || o.textfile != NULL || o.record_cmd)
 		rc = run_export(&o, s);

@@ -1,6 +1,7 @@
 #ifndef MEMTOP_ANALYSE_HISTOGRAM_H
 #define MEMTOP_ANALYSE_HISTOGRAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,5 +44,20 @@ struct maps_hist {
 
 /* Fills h from the mappings (anonymous ones only in the bins). */
 void	histogram_build(struct maps_hist *h, const struct maps *m);
+
+/*
+ * The same a mapping at a time: begin, add each in address order, end
+ * (have_rss: the mappings came with smaps figures). The run holds the
+ * exact-size table until end.
+ */
+struct hist_run {
+	struct maps_hist	*h;
+	struct hist_cluster	*tab;
+	size_t			 cap;
+	size_t			 used;
+};
+void	histogram_begin(struct hist_run *, struct maps_hist *h);
+void	histogram_add(struct hist_run *, const struct mapping *);
+void	histogram_end(struct hist_run *, bool have_rss);
 
 #endif

@@ -6,12 +6,12 @@
 #include "collect/sample.h"
 
 /*
- * The sampler's maps hook: runs the rule table over a process's mappings and
- * returns a bit per rule that fired (bit i = detector_table[i]); what each
- * rule counted, fired or not, goes to tally->count[i] and bytes[i].
+ * The sampler's maps hook: runs the rule table over a process's mappings as
+ * they are read and returns a bit per rule that fired (bit i =
+ * detector_table[i]); what each rule counted, fired or not, goes to
+ * tally->count[i] and bytes[i].
  */
-unsigned	 marks_from_maps(void *ctx, const struct snap_proc *,
-		    const struct maps *, struct maps_tally *tally);
+extern const struct maps_hook marks_hook;
 
 /* The rule names of marks, comma-separated, into buf. */
 const char	*marks_names(unsigned marks, char *buf, size_t len);

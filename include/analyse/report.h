@@ -37,4 +37,19 @@ size_t	report_cluster_pairs(const struct maps_report *a,
 void	report_build(struct maps_report *, const struct maps *,
 	    const struct detect_ctx *, int pid);
 
+/*
+ * The same as the mappings are read (no array): report_begin, report_add
+ * for each (a maps_fn: run is the struct report_run), report_end
+ * (have_rss: they came with smaps figures).
+ */
+struct report_run {
+	struct maps_report	*r;
+	struct hist_run		 h;
+	struct detect_run	 d;
+};
+void	report_begin(struct report_run *, struct maps_report *,
+	    const struct detect_ctx *, int pid);
+void	report_add(void *run, const struct mapping *);
+void	report_end(struct report_run *, bool have_rss);
+
 #endif

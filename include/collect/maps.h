@@ -53,6 +53,25 @@ size_t	maps_parse(struct maps *, const char *buf, size_t len);
 /* Reads /proc/PID/maps (smaps if with_rss) under proc_root. 0 or -errno. */
 int	maps_read(struct maps *, const char *proc_root, int pid, bool with_rss);
 
+/* What a scan saw besides its mappings. */
+struct maps_stats {
+	size_t	n;		/* mappings handed on */
+	size_t	bad_lines;	/* malformed lines skipped */
+	bool	have_rss;	/* smaps figures were parsed */
+};
+
+/* Called once per mapping, in address order; mp->name lives for the call. */
+typedef void	(*maps_fn)(void *arg, const struct mapping *mp);
+
+/*
+ * Reads /proc/PID/maps (smaps if with_rss) in chunks and hands each mapping
+ * to fn as it is parsed, with its smaps figures: no array, whatever the
+ * mapping count. Fills *st (also on error). 0 or -errno (fn may have been
+ * called before a read error).
+ */
+int	maps_scan(const char *proc_root, int pid, bool with_rss, maps_fn fn,
+	    void *arg, struct maps_stats *st);
+
 static inline uint64_t
 mapping_size(const struct mapping *m)
 {

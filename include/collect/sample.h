@@ -100,14 +100,22 @@ struct tick_policy {
 struct sampler;
 
 /*
- * Called for every process whose maps were read this tick; returns marks
+ * Called for every process whose maps are read this tick, as they are read
+ * (in chunks, never the whole list in memory): begin, then each mapping
+ * with its name valid for the call only, then end, which returns marks
  * (bits the caller defines, e.g. which rules fired) and fills a tally, both
- * kept with the process until its maps are read again. This is how the
- * analyse layer sees mappings without collect knowing it.
+ * kept with the process until its maps are read again. run is the
+ * sampler's run_size bytes for the hook's state. This is how the analyse
+ * layer sees mappings without collect knowing it.
  */
-typedef unsigned (*maps_hook_fn)(void *ctx, const struct snap_proc *,
-    const struct maps *, struct maps_tally *);
-void		 sampler_set_maps_hook(struct sampler *, maps_hook_fn, void *ctx);
+struct maps_hook {
+	size_t		 run_size;
+	void		 (*begin)(void *run, void *ctx, const struct snap_proc *);
+	void		 (*mapping)(void *run, const struct mapping *);
+	unsigned	 (*end)(void *run, struct maps_tally *);
+};
+void		 sampler_set_maps_hook(struct sampler *,
+		    const struct maps_hook *, void *ctx);
 
 /*
  * proc_root is where memtop reads /proc/PID/cgroup and environ itself

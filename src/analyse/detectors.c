@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "analyse/detectors.h"
-#include "collect/sample.h"
 #include "util/fmt.h"
 
 #define KiB		1024ULL
@@ -29,14 +28,21 @@ detect_is_node(const struct detect_ctx *c)
 	return detect_node_name(c->exe) || detect_node_name(c->comm);
 }
 
+static bool
+is_libjvm(const char *name)
+{
+	size_t	l = strlen(name);
+
+	return l >= 10 && strcmp(name + l - 10, "/libjvm.so") == 0;
+}
+
 bool
 detect_is_jvm(const struct maps *m)
 {
-	size_t	i, l;
+	size_t	i;
 
 	for (i = 0; i < m->n; i++) {
-		l = strlen(m->v[i].name);
-		if (l >= 10 && strcmp(m->v[i].name + l - 10, "/libjvm.so") == 0)
+		if (is_libjvm(m->v[i].name))
 			return true;
 	}
 	return false;
@@ -63,26 +69,36 @@ rss_text(char *b, size_t len, uint64_t rss)
 	return b;
 }
 
-/* V8 heap pages: many anonymous rw mappings of exactly 256 KiB in Node. */
 static bool
-detect_v8(const struct maps *m, const struct detect_ctx *c, struct finding *f)
+rw(const struct mapping *mp)
 {
-	size_t	i;
+	return mp->perms[0] == 'r' && mp->perms[1] == 'w';
+}
+
+static bool
+none(const struct mapping *mp)
+{
+	return mp->perms[0] == '-' && mp->perms[1] == '-' &&
+	    mp->perms[2] == '-';
+}
+
+/* V8 heap pages: many anonymous rw mappings of exactly 256 KiB in Node. */
+static void
+v8_feed(struct detect_run *d, struct finding *f, const struct mapping *mp)
+{
+	if (!d->node || !mp->anon || mapping_size(mp) != V8_PAGE || !rw(mp))
+		return;
+	f->count++;
+	f->size += V8_PAGE;
+	add_rss(&f->rss, mp);
+}
+
+static bool
+v8_end(struct detect_run *d, struct finding *f)
+{
 	char	a[32], r[64];
 
-	if (!detect_is_node(c))
-		return false;
-	f->rss = m->have_rss ? 0 : UINT64_MAX;
-	for (i = 0; i < m->n; i++) {
-		const struct mapping	*mp = &m->v[i];
-
-		if (!mp->anon || mapping_size(mp) != V8_PAGE ||
-		    strncmp(mp->perms, "rw", 2) != 0)
-			continue;
-		f->count++;
-		f->size += V8_PAGE;
-		add_rss(&f->rss, mp);
-	}
+	(void)d;
 	if (f->count < V8_MIN_PAGES)
 		return false;
 	snprintf(f->text, sizeof f->text, "%llu x 256 KiB V8 heap pages = %s "
@@ -94,35 +110,41 @@ detect_v8(const struct maps *m, const struct detect_ctx *c, struct finding *f)
 
 /*
  * glibc malloc arenas: a non-main arena is a 64 MiB-aligned reservation of
- * 64 MiB, a rw part (in use) and a ---p remainder right after it.
+ * 64 MiB, a rw part (in use) and a ---p remainder right after it. A
+ * candidate waits for the mapping after it.
  */
-static bool
-detect_arenas(const struct maps *m, const struct detect_ctx *c,
-    struct finding *f)
+static void
+arena_settle(struct detect_run *d, struct finding *f, const struct mapping *nx)
 {
-	size_t	i;
+	const struct mapping	*mp = &d->prev;
+	uint64_t		 total;
+
+	if (!d->arena_wait)
+		return;
+	d->arena_wait = false;
+	total = mapping_size(mp);
+	if (nx != NULL && nx->anon && nx->start == mp->end && none(nx))
+		total += mapping_size(nx);
+	if (total != ARENA_SIZE)
+		return;
+	f->count++;
+	f->size += mapping_size(mp);
+	add_rss(&f->rss, mp);
+}
+
+static void
+arena_feed(struct detect_run *d, struct finding *f, const struct mapping *mp)
+{
+	arena_settle(d, f, mp);
+	d->arena_wait = mp->anon && mp->start % ARENA_SIZE == 0 && rw(mp);
+}
+
+static bool
+arena_end(struct detect_run *d, struct finding *f)
+{
 	char	a[32], r[64];
 
-	(void)c;
-	f->rss = m->have_rss ? 0 : UINT64_MAX;
-	for (i = 0; i < m->n; i++) {
-		const struct mapping	*mp = &m->v[i], *nx;
-		uint64_t		 total;
-
-		if (!mp->anon || mp->start % ARENA_SIZE != 0 ||
-		    strncmp(mp->perms, "rw", 2) != 0)
-			continue;
-		total = mapping_size(mp);
-		nx = i + 1 < m->n ? &m->v[i + 1] : NULL;
-		if (nx != NULL && nx->anon && nx->start == mp->end &&
-		    strncmp(nx->perms, "---", 3) == 0)
-			total += mapping_size(nx);
-		if (total != ARENA_SIZE)
-			continue;
-		f->count++;
-		f->size += mapping_size(mp);
-		add_rss(&f->rss, mp);
-	}
+	arena_settle(d, f, NULL);
 	if (f->count == 0)
 		return false;
 	snprintf(f->text, sizeof f->text, "%llu glibc malloc arenas (64 MiB "
@@ -134,38 +156,48 @@ detect_arenas(const struct maps *m, const struct detect_ctx *c,
 
 /*
  * Thread stacks: a stack-sized rw mapping right above a ---p guard page;
- * in a JVM also HotSpot's 1 MiB ones (its guard zones included).
+ * in a JVM also HotSpot's 1 MiB ones (its guard zones included), counted
+ * apart until the end says whether libjvm.so was mapped.
  */
-static bool
-detect_stacks(const struct maps *m, const struct detect_ctx *c,
-    struct finding *f)
+static void
+stack_feed(struct detect_run *d, struct finding *f, const struct mapping *mp)
 {
-	uint64_t	limit = c->stack_limit ? c->stack_limit : 8 * MiB;
-	uint64_t	jvm = detect_is_jvm(m) ? JVM_STACK : 0;
-	size_t		i;
-	char		a[32], b[32], r[64];
+	const struct mapping	*g = &d->prev;
+	uint64_t		 sz = mapping_size(mp), gs;
 
-	f->rss = m->have_rss ? 0 : UINT64_MAX;
-	for (i = 1; i < m->n; i++) {
-		const struct mapping	*mp = &m->v[i], *g = &m->v[i - 1];
-		uint64_t		 sz = mapping_size(mp);
-
-		if (!mp->anon || strncmp(mp->perms, "rw", 2) != 0 ||
-		    !g->anon || strncmp(g->perms, "---", 3) != 0 ||
-		    g->end != mp->start || mapping_size(g) > 64 * KiB)
-			continue;
-		if (sz != limit && sz + mapping_size(g) != limit &&
-		    (jvm == 0 || (sz != jvm && sz + mapping_size(g) != jvm)))
-			continue;
+	if (!d->have_prev || !mp->anon || !rw(mp) || !g->anon || !none(g) ||
+	    g->end != mp->start || (gs = mapping_size(g)) > 64 * KiB)
+		return;
+	if (sz == d->stack_limit || sz + gs == d->stack_limit) {
 		f->count++;
 		f->size += sz;
 		add_rss(&f->rss, mp);
+	} else if (sz == JVM_STACK || sz + gs == JVM_STACK) {
+		d->jvm_stacks.count++;
+		d->jvm_stacks.size += sz;
+		add_rss(&d->jvm_stacks.rss, mp);
+	}
+}
+
+static bool
+stack_end(struct detect_run *d, struct finding *f)
+{
+	char	a[32], b[32], r[64];
+
+	if (d->jvm) {
+		f->count += d->jvm_stacks.count;
+		f->size += d->jvm_stacks.size;
+		if (f->rss != UINT64_MAX && d->jvm_stacks.rss != UINT64_MAX)
+			f->rss += d->jvm_stacks.rss;
+		else
+			f->rss = UINT64_MAX;
 	}
 	if (f->count == 0)
 		return false;
 	snprintf(f->text, sizeof f->text, "%llu thread stacks of %s%s with a "
 	    "guard page (%s mapped, %s)", (unsigned long long)f->count,
-	    fmt_bytes(a, sizeof a, limit), jvm ? " or 1M (JVM threads)" : "",
+	    fmt_bytes(a, sizeof a, d->stack_limit),
+	    d->jvm ? " or 1M (JVM threads)" : "",
 	    fmt_bytes(b, sizeof b, f->size), rss_text(r, sizeof r, f->rss));
 	return true;
 }
@@ -175,88 +207,128 @@ detect_stacks(const struct maps *m, const struct detect_ctx *c,
  * the default) HotSpot reserves it below 32 GiB, rw where committed and
  * ---p the rest; nothing else anonymous lives there but, at times, the
  * compressed class space. The CodeHeap (rwx, in its ---p reservation) is
- * said in the text.
+ * said in the text. Counted for every process; fires in a JVM only.
  */
-static bool
-detect_java_heap(const struct maps *m, const struct detect_ctx *c,
-    struct finding *f)
+static void
+jheap_feed(struct detect_run *d, struct finding *f, const struct mapping *mp)
 {
-	uint64_t	rw = 0, code = 0, code_res = 0;
-	size_t		i;
-	char		a[32], b[32], d[32], e[32], r[64];
-	bool		in_code = false;
+	if (!mp->anon || mp->name[0] != '\0') {
+		d->in_code = false;
+		return;
+	}
+	/* the CodeHeap: rwx segments and the ---p right after each */
+	if (rw(mp) && mp->perms[2] == 'x') {
+		d->code += mapping_size(mp);
+		d->code_res += mapping_size(mp);
+		d->in_code = true;
+	} else if (d->in_code && none(mp) && mp->start == d->prev.end)
+		d->code_res += mapping_size(mp);
+	else
+		d->in_code = false;
+	if (mp->end > JVM_OOPS_TOP)
+		return;
+	f->count++;
+	f->size += mapping_size(mp);
+	if (rw(mp)) {
+		d->heap_rw += mapping_size(mp);
+		add_rss(&f->rss, mp);
+	}
+}
 
-	(void)c;
-	if (!detect_is_jvm(m))
+static bool
+jheap_end(struct detect_run *d, struct finding *f)
+{
+	char	a[32], b[32], c[32], e[32], r[64];
+
+	if (!d->jvm) {
+		memset(f, 0, sizeof *f);	/* what a non-JVM counts */
 		return false;
-	f->rss = m->have_rss ? 0 : UINT64_MAX;
-	for (i = 0; i < m->n; i++) {
-		const struct mapping	*mp = &m->v[i];
-
-		if (!mp->anon || mp->name[0] != '\0') {
-			in_code = false;
-			continue;
-		}
-		/* the CodeHeap: rwx segments and the ---p right after each */
-		if (strncmp(mp->perms, "rwx", 3) == 0) {
-			code += mapping_size(mp);
-			code_res += mapping_size(mp);
-			in_code = true;
-		} else if (in_code && strncmp(mp->perms, "---", 3) == 0 &&
-		    mp->start == m->v[i - 1].end)
-			code_res += mapping_size(mp);
-		else
-			in_code = false;
-		if (mp->end > JVM_OOPS_TOP)
-			continue;
-		f->count++;
-		f->size += mapping_size(mp);
-		if (strncmp(mp->perms, "rw", 2) == 0) {
-			rw += mapping_size(mp);
-			add_rss(&f->rss, mp);
-		}
 	}
 	if (f->count == 0)
 		return false;
 	snprintf(f->text, sizeof f->text, "Java heap: %s reserved below 32 "
 	    "GiB, %s committed (%s); CodeHeap %s reserved, %s committed: g "
 	    "collects it (GC.run), -Xmx caps it", fmt_bytes(a, sizeof a,
-	    f->size), fmt_bytes(b, sizeof b, rw), rss_text(r, sizeof r,
-	    f->rss), fmt_bytes(d, sizeof d, code_res), fmt_bytes(e, sizeof e,
-	    code));
+	    f->size), fmt_bytes(b, sizeof b, d->heap_rw), rss_text(r, sizeof r,
+	    f->rss), fmt_bytes(c, sizeof c, d->code_res), fmt_bytes(e,
+	    sizeof e, d->code));
 	return true;
 }
 
 const struct detector detector_table[] = {
 	{ "v8-pages", "many anonymous rw mappings of exactly 256 KiB in a Node "
 	  "process: V8 heap pages, often garbage a full GC gives back",
-	  detect_v8 },
+	  v8_feed, v8_end },
 	{ "glibc-arenas", "64 MiB-aligned heap reservations of glibc's non-main "
 	  "malloc arenas (one per thread that mallocs, up to 8 x cores)",
-	  detect_arenas },
+	  arena_feed, arena_end },
 	{ "thread-stacks", "stack-sized mappings above a guard page: one per "
-	  "thread (in a JVM also HotSpot's 1 MiB ones)", detect_stacks },
+	  "thread (in a JVM also HotSpot's 1 MiB ones)", stack_feed, stack_end },
 	{ "java-heap", "a JVM's Java heap reservation: anonymous mappings "
 	  "below 32 GiB (compressed oops), rw where committed",
-	  detect_java_heap },
+	  jheap_feed, jheap_end },
 };
 const size_t detector_count = sizeof detector_table /
     sizeof detector_table[0];
 _Static_assert(sizeof detector_table / sizeof detector_table[0] <=
-    MAPS_TALLY_RULES, "the sampler keeps a tally per rule");
+    DETECT_RULES, "a run keeps a finding per rule");
+
+void
+detect_begin(struct detect_run *d, const struct detect_ctx *c)
+{
+	memset(d, 0, sizeof *d);
+	d->node = detect_is_node(c);
+	d->stack_limit = c->stack_limit ? c->stack_limit : 8 * MiB;
+}
+
+void
+detect_feed(struct detect_run *d, const struct mapping *mp)
+{
+	size_t	i;
+
+	if (!d->jvm && is_libjvm(mp->name))
+		d->jvm = true;
+	for (i = 0; i < detector_count; i++)
+		detector_table[i].feed(d, &d->f[i], mp);
+	d->prev = *mp;
+	d->prev.name = NULL;	/* the scan's; gone after this call */
+	d->have_prev = true;
+}
+
+unsigned
+detect_end(struct detect_run *d, bool have_rss)
+{
+	unsigned	fired = 0;
+	size_t		i;
+
+	for (i = 0; i < detector_count; i++) {
+		struct finding	*f = &d->f[i];
+
+		if (!have_rss)
+			f->rss = UINT64_MAX;	/* maps text: not known */
+		if (detector_table[i].end(d, f)) {
+			f->rule = detector_table[i].rule;
+			fired |= 1u << i;
+		}
+	}
+	return fired;
+}
 
 size_t
 detect_all(const struct maps *m, const struct detect_ctx *c,
     struct finding *out, size_t max)
 {
-	size_t	i, n = 0;
+	struct detect_run	d;
+	unsigned		fired;
+	size_t			i, n = 0;
 
+	detect_begin(&d, c);
+	for (i = 0; i < m->n; i++)
+		detect_feed(&d, &m->v[i]);
+	fired = detect_end(&d, m->have_rss);
 	for (i = 0; i < detector_count && n < max; i++) {
-		memset(&out[n], 0, sizeof out[n]);
-		if (detector_table[i].detect(m, c, &out[n])) {
-			out[n].rule = detector_table[i].rule;
-			n++;
-		}
+		if (fired & (1u << i))
+			out[n++] = d.f[i];
 	}
 	return n;
 }

@@ -45,83 +45,133 @@ cluster_cmp(const void *a, const void *b)
 	return (x->size > y->size) - (x->size < y->size);
 }
 
+static void
+cluster_grow(struct hist_run *hr)
+{
+	struct hist_cluster	*old = hr->tab;
+	size_t			 ocap = hr->cap, i, j, mask;
+
+	hr->cap = ocap == 0 ? 64 : ocap * 2;
+	hr->tab = xcalloc(hr->cap, sizeof *hr->tab);
+	mask = hr->cap - 1;
+	for (i = 0; i < ocap; i++) {
+		if (old[i].count == 0)
+			continue;
+		j = (size_t)((old[i].size >> 12) * 0x9e3779b97f4a7c15ULL) & mask;
+		while (hr->tab[j].count != 0)
+			j = (j + 1) & mask;
+		hr->tab[j] = old[i];
+	}
+	free(old);
+}
+
 /*
- * Exact sizes counted in an open-addressing table: O(n) even for 200 000
- * mappings (a sort was a third of `memtop maps`).
+ * Exact sizes counted in an open-addressing table, grown at half full: O(n)
+ * even for 200 000 mappings (a sort was a third of `memtop maps`).
  */
 static void
-build_clusters(struct maps_hist *h, const struct maps *m)
+cluster_add(struct hist_run *hr, const struct mapping *mp)
 {
-	struct hist_cluster	*tab, *all;
-	size_t			 cap = 64, mask, i, nall = 0;
+	uint64_t	sz = mapping_size(mp);
+	size_t		j, mask;
 
-	if (h->anon == 0)
-		return;
-	while (cap < h->anon * 2)
-		cap *= 2;
-	mask = cap - 1;
-	tab = xcalloc(cap, sizeof *tab);
-	for (i = 0; i < m->n; i++) {
-		const struct mapping	*mp = &m->v[i];
-		uint64_t		 sz;
-		size_t			 j;
-
-		if (!mp->anon)
-			continue;
-		sz = mapping_size(mp);
-		j = (size_t)((sz >> 12) * 0x9e3779b97f4a7c15ULL) & mask;
-		while (tab[j].count != 0 && tab[j].size != sz)
-			j = (j + 1) & mask;
-		if (tab[j].count++ == 0) {
-			tab[j].size = sz;
-			tab[j].rss = m->have_rss ? 0 : UINT64_MAX;
-		}
-		if (tab[j].rss != UINT64_MAX && mp->rss != UINT64_MAX)
-			tab[j].rss += mp->rss;
+	if (2 * (hr->used + 1) > hr->cap)
+		cluster_grow(hr);
+	mask = hr->cap - 1;
+	j = (size_t)((sz >> 12) * 0x9e3779b97f4a7c15ULL) & mask;
+	while (hr->tab[j].count != 0 && hr->tab[j].size != sz)
+		j = (j + 1) & mask;
+	if (hr->tab[j].count++ == 0) {
+		hr->tab[j].size = sz;
+		hr->used++;
 	}
-	all = tab;
-	for (i = 0; i < cap; i++) {
-		if (tab[i].count >= 2)
-			all[nall++] = tab[i];
+	/* a mapping without a figure is left out of its cluster's */
+	if (mp->rss != UINT64_MAX)
+		hr->tab[j].rss += mp->rss;
+}
+
+/* The clusters of two or more mappings, the largest first. */
+static void
+cluster_end(struct hist_run *hr, bool have_rss)
+{
+	struct maps_hist	*h = hr->h;
+	struct hist_cluster	*all = hr->tab;
+	size_t			 i, nall = 0;
+
+	for (i = 0; i < hr->cap; i++) {
+		if (hr->tab[i].count >= 2)
+			all[nall++] = hr->tab[i];
 	}
 	qsort(all, nall, sizeof *all, cluster_cmp);
 	h->nclusters = nall < HIST_CLUSTERS ? nall : HIST_CLUSTERS;
 	memcpy(h->cluster, all, h->nclusters * sizeof *all);
-	free(tab);
+	for (i = 0; !have_rss && i < h->nclusters; i++)
+		h->cluster[i].rss = UINT64_MAX;
+	free(hr->tab);
+	hr->tab = NULL;
+	hr->cap = hr->used = 0;
 }
 
 void
-histogram_build(struct maps_hist *h, const struct maps *m)
+histogram_begin(struct hist_run *hr, struct maps_hist *h)
 {
-	size_t	i;
 	int	b;
 
+	memset(hr, 0, sizeof *hr);
+	hr->h = h;
 	memset(h, 0, sizeof *h);
 	for (b = 0; b < HIST_BINS; b++) {
 		h->bin[b].min = b == 0 ? 0 : (4 * KiB) << b;
 		h->bin[b].max = b == HIST_BINS - 1 ? UINT64_MAX :
 		    (4 * KiB) << (b + 1);
-		h->bin[b].rss = m->have_rss ? 0 : UINT64_MAX;
 	}
 	h->coarse[0] = (struct hist_bin){ 0, 64 * KiB, 0, 0, 0 };
 	h->coarse[1] = (struct hist_bin){ 64 * KiB, MiB + 1, 0, 0, 0 };
 	h->coarse[2] = (struct hist_bin){ MiB + 1, UINT64_MAX, 0, 0, 0 };
-	for (b = 0; b < HIST_COARSE; b++)
-		h->coarse[b].rss = m->have_rss ? 0 : UINT64_MAX;
-	h->anon_rss = m->have_rss ? 0 : UINT64_MAX;
-	h->mappings = m->n;
-	for (i = 0; i < m->n; i++) {
-		const struct mapping	*mp = &m->v[i];
-		uint64_t		 sz = mapping_size(mp);
+}
 
-		if (!mp->anon)
-			continue;
-		h->anon++;
-		h->anon_size += sz;
-		if (h->anon_rss != UINT64_MAX && mp->rss != UINT64_MAX)
-			h->anon_rss += mp->rss;
-		add(&h->bin[bin_of(sz)], mp);
-		add(&h->coarse[sz < 64 * KiB ? 0 : sz <= MiB ? 1 : 2], mp);
+void
+histogram_add(struct hist_run *hr, const struct mapping *mp)
+{
+	struct maps_hist	*h = hr->h;
+	uint64_t		 sz = mapping_size(mp);
+
+	h->mappings++;
+	if (!mp->anon)
+		return;
+	h->anon++;
+	h->anon_size += sz;
+	if (h->anon_rss != UINT64_MAX && mp->rss != UINT64_MAX)
+		h->anon_rss += mp->rss;
+	add(&h->bin[bin_of(sz)], mp);
+	add(&h->coarse[sz < 64 * KiB ? 0 : sz <= MiB ? 1 : 2], mp);
+	cluster_add(hr, mp);
+}
+
+void
+histogram_end(struct hist_run *hr, bool have_rss)
+{
+	struct maps_hist	*h = hr->h;
+	int			 b;
+
+	if (!have_rss) {	/* maps text: resident figures not known */
+		h->anon_rss = UINT64_MAX;
+		for (b = 0; b < HIST_BINS; b++)
+			h->bin[b].rss = UINT64_MAX;
+		for (b = 0; b < HIST_COARSE; b++)
+			h->coarse[b].rss = UINT64_MAX;
 	}
-	build_clusters(h, m);
+	cluster_end(hr, have_rss);
+}
+
+void
+histogram_build(struct maps_hist *h, const struct maps *m)
+{
+	struct hist_run	hr;
+	size_t		i;
+
+	histogram_begin(&hr, h);
+	for (i = 0; i < m->n; i++)
+		histogram_add(&hr, &m->v[i]);
+	histogram_end(&hr, m->have_rss);
 }

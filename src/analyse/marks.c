@@ -25,32 +25,46 @@ marks_argv0(const char *cmdline, char *buf, size_t len)
 	return fmt_copy(buf, len, slash, (size_t)(end - slash));
 }
 
-unsigned
-marks_from_maps(void *ctx, const struct snap_proc *sp, const struct maps *m,
-    struct maps_tally *tally)
+static void
+marks_begin(void *run, void *ctx, const struct snap_proc *sp)
 {
-	struct finding		f;
 	struct detect_ctx	c;
 	char			argv0[64];
-	size_t			j;
-	unsigned		marks = 0;
 
 	(void)ctx;
-	_Static_assert(MAPS_TALLY_RULES <= 8 * sizeof marks,
-	    "a mark bit per rule");
 	c.comm = sp->comm;
 	c.exe = marks_argv0(sp->cmdline, argv0, sizeof argv0);
 	c.stack_limit = 0;
+	detect_begin(run, &c);
+}
+
+static void
+marks_mapping(void *run, const struct mapping *mp)
+{
+	detect_feed(run, mp);
+}
+
+static unsigned
+marks_end(void *run, struct maps_tally *tally)
+{
+	struct detect_run	*d = run;
+	unsigned		 marks;
+	size_t			 j;
+
+	_Static_assert(DETECT_RULES <= MAPS_TALLY_RULES &&
+	    MAPS_TALLY_RULES <= 8 * sizeof marks, "a tally and a bit per rule");
+	marks = detect_end(d, false);
 	memset(tally, 0, sizeof *tally);
-	for (j = 0; j < detector_count && j < MAPS_TALLY_RULES; j++) {
-		memset(&f, 0, sizeof f);
-		if (detector_table[j].detect(m, &c, &f))
-			marks |= 1u << j;
-		tally->count[j] = f.count;
-		tally->bytes[j] = f.size;
+	for (j = 0; j < detector_count; j++) {
+		tally->count[j] = d->f[j].count;
+		tally->bytes[j] = d->f[j].size;
 	}
 	return marks;
 }
+
+const struct maps_hook marks_hook = {
+	sizeof(struct detect_run), marks_begin, marks_mapping, marks_end
+};
 
 const char *
 marks_names(unsigned marks, char *buf, size_t len)

@@ -6,19 +6,57 @@
 #include "analyse/report.h"
 
 void
-report_build(struct maps_report *r, const struct maps *m,
+report_begin(struct report_run *rr, struct maps_report *r,
     const struct detect_ctx *c, int pid)
 {
 	int	k;
 
 	memset(r, 0, sizeof *r);
+	rr->r = r;
 	r->pid = pid;
 	snprintf(r->comm, sizeof r->comm, "%s", c->comm != NULL ? c->comm : "");
-	histogram_build(&r->hist, m);
-	r->nfindings = detect_all(m, c, r->findings,
-	    sizeof r->findings / sizeof r->findings[0]);
+	histogram_begin(&rr->h, &r->hist);
+	detect_begin(&rr->d, c);
 	for (k = 0; k < FIG__COUNT; k++)
 		r->rollup[k] = FIG_NA;
+}
+
+void
+report_add(void *run, const struct mapping *mp)
+{
+	struct report_run	*rr = run;
+
+	histogram_add(&rr->h, mp);
+	detect_feed(&rr->d, mp);
+}
+
+void
+report_end(struct report_run *rr, bool have_rss)
+{
+	struct maps_report	*r = rr->r;
+	unsigned		 fired;
+	size_t			 i, max = sizeof r->findings /
+				    sizeof r->findings[0];
+
+	histogram_end(&rr->h, have_rss);
+	fired = detect_end(&rr->d, have_rss);
+	for (i = 0; i < detector_count && r->nfindings < max; i++) {
+		if (fired & (1u << i))
+			r->findings[r->nfindings++] = rr->d.f[i];
+	}
+}
+
+void
+report_build(struct maps_report *r, const struct maps *m,
+    const struct detect_ctx *c, int pid)
+{
+	struct report_run	rr;
+	size_t			i;
+
+	report_begin(&rr, r, c, pid);
+	for (i = 0; i < m->n; i++)
+		report_add(&rr, &m->v[i]);
+	report_end(&rr, m->have_rss);
 }
 
 static uint64_t

@@ -89,31 +89,42 @@ skip_spaces(const char **p, const char *end)
 		(*p)++;
 }
 
-/* Stores a name; returns its offset in m->names. */
-static size_t
-add_name(struct maps *m, const char *s, size_t n)
-{
-	size_t	off;
+/*
+ * One pass over maps or smaps text. A mapping is handed on when it is
+ * complete: at once for maps text (its name points into the line), at the
+ * next mapping line or the end for smaps text (its "Key: N kB" lines come
+ * after it; its name is copied).
+ */
+struct scan {
+	maps_fn		 fn;
+	void		*arg;
+	bool		 hold;		/* smaps: hold a mapping for its fields */
+	bool		 held;
+	struct mapping	 cur;
+	char		*name;		/* the held mapping's name */
+	size_t		 name_cap;
+	struct maps_stats *st;
+};
 
-	if (m->names_len + n + 1 > m->names_cap) {
-		m->names_cap = (m->names_len + n + 1) * 2 + 4096;
-		m->names = xrealloc(m->names, m->names_cap);
-	}
-	off = m->names_len;
-	memcpy(m->names + off, s, n);
-	m->names[off + n] = '\0';
-	m->names_len += n + 1;
-	return off;
+static void
+scan_flush(struct scan *sc)
+{
+	if (!sc->held)
+		return;
+	sc->held = false;
+	sc->cur.name = sc->name;
+	sc->st->n++;
+	sc->fn(sc->arg, &sc->cur);
 }
 
-/* "start-end perms offset major:minor inode [name]" */
+/* "start-end perms offset major:minor inode [name]"; *nl is the '\n'. */
 static bool
-parse_header(struct maps *m, const char *p, const char *end)
+parse_header(struct scan *sc, const char *p, char *end)
 {
 	struct mapping	 mp;
 	uint64_t	 maj, min;
-	size_t		 off;
 	const char	*name;
+	size_t		 nl;
 
 	memset(&mp, 0, sizeof mp);
 	if (!hexnum(&p, end, &mp.start) || !expect(&p, end, '-') ||
@@ -135,40 +146,43 @@ parse_header(struct maps *m, const char *p, const char *end)
 	mp.dev_minor = (unsigned)min;
 	skip_spaces(&p, end);
 	name = p;
-	if (end == name) {
-		if (m->names_len == 0)
-			add_name(m, "", 0);
-		off = 0;	/* the shared empty name */
-	} else
-		off = add_name(m, name, (size_t)(end - name));
 	/* anonymous: no inode and no file name ([heap], [stack], [anon:x]) */
 	mp.anon = mp.inode == 0 && (end == name || (name[0] == '[' &&
 	    strncmp(name, "[vdso]", 6) != 0 && strncmp(name, "[vvar", 5) != 0 &&
 	    strncmp(name, "[vsyscall]", 10) != 0));
 	mp.rss = mp.pss = mp.private_dirty = mp.swap = UINT64_MAX;
-	mp.name = (const char *)(uintptr_t)off;	/* fixed up at the end */
-	if (m->n == m->cap) {
-		/* +25 %: big arrays are mremap()ed, and the slack stays small */
-		m->cap = m->cap + m->cap / 4 + 256;
-		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
+	scan_flush(sc);
+	if (!sc->hold) {
+		*end = '\0';	/* the line's '\n' */
+		mp.name = name;
+		sc->st->n++;
+		sc->fn(sc->arg, &mp);
+		return true;
 	}
-	m->v[m->n++] = mp;
+	nl = (size_t)(end - name);
+	if (nl + 1 > sc->name_cap) {
+		sc->name_cap = nl + 1 + 256;
+		sc->name = xrealloc(sc->name, sc->name_cap);
+	}
+	memcpy(sc->name, name, nl);
+	sc->name[nl] = '\0';
+	sc->cur = mp;
+	sc->held = true;
 	return true;
 }
 
-/* "Key:   N kB" of smaps, for the last mapping. */
+/* "Key:   N kB" of smaps, for the held mapping. */
 static bool
-parse_field(struct maps *m, const char *p, const char *end)
+parse_field(struct scan *sc, const char *p, const char *end)
 {
 	const char	*colon = memchr(p, ':', (size_t)(end - p));
-	struct mapping	*mp;
+	struct mapping	*mp = &sc->cur;
 	uint64_t	 v, *dst = NULL;
 	size_t		 kl;
 
-	if (colon == NULL || m->n == 0)
+	if (colon == NULL || !sc->held)
 		return false;
 	kl = (size_t)(colon - p);
-	mp = &m->v[m->n - 1];
 	if (kl == 3 && memcmp(p, "Rss", 3) == 0)
 		dst = &mp->rss;
 	else if (kl == 3 && memcmp(p, "Pss", 3) == 0)
@@ -184,7 +198,7 @@ parse_field(struct maps *m, const char *p, const char *end)
 	if (!decnum(&p, end, &v))
 		return false;
 	*dst = v * 1024;
-	m->have_rss = true;
+	sc->st->have_rss = true;
 	return true;
 }
 
@@ -200,54 +214,47 @@ is_field(const char *p, const char *end)
 
 /*
  * Parses the complete lines of [buf, buf + len) and returns how many bytes
- * they took; names stay offsets into m->names until fixup().
+ * they took (a mapping line's '\n' may be overwritten).
  */
 static size_t
-parse_lines(struct maps *m, const char *buf, size_t len)
+parse_lines(struct scan *sc, char *buf, size_t len)
 {
-	const char	*p = buf, *end = buf + len;
+	char	*p = buf, *end = buf + len;
 
 	while (p < end) {
-		const char	*nl = memchr(p, '\n', (size_t)(end - p));
-		bool		 ok;
+		char	*nl = memchr(p, '\n', (size_t)(end - p));
+		bool	 ok;
 
 		if (nl == NULL)
 			break;	/* an incomplete (or truncated) last line */
 		if (is_field(p, nl))
-			ok = parse_field(m, p, nl);
+			ok = parse_field(sc, p, nl);
 		else
-			ok = parse_header(m, p, nl);
+			ok = parse_header(sc, p, nl);
 		if (!ok && nl > p)
-			m->bad_lines++;
+			sc->st->bad_lines++;
 		p = nl + 1;
 	}
 	return (size_t)(p - buf);
 }
 
-/* Turns the name offsets of mappings [first, n) into pointers. */
 static void
-fixup(struct maps *m, size_t first)
+scan_init(struct scan *sc, bool hold, maps_fn fn, void *arg,
+    struct maps_stats *st)
 {
-	size_t	i;
-
-	for (i = first; i < m->n; i++)
-		m->v[i].name = m->names + (uintptr_t)m->v[i].name;
+	memset(sc, 0, sizeof *sc);
+	memset(st, 0, sizeof *st);
+	sc->fn = fn;
+	sc->arg = arg;
+	sc->hold = hold;
+	sc->st = st;
 }
 
-size_t
-maps_parse(struct maps *m, const char *buf, size_t len)
+static void
+scan_done(struct scan *sc)
 {
-	size_t	first = m->n, guess;
-
-	/* maps lines are 45 bytes or more: size the array once */
-	guess = m->n + len / 45 + 16;
-	if (m->cap < guess) {
-		m->cap = guess;
-		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
-	}
-	parse_lines(m, buf, len);
-	fixup(m, first);
-	return m->n;
+	scan_flush(sc);
+	free(sc->name);
 }
 
 /*
@@ -255,13 +262,16 @@ maps_parse(struct maps *m, const char *buf, size_t len)
  * never has its whole 5 MiB of text in memory.
  */
 int
-maps_read(struct maps *m, const char *proc_root, int pid, bool with_rss)
+maps_scan(const char *proc_root, int pid, bool with_rss, maps_fn fn,
+    void *arg, struct maps_stats *st)
 {
-	char	 path[4200], *buf;
-	size_t	 cap = 64 * 1024, have = 0, used, first = m->n;
-	ssize_t	 n;
-	int	 fd, rc = 0;
+	struct scan	 sc;
+	char		 path[4200], *buf;
+	size_t		 cap = 64 * 1024, have = 0, used;
+	ssize_t		 n;
+	int		 fd, rc = 0;
 
+	scan_init(&sc, with_rss, fn, arg, st);
 	snprintf(path, sizeof path, "%s/%d/%s", proc_root, pid,
 	    with_rss ? "smaps" : "maps");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -279,7 +289,7 @@ maps_read(struct maps *m, const char *proc_root, int pid, bool with_rss)
 		if (n == 0)
 			break;
 		have += (size_t)n;
-		used = parse_lines(m, buf, have);
+		used = parse_lines(&sc, buf, have);
 		memmove(buf, buf + used, have - used);
 		have -= used;
 		if (have == cap) {	/* one line longer than the buffer */
@@ -289,6 +299,92 @@ maps_read(struct maps *m, const char *proc_root, int pid, bool with_rss)
 	}
 	free(buf);
 	close(fd);
-	fixup(m, first);
+	scan_done(&sc);
+	return rc;
+}
+
+/* Stores a name; returns its offset in m->names. */
+static size_t
+add_name(struct maps *m, const char *s)
+{
+	size_t	off, n = strlen(s);
+
+	if (n == 0 && m->names_len > 0)
+		return 0;	/* the shared empty name */
+	if (m->names_len + n + 1 > m->names_cap) {
+		m->names_cap = (m->names_len + n + 1) * 2 + 4096;
+		m->names = xrealloc(m->names, m->names_cap);
+	}
+	if (m->names_len == 0 && n > 0) {
+		m->names[0] = '\0';	/* offset 0 is the empty name */
+		m->names_len = 1;
+	}
+	off = m->names_len;
+	memcpy(m->names + off, s, n + 1);
+	m->names_len += n + 1;
+	return off;
+}
+
+/* A maps_fn: appends a mapping to a struct maps (names as offsets). */
+static void
+append(void *arg, const struct mapping *mp)
+{
+	struct maps	*m = arg;
+
+	if (m->n == m->cap) {
+		/* +25 %: big arrays are mremap()ed, and the slack stays small */
+		m->cap = m->cap + m->cap / 4 + 256;
+		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
+	}
+	m->v[m->n] = *mp;
+	m->v[m->n].name = (const char *)(uintptr_t)add_name(m, mp->name);
+	m->n++;
+}
+
+/* Turns the name offsets of mappings [first, n) into pointers. */
+static void
+fixup(struct maps *m, size_t first, const struct maps_stats *st)
+{
+	size_t	i;
+
+	for (i = first; i < m->n; i++)
+		m->v[i].name = m->names + (uintptr_t)m->v[i].name;
+	m->bad_lines += st->bad_lines;
+	m->have_rss = m->have_rss || st->have_rss;
+}
+
+size_t
+maps_parse(struct maps *m, const char *text, size_t len)
+{
+	struct maps_stats	st;
+	struct scan		sc;
+	size_t			first = m->n, guess;
+	char			*buf;
+
+	/* maps lines are 45 bytes or more: size the array once */
+	guess = m->n + len / 45 + 16;
+	if (m->cap < guess) {
+		m->cap = guess;
+		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
+	}
+	buf = xmalloc(len + 1);	/* the scan writes into its lines */
+	memcpy(buf, text, len);
+	scan_init(&sc, true, append, m, &st);
+	parse_lines(&sc, buf, len);
+	scan_done(&sc);
+	free(buf);
+	fixup(m, first, &st);
+	return m->n;
+}
+
+int
+maps_read(struct maps *m, const char *proc_root, int pid, bool with_rss)
+{
+	struct maps_stats	st;
+	size_t			first = m->n;
+	int			rc;
+
+	rc = maps_scan(proc_root, pid, with_rss, append, m, &st);
+	fixup(m, first, &st);
 	return rc;
 }

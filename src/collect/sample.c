@@ -20,6 +20,7 @@
 #include "collect/pss_sched.h"
 #include "collect/runtime.h"
 #include "collect/sample.h"
+#include "collect/snapshot.h"
 #include "collect/status.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -74,21 +75,25 @@ struct sampler {
 	struct proc_sample	**sel;
 	struct buf		 buf;
 	struct buf		 envbuf;	/* environ only: wiped */
-	maps_hook_fn		 hook;
+	const struct maps_hook	*hook;
 	void			*hook_ctx;
+	void			*hook_run;	/* hook->run_size bytes */
+	int64_t			 nanon;		/* of the maps being read */
 	struct smaps_slot	*slots;		/* what the last plan asked */
 	size_t			 nslots;
 	struct pss_cand		*cand;
 	size_t			 cand_cap;
-	struct maps		 scratch;
 	char			 ns_base[4096];	/* "" unless in a cgroupns */
 };
 
 void
-sampler_set_maps_hook(struct sampler *s, maps_hook_fn fn, void *ctx)
+sampler_set_maps_hook(struct sampler *s, const struct maps_hook *h,
+    void *ctx)
 {
-	s->hook = fn;
+	s->hook = h;
 	s->hook_ctx = ctx;
+	free(s->hook_run);
+	s->hook_run = h != NULL ? xmalloc(h->run_size) : NULL;
 }
 
 struct sampler *
@@ -176,6 +181,7 @@ sampler_free(struct sampler *s)
 	free(s->slots);
 	free(s->snap.smaps);
 	free(s->cand);
+	free(s->hook_run);
 	buf_done(&s->buf);
 	buf_done(&s->envbuf);
 	procscan_free(s->scan);
@@ -324,50 +330,6 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 	s->snap.rollup_ms = (clock_mono() - t0) * 1000;
 }
 
-static int
-cg_key_cmp(enum cg_hier h1, const char *p1, size_t l1, enum cg_hier h2,
-    const char *p2)
-{
-	size_t	l2 = strlen(p2);
-	int	c;
-
-	if (h1 != h2)
-		return (int)h1 - (int)h2;
-	c = memcmp(p1, p2, l1 < l2 ? l1 : l2);
-	if (c != 0)
-		return c;
-	return (l1 > l2) - (l1 < l2);
-}
-
-static int
-snap_cg_cmp(const void *a, const void *b)
-{
-	const struct snap_cgroup	*x = a, *y = b;
-
-	return cg_key_cmp(x->hier, x->path, strlen(x->path), y->hier, y->path);
-}
-
-const struct cg_mem *
-snapshot_cgroup(const struct snapshot *sn, enum cg_hier hier, const char *path,
-    size_t len)
-{
-	size_t	lo = 0, hi = sn->ncgroups;
-
-	while (lo < hi) {
-		size_t	mid = (lo + hi) / 2;
-		int	c = cg_key_cmp(hier, path, len, sn->cgroups[mid].hier,
-		    sn->cgroups[mid].path);
-
-		if (c == 0)
-			return &sn->cgroups[mid].mem;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
 static void
 add_cgroup(struct sampler *s, enum cg_hier hier, const char *path, size_t len)
 {
@@ -402,9 +364,9 @@ tick_cgroups(struct sampler *s)
 		add_cgroup(s, pl->hier, pl->path, pl->cls.ctr_end);
 		add_cgroup(s, pl->hier, pl->path, pl->cls.unit_end);
 	}
-	qsort(sn->cgroups, sn->ncgroups, sizeof *sn->cgroups, snap_cg_cmp);
+	qsort(sn->cgroups, sn->ncgroups, sizeof *sn->cgroups, snapshot_cg_cmp);
 	for (i = 0, j = 0; i < sn->ncgroups; i++) {
-		if (j > 0 && snap_cg_cmp(&sn->cgroups[j - 1],
+		if (j > 0 && snapshot_cg_cmp(&sn->cgroups[j - 1],
 		    &sn->cgroups[i]) == 0) {
 			free(sn->cgroups[i].path);
 			continue;
@@ -491,10 +453,22 @@ tick_env(struct sampler *s, size_t n)
 	}
 }
 
+/* A maps_fn: counts anonymous mappings and hands each to the hook. */
+static void
+tick_mapping(void *arg, const struct mapping *mp)
+{
+	struct sampler	*s = arg;
+
+	s->nanon += mp->anon;
+	if (s->hook != NULL)
+		s->hook->mapping(s->hook_run, mp);
+}
+
 static void
 tick_maps(struct sampler *s, const struct tick_policy *pol, size_t n)
 {
-	size_t	i;
+	struct maps_stats	st;
+	size_t			i;
 
 	for (i = 0; i < n; i++) {
 		struct proc_cache	*c = &s->cache[i];
@@ -506,40 +480,18 @@ tick_maps(struct sampler *s, const struct tick_policy *pol, size_t n)
 		memset(&c->tally, 0, sizeof c->tally);
 		if (!pol->read_maps)
 			continue;
-		maps_init(&s->scratch);
-		if (maps_read(&s->scratch, s->proc_root, c->pid, false) == 0) {
-			size_t	j;
-
-			c->nmaps = (int64_t)s->scratch.n;
-			c->nanon = 0;
-			for (j = 0; j < s->scratch.n; j++)
-				c->nanon += s->scratch.v[j].anon;
-			if (s->hook != NULL)
-				c->marks = s->hook(s->hook_ctx,
-				    &s->snap.procs[i], &s->scratch, &c->tally);
-		}
-		maps_done(&s->scratch);
+		s->nanon = 0;
+		if (s->hook != NULL)
+			s->hook->begin(s->hook_run, s->hook_ctx,
+			    &s->snap.procs[i]);
+		if (maps_scan(s->proc_root, c->pid, false, tick_mapping, s,
+		    &st) != 0)
+			continue;
+		c->nmaps = (int64_t)st.n;
+		c->nanon = s->nanon;
+		if (s->hook != NULL)
+			c->marks = s->hook->end(s->hook_run, &c->tally);
 	}
-}
-
-/* The snapshot's process (pid, start), or NULL. procs are sorted by pid. */
-static const struct snap_proc *
-snap_find(const struct snapshot *sn, const struct proc_ref *id)
-{
-	size_t	lo = 0, hi = sn->nprocs;
-
-	while (lo < hi) {
-		size_t	mid = (lo + hi) / 2;
-
-		if (sn->procs[mid].pid == id->pid)
-			return sn->procs[mid].start == id->start ?
-			    &sn->procs[mid] : NULL;
-		if (sn->procs[mid].pid < id->pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
 }
 
 /* Reads (again) a slot's smaps if due: every 5 s, or 20x the last read. */
@@ -626,7 +578,7 @@ tick_smaps(struct sampler *s, const struct read_plan *plan, double mono)
 		memset(out, 0, sizeof *out);
 		out->pid = f->id.pid;
 		out->start = f->id.start;
-		if (snap_find(&s->snap, &f->id) == NULL) {
+		if (snapshot_proc(&s->snap, &f->id) == NULL) {
 			maps_done(&f->maps);
 			f->have = false;
 			continue;
@@ -636,18 +588,6 @@ tick_smaps(struct sampler *s, const struct read_plan *plan, double mono)
 		out->age = mono - f->mono;
 		out->cost_ms = f->cost_ms;
 	}
-}
-
-const struct snap_smaps *
-snapshot_smaps(const struct snapshot *sn, int pid, unsigned long long start)
-{
-	size_t	i;
-
-	for (i = 0; i < sn->nsmaps; i++) {
-		if (sn->smaps[i].pid == pid && sn->smaps[i].start == start)
-			return &sn->smaps[i];
-	}
-	return NULL;
 }
 
 /*

@@ -60,6 +60,18 @@ check "diff: Pss rows from smaps_rollup" test "$(q '.rows[] | select(.name == "P
 check "diff text: a PssAnon line" grep -q "^PssAnon" "$T/diff.txt"
 check "diff text: findings of B" grep -q "^B \[v8-pages\]" "$T/diff.txt"
 
+# 50 000 mappings (under the default vm.max_map_count): read as they come,
+# never held as an array, so the peak RSS of `memtop maps` barely moves
+# (the array and the text were ~8 MiB more than on a small process)
+"$T/layout" 0 50000 0 0 > "$T/big.out" & PB=$!; register_pid $PB
+wait_for 60 grep -q ready "$T/big.out" || fail "50 000-mapping helper did not start"
+"$HELPERS/maxrss" "$T/rss.small" "$MEMTOP" maps $PL --json > /dev/null || fail "maps (small) exit status"
+"$HELPERS/maxrss" "$T/rss.big" "$MEMTOP" maps $PB --json > "$J" || fail "maps (big) exit status"
+check "big: all 50 000 mappings counted" test "$(q .mappings)" = "$(wc -l < /proc/$PB/maps)"
+check "big: the 4 KiB cluster has them" test "$(cl 4096)" -ge 50000
+check "big: peak RSS $(cat "$T/rss.big") KiB within 2 MiB of a small process's $(cat "$T/rss.small") KiB" \
+	test "$(cat "$T/rss.big")" -le $(($(cat "$T/rss.small") + 2048))
+
 # bad input
 "$MEMTOP" maps 999999999 > /dev/null 2> "$T/err"; rc=$?
 check "maps of a bad pid: exit 2" test $rc -eq 2

@@ -6,7 +6,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,8 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/wait.h>
 
 #include "fixture.h"
+#include "child.h"
 
 #include "analyse/detectors.h"
 #include "analyse/histogram.h"
@@ -222,6 +226,134 @@ test_odd_lines(void **state)
 	assert_false(m.v[5].anon);	/* memfd: shmem, not anonymous */
 	assert_true(m.v[6].anon);
 	assert_int_equal(m.v[6].start, 0x408000);
+	/* no name after a named first mapping (it was the first's name) */
+	assert_string_equal(m.v[6].name, "");
+	assert_string_equal(m.v[2].name, "[anon:v8 code]");
+	maps_done(&m);
+}
+
+/* What a maps_fn saw: copies, since a mapping's name lives for the call. */
+struct seen {
+	struct maps	m;
+};
+
+static void
+see(void *arg, const struct mapping *mp)
+{
+	struct seen	*s = arg;
+	char		 line[4400];
+	int		 n;
+
+	/* the mapping as a maps line again: parsed into the array */
+	n = snprintf(line, sizeof line, "%llx-%llx %s %llx %x:%x %llu %s\n",
+	    (unsigned long long)mp->start, (unsigned long long)mp->end,
+	    mp->perms, (unsigned long long)mp->offset, mp->dev_major,
+	    mp->dev_minor, (unsigned long long)mp->inode, mp->name);
+	assert_true(n > 0 && (size_t)n < sizeof line);
+	maps_parse(&s->m, line, (size_t)n);
+	if (mp->rss != UINT64_MAX)
+		s->m.v[s->m.n - 1].rss = mp->rss;
+}
+
+/*
+ * maps_scan hands on every mapping of a live process, as maps_read stores
+ * them (maps: at once, names in the read buffer; smaps: with its figures).
+ */
+static void
+test_scan_live(void **state)
+{
+	struct maps_stats	st;
+	struct seen		s;
+	struct maps		m;
+	pid_t			pid = spawn_child(4);
+	int			with_rss;
+	size_t			i;
+
+	(void)state;
+	for (with_rss = 0; with_rss <= 1; with_rss++) {
+		maps_init(&m);
+		maps_init(&s.m);
+		assert_int_equal(maps_read(&m, "/proc", pid, with_rss), 0);
+		assert_int_equal(maps_scan("/proc", pid, with_rss, see, &s,
+		    &st), 0);
+		assert_true(m.n > 5);
+		assert_int_equal(st.n, m.n);
+		assert_int_equal(s.m.n, m.n);
+		assert_int_equal(st.bad_lines, 0);
+		assert_int_equal(st.have_rss, with_rss);
+		for (i = 0; i < m.n; i++) {
+			assert_int_equal(s.m.v[i].start, m.v[i].start);
+			assert_int_equal(s.m.v[i].end, m.v[i].end);
+			assert_int_equal(s.m.v[i].anon, m.v[i].anon);
+			assert_string_equal(s.m.v[i].name, m.v[i].name);
+			if (with_rss)
+				assert_int_equal(s.m.v[i].rss, m.v[i].rss);
+			else
+				assert_true(m.v[i].rss == UINT64_MAX);
+		}
+		maps_done(&m);
+		maps_done(&s.m);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	assert_int_equal(maps_scan("/proc", pid, false, see, &s, &st),
+	    -ENOENT);
+}
+
+/*
+ * The rules see a mapping and the one before it: libjvm.so after the
+ * JVM's 1 MiB stacks still counts them; an arena candidate that is the
+ * last mapping is settled at the end.
+ */
+static void
+test_stream_order(void **state)
+{
+	const char	*stacks =
+	    "10000000-10001000 ---p 00000000 00:00 0\n"
+	    "10001000-10100000 rw-p 00000000 00:00 0\n"	/* 1 MiB stack */
+	    "20000000-20001000 ---p 00000000 00:00 0\n"
+	    "20001000-20800000 rw-p 00000000 00:00 0\n";	/* 8 MiB stack */
+	const char	*jvm =
+	    "7f0000000000-7f0000100000 r-xp 00000000 fd:00 9 "
+	    "/usr/lib/jvm/lib/server/libjvm.so\n";
+	const char	*arena =
+	    "7f4000000000-7f4004000000 rw-p 00000000 00:00 0\n";
+	struct detect_ctx	c = { "java", NULL, 8 * MiB };
+	struct maps_report	r;
+	const struct finding	*f;
+	struct maps		m;
+	char			text[1024];
+
+	(void)state;
+	snprintf(text, sizeof text, "%s%s%s", stacks, jvm, arena);
+	maps_init(&m);
+	maps_parse(&m, text, strlen(text));
+	assert_int_equal(m.n, 6);
+	report_build(&r, &m, &c, 1);
+	f = find_rule(&r, "thread-stacks");
+	assert_non_null(f);
+	assert_int_equal(f->count, 2);
+	assert_non_null(strstr(f->text, "JVM threads"));
+	assert_int_equal(f->rss, UINT64_MAX);
+	f = find_rule(&r, "java-heap");
+	assert_non_null(f);
+	assert_int_equal(f->count, 4);
+	assert_int_equal(f->size, 9 * MiB);
+	f = find_rule(&r, "glibc-arenas");
+	assert_non_null(f);
+	assert_int_equal(f->count, 1);
+	maps_done(&m);
+
+	/* no libjvm.so: the 8 MiB stack only, no Java heap */
+	snprintf(text, sizeof text, "%s%s", stacks, arena);
+	maps_init(&m);
+	maps_parse(&m, text, strlen(text));
+	report_build(&r, &m, &c, 1);
+	f = find_rule(&r, "thread-stacks");
+	assert_non_null(f);
+	assert_int_equal(f->count, 1);
+	assert_null(strstr(f->text, "JVM threads"));
+	assert_null(find_rule(&r, "java-heap"));
 	maps_done(&m);
 }
 
@@ -302,6 +434,8 @@ main(void)
 		cmocka_unit_test(test_arenas_and_stacks),
 		cmocka_unit_test(test_smaps_agrees),
 		cmocka_unit_test(test_odd_lines),
+		cmocka_unit_test(test_scan_live),
+		cmocka_unit_test(test_stream_order),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_status),
 	};
