@@ -278,6 +278,32 @@ stats_init(struct tree_stats *st, const struct cg_mem *m)
 	}
 }
 
+/* How many containers the group of leaves[i] has (leaves are sorted). */
+static size_t
+run_ctrs(const struct leaf *leaves, size_t i, size_t n)
+{
+	size_t	j, k = 1;
+
+	for (j = i + 1; j < n && strcmp(leaves[j].gid, leaves[i].gid) == 0;
+	    j++) {
+		if (strcmp(leaves[j].ckey, leaves[j - 1].ckey) != 0)
+			k++;
+	}
+	return k;
+}
+
+/* How many processes the container of leaves[i] has. */
+static size_t
+run_procs(const struct leaf *leaves, size_t i, size_t n)
+{
+	size_t	j;
+
+	for (j = i + 1; j < n && strcmp(leaves[j].gid, leaves[i].gid) == 0 &&
+	    strcmp(leaves[j].ckey, leaves[i].ckey) == 0; j++)
+		;
+	return j - i;
+}
+
 void
 tree_build(struct tree *t, const struct snapshot *sn,
     const struct tree_opts *opts, const struct hist_ghost *ghosts,
@@ -314,16 +340,16 @@ tree_build(struct tree *t, const struct snapshot *sn,
 		if (g == NULL || strcmp(g->ident, l->gid) != 0) {
 			g = &t->groups[t->ngroups++];
 			group_init(g, l, sn, opts->group_by);
+			g->ctrs = xcalloc(run_ctrs(leaves, i, n),
+			    sizeof *g->ctrs);
 			c = NULL;
 		}
 		if (c == NULL || strcmp(c->ctr_id, l->ckey) != 0) {
-			g->ctrs = xreallocarray(g->ctrs, g->nctrs + 1,
-			    sizeof *g->ctrs);
 			c = &g->ctrs[g->nctrs++];
 			ctr_init(c, g, l, sn);
+			c->procs = xcalloc(run_procs(leaves, i, n),
+			    sizeof *c->procs);
 		}
-		c->procs = xreallocarray(c->procs, c->nprocs + 1,
-		    sizeof *c->procs);
 		tp = &c->procs[c->nprocs++];
 		memset(tp, 0, sizeof *tp);
 		tp->sp = l->sp;

@@ -234,9 +234,8 @@ json_ctr(const struct tree_ctr *c)
 
 /* A group's object but its containers (written after it, streamed). */
 static json_t *
-json_group(const struct tree *t, const struct tree_group *g)
+json_group(const struct tree_group *g, const struct diag_set *ds)
 {
-	struct diag_set	 ds;
 	json_t	*o = json_object();
 
 	json_object_set_new_nocheck(o, "kind", json_string(
@@ -260,19 +259,20 @@ json_group(const struct tree *t, const struct tree_group *g)
 		    g->st.rep.stem_len));
 	}
 	json_replicas(o, &g->st.rep);
-	diagnose_group(t, g, &ds);
-	json_object_set_new_nocheck(o, "diagnosis", json_diagnosis(&ds));
+	json_object_set_new_nocheck(o, "diagnosis", json_diagnosis(ds));
 	return o;
 }
 
 /*
- * The render cache: each process's object as text (without pss_age and the
- * closing brace), kept by identity with a fingerprint of everything in it.
- * A process whose fingerprint did not change since the last document is
- * written from its text; only the others are built and encoded again.
- * Entries not written in a document are dropped after it.
+ * The render cache: each group's, container's and process's object as text
+ * (without the closing brace; a process's also without pss_age), kept by
+ * kind and identity with a fingerprint of everything in it. An object
+ * whose fingerprint did not change since the last document is written
+ * from its text; only the others are built and encoded again. Entries not
+ * written in a document are dropped after it.
  */
 struct jproc {
+	char		 kind;		/* 'g'roup, 'c'ontainer, 'p'rocess */
 	const char	*ident;		/* in text's allocation */
 	uint64_t	 fp;
 	char		*text;
@@ -305,11 +305,117 @@ fnv_str(uint64_t h, const char *s)
 }
 
 static uint64_t
+fp_diag(uint64_t h, const struct diag_set *ds)
+{
+	size_t	i;
+
+	for (i = 0; i < ds->n; i++) {
+		h = fnv_str(h, ds->d[i].rule);
+		h = fnv(h, &ds->d[i].bytes, sizeof ds->d[i].bytes);
+		h = fnv(h, &ds->d[i].explains, sizeof ds->d[i].explains);
+		h = fnv_str(h, ds->d[i].text);
+		h = fnv_str(h, ds->d[i].advice);
+	}
+	return fnv(h, &ds->n, sizeof ds->n);
+}
+
+/* What json_stats writes. */
+static uint64_t
+fp_stats(uint64_t h, const struct tree_stats *st)
+{
+	const struct hist_ent	*e = st->hist;
+	int			 r = e != NULL ? e->restarts : -2;
+
+	h = fnv(h, &st->growth, sizeof st->growth);
+	h = fnv(h, &st->growth_win, sizeof st->growth_win);
+	h = fnv(h, &r, sizeof r);
+	if (e != NULL) {
+		h = fnv(h, &e->restarted_at, sizeof e->restarted_at);
+		h = fnv_str(h, e->restart_from);
+	}
+	return h;
+}
+
+/* What json_mem, json_totals and json_replicas write. */
+static uint64_t
+fp_figures(uint64_t h, const struct cg_mem *m, const struct tree_stats *st,
+    const struct fig_sum *sum)
+{
+	const struct tree_replicas	*r = &st->rep;
+	bool				 read = m != NULL && m->read;
+
+	h = fnv(h, &st->wset, sizeof st->wset);
+	h = fnv(h, &read, sizeof read);
+	if (read) {
+		h = fnv(h, &m->current, sizeof m->current);
+		h = fnv(h, &m->limit, sizeof m->limit);
+		h = fnv(h, &m->unlimited, sizeof m->unlimited);
+		h = fnv(h, &m->anon, sizeof m->anon);
+		h = fnv(h, &m->file, sizeof m->file);
+		h = fnv(h, &m->shmem, sizeof m->shmem);
+		h = fnv(h, &m->kernel, sizeof m->kernel);
+		h = fnv(h, &m->oom_kill, sizeof m->oom_kill);
+		h = fnv(h, &m->failcnt, sizeof m->failcnt);
+		h = fnv(h, &m->inactive_file, sizeof m->inactive_file);
+	}
+	h = fnv(h, sum->v, sizeof sum->v);
+	h = fnv(h, sum->na, sizeof sum->na);
+	h = fnv(h, &sum->n, sizeof sum->n);
+	h = fp_stats(h, st);
+	h = fnv(h, &r->kind, sizeof r->kind);
+	if (r->kind == WL_NONE)
+		return h;
+	h = fnv(h, &r->by_labels, sizeof r->by_labels);
+	h = fnv(h, &r->source, sizeof r->source);
+	h = fnv(h, &r->siblings, sizeof r->siblings);
+	h = fnv(h, &r->anon, sizeof r->anon);
+	h = fnv(h, &r->median, sizeof r->median);
+	h = fnv(h, &r->excess, sizeof r->excess);
+	h = fnv(h, &r->outlier, sizeof r->outlier);
+	h = fnv(h, &r->replicas, sizeof r->replicas);
+	h = fnv(h, &r->spread_lo, sizeof r->spread_lo);
+	return fnv(h, &r->spread_hi, sizeof r->spread_hi);
+}
+
+static uint64_t
+json_ctr_fp(const struct tree_ctr *c)
+{
+	uint64_t	h = FNV_BASIS;
+
+	h = fnv_str(h, c->ident);
+	h = fnv_str(h, c->ctr_id);
+	h = fnv_str(h, c->name);
+	h = fnv(h, &c->sandbox, sizeof c->sandbox);
+	h = fnv_str(h, c->pod);
+	h = fnv(h, &c->runtime, sizeof c->runtime);
+	h = fnv_str(h, c->cgroup);
+	return fp_figures(h, c->mem, &c->st, &c->sum);
+}
+
+static uint64_t
+json_group_fp(const struct tree_group *g, const struct diag_set *ds)
+{
+	uint64_t	h = FNV_BASIS;
+
+	h = fnv(h, &g->kind, sizeof g->kind);
+	h = fnv_str(h, g->ident);
+	h = fnv_str(h, g->namespace);
+	h = fnv_str(h, g->pod);
+	h = fnv(h, &g->name_source, sizeof g->name_source);
+	h = fnv_str(h, g->cgroup);
+	h = fnv_str(h, g->pod_uid);
+	h = fnv(h, &g->qos, sizeof g->qos);
+	h = fnv(h, &g->hier, sizeof g->hier);
+	h = fnv(h, &g->st.rep.stem_len, sizeof g->st.rep.stem_len);
+	h = fp_figures(h, g->mem, &g->st, &g->sum);
+	return fp_diag(h, ds);
+}
+
+static uint64_t
 json_proc_fp(const struct tree_proc *tp, const struct diag_set *ds)
 {
 	const struct snap_proc	*p = tp->sp;
 	uint64_t		 h = FNV_BASIS;
-	size_t			 i;
 
 	h = fnv(h, &p->pid, sizeof p->pid);
 	h = fnv(h, &p->ppid, sizeof p->ppid);
@@ -324,21 +430,17 @@ json_proc_fp(const struct tree_proc *tp, const struct diag_set *ds)
 	h = fnv(h, &tp->st.growth_win, sizeof tp->st.growth_win);
 	h = fnv_str(h, p->comm);
 	h = fnv_str(h, p->cmdline);
-	for (i = 0; i < ds->n; i++) {
-		h = fnv_str(h, ds->d[i].rule);
-		h = fnv(h, &ds->d[i].bytes, sizeof ds->d[i].bytes);
-		h = fnv(h, &ds->d[i].explains, sizeof ds->d[i].explains);
-		h = fnv_str(h, ds->d[i].text);
-		h = fnv_str(h, ds->d[i].advice);
-	}
-	return fnv(h, &ds->n, sizeof ds->n);
+	return fp_diag(h, ds);
 }
 
 static int
 jproc_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct jproc *)a)->ident,
-	    ((const struct jproc *)b)->ident);
+	const struct jproc	*x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	return strcmp(x->ident, y->ident);
 }
 
 /* Writes v as JSON (a number or null) the way jansson does. */
@@ -349,62 +451,109 @@ json_put(FILE *f, json_t *v)
 	json_decref(v);
 }
 
-/* Writes json_dumps(o) but its closing brace, then frees o. */
-static void
-json_put_open(FILE *f, json_t *o)
+/*
+ * This document's entry for (kind, ident): the last document's text moved
+ * over if its fingerprint is fp, else NULL (the caller renders).
+ */
+static struct jproc *
+jcache_find(char kind, const char *ident, uint64_t fp)
 {
-	char	*s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	struct jproc	key, *old, *e;
 
-	if (s != NULL) {
-		fwrite(s, 1, strlen(s) - 1, f);
-		free(s);
+	key.kind = kind;
+	key.ident = ident;
+	old = jc.n == 0 ? NULL : bsearch(&key, jc.v, jc.n, sizeof *jc.v,
+	    jproc_cmp);
+	if (old == NULL || old->text == NULL || old->fp != fp)
+		return NULL;
+	if (jc.nnext == jc.cap) {
+		jc.cap = jc.cap * 2 + 64;
+		jc.next = xreallocarray(jc.next, jc.cap, sizeof *jc.next);
 	}
+	e = &jc.next[jc.nnext++];
+	*e = *old;
+	old->text = NULL;	/* moved */
+	return e;
+}
+
+/* Encodes o (and frees it) into this document's entry for (kind, ident). */
+static struct jproc *
+jcache_store(char kind, const char *ident, uint64_t fp, json_t *o)
+{
+	struct jproc	*e;
+	size_t		 il = strlen(ident) + 1;
+	char		*s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+
 	json_decref(o);
+	if (s == NULL)
+		return NULL;
+	if (jc.nnext == jc.cap) {
+		jc.cap = jc.cap * 2 + 64;
+		jc.next = xreallocarray(jc.next, jc.cap, sizeof *jc.next);
+	}
+	e = &jc.next[jc.nnext++];
+	e->kind = kind;
+	e->len = strlen(s) - 1;		/* no closing brace */
+	e->text = xmalloc(e->len + il);
+	memcpy(e->text, s, e->len);
+	memcpy(e->text + e->len, ident, il);
+	e->ident = e->text + e->len;
+	e->fp = fp;
+	free(s);
+	jc.renders++;
+	return e;
 }
 
 static void
 json_put_proc(FILE *f, const struct tree_proc *tp)
 {
 	struct diag_set	 ds;
-	struct jproc	 key, *old, *e;
+	struct jproc	*e;
 	uint64_t	 fp;
 
 	diagnose_proc(tp, &ds);
 	fp = json_proc_fp(tp, &ds);
-	key.ident = tp->ident;
-	old = jc.n == 0 ? NULL : bsearch(&key, jc.v, jc.n, sizeof *jc.v,
-	    jproc_cmp);
-	if (jc.nnext == jc.cap) {
-		jc.cap = jc.cap * 2 + 64;
-		jc.next = xreallocarray(jc.next, jc.cap, sizeof *jc.next);
-	}
-	e = &jc.next[jc.nnext];
-	if (old != NULL && old->text != NULL && old->fp == fp) {
-		*e = *old;
-		old->text = NULL;	/* moved */
-	} else {
-		json_t	*o = json_proc(tp, &ds);
-		size_t	 il = strlen(tp->ident) + 1;
-		char	*s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
-
-		json_decref(o);
-		if (s == NULL)
-			return;
-		e->len = strlen(s) - 1;		/* no closing brace */
-		e->text = xmalloc(e->len + il);
-		memcpy(e->text, s, e->len);
-		memcpy(e->text + e->len, tp->ident, il);
-		e->ident = e->text + e->len;
-		e->fp = fp;
-		free(s);
-		jc.renders++;
-	}
-	jc.nnext++;
+	e = jcache_find('p', tp->ident, fp);
+	if (e == NULL)
+		e = jcache_store('p', tp->ident, fp, json_proc(tp, &ds));
+	if (e == NULL)
+		return;
 	fwrite(e->text, 1, e->len, f);
 	fputs(",\"pss_age\":", f);
 	json_put(f, tp->sp->rollup_age < 0 ? json_null() :
 	    json_real(tp->sp->rollup_age));
 	fputc('}', f);
+}
+
+/* A group's object but its closing brace and containers, from the cache. */
+static void
+json_put_group(FILE *f, const struct tree *t, const struct tree_group *g)
+{
+	struct diag_set	 ds;
+	struct jproc	*e;
+	uint64_t	 fp;
+
+	diagnose_group(t, g, &ds);
+	fp = json_group_fp(g, &ds);
+	e = jcache_find('g', g->ident, fp);
+	if (e == NULL)
+		e = jcache_store('g', g->ident, fp, json_group(g, &ds));
+	if (e != NULL)
+		fwrite(e->text, 1, e->len, f);
+}
+
+/* A container's object but its closing brace and processes. */
+static void
+json_put_ctr(FILE *f, const struct tree_ctr *c)
+{
+	struct jproc	*e;
+	uint64_t	 fp = json_ctr_fp(c);
+
+	e = jcache_find('c', c->ident, fp);
+	if (e == NULL)
+		e = jcache_store('c', c->ident, fp, json_ctr(c));
+	if (e != NULL)
+		fwrite(e->text, 1, e->len, f);
 }
 
 /* After a document: what it did not write goes; its entries become the cache. */
@@ -474,7 +623,7 @@ json_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 
 		if (gi > 0)
 			fputc(',', f);
-		json_put_open(f, json_group(t, g));
+		json_put_group(f, t, g);
 		fputs(",\"containers\":[", f);
 		for (ci = 0; ci < g->nctrs; ci++) {
 			const struct tree_ctr	*c = &g->ctrs[ci];
@@ -482,7 +631,7 @@ json_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 
 			if (ci > 0)
 				fputc(',', f);
-			json_put_open(f, json_ctr(c));
+			json_put_ctr(f, c);
 			fputs(",\"processes\":[", f);
 			for (pi = 0; pi < c->nprocs; pi++) {
 				if (c->procs[pi].gone)

@@ -377,9 +377,10 @@ test_writers_unknowns(void **state)
 }
 
 /*
- * The JSON render cache: an unchanged process is written from its text, a
- * changed figure renders it again, and the document is the same as one
- * rendered from nothing.
+ * The JSON render cache: an unchanged group, container or process is
+ * written from its text, a changed figure renders it (and the sums it is
+ * in) again, and the document is the same as one rendered from nothing.
+ * The node: a pod (containers a: 2 processes, b: 1) and a service (1).
  */
 static void
 test_json_render_cache(void **state)
@@ -394,18 +395,31 @@ test_json_render_cache(void **state)
 	json_cache_free();
 	r0 = json_render_count();
 	a = render(&nd, TREE_BY_POD, true);
-	assert_int_equal(json_render_count(), r0 + 4);
+	assert_int_equal(json_render_count(), r0 + 2 + 3 + 4);
 	b = render(&nd, TREE_BY_POD, true);
-	assert_int_equal(json_render_count(), r0 + 4);	/* none changed */
+	assert_int_equal(json_render_count(), r0 + 9);	/* none changed */
 	assert_string_equal(a, b);
 	free(b);
 
-	/* one figure of one process: that process alone */
+	/* one figure of one process: it, its container's and pod's sums */
 	nd.p[1].fig[FIG_RSS_ANON] += MiB;
 	b = render(&nd, TREE_BY_POD, true);
-	assert_int_equal(json_render_count(), r0 + 5);
+	assert_int_equal(json_render_count(), r0 + 9 + 3);
 	assert_string_not_equal(a, b);
 	assert_non_null(strstr(b, "\"rss_anon\":3145728"));
+	assert_non_null(strstr(b, "\"rss_anon\":4194304"));	/* container a */
+	json_cache_free();
+	fresh = render(&nd, TREE_BY_POD, true);
+	assert_string_equal(b, fresh);
+	free(b);
+	free(fresh);
+
+	/* a container's name: that container alone */
+	r0 = json_render_count();
+	snprintf(nd.names[1].container, sizeof nd.names[1].container, "cache");
+	b = render(&nd, TREE_BY_POD, true);
+	assert_int_equal(json_render_count(), r0 + 1);
+	assert_non_null(strstr(b, "\"name\":\"cache\""));
 	json_cache_free();
 	fresh = render(&nd, TREE_BY_POD, true);
 	assert_string_equal(b, fresh);
@@ -430,7 +444,7 @@ test_json_render_cache(void **state)
 	assert_int_equal(json_render_count(), r0);
 	nd.sn.nprocs = 4;
 	free(render(&nd, TREE_BY_POD, true));
-	assert_int_equal(json_render_count(), r0 + 1);
+	assert_int_equal(json_render_count(), r0 + 3);	/* the service's */
 	json_cache_free();
 	free(a);
 }
