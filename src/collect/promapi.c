@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 #include <errno.h>
 #include <jansson.h>
@@ -16,8 +17,72 @@
 #include <string.h>
 
 #include "collect/promapi.h"
+#include "util/lazylib.h"
 #include "util/readfile.h"
 #include "util/xmalloc.h"
+
+/*
+ * libcurl is opened by the first promapi_create (util/lazylib.h), not at
+ * program start; its functions are called through these pointers, under
+ * the library's own names (the macros below), so the code reads as usual.
+ * (curl.h's compile-time checks of curl_easy_setopt's arguments are
+ * macros of the same names: off, CURL_DISABLE_TYPECHECK; the argument
+ * count check that stays is undefined here.)
+ */
+static struct {
+	__typeof__(curl_global_init)	*global_init;
+	__typeof__(curl_easy_cleanup)	*easy_cleanup;
+	__typeof__(curl_easy_escape)	*easy_escape;
+	__typeof__(curl_easy_getinfo)	*easy_getinfo;
+	__typeof__(curl_easy_init)	*easy_init;
+	__typeof__(curl_easy_perform)	*easy_perform;
+	__typeof__(curl_easy_reset)	*easy_reset;
+	__typeof__(curl_easy_setopt)	*easy_setopt;
+	__typeof__(curl_easy_strerror)	*easy_strerror;
+	__typeof__(curl_free)	*free;
+	__typeof__(curl_slist_append)	*slist_append;
+	__typeof__(curl_slist_free_all)	*slist_free_all;
+	__typeof__(curl_url)	*url;
+	__typeof__(curl_url_cleanup)	*url_cleanup;
+	__typeof__(curl_url_get)	*url_get;
+	__typeof__(curl_url_set)	*url_set;
+} lcurl;
+static const struct lazylib_sym lcurl_syms[] = {
+	{ "curl_global_init", (void **)&lcurl.global_init },
+	{ "curl_easy_cleanup", (void **)&lcurl.easy_cleanup },
+	{ "curl_easy_escape", (void **)&lcurl.easy_escape },
+	{ "curl_easy_getinfo", (void **)&lcurl.easy_getinfo },
+	{ "curl_easy_init", (void **)&lcurl.easy_init },
+	{ "curl_easy_perform", (void **)&lcurl.easy_perform },
+	{ "curl_easy_reset", (void **)&lcurl.easy_reset },
+	{ "curl_easy_setopt", (void **)&lcurl.easy_setopt },
+	{ "curl_easy_strerror", (void **)&lcurl.easy_strerror },
+	{ "curl_free", (void **)&lcurl.free },
+	{ "curl_slist_append", (void **)&lcurl.slist_append },
+	{ "curl_slist_free_all", (void **)&lcurl.slist_free_all },
+	{ "curl_url", (void **)&lcurl.url },
+	{ "curl_url_cleanup", (void **)&lcurl.url_cleanup },
+	{ "curl_url_get", (void **)&lcurl.url_get },
+	{ "curl_url_set", (void **)&lcurl.url_set },
+};
+#undef curl_easy_setopt
+#undef curl_easy_getinfo
+#define curl_global_init	lcurl.global_init
+#define curl_easy_cleanup	lcurl.easy_cleanup
+#define curl_easy_escape	lcurl.easy_escape
+#define curl_easy_getinfo	lcurl.easy_getinfo
+#define curl_easy_init	lcurl.easy_init
+#define curl_easy_perform	lcurl.easy_perform
+#define curl_easy_reset	lcurl.easy_reset
+#define curl_easy_setopt	lcurl.easy_setopt
+#define curl_easy_strerror	lcurl.easy_strerror
+#define curl_free	lcurl.free
+#define curl_slist_append	lcurl.slist_append
+#define curl_slist_free_all	lcurl.slist_free_all
+#define curl_url	lcurl.url
+#define curl_url_cleanup	lcurl.url_cleanup
+#define curl_url_get	lcurl.url_get
+#define curl_url_set	lcurl.url_set
 
 struct promapi {
 	CURL		*curl;
@@ -34,10 +99,17 @@ struct promapi {
 
 static pthread_once_t	promapi_once = PTHREAD_ONCE_INIT;
 static CURLcode		promapi_global_rc;
+static char		promapi_lib_err[256];	/* "" if libcurl opened */
 
 static void
 promapi_global(void)
 {
+	if (lazylib_open(CURL_SONAME, lcurl_syms, sizeof lcurl_syms /
+	    sizeof lcurl_syms[0], promapi_lib_err,
+	    sizeof promapi_lib_err) != 0) {
+		promapi_global_rc = CURLE_FAILED_INIT;
+		return;
+	}
 	promapi_global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
@@ -124,6 +196,10 @@ promapi_create(const struct promapi_conf *c, char *why, size_t len)
 	size_t		 n;
 
 	pthread_once(&promapi_once, promapi_global);
+	if (promapi_lib_err[0] != '\0') {
+		snprintf(why, len, "libcurl: %s", promapi_lib_err);
+		return NULL;
+	}
 	if (promapi_global_rc != CURLE_OK) {
 		snprintf(why, len, "libcurl: %s",
 		    curl_easy_strerror(promapi_global_rc));

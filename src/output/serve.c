@@ -18,7 +18,51 @@
 #include <zlib.h>
 
 #include "output/serve.h"
+#include "util/lazylib.h"
 #include "util/xmalloc.h"
+
+/*
+ * libmicrohttpd is opened by serve_start (util/lazylib.h), not at program
+ * start; its functions are called through these pointers, under the
+ * library's own names (the macros below), so the code reads as usual.
+ */
+static struct {
+	__typeof__(MHD_add_response_header)	*add_response_header;
+	__typeof__(MHD_create_response_from_buffer)	*create_response_from_buffer;
+	__typeof__(MHD_create_response_from_buffer_with_free_callback_cls)	*create_response_from_buffer_with_free_callback_cls;
+	__typeof__(MHD_destroy_response)	*destroy_response;
+	__typeof__(MHD_get_daemon_info)	*get_daemon_info;
+	__typeof__(MHD_is_feature_supported)	*is_feature_supported;
+	__typeof__(MHD_lookup_connection_value)	*lookup_connection_value;
+	__typeof__(MHD_queue_response)	*queue_response;
+	__typeof__(MHD_set_connection_option)	*set_connection_option;
+	__typeof__(MHD_start_daemon)	*start_daemon;
+	__typeof__(MHD_stop_daemon)	*stop_daemon;
+} mhd;
+static const struct lazylib_sym mhd_syms[] = {
+	{ "MHD_add_response_header", (void **)&mhd.add_response_header },
+	{ "MHD_create_response_from_buffer", (void **)&mhd.create_response_from_buffer },
+	{ "MHD_create_response_from_buffer_with_free_callback_cls", (void **)&mhd.create_response_from_buffer_with_free_callback_cls },
+	{ "MHD_destroy_response", (void **)&mhd.destroy_response },
+	{ "MHD_get_daemon_info", (void **)&mhd.get_daemon_info },
+	{ "MHD_is_feature_supported", (void **)&mhd.is_feature_supported },
+	{ "MHD_lookup_connection_value", (void **)&mhd.lookup_connection_value },
+	{ "MHD_queue_response", (void **)&mhd.queue_response },
+	{ "MHD_set_connection_option", (void **)&mhd.set_connection_option },
+	{ "MHD_start_daemon", (void **)&mhd.start_daemon },
+	{ "MHD_stop_daemon", (void **)&mhd.stop_daemon },
+};
+#define MHD_add_response_header	mhd.add_response_header
+#define MHD_create_response_from_buffer	mhd.create_response_from_buffer
+#define MHD_create_response_from_buffer_with_free_callback_cls	mhd.create_response_from_buffer_with_free_callback_cls
+#define MHD_destroy_response	mhd.destroy_response
+#define MHD_get_daemon_info	mhd.get_daemon_info
+#define MHD_is_feature_supported	mhd.is_feature_supported
+#define MHD_lookup_connection_value	mhd.lookup_connection_value
+#define MHD_queue_response	mhd.queue_response
+#define MHD_set_connection_option	mhd.set_connection_option
+#define MHD_start_daemon	mhd.start_daemon
+#define MHD_stop_daemon	mhd.stop_daemon
 
 /*
  * One published exposition, and its gzip form (Prometheus asks for gzip:
@@ -348,6 +392,9 @@ serve_start(const char *addr, char *cause, size_t causelen)
 	sigset_t		 block, old;
 
 	if (serve_parse_addr(addr, &sa, &salen, cause, causelen) != 0)
+		return NULL;
+	if (lazylib_open(MHD_SONAME, mhd_syms, sizeof mhd_syms /
+	    sizeof mhd_syms[0], cause, causelen) != 0)
 		return NULL;
 	if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
 		flags = MHD_USE_EPOLL_INTERNAL_THREAD;
