@@ -377,6 +377,25 @@ test_writers_unknowns(void **state)
 }
 
 /*
+ * Renders the node after a change: `renders` objects encoded again, and the
+ * document the same as one rendered from nothing. Returns it.
+ */
+static char *
+render_changed(struct node *nd, size_t renders)
+{
+	size_t	 r0 = json_render_count();
+	char	*b, *fresh;
+
+	b = render(nd, TREE_BY_POD, true);
+	assert_int_equal(json_render_count(), r0 + renders);
+	json_cache_free();
+	fresh = render(nd, TREE_BY_POD, true);
+	assert_string_equal(b, fresh);
+	free(fresh);
+	return b;
+}
+
+/*
  * The JSON render cache: an unchanged group, container or process is
  * written from its text, a changed figure renders it (and the sums it is
  * in) again, and the document is the same as one rendered from nothing.
@@ -386,7 +405,7 @@ static void
 test_json_render_cache(void **state)
 {
 	struct node	 nd;
-	char		*a, *b, *fresh;
+	char		*a, *b;
 	size_t		 r0;
 	json_t		*doc;
 
@@ -403,28 +422,17 @@ test_json_render_cache(void **state)
 
 	/* one figure of one process: it, its container's and pod's sums */
 	nd.p[1].fig[FIG_RSS_ANON] += MiB;
-	b = render(&nd, TREE_BY_POD, true);
-	assert_int_equal(json_render_count(), r0 + 9 + 3);
+	b = render_changed(&nd, 3);
 	assert_string_not_equal(a, b);
 	assert_non_null(strstr(b, "\"rss_anon\":3145728"));
 	assert_non_null(strstr(b, "\"rss_anon\":4194304"));	/* container a */
-	json_cache_free();
-	fresh = render(&nd, TREE_BY_POD, true);
-	assert_string_equal(b, fresh);
 	free(b);
-	free(fresh);
 
 	/* a container's name: that container alone */
-	r0 = json_render_count();
 	snprintf(nd.names[1].container, sizeof nd.names[1].container, "cache");
-	b = render(&nd, TREE_BY_POD, true);
-	assert_int_equal(json_render_count(), r0 + 1);
+	b = render_changed(&nd, 1);
 	assert_non_null(strstr(b, "\"name\":\"cache\""));
-	json_cache_free();
-	fresh = render(&nd, TREE_BY_POD, true);
-	assert_string_equal(b, fresh);
 	free(b);
-	free(fresh);
 
 	/* pss_age moves every refresh: written fresh, nothing rendered */
 	r0 = json_render_count();
