@@ -288,16 +288,23 @@ put_ctr_labels(FILE *f, const struct tree_group *g, const struct tree_ctr *c,
 static void
 put_head(FILE *f, const char *name, const char *type, const char *help)
 {
-	fprintf(f, "# HELP %s ", name);
-	for (; *help != '\0'; help++) {
-		if (*help == '\\')
-			fputs("\\\\", f);
-		else if (*help == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*help, f);
+	size_t	n;
+
+	fputs("# HELP ", f);
+	fputs(name, f);
+	fputc(' ', f);
+	while (*help != '\0') {	/* runs between the escaped characters */
+		n = strcspn(help, "\\\n");
+		fwrite(help, 1, n, f);
+		help += n;
+		if (*help != '\0')
+			fputs(*help++ == '\\' ? "\\\\" : "\\n", f);
 	}
-	fprintf(f, "\n# TYPE %s %s\n", name, type);
+	fputs("\n# TYPE ", f);
+	fputs(name, f);
+	fputc(' ', f);
+	fputs(type, f);
+	fputc('\n', f);
 }
 
 /* A container with live processes and its label text, rendered once. */
@@ -365,16 +372,17 @@ static struct series *
 series_build(const struct tree *t, size_t *n)
 {
 	struct series	*v = NULL;
-	size_t		 gi, ci, i, a, b, k, cap = 0;
-	char		 nb[24];
+	size_t		 gi, ci, i, a, b, k, cap = 0, alen;
+	char		 nb[24], *all;
+	FILE		*f = xmemstream(&all, &alen);
 
+	/* every series' labels into one stream (one buffer, not one each) */
 	*n = 0;
 	for (gi = 0; gi < t->ngroups; gi++) {
 		for (ci = 0; ci < t->groups[gi].nctrs; ci++) {
 			struct series	*sr;
 			bool		 first = true;
 			size_t		 nlive;
-			FILE		*f;
 
 			nlive = t->groups[gi].ctrs[ci].sum.n;
 			if (nlive == 0)
@@ -387,11 +395,17 @@ series_build(const struct tree *t, size_t *n)
 			sr->g = &t->groups[gi];
 			sr->c = &t->groups[gi].ctrs[ci];
 			sr->nlive = nlive;
-			f = xmemstream(&sr->labels, &sr->len);
+			sr->len = (size_t)ftello(f);	/* its start, for now */
 			put_ctr_labels(f, sr->g, sr->c, &first);
-			fclose(f);
+			fputc('\0', f);
 		}
 	}
+	fclose(f);
+	for (i = 0; i < *n; i++) {
+		v[i].labels = xstrdup(all + v[i].len);
+		v[i].len = strlen(v[i].labels);
+	}
+	free(all);
 	if (*n < 2)
 		return v;
 	qsort(v, *n, sizeof *v, series_cmp);
