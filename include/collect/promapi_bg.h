@@ -9,7 +9,7 @@
 /*
  * The Prometheus queries of a node's dashboard, on a thread of their own
  * (its own curl handle): at start and then every interval seconds, a round
- * of at most four queries (two node matchers tried first), whatever the
+ * of at most five queries (two node matchers tried first), whatever the
  * number of pods:
  *   1. which families exist for this node (an instant count by __name__),
  *      trying the node matchers in turn: node="N", then instance=~"N(:port)"
@@ -17,7 +17,10 @@
  *   2. one range query for anonymous memory, max by (__name__, namespace,
  *      pod, container) of memtop_container_rss_anon_bytes and cAdvisor's
  *      container_memory_rss on this node;
- *   3. one instant query for the replicas of this node's workloads, all
+ *   3. one range query for the working set, the same way, of
+ *      memtop_container_memory_working_set_bytes and cAdvisor's
+ *      container_memory_working_set_bytes;
+ *   4. one instant query for the replicas of this node's workloads, all
  *      namespaces and pod-name patterns in one selector.
  * The caller never waits: it hands over what it wants (promapi_bg_want)
  * and takes finished rounds (promapi_bg_take), both under a mutex.
@@ -51,6 +54,8 @@ struct promq_out {
 	double			 start, step;	/* of the range answers */
 	struct promapi_result	 anon;		/* by __name__, namespace,
 						   pod, container */
+	bool			 have_wset;	/* its range query ran */
+	struct promapi_result	 wset;		/* the same, working set */
 	bool			 have_rep;
 	struct promapi_result	 rep;		/* instant, same labels */
 };
@@ -58,6 +63,9 @@ struct promq_out {
 /* The anonymous-memory families, preferred first. */
 #define PROMQ_ANON_MEMTOP	"memtop_container_rss_anon_bytes"
 #define PROMQ_ANON_CADVISOR	"container_memory_rss"
+/* The working-set families, preferred first. */
+#define PROMQ_WSET_MEMTOP	"memtop_container_memory_working_set_bytes"
+#define PROMQ_WSET_CADVISOR	"container_memory_working_set_bytes"
 
 struct promapi_bg;
 

@@ -56,6 +56,7 @@ promq_out_free(struct promq_out *o)
 	if (o == NULL)
 		return;
 	promapi_result_done(&o->anon);
+	promapi_result_done(&o->wset);
 	promapi_result_done(&o->rep);
 	free(o);
 }
@@ -213,6 +214,10 @@ round_run(struct promapi_bg *bg, const struct promq_req *rq,
 		    &o->anon) != 0)
 			goto out;
 		o->have_anon = true;
+		if (range(bg, o, PROMQ_WSET_MEMTOP, PROMQ_WSET_CADVISOR,
+		    &o->wset) != 0)
+			goto out;
+		o->have_wset = true;
 	}
 	if (rq->nwl > 0) {
 		if (replicas(bg, rq, o) != 0)
