@@ -41,6 +41,10 @@ struct promq_req {
 	double			 step;		/* seconds between samples */
 };
 
+#define PROMQ_ADDR_LEN	64	/* an address as text */
+#define PROMQ_ADDRS	8	/* this node's addresses tried, at most */
+#define PROMQ_MATCH_LEN	1024
+
 /* A finished round. */
 struct promq_out {
 	unsigned long		 round;		/* 1, 2, ... */
@@ -48,8 +52,9 @@ struct promq_out {
 	double			 took;		/* seconds it took */
 	bool			 ok;		/* every query answered */
 	char			 msg[512];	/* what went wrong, "" if not */
-	char			 match[320];	/* the node matcher that
-						   found series; "" none */
+	char			 match[PROMQ_MATCH_LEN];	/* the node
+					   matcher that found series (as
+					   promq_matcher.q); "" none */
 	bool			 have_anon;	/* the range query ran */
 	double			 start, step;	/* of the range answers */
 	struct promapi_result	 anon;		/* by __name__, namespace,
@@ -92,9 +97,25 @@ const char		*promapi_bg_url(const struct promapi_bg *);
 void	promq_req_free(struct promq_req *);
 void	promq_out_free(struct promq_out *);
 
-/* The node matchers a round tries for node_sel / node, as PromQL. */
+/* A node matcher: PromQL, and what it means for messages. */
+struct promq_matcher {
+	char	q[PROMQ_MATCH_LEN];	/* node="n1" */
+	char	what[300];		/* "node=n1" */
+};
+
+/*
+ * This node's addresses (getifaddrs: up, not loopback, not IPv6
+ * link-local), at most max; how many.
+ */
+size_t	promq_node_addrs(char out[][PROMQ_ADDR_LEN], size_t max);
+/*
+ * The node matchers a round tries in turn: node_sel LABEL=VALUE alone; a
+ * node_sel NAME, or else node: node="NAME", then instance matching NAME
+ * or (without node_sel) one of addrs, with or without a port. How many.
+ */
 size_t	promq_node_matchers(const char *node_sel, const char *node,
-	    char out[][320], size_t max);
+	    const char (*addrs)[PROMQ_ADDR_LEN], size_t naddrs,
+	    struct promq_matcher *out, size_t max);
 /* s with the regex metacharacters escaped, into buf. */
 const char	*promq_re_escape(const char *s, char *buf, size_t len);
 
