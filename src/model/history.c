@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,7 +488,8 @@ fill_gaps(struct history *h, struct hist_ent *e, const struct hist_past *p,
 		back = e->pushes - 1 - (unsigned long)push;
 		if (back >= rn || v[rn - 1 - back] != FIG_NA)
 			continue;
-		j = floor((t - p->t0) / p->step + 0.5);
+		/* the nearest sample (truncation is floor: j >= 0) */
+		j = (t - p->t0) / p->step + 0.5;
 		if (j < 0 || j >= (double)p->n ||
 		    (x = p->v[(size_t)j]) == FIG_NA)
 			continue;

@@ -140,7 +140,7 @@ slot_series(const struct promapi_series *s, double t0, double step,
 	for (i = 0; i < n; i++)
 		v[i] = FIG_NA;
 	for (i = 0; i < s->n; i++) {
-		x = floor((s->t[i] - t0) / step + 0.5);
+		x = (s->t[i] - t0) / step + 0.5;	/* >= 0: truncation is floor */
 		if (x >= 0 && x < (double)n)
 			v[(size_t)x] = bytes_of(s->v[i]);
 	}
