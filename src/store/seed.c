@@ -411,7 +411,7 @@ acc_finish(struct seeder *sd, struct acc *a)
 static char *
 select_sql(void)
 {
-	char	*cols = store_cols_sql(HF__COUNT), *sql;
+	char	*cols = store_hf_cols_sql(), *sql;
 
 	sql = xasprintf("SELECT e.id, e.ident, s.t%s, s.anon_min FROM entity e "
 	    "CROSS JOIN sample s ON s.entity = e.id WHERE (e.gone IS NULL OR "
