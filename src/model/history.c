@@ -118,6 +118,8 @@ get(struct history *h, const char *key)
 	e->is_proc = ent_id_kind(key) == ENT_PROCESS;
 	e->seen = h->tick;
 	e->born = h->mono;
+	e->born_tick = h->tick;
+	e->born_real = h->real;
 	e->restarts = -1;
 	e->restart_push = -1;
 	for (k = 0; k < HF__COUNT; k++) {
@@ -400,6 +402,33 @@ history_restart_back(const struct hist_ent *e)
 		return -1;
 	back = e->pushes - 1 - (unsigned long)e->restart_push;
 	return back < e->ring[FIG_RSS_ANON].n ? (long)back : -1;
+}
+
+void
+history_restart(struct history *h, struct hist_ent *e, const char *from,
+    const struct hist_ent *to, int n)
+{
+	unsigned long	live;
+	double		at;
+
+	if (n > e->restarts)
+		e->restarts = n;
+	/* its first refresh's moment; seeded before the first refresh: its
+	   first known sample */
+	if (to->born_tick > 0)
+		at = to->born_real;
+	else
+		at = to->since > 0 ? to->since : h->real;
+	if (e->restart_from != NULL && e->restarted_at >= at)
+		return;
+	free(e->restart_from);
+	free(e->restart_to);
+	e->restart_from = xstrdup(from);
+	e->restart_to = xstrdup(to->key);
+	e->restarted_at = at;
+	/* the refreshes since to's first, each one push of e */
+	live = h->tick - to->born_tick + 1;
+	e->restart_push = e->pushes >= live ? (long)(e->pushes - live) : 0;
 }
 
 /* "container 0123456789ab" of "ctr:0123…", "pod 0123…" of "pod:…". */
