@@ -1,6 +1,7 @@
 #ifndef MEMTOP_STORE_SEED_H
 #define MEMTOP_STORE_SEED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,11 +22,13 @@ struct seed_info {
  * since the entity's first sample and over the window before now (epoch
  * seconds), and the rings filled with up to cap samples of the last 24
  * hours (one per delay seconds, or coarser so that they fit; a moment no
- * recorder covered is a gap). Processes of another boot are skipped.
- * 0, or -1 with why.
+ * recorder covered is a gap). Processes of another boot are skipped;
+ * with live (now is now), so are processes not alive now (their pid with
+ * that start time), which a store whose recorder stopped holds as not
+ * gone. 0, or -1 with why.
  */
 int	seed_history(struct store *, struct history *, const char *boot_id,
-	    double now, double delay, double window, uint32_t cap,
+	    bool live, double now, double delay, double window, uint32_t cap,
 	    struct seed_info *, char *why, size_t len);
 
 /*

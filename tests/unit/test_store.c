@@ -19,9 +19,12 @@
 #include <sqlite3.h>
 
 #include "collect/k8s_names.h"
+#include "collect/procscan.h"
+#include "model/entity.h"
 #include "model/history.h"
 #include "model/ring.h"
 #include "util/fmt.h"
+#include "util/readfile.h"
 #include "model/tree.h"
 #include "store/seed.h"
 #include "store/store.h"
@@ -274,7 +277,7 @@ test_seed_growth(void **state)
 	st = store_open_reader(so.path, why, sizeof why);
 	assert_non_null(st);
 	h = history_create(600, 30);	/* window: 30 refreshes of 10 s */
-	assert_int_equal(seed_history(st, h, "boot-1", t, 10, 300, 600,
+	assert_int_equal(seed_history(st, h, "boot-1", false, t, 10, 300, 600,
 	    &info, why, sizeof why), 0);
 	store_close(st);
 	assert_true(info.since == T0);
@@ -321,6 +324,68 @@ test_seed_growth(void **state)
 	}
 	tree_done(&tr);
 	history_free(h);
+}
+
+/*
+ * Seeding at start (live) skips the processes that are not alive now: a
+ * store whose recorder stopped holds the ones that exited since as not
+ * gone. This test process is recorded, and a process of the same pid
+ * with another start time; pods and containers are seeded either way.
+ */
+static void
+test_seed_live(void **state)
+{
+	struct store_opts	 so;
+	struct store		*st;
+	struct history		*h;
+	struct node		 nd;
+	struct tree		 tr;
+	struct seed_info	 info;
+	struct proc_sample	 self;
+	struct buf		 b = { 0 };
+	char			 why[512], id[ENT_PROC_ID_MAX];
+	double			 t = T0;
+	int			 i;
+
+	(void)state;
+	memset(&self, 0, sizeof self);
+	assert_int_equal(read_file("/proc/self/stat", &b, 4096), 0);
+	assert_int_equal(procscan_parse_stat(b.data, &self), 0);
+	assert_int_equal(read_file("/proc/sys/kernel/random/boot_id", &b, 64),
+	    0);
+	store_opts_default(&so, NULL);
+	so.interval = 10;
+	st = writer("live.db", &so);
+	node_init(&nd, 2);
+	snprintf(nd.sn.boot_id, sizeof nd.sn.boot_id, "%.36s", b.data);
+	free(b.data);
+	nd.p[0].pid = nd.p[1].pid = self.pid;
+	nd.p[0].start = self.start;
+	nd.p[1].start = self.start + 1;
+	for (i = 0; i < 3; i++, t += 10) {
+		refresh(st, NULL, &nd, t, &tr);
+		tree_done(&tr);
+	}
+	store_close(st);
+	st = store_open_reader(so.path, why, sizeof why);
+	assert_non_null(st);
+	/* not live (a recorded moment, --at): all six */
+	h = history_create(600, 30);
+	assert_int_equal(seed_history(st, h, nd.sn.boot_id, false, t, 10, 300,
+	    600, &info, why, sizeof why), 0);
+	assert_int_equal(info.entities, 6);
+	history_free(h);
+	/* live: the process that is not there is left out */
+	h = history_create(600, 30);
+	assert_int_equal(seed_history(st, h, nd.sn.boot_id, true, t, 10, 300,
+	    600, &info, why, sizeof why), 0);
+	assert_int_equal(info.entities, 5);
+	assert_non_null(history_find(h, ent_id_process(id, sizeof id,
+	    nd.sn.boot_id, self.pid, self.start)));
+	assert_null(history_find(h, ent_id_process(id, sizeof id,
+	    nd.sn.boot_id, self.pid, self.start + 1)));
+	history_free(h);
+	store_close(st);
 }
 
 /*
@@ -396,6 +461,7 @@ main(void)
 		cmocka_unit_test(test_change_driven),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_seed_growth),
+		cmocka_unit_test(test_seed_live),
 		cmocka_unit_test(test_retention_week),
 	};
 
