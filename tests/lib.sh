@@ -42,6 +42,14 @@ need_root() {
 	fi
 }
 
+# need_v1: the v1 memory controller, in $V1 (kubelet's cgroupfs layout is
+# made under it)
+need_v1() {
+	V1=/sys/fs/cgroup/memory
+	[ -f $V1/memory.usage_in_bytes ] ||
+	    { echo "SKIP: no v1 memory controller"; exit 77; }
+}
+
 fail() {
 	echo "FAIL: $*"
 	LIB_FAILED=1
@@ -183,15 +191,22 @@ free_port() {
 	return 1
 }
 
+# kubelet_logs HOSTROOT NAMESPACE POD UID CONTAINER CONTAINER-ID [RESTART]:
+# the pod's log directory and the container's log link under HOSTROOT, as
+# kubelet makes them (they name the pod and container)
+kubelet_logs() {
+	mkdir -p "$1/var/log/pods/$2_$3_$4/$5" "$1/var/log/containers"
+	ln -s "/var/log/pods/$2_$3_$4/$5/${7:-0}.log" \
+	    "$1/var/log/containers/$3_$2_$5-$6.log"
+}
+
 # kubelet_pod HOSTROOT NAMESPACE POD CONTAINER MIB: a kubelet-shaped pod
 # (kubelet log directories under HOSTROOT name it; a v1 memory cgroup)
 # running alloc_anon MIB; its pid in $SPAWNED, once it is ready
 kubelet_pod() {
 	_uid=$(rand_uuid); _cid=$(rand_hex64)
 	_cg=/sys/fs/cgroup/memory/kubepods/burstable/pod$_uid/$_cid
-	mkdir -p "$1/var/log/pods/$2_$3_$_uid/$4" "$1/var/log/containers"
-	ln -s "/var/log/pods/$2_$3_$_uid/$4/0.log" \
-	    "$1/var/log/containers/$3_$2_$4-$_cid.log"
+	kubelet_logs "$1" "$2" "$3" "$_uid" "$4" "$_cid"
 	mkcg "$_cg" || exit 99
 	spawn_in "$LIB_TMP/pod-$3" "$_cg/cgroup.procs" -- "$HELPERS/alloc_anon" "$5"
 	wait_for 120 grep -q ready "$LIB_TMP/pod-$3" ||

@@ -11,9 +11,13 @@
 
 struct tree;
 
-/* Every process figure, plus the cgroup charge of groups and containers. */
+/*
+ * Every process figure, plus the cgroup charge and the working set (charge
+ * minus inactive file, as kubelet counts it) of groups and containers.
+ */
 #define HF_CHARGE	FIG__COUNT
-#define HF__COUNT	(FIG__COUNT + 1)
+#define HF_WSET		(FIG__COUNT + 1)
+#define HF__COUNT	(FIG__COUNT + 2)
 
 /* How many refreshes an exited process stays (dimmed) before it goes. */
 #define HISTORY_GHOST_TICKS	3
@@ -52,6 +56,12 @@ struct hist_ent {
 	/* epoch seconds of the oldest known RssAnon sample in the ring (live,
 	   seeded or filled in); 0 before the first */
 	double		 since;
+	/* from history_seed: sample i of the store's slots was at epoch
+	   seed_t0 + i * seed_step and is push seed_push0 + i (pushes below
+	   0 were not kept); seed_n of them, 0: none */
+	double		 seed_t0, seed_step;
+	long		 seed_push0;
+	size_t		 seed_n;
 	/* for exited processes: what the tree shows while they fade (NULL
 	   where no view shows ghosts: -b, the exporter) */
 	struct hist_ghostd	*ghost;
@@ -161,12 +171,16 @@ void		 history_restart_text(const struct hist_ent *e,
 /*
  * Another source's past of one figure of entity ident (Prometheus):
  * samples v[0..n) (FIG_NA: a gap), v[i] at epoch t0 + i * step. Only
- * what lies before the entity's own history (history_seed's, or live)
- * goes in: its ring's unknown leading samples are dropped and the older
- * samples put before the rest; the figure's first, min and max take them
- * in, and for RssAnon so does the window's minimum (samples at or after
- * win_from) until the window has passed live. The entity is made if it
- * is new. Returns how many samples went in.
+ * what the entity's own history lacks goes in: the time before it
+ * (history_seed's, or live; its ring's unknown leading samples are dropped
+ * and the older samples put before the rest), and the gaps inside what
+ * history_seed gave (slots the store had no recorder or no value for after
+ * the entity's first RssAnon sample: each takes the sample nearest its
+ * moment). The figure's first, min and max take them in, and for RssAnon
+ * so does the window's minimum (samples at or after win_from) until the
+ * window has passed live. Fill the other figures before RssAnon: its
+ * samples before the entity's first move that first (since) back. The
+ * entity is made if it is new. Returns how many samples went in.
  */
 struct hist_past {
 	int		 fig;

@@ -5,6 +5,12 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +62,7 @@ promq_out_free(struct promq_out *o)
 	if (o == NULL)
 		return;
 	promapi_result_done(&o->anon);
+	promapi_result_done(&o->wset);
 	promapi_result_done(&o->rep);
 	free(o);
 }
@@ -75,29 +82,107 @@ promq_re_escape(const char *s, char *buf, size_t len)
 }
 
 size_t
-promq_node_matchers(const char *node_sel, const char *node, char out[][320],
-    size_t max)
+promq_node_addrs(char out[][PROMQ_ADDR_LEN], size_t max)
 {
-	char		 q[300], re[300], lab[64];
-	const char	*eq, *name = node_sel != NULL ? node_sel : node;
-	size_t		 n = 0, ll;
+	struct ifaddrs	*ifa, *i;
+	char		 a[PROMQ_ADDR_LEN];
+	size_t		 n = 0, j;
+	bool		 dup;
 
-	if (name == NULL || *name == '\0' || max < 2)
+	if (getifaddrs(&ifa) != 0)
 		return 0;
-	eq = strchr(name, '=');
-	if (eq != NULL) {
+	for (i = ifa; i != NULL && n < max; i = i->ifa_next) {
+		const struct sockaddr	*sa = i->ifa_addr;
+
+		if (sa == NULL || (i->ifa_flags & IFF_LOOPBACK) ||
+		    !(i->ifa_flags & IFF_UP))
+			continue;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)
+			    (const void *)sa)->sin_addr, a, sizeof a);
+		else if (sa->sa_family == AF_INET6 &&
+		    !IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr))
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+			    (const void *)sa)->sin6_addr, a, sizeof a);
+		else
+			continue;
+		for (j = 0, dup = false; j < n && !dup; j++)
+			dup = strcmp(out[j], a) == 0;
+		if (!dup)
+			snprintf(out[n++], PROMQ_ADDR_LEN, "%s", a);
+	}
+	freeifaddrs(ifa);
+	return n;
+}
+
+/* One instance host as a regex: n1, 10\.0\.0\.5, \[?2001:db8::1\]? */
+static void
+host_re(const char *h, char *buf, size_t len)
+{
+	char	re[300];
+
+	promq_re_escape(h, re, sizeof re);
+	if (strchr(h, ':') != NULL)
+		snprintf(buf, len, "\\[?%s\\]?", re);
+	else
+		snprintf(buf, len, "%s", re);
+}
+
+size_t
+promq_node_matchers(const char *node_sel, const char *node,
+    const char (*addrs)[PROMQ_ADDR_LEN], size_t naddrs,
+    struct promq_matcher *out, size_t max)
+{
+	char		 q[PROMQ_MATCH_LEN], re[PROMQ_MATCH_LEN], h[320], lab[64];
+	const char	*eq, *name = node_sel != NULL ? node_sel : node;
+	size_t		 n = 0, ll, i, l;
+
+	if (max < 2)
+		return 0;
+	if (name == NULL || *name == '\0')
+		name = NULL;
+	if (node_sel != NULL && (eq = strchr(node_sel, '=')) != NULL) {
 		ll = (size_t)(eq - name);
 		snprintf(lab, sizeof lab, "%.*s", (int)(ll < 63 ? ll : 63),
 		    name);
-		snprintf(out[n++], 320, "%s=\"%s\"", lab,
+		snprintf(out[n].q, sizeof out[n].q, "%s=\"%s\"", lab,
 		    promapi_quote(eq + 1, q, sizeof q));
+		snprintf(out[n++].what, sizeof out[0].what, "%s", node_sel);
 		return n;
 	}
-	snprintf(out[n++], 320, "node=\"%s\"", promapi_quote(name, q,
-	    sizeof q));
-	promq_re_escape(name, re, sizeof re);
-	snprintf(out[n++], 320, "instance=~\"%s(:[0-9]+)?\"",
-	    promapi_quote(re, q, sizeof q));
+	if (node_sel != NULL)
+		naddrs = 0;	/* a name given: that name only */
+	if (name == NULL && naddrs == 0)
+		return 0;
+	if (name != NULL) {
+		snprintf(out[n].q, sizeof out[n].q, "node=\"%s\"",
+		    promapi_quote(name, q, sizeof q));
+		snprintf(out[n++].what, sizeof out[0].what, "node=%s", name);
+	}
+	/* instance: the name or an address, with or without a port */
+	re[0] = '\0';
+	snprintf(out[n].what, sizeof out[0].what, "instance ");
+	for (i = 0; i <= naddrs; i++) {
+		const char *x = i == 0 ? name : addrs[i - 1];
+
+		if (x == NULL)
+			continue;
+		host_re(x, h, sizeof h);
+		l = strlen(re);
+		if (l + strlen(h) + 2 >= sizeof re)
+			break;
+		snprintf(re + l, sizeof re - l, "%s%s", l > 0 ? "|" : "", h);
+		l = strlen(out[n].what);
+		snprintf(out[n].what + l, sizeof out[0].what - l, "%s%s",
+		    l > 9 ? ", " : "", x);
+	}
+	l = strlen(out[n].what);
+	snprintf(out[n].what + l, sizeof out[0].what - l,
+	    " (with or without a port)");
+	snprintf(out[n++].q, sizeof out[0].q, "instance=~\"%s%s%s(:[0-9]+)?\"",
+	    strchr(re, '|') != NULL ? "(" : "", promapi_quote(re, q, sizeof q),
+	    strchr(re, '|') != NULL ? ")" : "");
 	return n;
 }
 
@@ -113,14 +198,18 @@ static int
 find_node(struct promapi_bg *bg, const struct promq_req *rq,
     struct promq_out *o)
 {
-	char			 m[NMATCH][320], *q, tried[700] = "";
+	struct promq_matcher	 m[NMATCH];
+	char			 addrs[PROMQ_ADDRS][PROMQ_ADDR_LEN], *q;
+	char			 tried[600] = "";
 	struct promapi_result	 r;
-	size_t			 n, i;
+	size_t			 n, i, na;
 
-	n = promq_node_matchers(bg->node_sel, rq->node, m, NMATCH);
+	na = promq_node_addrs(addrs, PROMQ_ADDRS);
+	n = promq_node_matchers(bg->node_sel, rq->node,
+	    (const char (*)[PROMQ_ADDR_LEN])addrs, na, m, NMATCH);
 	for (i = 0; i < n; i++) {
 		q = xasprintf("count by (__name__) ({__name__=~\"%s|%s\", "
-		    "%s})", PROMQ_ANON_MEMTOP, PROMQ_ANON_CADVISOR, m[i]);
+		    "%s})", PROMQ_ANON_MEMTOP, PROMQ_ANON_CADVISOR, m[i].q);
 		if (promapi_query(bg->api, q, 0, &r, o->msg,
 		    sizeof o->msg) != 0) {
 			free(q);
@@ -128,17 +217,17 @@ find_node(struct promapi_bg *bg, const struct promq_req *rq,
 		}
 		free(q);
 		if (r.n > 0) {
-			snprintf(o->match, sizeof o->match, "%.319s", m[i]);
+			memcpy(o->match, m[i].q, sizeof o->match);
 			promapi_result_done(&r);
 			return 0;
 		}
 		snprintf(tried + strlen(tried), sizeof tried - strlen(tried),
-		    "%s%.319s", i > 0 ? ", " : "", m[i]);
+		    "%s%s", i > 0 ? "; " : "", m[i].what);
 	}
 	snprintf(o->msg, sizeof o->msg, "no memory series for node %s "
 	    "(tried %s): name it with --prometheus-node NAME or LABEL=VALUE",
 	    bg->node_sel != NULL ? bg->node_sel : rq->node != NULL ? rq->node :
-	    "?", n > 0 ? tried : "no node name");
+	    "?", n > 0 ? tried : "no node name or address");
 	return 0;
 }
 
@@ -213,6 +302,10 @@ round_run(struct promapi_bg *bg, const struct promq_req *rq,
 		    &o->anon) != 0)
 			goto out;
 		o->have_anon = true;
+		if (range(bg, o, PROMQ_WSET_MEMTOP, PROMQ_WSET_CADVISOR,
+		    &o->wset) != 0)
+			goto out;
+		o->have_wset = true;
 	}
 	if (rq->nwl > 0) {
 		if (replicas(bg, rq, o) != 0)

@@ -216,7 +216,8 @@ push(struct history *h, struct hist_ent *e, const uint64_t *fig,
 
 	e->pushes++;
 	for (k = 0; k < HF__COUNT; k++) {
-		v = k == HF_CHARGE ? st->charge : fig_get(sum, fig, k).v;
+		v = k == HF_CHARGE ? st->charge : k == HF_WSET ? st->wset :
+		    fig_get(sum, fig, k).v;
 		ring_push(&e->ring[k], v);
 		if (v == FIG_NA)
 			continue;
@@ -367,6 +368,10 @@ history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
 		ring_fill(&e->ring[k], sd->codes + (size_t)k * sd->nsamples,
 		    sd->nsamples);
 	e->pushes = e->ring[FIG_RSS_ANON].n;
+	e->seed_t0 = sd->t0;
+	e->seed_step = sd->step;
+	e->seed_n = sd->step > 0 ? sd->nsamples : 0;
+	e->seed_push0 = (long)e->pushes - (long)sd->nsamples;
 	e->restarts = sd->restarts;
 	if (sd->restarts <= 0 || sd->restart_from == NULL ||
 	    sd->restart_to == NULL)
@@ -467,17 +472,82 @@ history_restart_text(const struct hist_ent *e, const char *arrow, char *buf,
 		    arrow, to);
 }
 
-size_t
-history_backfill(struct history *h, const char *ident,
-    const struct hist_past *p)
+/* A sample of p at epoch t into e's figure: min, max, the window's min. */
+static void
+past_take(struct hist_ent *e, const struct hist_past *p, uint64_t v,
+    double t, uint64_t *wmin)
 {
-	struct hist_ent	*e = get(h, ident);
-	struct ring	 nr, *r = &e->ring[p->fig];
-	uint64_t	 v, wmin = FIG_NA;
-	uint32_t	 lead, i, nlive;
-	size_t		 j, n = 0, first = SIZE_MAX;
+	if (v == FIG_NA)
+		return;
+	if (e->min[p->fig] == FIG_NA || v < e->min[p->fig])
+		e->min[p->fig] = v;
+	if (v > e->max[p->fig])
+		e->max[p->fig] = v;
+	if (t >= p->win_from && (*wmin == FIG_NA || v < *wmin))
+		*wmin = v;
+}
 
-	/* the samples before the entity's own first */
+/*
+ * The unknown slots history_seed gave at or after the entity's first
+ * RssAnon sample (a gap in the store) that p has a sample for: set, the
+ * ring rebuilt once. Returns how many.
+ */
+static size_t
+fill_gaps(struct history *h, struct hist_ent *e, const struct hist_past *p,
+    uint64_t *wmin)
+{
+	struct ring	*r = &e->ring[p->fig];
+	uint64_t	*v, x;
+	uint32_t	 rn = r->n, i;
+	size_t		 si, n = 0;
+	long		 push;
+	unsigned long	 back;
+	double		 t, j;
+
+	if (e->seed_n == 0 || e->since == 0 || rn == 0)
+		return 0;
+	v = xcalloc(rn, sizeof *v);	/* oldest first */
+	for (i = 0; i < rn; i++)
+		v[i] = ring_get(r, rn - 1 - i);
+	for (si = 0; si < e->seed_n; si++) {
+		push = e->seed_push0 + (long)si;
+		t = e->seed_t0 + (double)si * e->seed_step;
+		if (push < 0 || t < e->since - e->seed_step / 2)
+			continue;
+		back = e->pushes - 1 - (unsigned long)push;
+		if (back >= rn || v[rn - 1 - back] != FIG_NA)
+			continue;
+		/* the nearest sample (truncation is floor: j >= 0) */
+		j = (t - p->t0) / p->step + 0.5;
+		if (j < 0 || j >= (double)p->n ||
+		    (x = p->v[(size_t)j]) == FIG_NA)
+			continue;
+		v[rn - 1 - back] = x;
+		past_take(e, p, x, t, wmin);
+		n++;
+	}
+	if (n > 0) {
+		ring_done(r);
+		ring_init(r, h->cap);
+		for (i = 0; i < rn; i++)
+			ring_push(r, v[i]);
+	}
+	free(v);
+	return n;
+}
+
+/*
+ * The samples of p before the entity's own first, before the rest of its
+ * ring (whose unknown leading samples go). Returns how many.
+ */
+static size_t
+fill_before(struct history *h, struct hist_ent *e, const struct hist_past *p,
+    uint64_t *wmin)
+{
+	struct ring	 nr, *r = &e->ring[p->fig];
+	uint32_t	 lead, i, nlive;
+	size_t		 j, n, first = SIZE_MAX;
+
 	for (j = 0; j < p->n; j++) {
 		if (e->since > 0 && p->t0 + (double)j * p->step >
 		    e->since - p->step / 2)
@@ -498,28 +568,33 @@ history_backfill(struct history *h, const char *ident,
 		ring_push(&nr, ring_get(r, i));
 	ring_done(r);
 	*r = nr;
-	for (j = first; j < n; j++) {
-		if ((v = p->v[j]) == FIG_NA)
-			continue;
-		if (e->min[p->fig] == FIG_NA || v < e->min[p->fig])
-			e->min[p->fig] = v;
-		if (v > e->max[p->fig])
-			e->max[p->fig] = v;
-		if (p->t0 + (double)j * p->step >= p->win_from &&
-		    (wmin == FIG_NA || v < wmin))
-			wmin = v;
-	}
+	for (j = first; j < n; j++)
+		past_take(e, p, p->v[j], p->t0 + (double)j * p->step, wmin);
 	e->first[p->fig] = p->v[first];
 	if (p->fig == FIG_RSS_ANON) {
 		e->since = p->t0 + (double)first * p->step;
-		if (wmin != FIG_NA) {
-			if (e->seed_left == 0 || wmin < e->seed_win_min)
-				e->seed_win_min = wmin;
-			if (h->window > nlive && e->seed_left < h->window - nlive)
-				e->seed_left = h->window - nlive;
-		}
+		if (*wmin != FIG_NA && h->window > nlive &&
+		    e->seed_left < h->window - nlive)
+			e->seed_left = h->window - nlive;
 	}
 	return n - first;
+}
+
+size_t
+history_backfill(struct history *h, const char *ident,
+    const struct hist_past *p)
+{
+	struct hist_ent	*e = get(h, ident);
+	uint64_t	 wmin = FIG_NA;
+	bool		 unset = e->seed_left == 0;	/* no seeded min */
+	size_t		 n;
+
+	n = fill_gaps(h, e, p, &wmin);
+	n += fill_before(h, e, p, &wmin);
+	if (p->fig == FIG_RSS_ANON && wmin != FIG_NA &&
+	    (unset || wmin < e->seed_win_min))
+		e->seed_win_min = wmin;
+	return n;
 }
 
 size_t

@@ -39,6 +39,8 @@ struct promhist {
 	size_t			 filled;	/* entities given a past, ever */
 	double			 since;		/* oldest sample put in */
 	size_t			 from_memtop, from_cadvisor;
+	size_t			 wset_filled;	/* entities, ever */
+	size_t			 wset_memtop, wset_cadvisor;
 	unsigned		 replicas, workloads;
 	char			 said[640];
 };
@@ -79,7 +81,7 @@ index_series(const struct promapi_result *r, size_t *n, size_t *nmemtop,
 		if (name == NULL || k[m].ns == NULL || k[m].pod == NULL ||
 		    k[m].ctr == NULL || s->n == 0)
 			continue;
-		k[m].memtop = strcmp(name, PROMQ_ANON_MEMTOP) == 0;
+		k[m].memtop = strncmp(name, "memtop_", 7) == 0;
 		k[m].s = s;
 		workload_parse(k[m].pod, NULL, &w);
 		k[m].kind = w.kind;
@@ -138,7 +140,7 @@ slot_series(const struct promapi_series *s, double t0, double step,
 	for (i = 0; i < n; i++)
 		v[i] = FIG_NA;
 	for (i = 0; i < s->n; i++) {
-		x = floor((s->t[i] - t0) / step + 0.5);
+		x = (s->t[i] - t0) / step + 0.5;	/* >= 0: truncation is floor */
 		if (x >= 0 && x < (double)n)
 			v[(size_t)x] = bytes_of(s->v[i]);
 	}
@@ -151,30 +153,44 @@ ctr_named(const struct tree_ctr *c)
 }
 
 static void
-backfill(struct promhist *ph, struct history *h, const char *ident,
+backfill(struct promhist *ph, struct history *h, const char *ident, int fig,
     const uint64_t *v, size_t n, const struct promq_out *o)
 {
-	struct hist_past	p = { FIG_RSS_ANON, v, n, o->start, o->step,
+	struct hist_past	p = { fig, v, n, o->start, o->step,
 				    o->at - ph->window };
 
-	if (history_backfill(h, ident, &p) > 0) {
-		ph->filled++;
-		if (ph->since == 0 || history_since(h, ident) < ph->since)
-			ph->since = history_since(h, ident);
+	if (history_backfill(h, ident, &p) == 0)
+		return;
+	if (fig == HF_WSET) {
+		ph->wset_filled++;
+		return;
 	}
+	ph->filled++;
+	if (ph->since == 0 || history_since(h, ident) < ph->since)
+		ph->since = history_since(h, ident);
 }
 
-/* A new round's history onto this node's pods and containers. */
+/*
+ * A new round's history of figure fig (RssAnon or the working set, from r)
+ * onto this node's pods and containers.
+ */
 static void
 apply_history(struct promhist *ph, struct tree *t, struct history *h,
-    const struct promq_out *o)
+    const struct promq_out *o, const struct promapi_result *r, int fig)
 {
 	struct pkey	*k;
 	uint64_t	*v, *sum;
 	size_t		 nk, n, gi, ci, i;
 
-	ph->from_memtop = ph->from_cadvisor = 0;
-	k = index_series(&o->anon, &nk, &ph->from_memtop, &ph->from_cadvisor);
+	if (fig == HF_WSET) {
+		ph->wset_memtop = ph->wset_cadvisor = 0;
+		k = index_series(r, &nk, &ph->wset_memtop,
+		    &ph->wset_cadvisor);
+	} else {
+		ph->from_memtop = ph->from_cadvisor = 0;
+		k = index_series(r, &nk, &ph->from_memtop,
+		    &ph->from_cadvisor);
+	}
 	n = (size_t)((o->at - o->start) / o->step) + 1;
 	v = xcalloc(n, sizeof *v);
 	sum = xcalloc(n, sizeof *sum);
@@ -203,10 +219,10 @@ apply_history(struct promhist *ph, struct tree *t, struct history *h,
 				sum[i] = v[i] == FIG_NA || sum[i] == FIG_NA ?
 				    FIG_NA : sum[i] + v[i];
 			if (strcmp(c->ident, g->ident) != 0)
-				backfill(ph, h, c->ident, v, n, o);
+				backfill(ph, h, c->ident, fig, v, n, o);
 		}
 		if (named > 0 && named < SIZE_MAX / 2)
-			backfill(ph, h, g->ident, sum, n, o);
+			backfill(ph, h, g->ident, fig, sum, n, o);
 	}
 	free(v);
 	free(sum);
@@ -345,8 +361,12 @@ take(struct promhist *ph, struct tree *t, struct history *h)
 
 	if ((o = promapi_bg_take(ph->bg)) == NULL)
 		return;
+	/* what they add, if anything; the working set first: RssAnon's
+	   samples before an entity's own move its first back */
+	if (o->have_wset)
+		apply_history(ph, t, h, o, &o->wset, HF_WSET);
 	if (o->have_anon)
-		apply_history(ph, t, h, o);	/* what it adds, if anything */
+		apply_history(ph, t, h, o, &o->anon, FIG_RSS_ANON);
 	if (o->have_rep) {
 		if (ph->rep_round != NULL && ph->rep_round != ph->last)
 			promq_out_free(ph->rep_round);
@@ -455,6 +475,16 @@ hhmm(double t, char *buf, size_t len)
 	    "%H:%M" : "%b %d %H:%M", &a);
 }
 
+/* "a", "b" or "a, b": the families that had series (na, nb of them). */
+static const char *
+fams_used(char *buf, size_t len, size_t na, const char *a, size_t nb,
+    const char *b)
+{
+	snprintf(buf, len, "%s%s%s", na ? a : "", na && nb ? ", " : "",
+	    nb ? b : "");
+	return buf;
+}
+
 const char *
 promhist_status(const struct promhist *ph, char *buf, size_t len)
 {
@@ -485,11 +515,14 @@ promhist_status(const struct promhist *ph, char *buf, size_t len)
 		l += (size_t)snprintf(buf + l, len - l, "no replicas found, ");
 	if (ph->filled > 0 && l < len) {
 		hhmm(ph->since, when, sizeof when);
-		snprintf(fam, sizeof fam, "%s%s%s",
-		    ph->from_memtop ? PROMQ_ANON_MEMTOP : "",
-		    ph->from_memtop && ph->from_cadvisor ? ", " : "",
-		    ph->from_cadvisor ? PROMQ_ANON_CADVISOR : "");
-		snprintf(buf + l, len - l, "history since %s (%s)", when, fam);
+		l += (size_t)snprintf(buf + l, len - l, "history since %s (%s)",
+		    when, fams_used(fam, sizeof fam, ph->from_memtop,
+		    PROMQ_ANON_MEMTOP, ph->from_cadvisor, PROMQ_ANON_CADVISOR));
+		if (ph->wset_filled > 0 && l < len)
+			snprintf(buf + l, len - l, ", working set from %s",
+			    fams_used(fam, sizeof fam, ph->wset_memtop,
+			    PROMQ_WSET_MEMTOP, ph->wset_cadvisor,
+			    PROMQ_WSET_CADVISOR));
 	} else if (l < len)
 		snprintf(buf + l, len - l, "no history for this node's pods");
 	return buf;

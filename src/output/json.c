@@ -20,6 +20,24 @@ json_str_or_null(const char *s)
 	return json_string(s);
 }
 
+/*
+ * A figure's history (first, min, max: live, from the store, from
+ * Prometheus), null where there is none.
+ */
+static json_t *
+json_hist(const struct hist_ent *e, int k)
+{
+	json_t	*o;
+
+	if (e == NULL || e->first[k] == FIG_NA)
+		return json_null();
+	o = json_object();
+	json_object_set_new_nocheck(o, "first", json_u64(e->first[k]));
+	json_object_set_new_nocheck(o, "min", json_u64(e->min[k]));
+	json_object_set_new_nocheck(o, "max", json_u64(e->max[k]));
+	return o;
+}
+
 /* The cgroup's accounting, with the model's working set (st->wset). */
 static json_t *
 json_mem(const struct cg_mem *m, const struct tree_stats *st)
@@ -27,6 +45,8 @@ json_mem(const struct cg_mem *m, const struct tree_stats *st)
 	json_t	*o = json_object();
 
 	json_object_set_new_nocheck(o, "working_set", json_u64(st->wset));
+	json_object_set_new_nocheck(o, "working_set_history",
+	    json_hist(st->hist, HF_WSET));
 
 	if (m == NULL || !m->read) {
 		json_object_set_new_nocheck(o, "current", json_null());

@@ -190,7 +190,7 @@ stats_from(struct at_moment *m, struct tree_stats *st, const struct row *r,
 	st->growth_win = r->growth_win;
 	st->charge = r->v[STORE_C_CHARGE];
 	st->limit = r->v[STORE_C_LIMIT];
-	st->wset = FIG_NA;
+	st->wset = r->v[STORE_C_WSET];
 	st->rep.kind = WL_NONE;
 	st->rep.anon = st->rep.median = FIG_NA;
 	cgroup_mem_init(mem);

@@ -318,6 +318,7 @@ record_tree(struct store *st, const struct tree *t, double now)
 		r.pod = g->pod;
 		r.v[STORE_C_CHARGE] = g->st.charge;
 		r.v[STORE_C_LIMIT] = g->st.limit;
+		r.v[STORE_C_WSET] = g->st.wset;
 		if (record_one(st, &r, now) != 0)
 			return -1;
 		for (ci = 0; ci < g->nctrs; ci++) {
@@ -331,6 +332,7 @@ record_tree(struct store *st, const struct tree *t, double now)
 				r.ctr = c->name;
 				r.v[STORE_C_CHARGE] = c->st.charge;
 				r.v[STORE_C_LIMIT] = c->st.limit;
+				r.v[STORE_C_WSET] = c->st.wset;
 				if (record_one(st, &r, now) != 0)
 					return -1;
 			}

@@ -420,7 +420,8 @@ select_sql(void)
 	int	 k;
 
 	for (k = 0; k < HF__COUNT; k++) {
-		t = xasprintf("%s, ifnull(%s, -1)", cols, store_col_name(k));
+		t = xasprintf("%s, ifnull(%s, -1)", cols, store_col_name(
+		    store_hf_col(k)));
 		free(cols);
 		cols = t;
 	}

@@ -96,7 +96,8 @@ store_col_name(int c)
 	static const char *const extra[] = {
 		"charge", "mem_limit", "nmaps", "nanon",
 		"tally0_count", "tally1_count", "tally2_count", "tally3_count",
-		"tally0_bytes", "tally1_bytes", "tally2_bytes", "tally3_bytes"
+		"tally0_bytes", "tally1_bytes", "tally2_bytes", "tally3_bytes",
+		"working_set"
 	};
 
 	if (c < FIG__COUNT)
@@ -116,6 +117,41 @@ store_cols_sql(int n)
 		cols = t;
 	}
 	return cols;
+}
+
+int
+store_hf_col(int k)
+{
+	return k == HF_CHARGE ? STORE_C_CHARGE : k == HF_WSET ? STORE_C_WSET :
+	    k;
+}
+
+/*
+ * A store made before the working_set column: a recorder adds the column
+ * (its old rows NULL: unknown); a reader gets a temporary view of the
+ * same name with the column NULL (SQLite looks in temp before main). 0,
+ * or -1 with the error in the handle.
+ */
+static int
+store_compat(struct store *st)
+{
+	sqlite3_stmt	*s;
+	bool		 have = false;
+	const char	*name;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA main.table_info(sample)", -1,
+	    &s, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if ((name = (const char *)sqlite3_column_text(s, 1)) != NULL &&
+		    strcmp(name, store_col_name(STORE_C_WSET)) == 0)
+			have = true;
+	sqlite3_finalize(s);
+	if (have)
+		return 0;
+	return store_exec(st, st->readonly ?
+	    "CREATE TEMP VIEW sample AS SELECT *, NULL AS working_set FROM "
+	    "main.sample" : "ALTER TABLE sample ADD COLUMN working_set INTEGER");
 }
 
 void
@@ -341,6 +377,11 @@ store_open_writer(const struct store_opts *o, char *why, size_t len)
 			goto fail;
 		}
 	}
+	if (c == 1 && store_compat(st) != 0) {
+		snprintf(why, len, "%s: cannot add the working_set column: %s",
+		    st->path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
 	if (store_exec(st, "PRAGMA journal_mode = WAL") != 0 ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL") != 0) {
 		snprintf(why, len, "%s: cannot switch to WAL mode: %s",
@@ -388,6 +429,10 @@ store_open_reader(const char *path, char *why, size_t len)
 		snprintf(why, len, "%s is empty", path);
 		/* FALLTHROUGH */
 	case -1:
+		goto fail;
+	}
+	if (store_compat(st) != 0) {
+		snprintf(why, len, "%s: %s", path, sqlite3_errmsg(st->db));
 		goto fail;
 	}
 	return st;

@@ -13,7 +13,9 @@
 
 /*
  * The value columns of a sample, in order: every figure (FIGURES order),
- * then charge, mem_limit, nmaps, nanon, tally0..3_count, tally0..3_bytes.
+ * then charge, mem_limit, nmaps, nanon, tally0..3_count, tally0..3_bytes,
+ * working_set (added to a store made without it when a recorder opens it;
+ * a reader of such a store sees it NULL: store_compat).
  */
 #define STORE_C_CHARGE	FIG__COUNT
 #define STORE_C_LIMIT	(FIG__COUNT + 1)
@@ -21,7 +23,8 @@
 #define STORE_C_NANON	(FIG__COUNT + 3)
 #define STORE_C_TCOUNT	(FIG__COUNT + 4)
 #define STORE_C_TBYTES	(FIG__COUNT + 8)
-#define STORE_NCOL	(FIG__COUNT + 12)
+#define STORE_C_WSET	(FIG__COUNT + 12)
+#define STORE_NCOL	(FIG__COUNT + 13)
 
 struct store_ent;
 
@@ -48,6 +51,8 @@ const char	*store_col_name(int c);
 /* ", s.rss, s.rss_anon, ...": the first n value columns, for a SELECT of
    table sample as s (the caller frees it). */
 char		*store_cols_sql(int n);
+/* The value column of the history's figure k (HF order, model/history.h). */
+int		 store_hf_col(int k);
 /* Says "memtop: store PATH: what: sqlite's error" on stderr. */
 void		 store_say(struct store *, const char *what);
 int		 store_exec(struct store *, const char *sql);

@@ -189,6 +189,8 @@ spark_ring(const struct ui *u, const struct tree_stats *st)
 		f = FIG_RSS_ANON;
 	else if (k->kind == SORT_CHARGE)
 		f = HF_CHARGE;
+	else if (k->kind == SORT_WSET)
+		f = HF_WSET;
 	return &st->hist->ring[f];
 }
 

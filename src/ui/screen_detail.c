@@ -312,11 +312,11 @@ draw_figures(struct ui *u, const struct ui_subject *s, int y)
 		struct fig_val	fv = { FIG_NA, FIG_UNKNOWN };
 		char		nb[40];
 
-		if (k == HF_CHARGE) {
+		if (k == HF_CHARGE || k == HF_WSET) {
 			if (s->p != NULL)
 				continue;
-			v = s->st->charge;
-			name = "Charge";
+			v = k == HF_CHARGE ? s->st->charge : s->st->wset;
+			name = k == HF_CHARGE ? "Charge" : "Working set";
 		} else {
 			fv = fig_get(s->sum, s->fig, k);
 			v = fv.v;

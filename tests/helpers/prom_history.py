@@ -14,10 +14,15 @@ until 40 min ago, 640 since.
 
 usage: prom_history.py NOW NS STEM NODES(comma) REPLICAS_PER_NODE SICK
        [HOURS=6] [STEP=60] [AHEAD=900] [BASE=200]
+With PROM_FIRST_INSTANCE=ADDR in the environment, the first node's series
+have no node label and instance ADDR:10250 (cAdvisor's) or ADDR, without
+a port (memtop's), instead of its name (a scrape config that labels by
+address).
 It also prints, on stderr, "median_others SICK_POD BYTES": the median of the
 other replicas' anonymous memory now (memtop's figure where there is one,
 else cAdvisor's, as memtop prefers them).
 """
+import os
 import sys
 
 MIB = 1 << 20
@@ -42,6 +47,7 @@ def main():
     ahead = int(sys.argv[9]) if len(sys.argv) > 9 else 900
     base = int(sys.argv[10]) if len(sys.argv) > 10 else 200
     start = now - int(hours * 3600)
+    addr = os.environ.get("PROM_FIRST_INSTANCE", "")
     pods = []
     for n, node in enumerate(nodes):
         for r in range(per):
@@ -77,6 +83,12 @@ def main():
                        'namespace="%s",pod="%s",container="POD",node="%s",'
                        'instance="%s",id="/kubepods/pod%04d/pause"'
                        % (ns, pod, node, inst, i)]
+            if first and addr:
+                lab = [l.replace('node="%s",' % node, '')
+                       .replace('instance="%s:9852"' % node,
+                                'instance="%s"' % addr)
+                       .replace('instance="%s:' % node, 'instance="%s:' % addr)
+                       for l in lab]
             for li, l in enumerate(lab):
                 for t in range(start, now + ahead + 1, step):
                     v = anon(i, t) + extra

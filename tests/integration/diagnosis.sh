@@ -10,8 +10,7 @@
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_root
 lib_init
-V1=/sys/fs/cgroup/memory
-[ -f $V1/memory.usage_in_bytes ] || { echo "SKIP: no v1 memory controller"; exit 77; }
+need_v1
 command -v node > /dev/null || { echo "SKIP: no node"; exit 77; }
 NODEDIR=$TOP_SRCDIR/tests/node
 SECRET=s3cr3t-$(rand_hex64 | cut -c1-12)

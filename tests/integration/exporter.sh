@@ -10,8 +10,7 @@ T=$LIB_TMP
 for c in prometheus promtool curl; do
 	command -v $c > /dev/null || { echo "ERROR: no $c (scripts/setup.sh --test installs it)"; exit 99; }
 done
-V1=/sys/fs/cgroup/memory
-[ -f $V1/memory.usage_in_bytes ] || { echo "SKIP: no v1 memory controller"; exit 77; }
+need_v1
 
 uid=$(rand_uuid); cida=$(rand_hex64); cidb=$(rand_hex64)
 pod=$V1/kubepods/burstable/pod$uid

@@ -10,8 +10,7 @@
 need_root
 lib_init
 T=$LIB_TMP
-V1=/sys/fs/cgroup/memory
-[ -f $V1/memory.usage_in_bytes ] || { echo "SKIP: no v1 memory controller"; exit 77; }
+need_v1
 if ldd "$MEMTOP" | grep -q libasan; then
 	echo "SKIP: ASan keeps freed memory (quarantine): checked in the plain build"
 	exit 77

@@ -8,8 +8,7 @@
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_root
 lib_init
-V1=/sys/fs/cgroup/memory
-[ -f $V1/memory.usage_in_bytes ] || { echo "SKIP: no v1 memory controller"; exit 77; }
+need_v1
 
 H=$LIB_TMP/host
 mkdir -p "$H/etc"

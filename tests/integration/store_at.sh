@@ -11,8 +11,8 @@
 . "${TOP_SRCDIR:-.}/tests/integration/store_lib.sh"
 
 U1=$(rand_uuid); C1=$(rand_hex64); U2=$(rand_uuid); C2=$(rand_hex64)
-kubelet_pod at-a step-0 "$U1" app "$C1"
-kubelet_pod at-b late-0 "$U2" app "$C2"
+kubelet_logs "$H" at-a step-0 "$U1" app "$C1"
+kubelet_logs "$H" at-b late-0 "$U2" app "$C2"
 mkcg "$V1/kubepods/burstable/pod$U1/$C1" || exit 99
 mkcg "$V1/kubepods/burstable/pod$U2/$C2" || exit 99
 

@@ -5,21 +5,13 @@
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_root
 lib_init
-V1=/sys/fs/cgroup/memory
-[ -f $V1/memory.usage_in_bytes ] || { echo "SKIP: no v1 memory controller"; exit 77; }
+need_v1
 command -v sqlite3 > /dev/null || { echo "ERROR: no sqlite3 (scripts/setup.sh --test installs it)"; exit 99; }
 command -v jq > /dev/null || { echo "ERROR: no jq"; exit 99; }
 T=$LIB_TMP
 DB=$T/history.db
 MiB=1048576
 H=$T/host
-
-# kubelet_pod NS POD UID CONTAINER-NAME CONTAINER-ID [RESTART]: the pod's
-# log directory and the container's log link, as kubelet makes them
-kubelet_pod() {
-	mkdir -p "$H/var/log/pods/$1_$2_$3/$4" "$H/var/log/containers"
-	ln -s "/var/log/pods/$1_$2_$3/$4/${6:-0}.log" "$H/var/log/containers/$2_$1_$4-$5.log"
-}
 
 q() { sqlite3 -batch "$DB" "$@" 2>/dev/null; }
 # the newest recorded RssAnon of an entity, in MiB

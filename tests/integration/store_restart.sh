@@ -13,7 +13,7 @@
 . "${TOP_SRCDIR:-.}/tests/integration/store_lib.sh"
 
 U=$(rand_uuid); C1=$(rand_hex64); C2=$(rand_hex64)
-kubelet_pod st-r rst-0 "$U" app "$C1"
+kubelet_logs "$H" st-r rst-0 "$U" app "$C1"
 mkcg "$V1/kubepods/burstable/pod$U/$C1" || exit 99
 
 # entity rows of the store
@@ -42,7 +42,7 @@ kill -9 $P1; wait $P1 2>/dev/null
 wait_for 10 sh -c "[ ! -s '$V1/kubepods/burstable/pod$U/$C1/cgroup.procs' ]"
 rmdir "$V1/kubepods/burstable/pod$U/$C1"
 rm "$H/var/log/containers/rst-0_st-r_app-$C1.log"
-kubelet_pod st-r rst-0 "$U" app "$C2" 1
+kubelet_logs "$H" st-r rst-0 "$U" app "$C2" 1
 mkcg "$V1/kubepods/burstable/pod$U/$C2" || exit 99
 spawn_in "$T/p2" "$V1/kubepods/burstable/pod$U/$C2/cgroup.procs" -- "$HELPERS/alloc_anon" 40 30 6 1; P2=$SPAWNED
 wait_for 30 grep -q ready "$T/p2" || exit 99

@@ -8,8 +8,7 @@
 need_root
 lib_init
 T=$LIB_TMP
-V1=/sys/fs/cgroup/memory
-[ -f $V1/memory.usage_in_bytes ] || { echo "SKIP: no v1 memory controller"; exit 77; }
+need_v1
 command -v python3 > /dev/null || { echo "ERROR: no python3"; exit 99; }
 
 tag=mt$$

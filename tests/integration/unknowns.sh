@@ -8,8 +8,7 @@
 need_root
 lib_init
 id nobody > /dev/null 2>&1 || { echo "SKIP: no user nobody"; exit 77; }
-V1=/sys/fs/cgroup/memory
-[ -f $V1/memory.usage_in_bytes ] || { echo "SKIP: no v1 memory controller"; exit 77; }
+need_v1
 NOBODY=$(id -u nobody)
 
 uidA=$(rand_uuid); cidA=$(rand_hex64)	# root only

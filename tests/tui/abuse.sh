@@ -33,9 +33,12 @@ if command -v node > /dev/null && id nobody > /dev/null 2>&1; then
 	wait_for 5 sh -c "! $(echo "$TM") has-session 2>/dev/null"
 	$TM new-session -d -s mt -x 160 -y 40 "setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c '\"$MEMTOP\" -d 0.3; echo EXIT=\$?; sleep 60'"
 	check "nobody: says why figures are missing" wait_for 15 screen_has "not root: PSS of"
-	$TM send-keys -t mt / "$S" Enter End
+	$TM send-keys -t mt / "$S" Enter
+	tui_select_pid $S || fail "nobody: the sleep selected"
 	check "nobody: root's sleep has unknown PSS (-)" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -E '^ +$S sleep' | grep -Eq ' +[0-9.]+[KMG] +- +-'"
-	$TM send-keys -t mt Escape / "$N" Enter End g
+	$TM send-keys -t mt Escape / "$N" Enter
+	tui_select_pid $N || fail "nobody: the node process selected"
+	$TM send-keys -t mt g
 	check "nobody: g says it needs root" wait_for 10 screen_has "needs root (CAP_KILL"
 	check "the node process lives on" kill -0 $N
 	$TM send-keys -t mt q

@@ -36,7 +36,9 @@ check "sleep still alive" kill -0 $S
 $TM send-keys -t mt Escape
 
 # the node process: n cancels, y collects
-$TM send-keys -t mt / "$N" Enter End g
+$TM send-keys -t mt / "$N" Enter
+tui_select_pid $N || fail "the node process selected"
+$TM send-keys -t mt g
 check "g asks first" wait_for 10 screen_has "GC node PID $N in team-a/web-7? A full GC pauses it. y/n"
 $TM send-keys -t mt n
 check "n: not started" wait_for 5 screen_has "GC not started"

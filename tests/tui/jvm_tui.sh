@@ -30,7 +30,9 @@ jvm_ready j
 tui_session 200 45 "sh -c '\"$MEMTOP\" -d 0.5 --host-root \"$H\"; echo EXIT=\$?; sleep 60'"
 wait_for 30 screen_has "team-b/orders-5" || { fail "pod not shown"; screen; }
 
-$TM send-keys -t mt / "$J" Enter End g
+$TM send-keys -t mt / "$J" Enter
+tui_select_pid $J || fail "the JVM selected"
+$TM send-keys -t mt g
 check "g names the runtime" wait_for 30 screen_has "GC java PID $J (HotSpot) in team-b/orders-5? A full GC pauses it. y/n" || screen
 $TM send-keys -t mt y
 check "y: the result in the status line" wait_for 60 sh -c "$TM capture-pane -p -t mt | grep -q 'GC pid $J: RSS .* -> '"

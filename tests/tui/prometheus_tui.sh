@@ -4,8 +4,9 @@
 # first screen, line 2 says where the replicas and the history came from,
 # the sick pod (stepped 230 -> 400 -> 640 MiB over the last 3 h) shows its
 # growth since then, its excess over the cluster's median, and a sparkline
-# with the steps; the dashboard keeps refreshing while Prometheus is
-# stopped, says so on line 2, and q exits 0.
+# with the steps, and so does its working set in the detail view; the
+# dashboard keeps refreshing while Prometheus is stopped, says so on line
+# 2, and q exits 0.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_root
 lib_init
@@ -38,6 +39,19 @@ check "sparkline '$spark' has the steps (3 levels or more)" test "$levels" -ge 3
 first=$(printf '%s' "$spark" | grep -o . | head -1)
 last=$(printf '%s' "$spark" | grep -o . | tail -1)
 check "sparkline rises: starts at ▁, ends at █" test "$first$last" = "▁█"
+
+# the detail view: the working set's history from Prometheus too
+$TM send-keys -t mt Escape
+$TM send-keys -t mt / store-3 Enter
+check "filtered to store-3" wait_for 30 sh -c "$(echo "$TM") capture-pane -p -t mt | grep -qE '^. shop/store-3 ' && ! $(echo "$TM") capture-pane -p -t mt | grep -q 'shop/store-0'"
+$TM send-keys -t mt Enter
+check "the detail view has a Working set row" wait_for 30 screen_has "^ Working set "
+ws=$(screen | grep -E '^ Working set ' | grep -oE '[▁▂▃▄▅▆▇█]+' | tail -1)
+levels=$(printf '%s' "$ws" | grep -o . | sort -u | wc -l)
+check "its sparkline '$ws' has the steps (3 levels or more)" test "$levels" -ge 3
+$TM send-keys -t mt Escape
+$TM send-keys -t mt / store- Enter
+check "back to the tree" wait_for 30 sh -c "$(echo "$TM") capture-pane -p -t mt | grep -qE '^. shop/store-3 '"
 
 # Prometheus stopped: the dashboard keeps refreshing and says why
 prom_stop

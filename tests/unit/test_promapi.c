@@ -241,17 +241,34 @@ test_create_refuses(void **state)
 static void
 test_matchers(void **state)
 {
-	char	m[4][320], b[64];
+	struct promq_matcher	m[4];
+	char			b[64];
+	const char		addrs[][PROMQ_ADDR_LEN] = { "10.0.0.5",
+				    "2001:db8::1" };
 
 	(void)state;
-	assert_int_equal(promq_node_matchers(NULL, "node-1.example", m, 4), 2);
-	assert_string_equal(m[0], "node=\"node-1.example\"");
-	assert_string_equal(m[1],
+	assert_int_equal(promq_node_matchers(NULL, "node-1.example", NULL, 0,
+	    m, 4), 2);
+	assert_string_equal(m[0].q, "node=\"node-1.example\"");
+	assert_string_equal(m[1].q,
 	    "instance=~\"node-1\\\\.example(:[0-9]+)?\"");
-	assert_int_equal(promq_node_matchers("kubernetes_node=a\"b", "x", m,
-	    4), 1);
-	assert_string_equal(m[0], "kubernetes_node=\"a\\\"b\"");
-	assert_int_equal(promq_node_matchers(NULL, NULL, m, 4), 0);
+	/* this node's addresses too, with or without a port */
+	assert_int_equal(promq_node_matchers(NULL, "n1", addrs, 2, m, 4), 2);
+	assert_string_equal(m[1].q, "instance=~\"(n1|10\\\\.0\\\\.0\\\\.5|"
+	    "\\\\[?2001:db8::1\\\\]?)(:[0-9]+)?\"");
+	assert_string_equal(m[1].what,
+	    "instance n1, 10.0.0.5, 2001:db8::1 (with or without a port)");
+	/* no name: the addresses alone */
+	assert_int_equal(promq_node_matchers(NULL, NULL, addrs, 1, m, 4), 1);
+	assert_string_equal(m[0].q, "instance=~\"10\\\\.0\\\\.0\\\\.5(:[0-9]+)?\"");
+	/* a name given: that name only */
+	assert_int_equal(promq_node_matchers("other", "n1", addrs, 2, m, 4),
+	    2);
+	assert_string_equal(m[1].q, "instance=~\"other(:[0-9]+)?\"");
+	assert_int_equal(promq_node_matchers("kubernetes_node=a\"b", "x",
+	    addrs, 2, m, 4), 1);
+	assert_string_equal(m[0].q, "kubernetes_node=\"a\\\"b\"");
+	assert_int_equal(promq_node_matchers(NULL, NULL, NULL, 0, m, 4), 0);
 	assert_string_equal(promapi_quote("a\\b\"c\nd", b, sizeof b),
 	    "a\\\\b\\\"c\\nd");
 }
@@ -319,6 +336,7 @@ test_backfill(void **state)
 	struct hist_past p = { FIG_RSS_ANON, v, 6, 1000, 300, 1000 + 4 * 300 };
 	struct hist_seed sd;
 	uint16_t	 s[HF__COUNT][3];	/* ring codes, per figure */
+	struct hist_ent	*e;
 	int		 k, i;
 
 	(void)state;
@@ -346,6 +364,22 @@ test_backfill(void **state)
 	assert_int_equal(history_backfill(h, "pod:b", &p), 3);
 	assert_true(history_since(h, "pod:b") == 1000);
 	assert_true(history_since(h, "pod:none") == 0);
+	/* a gap inside the seeded span (1300, gap at 1600, 1900) takes the
+	   sample nearest its moment; the time before it as above */
+	s[FIG_RSS_ANON][0] = s[FIG_RSS_ANON][2] = ring_encode(500 * MiB);
+	s[FIG_RSS_ANON][1] = RING_NA;
+	sd.t0 = 1000 + 300;
+	history_seed(h, "pod:c", &sd);
+	assert_int_equal(history_backfill(h, "pod:c", &p), 2);
+	e = history_find(h, "pod:c");
+	assert_int_equal(e->ring[FIG_RSS_ANON].n, 4);
+	assert_true(ring_get(&e->ring[FIG_RSS_ANON], 0) == 500 * MiB);
+	assert_true(ring_get(&e->ring[FIG_RSS_ANON], 1) == 230 * MiB);
+	assert_true(ring_get(&e->ring[FIG_RSS_ANON], 2) == 500 * MiB);
+	assert_true(ring_get(&e->ring[FIG_RSS_ANON], 3) == 230 * MiB);
+	assert_true(e->min[FIG_RSS_ANON] == 230 * MiB);
+	/* again: nothing new */
+	assert_int_equal(history_backfill(h, "pod:c", &p), 0);
 	history_free(h);
 }
 
