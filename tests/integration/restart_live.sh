@@ -12,7 +12,7 @@
 . "${TOP_SRCDIR:-.}/tests/integration/store_lib.sh"
 
 U=$(rand_uuid); C1=$(rand_hex64); C2=$(rand_hex64)
-kubelet_pod st-l live-0 "$U" app "$C1"
+kubelet_logs "$H" st-l live-0 "$U" app "$C1"
 mkcg "$V1/kubepods/burstable/pod$U/$C1" || exit 99
 spawn_in "$T/p1" "$V1/kubepods/burstable/pod$U/$C1/cgroup.procs" -- "$HELPERS/alloc_anon" 60; P1=$SPAWNED
 wait_for 30 grep -q ready "$T/p1" || exit 99
@@ -39,7 +39,7 @@ kill -9 $P1; wait $P1 2>/dev/null
 wait_for 10 sh -c "[ ! -s '$V1/kubepods/burstable/pod$U/$C1/cgroup.procs' ]"
 rmdir "$V1/kubepods/burstable/pod$U/$C1"
 rm "$H/var/log/containers/live-0_st-l_app-$C1.log"
-kubelet_pod st-l live-0 "$U" app "$C2" 1
+kubelet_logs "$H" st-l live-0 "$U" app "$C2" 1
 mkcg "$V1/kubepods/burstable/pod$U/$C2" || exit 99
 t0=$(date +%s.%N)
 spawn_in "$T/p2" "$V1/kubepods/burstable/pod$U/$C2/cgroup.procs" -- "$HELPERS/alloc_anon" 40; P2=$SPAWNED
