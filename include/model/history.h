@@ -130,6 +130,9 @@ struct hist_seed {
 	const char	 *restart_from, *restart_to;
 	size_t		  restart_sample;
 	double		  t0, step;	/* epoch of samples[0], spacing */
+	uint32_t	  figs;		/* the figures it holds (bit k: HF
+					   figure k, which must include
+					   RssAnon); 0: all */
 };
 
 /*
@@ -140,6 +143,16 @@ struct hist_seed {
  * alone.
  */
 void		 history_seed(struct history *, const char *ident,
+		    const struct hist_seed *);
+
+/*
+ * The rest of a seed given with history_seed (figs: the figures it left
+ * out; same t0, step and nsamples), once refreshes have pushed live
+ * samples: each figure's ring becomes the seeded samples followed by the
+ * live ones, and its first, min and max take the seeded ones in. An
+ * entity that is gone by now is left out.
+ */
+void		 history_seed_more(struct history *, const char *ident,
 		    const struct hist_seed *);
 
 /* The entity ident, or NULL if the history has none. */

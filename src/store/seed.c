@@ -23,10 +23,8 @@
 
 #define SEED_SPAN	86400.0		/* the rings reach back at most 24 h */
 
-/* The sample statement's columns: t, the HF__COUNT figures, anon_min. */
+/* The sample statement's columns: t, the figures read, anon_min. */
 #define COL_T		0
-#define COL_FIG		1
-#define COL_ANON_MIN	(COL_FIG + HF__COUNT)
 
 struct run {
 	double	start, end;
@@ -65,7 +63,13 @@ struct seeder {
 	const char	*boot_id;
 	size_t		 seeded;
 	uint16_t	*codes;	/* one entity's slots, figure-major, reused */
+	uint32_t	 figs;	/* the figures read (bit k: HF figure k) */
+	bool		 more;	/* history_seed_more: the rest of a seed */
+	int		 col[HF__COUNT];	/* figure k's column, if read */
+	int		 col_anon_min;
 };
+
+#define HAS(sd, k)	(((sd)->figs >> (k)) & 1u)
 
 static int
 load_runs(struct store *st, struct seeder *sd)
@@ -179,6 +183,8 @@ acc_fill(struct seeder *sd, struct acc *a, double t)
 			uint16_t	*p = sd->codes + (size_t)k * n;
 			size_t		 i;
 
+			if (!HAS(sd, k))
+				continue;
 			for (i = a->j; i < j; i++)
 				p[i] = c;
 		}
@@ -205,7 +211,9 @@ acc_row(struct seeder *sd, struct acc *a, sqlite3_stmt *s)
 	if (t < sd->win_start)
 		a->before_win = FIG_NA;
 	for (k = 0; k < HF__COUNT; k++) {
-		v = col_value(s, COL_FIG + k);
+		if (!HAS(sd, k))
+			continue;
+		v = col_value(s, sd->col[k]);
 		if (v != a->curv[k]) {
 			a->curv[k] = v;
 			a->cur[k] = ring_encode(v);
@@ -213,8 +221,9 @@ acc_row(struct seeder *sd, struct acc *a, sqlite3_stmt *s)
 		if (v == FIG_NA)
 			continue;
 		lo = v;
-		if (k == FIG_RSS_ANON && col_value(s, COL_ANON_MIN) != FIG_NA)
-			lo = col_value(s, COL_ANON_MIN);
+		if (k == FIG_RSS_ANON && col_value(s, sd->col_anon_min) !=
+		    FIG_NA)
+			lo = col_value(s, sd->col_anon_min);
 		if (a->sd.first[k] == FIG_NA)
 			a->sd.first[k] = v;
 		if (a->sd.min[k] == FIG_NA || lo < a->sd.min[k])
@@ -397,11 +406,15 @@ acc_finish(struct seeder *sd, struct acc *a)
 			a->sd.win_min = a->before_win;
 		a->sd.codes = sd->codes;
 		a->sd.nsamples = sd->nslots;
+		a->sd.figs = sd->figs;
 		acc_restart(sd, a);
 		a->sd.t0 = sd->nslots > 0 ? sd->slot_t[0] : sd->now;
 		a->sd.step = sd->nslots > 1 ? sd->slot_t[1] - sd->slot_t[0] :
 		    0;
-		history_seed(sd->h, a->ident, &a->sd);
+		if (sd->more)
+			history_seed_more(sd->h, a->ident, &a->sd);
+		else
+			history_seed(sd->h, a->ident, &a->sd);
 		sd->seeded++;
 	}
 	free(a->ident);
@@ -414,17 +427,22 @@ acc_finish(struct seeder *sd, struct acc *a)
  * (no figure is negative), so a column is one call.
  */
 static char *
-select_sql(void)
+select_sql(struct seeder *sd)
 {
 	char	*cols = xstrdup(""), *t, *sql;
-	int	 k;
+	int	 k, c = COL_T + 1;
 
 	for (k = 0; k < HF__COUNT; k++) {
+		sd->col[k] = -1;
+		if (!HAS(sd, k))
+			continue;
 		t = xasprintf("%s, ifnull(%s, -1)", cols, store_col_name(
 		    store_hf_col(k)));
 		free(cols);
 		cols = t;
+		sd->col[k] = c++;
 	}
+	sd->col_anon_min = c;
 	sql = xasprintf("SELECT t%s, ifnull(anon_min, -1) FROM sample WHERE "
 	    "entity = ?1 AND t <= ?2 ORDER BY t", cols);
 	free(cols);
@@ -515,8 +533,7 @@ seed_entities(struct store *st, struct seeder *sd, bool live,
 }
 
 int
-seed_history(struct store *st, struct history *h, const char *boot_id,
-    bool live, double now, double delay, double window, uint32_t cap,
+seed_history(struct store *st, struct history *h, const struct seed_req *q,
     struct seed_info *info, char *why, size_t len)
 {
 	struct seeder	 sd;
@@ -529,10 +546,13 @@ seed_history(struct store *st, struct history *h, const char *boot_id,
 	memset(info, 0, sizeof *info);
 	info->since = -1;
 	sd.h = h;
-	sd.now = now;
-	sd.win_start = now - window;
-	sd.boot_id = boot_id != NULL ? boot_id : "";
-	if (load_runs(st, &sd) != 0 || load_restarts(st, &sd) != 0)
+	sd.now = q->now;
+	sd.win_start = q->now - q->window;
+	sd.boot_id = q->boot_id != NULL ? q->boot_id : "";
+	sd.figs = q->figs != 0 ? q->figs : SEED_FIGS_ALL;
+	sd.more = q->more;
+	if (load_runs(st, &sd) != 0 || (!q->more &&
+	    load_restarts(st, &sd) != 0))
 		goto out;
 	if (sd.nruns == 0) {
 		rc = 0;
@@ -540,11 +560,11 @@ seed_history(struct store *st, struct history *h, const char *boot_id,
 	}
 	info->since = sd.runs[0].start;
 	sd.last_start = sd.runs[sd.nruns - 1].start;
-	make_slots(&sd, delay, cap ? cap : 1);
+	make_slots(&sd, q->delay, q->cap ? q->cap : 1);
 	sd.codes = xcalloc((sd.nslots + 1) * HF__COUNT, sizeof *sd.codes);
-	sql = select_sql();
+	sql = select_sql(&sd);
 	rc = sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK ?
-	    seed_entities(st, &sd, live, s, info) : -1;
+	    seed_entities(st, &sd, q->live, s, info) : -1;
 	free(sql);
 out:
 	if (rc != 0)
@@ -578,9 +598,10 @@ hhmm(double t, double now, char *buf, size_t len)
 }
 
 int
-seed_load(const char *path, struct history *h, double now, double delay,
-    double window, uint32_t cap, char *note, size_t len)
+seed_load(const char *path, struct history *h, const struct seed_req *rq,
+    char *note, size_t len)
 {
+	struct seed_req		 q = *rq;
 	struct store		*st;
 	struct seed_info	 info;
 	char			 why[512], when[32], boot[40];
@@ -594,20 +615,23 @@ seed_load(const char *path, struct history *h, double now, double delay,
 		return -1;
 	}
 	boot_id_read(boot, sizeof boot);
-	rc = !have ? 0 : seed_history(st, h, boot, true, now, delay, window,
-	    cap, &info, why, sizeof why);
+	q.boot_id = boot;
+	q.live = true;
+	rc = !have ? 0 : seed_history(st, h, &q, &info, why, sizeof why);
 	store_close(st);
 	if (rc != 0) {
 		snprintf(note, len, "no history: %s", why);
 		return -1;
 	}
+	if (q.more)
+		return have && info.since >= 0;
 	if (!have || info.since < 0) {
-		hhmm(now, now, when, sizeof when);
+		hhmm(q.now, q.now, when, sizeof when);
 		snprintf(note, len, "no history before %s: start `memtop "
 		    "record`, see README", when);
 		return 0;
 	}
-	hhmm(info.since, now, when, sizeof when);
+	hhmm(info.since, q.now, when, sizeof when);
 	snprintf(note, len, "history since %s from %s", when, path);
 	return 1;
 }
