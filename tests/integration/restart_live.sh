@@ -35,12 +35,7 @@ $TM send-keys -t mt / live-0 Enter
 check "the dashboard shows the pod" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -Eq '^. st-l/live-0'"
 
 # --- the restart
-kill -9 $P1; wait $P1 2>/dev/null
-wait_for 10 sh -c "[ ! -s '$V1/kubepods/burstable/pod$U/$C1/cgroup.procs' ]"
-rmdir "$V1/kubepods/burstable/pod$U/$C1"
-rm "$H/var/log/containers/live-0_st-l_app-$C1.log"
-kubelet_logs "$H" st-l live-0 "$U" app "$C2" 1
-mkcg "$V1/kubepods/burstable/pod$U/$C2" || exit 99
+restart_container st-l live-0 "$U" $P1 "$C1" "$C2"
 t0=$(date +%s.%N)
 spawn_in "$T/p2" "$V1/kubepods/burstable/pod$U/$C2/cgroup.procs" -- "$HELPERS/alloc_anon" 40; P2=$SPAWNED
 wait_for 30 grep -q ready "$T/p2" || exit 99

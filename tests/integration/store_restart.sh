@@ -38,12 +38,7 @@ check "the running memtop: the first container has restarts 0" wait_for 30 resta
 
 # --- the restart: the process killed, its cgroup gone, a new container
 # of the same name (kubelet's 1.log) that starts at 40 MiB and steps to 70
-kill -9 $P1; wait $P1 2>/dev/null
-wait_for 10 sh -c "[ ! -s '$V1/kubepods/burstable/pod$U/$C1/cgroup.procs' ]"
-rmdir "$V1/kubepods/burstable/pod$U/$C1"
-rm "$H/var/log/containers/rst-0_st-r_app-$C1.log"
-kubelet_logs "$H" st-r rst-0 "$U" app "$C2" 1
-mkcg "$V1/kubepods/burstable/pod$U/$C2" || exit 99
+restart_container st-r rst-0 "$U" $P1 "$C1" "$C2"
 spawn_in "$T/p2" "$V1/kubepods/burstable/pod$U/$C2/cgroup.procs" -- "$HELPERS/alloc_anon" 40 30 6 1; P2=$SPAWNED
 wait_for 30 grep -q ready "$T/p2" || exit 99
 check "the recorder saw the old container go" wait_for 60 has_entity "ctr:$C1" "AND gone IS NOT NULL"
