@@ -140,8 +140,9 @@ pass(int full, double frac, int npass_i)
 		size_t	f;
 
 		for (f = 0; f < sizeof cg_files / sizeof cg_files[0]; f++) {
-			snprintf(path, sizeof path, "/sys/fs/cgroup/memory%s/%s",
-			    cgs[i], cg_files[f]);
+			if (snprintf(path, sizeof path, "/sys/fs/cgroup/memory%s/%s",
+			    cgs[i], cg_files[f]) >= (int)sizeof path)
+				continue;	/* memtop could not read it either */
 			slurp(path);
 		}
 	}

@@ -203,6 +203,7 @@ find_node(struct promapi_bg *bg, const struct promq_req *rq,
 	char			 tried[600] = "";
 	struct promapi_result	 r;
 	size_t			 n, i, na;
+	bool			 found;
 
 	na = promq_node_addrs(addrs, PROMQ_ADDRS);
 	n = promq_node_matchers(bg->node_sel, rq->node,
@@ -216,9 +217,10 @@ find_node(struct promapi_bg *bg, const struct promq_req *rq,
 			return -1;
 		}
 		free(q);
-		if (r.n > 0) {
+		found = r.n > 0;
+		promapi_result_done(&r);
+		if (found) {
 			memcpy(o->match, m[i].q, sizeof o->match);
-			promapi_result_done(&r);
 			return 0;
 		}
 		snprintf(tried + strlen(tried), sizeof tried - strlen(tried),

@@ -44,8 +44,10 @@ check "store-3: its past from Prometheus (working set max ${m:-?}, 680 MiB)" \
 # the address with a port: cAdvisor's series alone (memtop's dropped)
 "$MEMTOP" -b -n 1 --json --store none --host-root "$H" --prometheus "$URL" \
     --prometheus-node "instance=$IP:10250" > "$T/port.json" 2> "$T/port.err"
-check "instance=$IP:10250: cAdvisor's history" \
-    grep -q "history since .*(container_memory_rss)" "$T/port.err"
+check "instance=$IP:10250: cAdvisor's history, its working set too" \
+    grep -q "history since .*(container_memory_rss), working set from container_memory_working_set_bytes" "$T/port.err"
+m=$(wsmax "$T/port.json")
+check "cAdvisor's working set: max ${m:-?}, 680 MiB" within "${m:-0}" $((680 * 1048576)) 2
 
 # a name Prometheus does not know: that name only, and said clearly
 "$MEMTOP" -b -n 1 --json --store none --host-root "$H" --prometheus "$URL" \

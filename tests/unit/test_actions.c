@@ -311,7 +311,7 @@ test_result_json(void **state)
 	a.rss_after = 316ULL << 20;
 	a.pss_anon_before = 500ULL << 20;
 	a.pss_anon_after = UINT64_MAX;
-	a.v8_before = (struct v8_mem){ true, 665, 129, 121, 24, 32 };
+	a.v8_before = (struct v8_mem){ true, 665, 129, 121, 24, 32, UINT64_MAX };
 	a.port = 9229;
 	a.inspector_closed = true;
 	a.duration_ms = 1234.5;
@@ -343,9 +343,9 @@ recorded(uint64_t before, uint64_t after, uint64_t heap_total,
 	r.rss_before = before;
 	r.rss_after = after;
 	r.v8_before = (struct v8_mem){ true, before, MB(129), MB(121), MB(24),
-	    MB(32) };
+	    MB(32), UINT64_MAX };
 	r.v8_after = (struct v8_mem){ true, after, heap_total, MB(20),
-	    external, array_buffers };
+	    external, array_buffers, UINT64_MAX };
 	r.signalled = r.inspector_closed = true;
 	snprintf(r.addr, sizeof r.addr, "127.0.0.1:9229");
 	return r;

@@ -465,7 +465,7 @@ test_gc_proved(void **state)
 	struct node		 nd;
 	struct tree		 t;
 	struct tree_group	 g;
-	struct diag_gc		 d = { 648 * MiB, 83 * MiB, 11 * MiB };
+	struct diag_gc		 d = { 648 * MiB, 83 * MiB, 11 * MiB, false };
 	char			 buf[400];
 
 	(void)state;
