@@ -174,7 +174,8 @@ at_history(struct store *st, struct at_moment *m, double window)
 	struct seed_info	 info;
 	char			 why[512];
 
-	if (seed_history(st, h, NULL, m->t, AT_SLOT_MIN, window, AT_SLOTS,
+	if (seed_history(st, h, &(struct seed_req){ .now = m->t,
+	    .delay = AT_SLOT_MIN, .window = window, .cap = AT_SLOTS },
 	    &info, why, sizeof why) != 0) {
 		history_free(h);
 		return NULL;

@@ -481,24 +481,50 @@ loop_next(const struct options *o, struct refresh *r,
 	return 1;
 }
 
-/* The history store read at start (the dashboard, -b). */
+/*
+ * The history store read at start (the dashboard, -b): the figures of the
+ * first screen first (what -b and --json print), the rest for the
+ * dashboard's detail view once its first screen is drawn.
+ */
 struct seed_ctx {
 	const struct options	*o;
 	bool			 say;		/* errors on stderr (not curses) */
 	char			 note[640];
+	double			 now;		/* the start's moment */
+	bool			 seeded;	/* the start read a history */
 };
 
 static void
 seed_from_store(void *arg, struct history *h)
 {
 	struct seed_ctx	*c = arg;
+	int		 rc;
 
 	c->note[0] = '\0';
+	c->seeded = false;
 	if (c->o->store == NULL)
 		return;
-	if (seed_load(c->o->store, h, clock_real(), c->o->delay,
-	    c->o->window,	    c->o->history, c->note, sizeof c->note) < 0 && c->say)
+	c->now = clock_real();
+	rc = seed_load(c->o->store, h, &(struct seed_req){ .now = c->now,
+	    .delay = c->o->delay, .window = c->o->window,
+	    .cap = c->o->history, .figs = SEED_FIGS_START }, c->note,
+	    sizeof c->note);
+	if (rc < 0 && c->say)
 		fprintf(stderr, "memtop: %s\n", c->note);
+	c->seeded = rc > 0;
+}
+
+static void
+seed_rest(void *arg, struct history *h)
+{
+	struct seed_ctx	*c = arg;
+
+	if (!c->seeded)
+		return;
+	(void)seed_load(c->o->store, h, &(struct seed_req){ .now = c->now,
+	    .delay = c->o->delay, .window = c->o->window,
+	    .cap = c->o->history, .figs = SEED_FIGS_ALL & ~SEED_FIGS_START,
+	    .more = true }, c->note, sizeof c->note);
 }
 
 /* The recorder's store (--record, memtop record); NULL if none. */
@@ -731,6 +757,7 @@ main(int argc, char **argv)
 			.read_only = o.read_only,
 			.cli_set = o.cli_set,
 			.seed = seed_from_store,
+			.seed_more = seed_rest,
 			.seed_ctx = &sc,
 			.history_note = sc.note,
 			.hook = promhist_refresh,

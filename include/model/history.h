@@ -38,12 +38,16 @@ struct hist_ent {
 	uint64_t	 max[HF__COUNT];
 	unsigned long	 seen;		/* last tick it was seen */
 	double		 born;		/* monotonic time first seen */
+	unsigned long	 born_tick;	/* the refresh it was first seen in
+					   (0: seeded before the first) */
+	double		 born_real;	/* and that refresh's epoch time */
 	/* from history_seed: RssAnon's minimum over the window before
 	   memtop started, counted for seed_left more refreshes */
 	uint64_t	 seed_win_min;
 	uint32_t	 seed_left;
-	/* from history_seed: a restart the store holds (a pod: its own
-	   replacement or its containers'), restarts < 0: unknown */
+	/* from history_seed (a restart the store holds) or
+	   history_restart (one seen live): a pod's own replacement or its
+	   containers', restarts < 0: unknown */
 	int		 restarts;
 	double		 restarted_at;	/* epoch seconds of the latest */
 	char		*restart_from, *restart_to;	/* identities */
@@ -126,6 +130,9 @@ struct hist_seed {
 	const char	 *restart_from, *restart_to;
 	size_t		  restart_sample;
 	double		  t0, step;	/* epoch of samples[0], spacing */
+	uint32_t	  figs;		/* the figures it holds (bit k: HF
+					   figure k, which must include
+					   RssAnon); 0: all */
 };
 
 /*
@@ -138,6 +145,16 @@ struct hist_seed {
 void		 history_seed(struct history *, const char *ident,
 		    const struct hist_seed *);
 
+/*
+ * The rest of a seed given with history_seed (figs: the figures it left
+ * out; same t0, step and nsamples), once refreshes have pushed live
+ * samples: each figure's ring becomes the seeded samples followed by the
+ * live ones, and its first, min and max take the seeded ones in. An
+ * entity that is gone by now is left out.
+ */
+void		 history_seed_more(struct history *, const char *ident,
+		    const struct hist_seed *);
+
 /* The entity ident, or NULL if the history has none. */
 struct hist_ent	*history_find(struct history *, const char *ident);
 
@@ -146,6 +163,17 @@ struct hist_ent	*history_find(struct history *, const char *ident);
  * in e's rings, or -1 if none is in them.
  */
 long		 history_restart_back(const struct hist_ent *e);
+
+/*
+ * A restart seen live (model/restart.h): entity e (a container, or the
+ * pod it is in) now has instance `to` (a new container or pod, first seen
+ * this refresh or shortly before) where identity from was; n restarts in
+ * all (e keeps the most it had). The moment is to's first refresh, and e's
+ * rings are marked at the sample of that refresh; an earlier restart
+ * already held stays if it is the later one.
+ */
+void		 history_restart(struct history *, struct hist_ent *e,
+		    const char *from, const struct hist_ent *to, int n);
 
 /*
  * "restarted at 20:01 (container 0123456789ab -> 0123456789ab)" (arrow

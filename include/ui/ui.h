@@ -25,6 +25,9 @@ struct ui_config {
 	/* before the first refresh: gives the history its past (NULL: none);
 	   history_note (the header) says where it starts once it ran */
 	void			(*seed)(void *, struct history *);
+	/* after the first screen is drawn: the rest of that past (the
+	   detail view's figures; NULL: none) */
+	void			(*seed_more)(void *, struct history *);
 	void			*seed_ctx;
 	const char		*history_note;
 	/*

@@ -118,6 +118,8 @@ get(struct history *h, const char *key)
 	e->is_proc = ent_id_kind(key) == ENT_PROCESS;
 	e->seen = h->tick;
 	e->born = h->mono;
+	e->born_tick = h->tick;
+	e->born_real = h->real;
 	e->restarts = -1;
 	e->restart_push = -1;
 	for (k = 0; k < HF__COUNT; k++) {
@@ -337,6 +339,9 @@ history_update(struct history *h, struct tree *t)
 	}
 }
 
+/* Whether seed sd holds figure k. */
+#define SEED_HAS(sd, k)	((sd)->figs == 0 || (((sd)->figs >> (k)) & 1u))
+
 void
 history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
 {
@@ -348,10 +353,13 @@ history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
 		if (strcmp(e->key, ident) == 0)
 			return;
 	e = get(h, ident);
-	memcpy(e->first, sd->first, sizeof e->first);
-	memcpy(e->min, sd->min, sizeof e->min);
-	for (k = 0; k < HF__COUNT; k++)
+	for (k = 0; k < HF__COUNT; k++) {
+		if (!SEED_HAS(sd, k))
+			continue;
+		e->first[k] = sd->first[k];
+		e->min[k] = sd->min[k];
 		e->max[k] = sd->max[k] == FIG_NA ? 0 : sd->max[k];
+	}
 	e->seed_win_min = sd->win_min;
 	e->seed_left = sd->win_min == FIG_NA ? 0 : h->window;
 	for (i = sd->nsamples > h->cap ? sd->nsamples - h->cap : 0;
@@ -363,8 +371,9 @@ history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
 		}
 	}
 	for (k = 0; k < HF__COUNT; k++)
-		ring_fill(&e->ring[k], sd->codes + (size_t)k * sd->nsamples,
-		    sd->nsamples);
+		if (SEED_HAS(sd, k))
+			ring_fill(&e->ring[k], sd->codes +
+			    (size_t)k * sd->nsamples, sd->nsamples);
 	e->pushes = e->ring[FIG_RSS_ANON].n;
 	e->seed_t0 = sd->t0;
 	e->seed_step = sd->step;
@@ -382,6 +391,38 @@ history_seed(struct history *h, const char *ident, const struct hist_seed *sd)
 	    sd->nsamples - sd->restart_sample <= e->pushes)
 		e->restart_push = (long)(e->pushes -
 		    (sd->nsamples - sd->restart_sample));
+}
+
+void
+history_seed_more(struct history *h, const char *ident,
+    const struct hist_seed *sd)
+{
+	struct hist_ent	*e = history_find(h, ident);
+	struct ring	 nr;
+	uint32_t	 i;
+	int		 k;
+
+	if (e == NULL)
+		return;
+	for (k = 0; k < HF__COUNT; k++) {
+		if (sd->figs == 0 || !SEED_HAS(sd, k))
+			continue;
+		/* the seeded slots, then what was pushed live since */
+		ring_init(&nr, h->cap);
+		ring_fill(&nr, sd->codes + (size_t)k * sd->nsamples,
+		    sd->nsamples);
+		for (i = e->ring[k].n; i-- > 0;)
+			ring_push(&nr, ring_get(&e->ring[k], i));
+		ring_done(&e->ring[k]);
+		e->ring[k] = nr;
+		if (sd->first[k] != FIG_NA)
+			e->first[k] = sd->first[k];
+		if (sd->min[k] != FIG_NA && (e->min[k] == FIG_NA ||
+		    sd->min[k] < e->min[k]))
+			e->min[k] = sd->min[k];
+		if (sd->max[k] != FIG_NA && sd->max[k] > e->max[k])
+			e->max[k] = sd->max[k];
+	}
 }
 
 struct hist_ent *
@@ -405,6 +446,33 @@ history_restart_back(const struct hist_ent *e)
 		return -1;
 	back = e->pushes - 1 - (unsigned long)e->restart_push;
 	return back < e->ring[FIG_RSS_ANON].n ? (long)back : -1;
+}
+
+void
+history_restart(struct history *h, struct hist_ent *e, const char *from,
+    const struct hist_ent *to, int n)
+{
+	unsigned long	live;
+	double		at;
+
+	if (n > e->restarts)
+		e->restarts = n;
+	/* its first refresh's moment; seeded before the first refresh: its
+	   first known sample */
+	if (to->born_tick > 0)
+		at = to->born_real;
+	else
+		at = to->since > 0 ? to->since : h->real;
+	if (e->restart_from != NULL && e->restarted_at >= at)
+		return;
+	free(e->restart_from);
+	free(e->restart_to);
+	e->restart_from = xstrdup(from);
+	e->restart_to = xstrdup(to->key);
+	e->restarted_at = at;
+	/* the refreshes since to's first, each one push of e */
+	live = h->tick - to->born_tick + 1;
+	e->restart_push = e->pushes >= live ? (long)(e->pushes - live) : 0;
 }
 
 /* "container 0123456789ab" of "ctr:0123…", "pod 0123…" of "pod:…". */

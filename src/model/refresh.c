@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "model/refresh.h"
+#include "model/restart.h"
 #include "util/clock.h"
 #include "util/xmalloc.h"
 
@@ -11,6 +12,7 @@ struct refresh {
 	struct refresh_opts	 o;
 	struct tick_policy	 pol;
 	struct history		*h;
+	struct restart_watch	*rw;
 	long			 done;
 	double			 seconds;
 };
@@ -30,6 +32,7 @@ refresh_create(struct sampler *s, const struct refresh_opts *o)
 	    (uint32_t)(o->window / o->interval + 0.5));
 	if (o->no_ghosts)
 		history_set_ghost_ticks(r->h, 0);
+	r->rw = restart_create();
 	return r;
 }
 
@@ -39,6 +42,7 @@ refresh_free(struct refresh *r)
 	if (r == NULL)
 		return;
 	history_free(r->h);
+	restart_free(r->rw);
 	free(r);
 }
 
@@ -59,6 +63,7 @@ refresh_next(struct refresh *r, const struct read_plan *plan, struct tree *t,
 	if (r->o.hook != NULL)
 		r->o.hook(r->o.hook_ctx, nsn, t, r->h);
 	history_update(r->h, t);
+	restart_update(r->rw, r->h, t, nsn->time);
 	r->seconds = clock_mono() - t0;
 	if (r->o.sort != NULL)
 		tree_sort(t, r->o.sort);

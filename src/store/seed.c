@@ -6,9 +6,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "collect/procscan.h"
+#include "model/entity.h"
 #include "model/ring.h"
 #include "store/seed.h"
 #include "store_int.h"
+#include "util/readfile.h"
 #include "util/xmalloc.h"
 
 /*
@@ -19,6 +22,9 @@
  */
 
 #define SEED_SPAN	86400.0		/* the rings reach back at most 24 h */
+
+/* The sample statement's columns: t, the figures read, anon_min. */
+#define COL_T		0
 
 struct run {
 	double	start, end;
@@ -57,7 +63,13 @@ struct seeder {
 	const char	*boot_id;
 	size_t		 seeded;
 	uint16_t	*codes;	/* one entity's slots, figure-major, reused */
+	uint32_t	 figs;	/* the figures read (bit k: HF figure k) */
+	bool		 more;	/* history_seed_more: the rest of a seed */
+	int		 col[HF__COUNT];	/* figure k's column, if read */
+	int		 col_anon_min;
 };
+
+#define HAS(sd, k)	(((sd)->figs >> (k)) & 1u)
 
 static int
 load_runs(struct store *st, struct seeder *sd)
@@ -171,27 +183,27 @@ acc_fill(struct seeder *sd, struct acc *a, double t)
 			uint16_t	*p = sd->codes + (size_t)k * n;
 			size_t		 i;
 
+			if (!HAS(sd, k))
+				continue;
 			for (i = a->j; i < j; i++)
 				p[i] = c;
 		}
 	}
 }
 
-/* A figure column: NULL (unknown) is FIG_NA (its type asked only if 0). */
+/* A figure column: NULL (unknown) is selected as -1 (select_sql), FIG_NA. */
 static uint64_t
 col_value(sqlite3_stmt *s, int c)
 {
 	sqlite3_int64	v = sqlite3_column_int64(s, c);
 
-	if (v == 0 && sqlite3_column_type(s, c) == SQLITE_NULL)
-		return FIG_NA;
 	return v < 0 ? FIG_NA : (uint64_t)v;
 }
 
 static void
 acc_row(struct seeder *sd, struct acc *a, sqlite3_stmt *s)
 {
-	double		t = sqlite3_column_double(s, 2);
+	double		t = sqlite3_column_double(s, COL_T);
 	uint64_t	v, lo;
 	int		k;
 
@@ -199,7 +211,9 @@ acc_row(struct seeder *sd, struct acc *a, sqlite3_stmt *s)
 	if (t < sd->win_start)
 		a->before_win = FIG_NA;
 	for (k = 0; k < HF__COUNT; k++) {
-		v = col_value(s, 3 + k);
+		if (!HAS(sd, k))
+			continue;
+		v = col_value(s, sd->col[k]);
 		if (v != a->curv[k]) {
 			a->curv[k] = v;
 			a->cur[k] = ring_encode(v);
@@ -207,8 +221,9 @@ acc_row(struct seeder *sd, struct acc *a, sqlite3_stmt *s)
 		if (v == FIG_NA)
 			continue;
 		lo = v;
-		if (k == FIG_RSS_ANON && col_value(s, 3 + HF__COUNT) != FIG_NA)
-			lo = col_value(s, 3 + HF__COUNT);
+		if (k == FIG_RSS_ANON && col_value(s, sd->col_anon_min) !=
+		    FIG_NA)
+			lo = col_value(s, sd->col_anon_min);
 		if (a->sd.first[k] == FIG_NA)
 			a->sd.first[k] = v;
 		if (a->sd.min[k] == FIG_NA || lo < a->sd.min[k])
@@ -391,11 +406,15 @@ acc_finish(struct seeder *sd, struct acc *a)
 			a->sd.win_min = a->before_win;
 		a->sd.codes = sd->codes;
 		a->sd.nsamples = sd->nslots;
+		a->sd.figs = sd->figs;
 		acc_restart(sd, a);
 		a->sd.t0 = sd->nslots > 0 ? sd->slot_t[0] : sd->now;
 		a->sd.step = sd->nslots > 1 ? sd->slot_t[1] - sd->slot_t[0] :
 		    0;
-		history_seed(sd->h, a->ident, &a->sd);
+		if (sd->more)
+			history_seed_more(sd->h, a->ident, &a->sd);
+		else
+			history_seed(sd->h, a->ident, &a->sd);
 		sd->seeded++;
 	}
 	free(a->ident);
@@ -403,44 +422,137 @@ acc_finish(struct seeder *sd, struct acc *a)
 }
 
 /*
- * Every entity's samples up to now (not gone by then), entity by entity in
- * time order: the entity
- * table outside (one lookup per entity, not per row), the sample's primary
- * key inside.
+ * One entity's samples up to a moment, in time order (the sample table's
+ * primary key): prepared once, bound per entity. NULL is selected as -1
+ * (no figure is negative), so a column is one call.
  */
 static char *
-select_sql(void)
+select_sql(struct seeder *sd)
 {
-	char	*cols = store_hf_cols_sql(), *sql;
+	char	*cols = xstrdup(""), *t, *sql;
+	int	 k, c = COL_T + 1;
 
-	sql = xasprintf("SELECT e.id, e.ident, s.t%s, s.anon_min FROM entity e "
-	    "CROSS JOIN sample s ON s.entity = e.id WHERE (e.gone IS NULL OR "
-	    "e.gone > ?1) AND s.t <= ?1 ORDER BY e.id, s.t", cols);
+	for (k = 0; k < HF__COUNT; k++) {
+		sd->col[k] = -1;
+		if (!HAS(sd, k))
+			continue;
+		t = xasprintf("%s, ifnull(%s, -1)", cols, store_col_name(
+		    store_hf_col(k)));
+		free(cols);
+		cols = t;
+		sd->col[k] = c++;
+	}
+	sd->col_anon_min = c;
+	sql = xasprintf("SELECT t%s, ifnull(anon_min, -1) FROM sample WHERE "
+	    "entity = ?1 AND t <= ?2 ORDER BY t", cols);
 	free(cols);
 	return sql;
 }
 
+/*
+ * Whether process identity ident names a process alive now: this boot's,
+ * its pid there with the same start time.
+ */
+static bool
+proc_alive(const char *ident, const char *boot_id)
+{
+	struct proc_sample	 ps;
+	struct buf		 b = { 0 };
+	unsigned long long	 start;
+	size_t			 blen = strlen(boot_id);
+	char			 path[64];
+	int			 pid;
+	bool			 alive;
+
+	if (ent_id_process_parse(ident, &pid, &start) != 0)
+		return true;	/* not a process */
+	if (blen > 0 && (strncmp(ident + 5, boot_id, blen) != 0 ||
+	    ident[5 + blen] != ':'))
+		return false;
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	memset(&ps, 0, sizeof ps);
+	alive = read_file(path, &b, 4096) == 0 &&
+	    procscan_parse_stat(b.data, &ps) == 0 && ps.start == start;
+	free(b.data);
+	return alive;
+}
+
+/* This kernel's boot id, "" if unreadable. */
+static void
+boot_id_read(char *buf, size_t len)
+{
+	struct buf	b = { 0 };
+
+	buf[0] = '\0';
+	if (read_file("/proc/sys/kernel/random/boot_id", &b, 64) == 0)
+		snprintf(buf, len, "%.*s", (int)strcspn(b.data, "\n"), b.data);
+	free(b.data);
+}
+
+/*
+ * The entities not gone at now, by id; with live, only the processes
+ * alive now (a store whose recorder stopped still has the processes that
+ * exited since as not gone).
+ */
+static int
+seed_entities(struct store *st, struct seeder *sd, bool live,
+    sqlite3_stmt *samples, struct seed_info *info)
+{
+	sqlite3_stmt	*e;
+	struct acc	 a;
+	int		 rc, src = SQLITE_DONE;
+
+	if (sqlite3_prepare_v2(store_db(st), "SELECT id, ident FROM entity "
+	    "WHERE gone IS NULL OR gone > ?1 ORDER BY id", -1, &e, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_double(e, 1, sd->now);
+	sqlite3_bind_double(samples, 2, sd->now);
+	while ((rc = sqlite3_step(e)) == SQLITE_ROW) {
+		const char	*ident = (const char *)sqlite3_column_text(e, 1);
+
+		acc_start(sd, &a, sqlite3_column_int64(e, 0), ident);
+		if (!a.skip && live && !proc_alive(ident, sd->boot_id))
+			a.skip = true;
+		if (!a.skip) {
+			sqlite3_bind_int64(samples, 1, a.id);
+			while ((src = sqlite3_step(samples)) == SQLITE_ROW) {
+				acc_row(sd, &a, samples);
+				info->rows++;
+			}
+			sqlite3_reset(samples);
+			if (src != SQLITE_DONE) {
+				free(a.ident);
+				break;
+			}
+		}
+		acc_finish(sd, &a);
+	}
+	sqlite3_finalize(e);
+	return rc == SQLITE_DONE && src == SQLITE_DONE ? 0 : -1;
+}
+
 int
-seed_history(struct store *st, struct history *h, const char *boot_id,
-    double now, double delay, double window, uint32_t cap,
+seed_history(struct store *st, struct history *h, const struct seed_req *q,
     struct seed_info *info, char *why, size_t len)
 {
 	struct seeder	 sd;
-	struct acc	 a;
 	sqlite3_stmt	*s = NULL;
 	char		*sql;
 	size_t		 i;
-	int		 rc = -1, src;
+	int		 rc = -1;
 
 	memset(&sd, 0, sizeof sd);
-	memset(&a, 0, sizeof a);
 	memset(info, 0, sizeof *info);
 	info->since = -1;
 	sd.h = h;
-	sd.now = now;
-	sd.win_start = now - window;
-	sd.boot_id = boot_id != NULL ? boot_id : "";
-	if (load_runs(st, &sd) != 0 || load_restarts(st, &sd) != 0)
+	sd.now = q->now;
+	sd.win_start = q->now - q->window;
+	sd.boot_id = q->boot_id != NULL ? q->boot_id : "";
+	sd.figs = q->figs != 0 ? q->figs : SEED_FIGS_ALL;
+	sd.more = q->more;
+	if (load_runs(st, &sd) != 0 || (!q->more &&
+	    load_restarts(st, &sd) != 0))
 		goto out;
 	if (sd.nruns == 0) {
 		rc = 0;
@@ -448,35 +560,16 @@ seed_history(struct store *st, struct history *h, const char *boot_id,
 	}
 	info->since = sd.runs[0].start;
 	sd.last_start = sd.runs[sd.nruns - 1].start;
-	make_slots(&sd, delay, cap ? cap : 1);
+	make_slots(&sd, q->delay, q->cap ? q->cap : 1);
 	sd.codes = xcalloc((sd.nslots + 1) * HF__COUNT, sizeof *sd.codes);
-	sql = select_sql();
-	src = sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL);
+	sql = select_sql(&sd);
+	rc = sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK ?
+	    seed_entities(st, &sd, q->live, s, info) : -1;
 	free(sql);
-	if (src != SQLITE_OK)
-		goto out;
-	sqlite3_bind_double(s, 1, now);
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-		long long	id = sqlite3_column_int64(s, 0);
-
-		if (a.ident == NULL || a.id != id) {
-			if (a.ident != NULL)
-				acc_finish(&sd, &a);
-			acc_start(&sd, &a, id,
-			    (const char *)sqlite3_column_text(s, 1));
-		}
-		acc_row(&sd, &a, s);
-		info->rows++;
-	}
-	if (a.ident != NULL)
-		acc_finish(&sd, &a);
-	if (src == SQLITE_DONE)
-		rc = 0;
 out:
 	if (rc != 0)
 		snprintf(why, len, "cannot read %s: %s", store_path(st),
 		    sqlite3_errmsg(store_db(st)));
-	free(a.ident);
 	free(sd.codes);
 	sqlite3_finalize(s);
 	info->entities = sd.seeded;
@@ -505,12 +598,13 @@ hhmm(double t, double now, char *buf, size_t len)
 }
 
 int
-seed_load(const char *path, struct history *h, double now, double delay,
-    double window, uint32_t cap, char *note, size_t len)
+seed_load(const char *path, struct history *h, const struct seed_req *rq,
+    char *note, size_t len)
 {
+	struct seed_req		 q = *rq;
 	struct store		*st;
 	struct seed_info	 info;
-	char			 why[512], when[32];
+	char			 why[512], when[32], boot[40];
 	bool			 have;
 	int			 rc;
 
@@ -520,20 +614,24 @@ seed_load(const char *path, struct history *h, double now, double delay,
 		snprintf(note, len, "no history: %s", why);
 		return -1;
 	}
-	rc = !have ? 0 : seed_history(st, h, NULL, now, delay, window,
-	    cap, &info, why, sizeof why);
+	boot_id_read(boot, sizeof boot);
+	q.boot_id = boot;
+	q.live = true;
+	rc = !have ? 0 : seed_history(st, h, &q, &info, why, sizeof why);
 	store_close(st);
 	if (rc != 0) {
 		snprintf(note, len, "no history: %s", why);
 		return -1;
 	}
+	if (q.more)
+		return have && info.since >= 0;
 	if (!have || info.since < 0) {
-		hhmm(now, now, when, sizeof when);
+		hhmm(q.now, q.now, when, sizeof when);
 		snprintf(note, len, "no history before %s: start `memtop "
 		    "record`, see README", when);
 		return 0;
 	}
-	hhmm(info.since, now, when, sizeof when);
+	hhmm(info.since, q.now, when, sizeof when);
 	snprintf(note, len, "history since %s from %s", when, path);
 	return 1;
 }

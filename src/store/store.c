@@ -119,15 +119,11 @@ store_cols_sql(int n)
 	return cols;
 }
 
-char *
-store_hf_cols_sql(void)
+int
+store_hf_col(int k)
 {
-	char	*cols = store_cols_sql(FIG__COUNT), *t;
-
-	t = xasprintf("%s, s.%s, s.%s", cols, store_col_name(STORE_C_CHARGE),
-	    store_col_name(STORE_C_WSET));
-	free(cols);
-	return t;
+	return k == HF_CHARGE ? STORE_C_CHARGE : k == HF_WSET ? STORE_C_WSET :
+	    k;
 }
 
 /*

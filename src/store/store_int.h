@@ -51,8 +51,8 @@ const char	*store_col_name(int c);
 /* ", s.rss, s.rss_anon, ...": the first n value columns, for a SELECT of
    table sample as s (the caller frees it). */
 char		*store_cols_sql(int n);
-/* The same for the history's figures, in HF order (model/history.h). */
-char		*store_hf_cols_sql(void);
+/* The value column of the history's figure k (HF order, model/history.h). */
+int		 store_hf_col(int k);
 /* Says "memtop: store PATH: what: sqlite's error" on stderr. */
 void		 store_say(struct store *, const char *what);
 int		 store_exec(struct store *, const char *sql);

@@ -227,6 +227,7 @@ ui_run(const struct ui_config *cfg)
 	int		 tfd, ch, r, dirty = UI_REDRAW;
 	const char	*cup;
 	uint64_t	 expirations;
+	bool		 seed_more;
 
 	setlocale(LC_ALL, "");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
@@ -264,6 +265,7 @@ ui_run(const struct ui_config *cfg)
 	});
 	if (cfg->seed != NULL)
 		cfg->seed(cfg->seed_ctx, refresh_history(u.refresh));
+	seed_more = cfg->seed_more != NULL;
 	cbreak();
 	noecho();
 	nonl();
@@ -294,6 +296,13 @@ ui_run(const struct ui_config *cfg)
 			refresh();
 		}
 		dirty = 0;
+		if (seed_more) {
+			/* the first screen is up: the rest of the past */
+			cfg->seed_more(cfg->seed_ctx,
+			    refresh_history(u.refresh));
+			seed_more = false;
+			dirty |= UI_REDRAW;
+		}
 		npfd = 2 + ui_gc_pollfds(&u, pfd + 2, UI_GC_POLL);
 		r = poll(pfd, npfd, u.status[0] != '\0' ? 1000 : -1);
 		if (r == -1 && errno != EINTR)

@@ -3,7 +3,8 @@
 # recorder runs while a pod's anon memory steps up twice; then a *new*
 # memtop's first -b --json refresh reports the pod's growth since its
 # container started (within 5 % of the steps), and the dashboard, sorted by
-# anon growth, puts it first and says where the history starts. A second
+# anon growth, puts it first and says where the history starts; sorted by
+# PssAnon (read after the first screen) its sparkline has the steps too. A second
 # recorder refuses, naming the first one's pid. kill -9 of the recorder 20
 # times: the store opens, every earlier sample is still there. A store on a
 # full tmpfs: one message, the textfile keeps coming, recording resumes when
@@ -82,6 +83,18 @@ check "sorted by anon growth, the stepping pod is first" wait_for 10 sh -c "$TM 
 check "its growth is shown (+3xxM)" sh -c "$TM capture-pane -p -t mt | grep -E '^. st-a/steps-0' | grep -Eq '\+3[0-9][0-9]M'"
 levels=$(screen | grep -E '^. st-a/steps-0' | grep -o '[▁▂▃▄▅▆▇█]' | sort -u | wc -l)
 check "its sparkline shows the steps from before launch ($levels levels)" test "$levels" -ge 3
+$TM send-keys -t mt q
+# sorted by pss_anon, the sparkline is PssAnon's: a figure read once the
+# first screen is drawn (the start reads RssAnon, RSS, charge, working set)
+$TM kill-server 2>/dev/null
+wait_for 5 sh -c "! $(echo "$TM") has-session 2>/dev/null"
+$TM new-session -d -s mt -x 180 -y 40 "sh -c '\"$MEMTOP\" -d 5 --sort pss_anon --store \"$DB\" --host-root \"$H\"; sleep 60'"
+wait_for 15 screen_has "NAME"
+$TM send-keys -t mt / steps- Enter
+plevels() { screen | grep -E '^. st-a/steps-0' | grep -o '[▁▂▃▄▅▆▇█]' | sort -u | wc -l; }
+psteps() { [ "$(plevels)" -ge 3 ]; }
+wait_for 10 psteps
+check "sorted by pss_anon, its sparkline shows the steps too ($(plevels) levels)" test "$(plevels)" -ge 3
 $TM send-keys -t mt q
 tui_cleanup
 "$MEMTOP" -b -n 1 --store "$T/absent.db" > /dev/null 2> "$T/absent.err"

@@ -7,7 +7,9 @@
 # the pod, the new container's growth is from its own first sample (not
 # from the old container's), and the dashboard marks the restart in the
 # pod's sparkline ('|') and says "restarted at HH:MM (container A -> B)" in
-# the pod's detail view.
+# the pod's detail view. A -b --json stream reading the store while the
+# restart happens shows it too (the first container: 0 restarts from the
+# store, the new one 1).
 . "${TOP_SRCDIR:-.}/tests/integration/store_lib.sh"
 
 U=$(rand_uuid); C1=$(rand_hex64); C2=$(rand_hex64)
@@ -25,14 +27,18 @@ register_pid $REC
 check "the recorder says it records" wait_for 20 grep -q "recording $DB" "$T/rec.err"
 check "the first container is recorded at 100 MiB" wait_for 60 anon_ge "ctr:$C1" 95
 
+# a memtop reading the store runs while the restart happens (the store
+# names the first container: restarts 0, not unknown)
+wait_for 60 has_entity "ctr:$C1" "AND container = 'app'" || fail "the first container's name was not recorded"
+"$MEMTOP" -b --json -d 0.3 --store "$DB" --host-root "$H" > "$T/stream" 2> "$T/stream.err" & B=$!
+register_pid $B
+live() { tail -n 2 "$T/stream" | head -n 1 | jq -c --arg c "$1" ".groups[].containers[] | select(.id == \$c) | $2"; }
+restarts_are() { [ "$(live "$1" .restarts)" = "$2" ]; }
+check "the running memtop: the first container has restarts 0" wait_for 30 restarts_are "$C1" 0
+
 # --- the restart: the process killed, its cgroup gone, a new container
 # of the same name (kubelet's 1.log) that starts at 40 MiB and steps to 70
-kill -9 $P1; wait $P1 2>/dev/null
-wait_for 10 sh -c "[ ! -s '$V1/kubepods/burstable/pod$U/$C1/cgroup.procs' ]"
-rmdir "$V1/kubepods/burstable/pod$U/$C1"
-rm "$H/var/log/containers/rst-0_st-r_app-$C1.log"
-kubelet_logs "$H" st-r rst-0 "$U" app "$C2" 1
-mkcg "$V1/kubepods/burstable/pod$U/$C2" || exit 99
+restart_container st-r rst-0 "$U" $P1 "$C1" "$C2"
 spawn_in "$T/p2" "$V1/kubepods/burstable/pod$U/$C2/cgroup.procs" -- "$HELPERS/alloc_anon" 40 30 6 1; P2=$SPAWNED
 wait_for 30 grep -q ready "$T/p2" || exit 99
 check "the recorder saw the old container go" wait_for 60 has_entity "ctr:$C1" "AND gone IS NOT NULL"
@@ -40,6 +46,11 @@ check "and records the new one with its name" wait_for 60 has_entity "ctr:$C2" "
 
 wait_for 60 grep -q "step 1" "$T/p2" || fail "stepping helper did not step"
 check "the new container's step is recorded" wait_for 60 anon_ge "ctr:$C2" 68
+check "the running memtop sees it: the new container has restarts 1" wait_for 30 restarts_are "$C2" 1
+check "restarted_from the old container" test "$(live "$C2" .restarted_from)" = "\"ctr:$C1\""
+check "and its pod has restarts 1" test "$(tail -n 2 "$T/stream" | head -n 1 | jq -c --arg u "$U" '.groups[] | select(.pod_uid == $u) | .restarts')" = 1
+check "the stream wrote no error" test ! -s "$T/stream.err"
+kill $B; wait $B 2>/dev/null
 kill $REC; wait $REC
 
 # --- a new memtop: -b --json

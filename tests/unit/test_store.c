@@ -19,9 +19,12 @@
 #include <sqlite3.h>
 
 #include "collect/k8s_names.h"
+#include "collect/procscan.h"
+#include "model/entity.h"
 #include "model/history.h"
 #include "model/ring.h"
 #include "util/fmt.h"
+#include "util/readfile.h"
 #include "model/tree.h"
 #include "store/seed.h"
 #include "store/store.h"
@@ -274,7 +277,8 @@ test_seed_growth(void **state)
 	st = store_open_reader(so.path, why, sizeof why);
 	assert_non_null(st);
 	h = history_create(600, 30);	/* window: 30 refreshes of 10 s */
-	assert_int_equal(seed_history(st, h, "boot-1", t, 10, 300, 600,
+	assert_int_equal(seed_history(st, h, &(struct seed_req){ .boot_id =
+	    "boot-1", .now = t, .delay = 10, .window = 300, .cap = 600 },
 	    &info, why, sizeof why), 0);
 	store_close(st);
 	assert_true(info.since == T0);
@@ -321,6 +325,155 @@ test_seed_growth(void **state)
 	}
 	tree_done(&tr);
 	history_free(h);
+}
+
+/*
+ * Seeding at start (live) skips the processes that are not alive now: a
+ * store whose recorder stopped holds the ones that exited since as not
+ * gone. This test process is recorded, and a process of the same pid
+ * with another start time; pods and containers are seeded either way.
+ */
+static void
+test_seed_live(void **state)
+{
+	struct store_opts	 so;
+	struct store		*st;
+	struct history		*h;
+	struct node		 nd;
+	struct tree		 tr;
+	struct seed_info	 info;
+	struct proc_sample	 self;
+	struct buf		 b = { 0 };
+	char			 why[512], id[ENT_PROC_ID_MAX];
+	double			 t = T0;
+	int			 i;
+
+	(void)state;
+	memset(&self, 0, sizeof self);
+	assert_int_equal(read_file("/proc/self/stat", &b, 4096), 0);
+	assert_int_equal(procscan_parse_stat(b.data, &self), 0);
+	assert_int_equal(read_file("/proc/sys/kernel/random/boot_id", &b, 64),
+	    0);
+	store_opts_default(&so, NULL);
+	so.interval = 10;
+	st = writer("live.db", &so);
+	node_init(&nd, 2);
+	snprintf(nd.sn.boot_id, sizeof nd.sn.boot_id, "%.36s", b.data);
+	free(b.data);
+	nd.p[0].pid = nd.p[1].pid = self.pid;
+	nd.p[0].start = self.start;
+	nd.p[1].start = self.start + 1;
+	for (i = 0; i < 3; i++, t += 10) {
+		refresh(st, NULL, &nd, t, &tr);
+		tree_done(&tr);
+	}
+	store_close(st);
+	st = store_open_reader(so.path, why, sizeof why);
+	assert_non_null(st);
+	/* not live (a recorded moment, --at): all six */
+	h = history_create(600, 30);
+	assert_int_equal(seed_history(st, h, &(struct seed_req){ .boot_id =
+	    nd.sn.boot_id, .now = t, .delay = 10, .window = 300, .cap = 600 },
+	    &info, why, sizeof why), 0);
+	assert_int_equal(info.entities, 6);
+	history_free(h);
+	/* live: the process that is not there is left out */
+	h = history_create(600, 30);
+	assert_int_equal(seed_history(st, h, &(struct seed_req){ .boot_id =
+	    nd.sn.boot_id, .live = true, .now = t, .delay = 10, .window = 300,
+	    .cap = 600 }, &info, why, sizeof why), 0);
+	assert_int_equal(info.entities, 5);
+	assert_non_null(history_find(h, ent_id_process(id, sizeof id,
+	    nd.sn.boot_id, self.pid, self.start)));
+	assert_null(history_find(h, ent_id_process(id, sizeof id,
+	    nd.sn.boot_id, self.pid, self.start + 1)));
+	history_free(h);
+	store_close(st);
+}
+
+/*
+ * A start's seed in two parts: the first screen's figures, a refresh, then
+ * the rest (the dashboard, once its first screen is up), gives the same
+ * rings and first/min/max as one seed of every figure before the refresh.
+ */
+static void
+test_seed_two_parts(void **state)
+{
+	struct store_opts	 so;
+	struct store		*st;
+	struct history		*h1, *h2;
+	struct node		 nd;
+	struct tree		 tr;
+	struct seed_info	 info;
+	struct seed_req		 q = { .boot_id = "boot-1", .delay = 10,
+				    .window = 300, .cap = 600 };
+	const struct hist_ent	*e1, *e2;
+	char			 why[512];
+	double			 t = T0;
+	uint32_t		 j;
+	int			 i, k;
+
+	(void)state;
+	store_opts_default(&so, NULL);
+	so.interval = 10;
+	st = writer("parts.db", &so);
+	node_init(&nd, 2);
+	for (i = 0; i < 60; i++, t += 10) {
+		nd.p[0].fig[FIG_PSS] = (uint64_t)(20 + i % 7) * MiB;
+		nd.p[0].fig[FIG_RSS_ANON] = (uint64_t)(30 + i / 20) * MiB;
+		refresh(st, NULL, &nd, t, &tr);
+		tree_done(&tr);
+	}
+	store_close(st);
+	st = store_open_reader(so.path, why, sizeof why);
+	assert_non_null(st);
+	q.now = t;
+	h1 = history_create(600, 30);
+	assert_int_equal(seed_history(st, h1, &q, &info, why, sizeof why), 0);
+	h2 = history_create(600, 30);
+	q.figs = SEED_FIGS_START;
+	assert_int_equal(seed_history(st, h2, &q, &info, why, sizeof why), 0);
+	assert_int_equal(info.entities, 6);
+	e2 = history_find(h2, "pod:00000000-0000-0000-0000-000000000000");
+	assert_non_null(e2);
+	assert_int_equal(e2->ring[FIG_PSS].n, 0);
+	assert_true(e2->first[FIG_PSS] == FIG_NA);
+	assert_true(e2->ring[FIG_RSS_ANON].n > 50);
+	/* the first refresh, then the rest */
+	nd.p[0].fig[FIG_PSS] = 5 * MiB;
+	refresh(NULL, h1, &nd, t, &tr);
+	tree_done(&tr);
+	refresh(NULL, h2, &nd, t, &tr);
+	tree_done(&tr);
+	q.figs = SEED_FIGS_ALL & ~SEED_FIGS_START;
+	q.more = true;
+	assert_int_equal(seed_history(st, h2, &q, &info, why, sizeof why), 0);
+	store_close(st);
+	for (i = 0; i < 2; i++) {
+		const char *id = i == 0 ?
+		    "pod:00000000-0000-0000-0000-000000000000" :
+		    "ctr:0000000000000000000000000000000000000000000000000000000000000000";
+
+		e1 = history_find(h1, id);
+		e2 = history_find(h2, id);
+		assert_non_null(e1);
+		assert_non_null(e2);
+		for (k = 0; k < HF__COUNT; k++) {
+			assert_int_equal(e2->ring[k].n, e1->ring[k].n);
+			for (j = 0; j < e1->ring[k].n; j++)
+				assert_true(ring_get(&e2->ring[k], j) ==
+				    ring_get(&e1->ring[k], j));
+			assert_true(e2->first[k] == e1->first[k]);
+			assert_true(e2->min[k] == e1->min[k]);
+			assert_true(e2->max[k] == e1->max[k]);
+		}
+	}
+	/* the refresh's 5 MiB after the seeded 20..26 MiB */
+	assert_true(ring_get(&e2->ring[FIG_PSS], 0) == 5 * MiB);
+	assert_true(e2->min[FIG_PSS] == 5 * MiB);
+	assert_true(e2->max[FIG_PSS] == 26 * MiB);
+	history_free(h1);
+	history_free(h2);
 }
 
 /*
@@ -396,6 +549,8 @@ main(void)
 		cmocka_unit_test(test_change_driven),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_seed_growth),
+		cmocka_unit_test(test_seed_live),
+		cmocka_unit_test(test_seed_two_parts),
 		cmocka_unit_test(test_retention_week),
 	};
 
