@@ -7,6 +7,10 @@ top=$(cd "${TOP_SRCDIR:-.}" && pwd)
 [ -x "$top/configure" ] || { echo "ERROR: no configure in $top"; exit 99; }
 tmp=$(mktemp -d /tmp/memtop-cc.XXXXXX) || exit 99
 trap 'rm -rf "$tmp"' EXIT
+# run by make check: the make that runs this test hands its variables down
+# (TEST_LOGS=<every test>), which would make the builds below run the whole
+# suite, this test included
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 fail=0
 for cc in gcc clang; do
 	command -v $cc > /dev/null ||
@@ -14,7 +18,7 @@ for cc in gcc clang; do
 	mkdir "$tmp/$cc"
 	if ! (cd "$tmp/$cc" && CC=$cc "$top/configure" -q > configure.out 2>&1 &&
 	    make -j"$(nproc)" all > make.out 2>&1 &&
-	    make -j"$(nproc)" check TESTS= >> make.out 2>&1); then
+	    make -j"$(nproc)" check TESTS= TEST_LOGS= >> make.out 2>&1); then
 		echo "FAIL: $cc: the build failed"
 		tail -20 "$tmp/$cc/configure.out" "$tmp/$cc/make.out" 2>/dev/null
 		fail=1
