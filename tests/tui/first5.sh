@@ -48,7 +48,8 @@ check "80x24: line 3 has the selected pod's full name" wait_for 10 sh -c "$TM ca
 check "80x24: ... and its cgroup" sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q 'cgroup /kubepods/burstable/pod'"
 
 # the process with the finding: '!' on its row, its command line on line 3
-$TM send-keys -t mt Escape / "$LIB_TMP/node" Enter End
+$TM send-keys -t mt Escape / "$LIB_TMP/node" Enter
+tui_select_pid $PN || fail "80x24: the node process selected"
 check "80x24: the node row carries '!'" wait_for 15 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ +$PN node !'"
 check "80x24: line 3 has its command line" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q '^$PN $LIB_TMP/node 600 20 5 0  in $NS/checkout-'"
 $TM resize-window -t mt -x 40 -y 12
@@ -135,7 +136,9 @@ check "?: Home scrolls back" wait_for 10 screen_has "quit memtop"
 $TM send-keys -t mt Escape
 
 # the detail of the node process: which finding fired; PgDn to the growth line
-$TM send-keys -t mt Escape / "$LIB_TMP/node" Enter End Enter
+$TM send-keys -t mt Escape / "$LIB_TMP/node" Enter
+tui_select_pid $PN || fail "the node process selected"
+$TM send-keys -t mt Enter
 check "detail: opens" wait_for 20 screen_has "process  *$PN"
 check "detail: says which finding fired" wait_for 10 screen_has "findings (the '!'): v8-pages"
 check "detail: at 80x24 the growth line is below the screen" screen_lacks "since first seen"

@@ -39,12 +39,19 @@ check "mapping page: resident from smaps" sh -c "$TM capture-pane -p -t mt | gre
 $TM send-keys -t mt Escape Escape
 
 # mark both, compare
-$TM send-keys -t mt / "$FN" Enter End m Escape
-$TM send-keys -t mt / "$FL" Enter End m Escape
-wait_for 5 screen_has "2 marked"
-$TM send-keys -t mt c
-check "compare view" wait_for 5 screen_has "memtop compare"
-check "compare: both processes" sh -c "$TM capture-pane -p -t mt | grep -q '$PN node' && $TM capture-pane -p -t mt | grep -q '$PL layout'"
+# (each by its pid on line 3: the filter also matches the command line of
+# the tmux client that typed it, if a refresh saw that client)
+$TM send-keys -t mt / "$FN" Enter
+tui_select_pid $PN || fail "the node process selected"
+$TM send-keys -t mt m
+check "the node process marked" wait_for 10 screen_has "1 marked"
+$TM send-keys -t mt Escape / "$FL" Enter
+tui_select_pid $PL || fail "the layout process selected"
+$TM send-keys -t mt m
+check "the layout process marked" wait_for 10 screen_has "2 marked"
+$TM send-keys -t mt Escape c
+check "compare view" wait_for 10 screen_has "memtop compare"
+check "compare: both processes" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -q '$PN node' && $TM capture-pane -p -t mt | grep -q '$PL layout'"
 check "compare: 256K clusters 600 vs 300" wait_for 15 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ x 256K +600 +300 +-300'"
 check "compare: PssAnon row" screen_has " PssAnon "
 $TM send-keys -t mt Escape q
