@@ -62,7 +62,9 @@ n=0
 prev=$(line 1 | sed -n 's/.*sort \([a-z_-]*\).*/\1/p')
 while [ $n -lt 20 ]; do
 	$TM send-keys -t mt '>'
-	wait_for 10 sh -c "! $(echo "$TM") capture-pane -p -t mt | sed -n 1p | grep -q 'sort $prev\$'"
+	# line 1 ends with another sort name (not just: no longer the old one,
+	# which a redraw caught halfway also satisfies)
+	wait_for 10 sh -c "$(echo "$TM") capture-pane -p -t mt | sed -n 1p | grep -E 'sort [a-z_-]+\$' | grep -vq 'sort $prev\$'"
 	cur=$(line 1 | sed -n 's/.*sort \([a-z_-]*\)$/\1/p')
 	check "80x24: sort $cur: named at the end of line 1" test -n "$cur"
 	check "80x24: sort $cur: an arrow on its column head" sh -c "$TM capture-pane -p -t mt | sed -n 4p | grep -Eq '[A-Za-z%]v( |\$)'"
