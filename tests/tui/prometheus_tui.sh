@@ -44,6 +44,9 @@ check "sparkline rises: starts at ▁, ends at █" test "$first$last" = "▁█
 $TM send-keys -t mt Escape
 $TM send-keys -t mt / store-3 Enter
 check "filtered to store-3" wait_for 30 sh -c "$(echo "$TM") capture-pane -p -t mt | grep -qE '^. shop/store-3 ' && ! $(echo "$TM") capture-pane -p -t mt | grep -q 'shop/store-0'"
+# the pod's row (the first): a process's detail has no working set
+$TM send-keys -t mt Home
+wait_for 10 sh -c "$(echo "$TM") capture-pane -p -t mt | sed -n 3p | grep -q '^shop/store-3'"
 $TM send-keys -t mt Enter
 check "the detail view has a Working set row" wait_for 30 screen_has "^ Working set "
 ws=$(screen | grep -E '^ Working set ' | grep -oE '[▁▂▃▄▅▆▇█]+' | tail -1)
