@@ -14,7 +14,7 @@ while [ "$(date +%s)" -lt $end ]; do
 	w=$(( 20 + (i * 37) % 180 )); h=$(( 5 + (i * 13) % 45 ))
 	$TM resize-window -t mt -x $w -y $h 2>/dev/null
 	i=$((i + 1))
-	sleep 0.05
+	sleep 0.05	# the storm's pace (10 s of resizes), not a wait for a state
 done
 $TM resize-window -t mt -x 120 -y 40
 check "after $i resizes: still drawing" wait_for 10 screen_has "NAME"
