@@ -318,17 +318,19 @@ close_inspector(struct run *x, struct inspector *in)
 	if (in != NULL)
 		inspector_send(in, "Runtime.evaluate", p);
 	json_decref(p);
-	inspector_close(own);
+	/* the session stays open until the socket goes: closed at once, its
+	   teardown could reach Node before the main thread ran the call */
 	while (clock_mono() < deadline) {
 		n = netsock_listening(x->o->proc_root, x->pid, &x->now);
-		if (n < 0 && gone(x))
+		/* gone, or its socket gone and nothing on its port any more */
+		if ((n < 0 && gone(x)) || (n >= 0 && netsock_find(&x->now,
+		    x->sock.inode) == NULL && port_still_listening(x) == 0)) {
+			inspector_close(own);
 			return true;
-		/* its socket gone, and nothing on its port any more */
-		if (n >= 0 && netsock_find(&x->now, x->sock.inode) == NULL &&
-		    port_still_listening(x) == 0)
-			return true;
+		}
 		usleep(10000);
 	}
+	inspector_close(own);
 	return false;
 }
 
