@@ -30,7 +30,9 @@ $TM new-session -d -s mt -x 200 -y 45 "sh -c '\"$MEMTOP\" -d 0.5 --host-root \"$
 wait_for 15 screen_has "team-a/web-7" || fail "pod not shown"
 
 # the sleep first: refused, alive
-$TM send-keys -t mt / "gcsleep$$" Enter End g
+$TM send-keys -t mt / "gcsleep$$" Enter
+tui_select_pid $S || fail "the sleep process selected"
+$TM send-keys -t mt g
 check "g on sleep: refused with the reason" wait_for 10 screen_has "GC pid $S refused: not Node.js"
 check "sleep still alive" kill -0 $S
 $TM send-keys -t mt Escape

@@ -27,8 +27,10 @@ $TM send-keys -t mt Escape / "$FN" Enter
 check "the node row carries the finding marker" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ +$PN node !'"
 check "Maps column shows $nmaps" sh -c "$TM capture-pane -p -t mt | grep -E '^ +$PN node' | grep -q ' $nmaps '"
 
-# detail, mapping page
-$TM send-keys -t mt End Enter
+# detail, mapping page (the node process selected by its pid on line 3:
+# the filter also matches the tmux client that typed it, if a refresh saw it)
+tui_select_pid $PN || fail "the node process selected for the detail"
+$TM send-keys -t mt Enter
 check "detail opens" wait_for 5 screen_has "process  *$PN"
 $TM send-keys -t mt Tab
 check "mapping page: the 600 x 256K cluster" wait_for 15 screen_has "cluster 600 x 256K"
