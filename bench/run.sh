@@ -4,6 +4,7 @@
 # with a PSS column. Run as root (kubelet-shaped cgroups, vm.max_map_count).
 #   bench/run.sh [--smoke]      (--smoke: a tiny node, one round: for make check)
 #   bench/run.sh --store        only the history store's rows (section f)
+#   bench/run.sh --hold         the synthetic node only, held until killed (profiling)
 # Environment: MEMTOP (the binary measured; default the build's, e.g. another
 # branch's to compare), BENCH_ROUNDS (default 5), BENCH_STORE=0 (skip the
 # store's section f: 3 minutes).
@@ -17,6 +18,7 @@ ALLOC=$B/tests/helpers/alloc_anon
 LAYOUT=$B/tests/helpers/maps_layout
 smoke=0; [ "${1:-}" = "--smoke" ] && smoke=1
 only_store=0; [ "${1:-}" = "--store" ] && only_store=1
+hold=0; [ "${1:-}" = "--hold" ] && hold=1
 if [ $smoke = 1 ]; then NPROC=12; ROUNDS=1; BIG=20000; else NPROC=300; ROUNDS=${BENCH_ROUNDS:-5}; BIG=100000; fi
 [ "$(id -u)" = 0 ] || { echo "bench: run as root"; exit 77; }
 V1=/sys/fs/cgroup/memory
@@ -76,6 +78,11 @@ done
 nproc=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
 rss_total=$(cat /proc/[0-9]*/status 2>/dev/null | awk '/^VmRSS/ { s += $2 } END { printf "%d", s / 1024 }')
 echo "bench: $nproc processes on the node, ${rss_total} MiB resident, ~${total} MiB in the synthetic pods; big process $BIGPID has $(wc -l < /proc/$BIGPID/maps) mappings"
+
+if [ $hold = 1 ]; then	# the node only, for perf or strace by hand
+	echo "bench: holding the node (raw reader: $RAW); Ctrl-C or kill $$ removes it"
+	while :; do sleep 3600 & wait $!; done
+fi
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 TICKS=20

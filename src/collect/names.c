@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "collect/names.h"
 #include "util/log.h"
@@ -20,6 +21,29 @@ struct entry {
 	double		 made;		/* when looked up */
 	int		 used;		/* touched since the last sweep */
 	struct entry	*next;
+};
+
+/*
+ * Every runtime's per-container state file, by the directory it sits in.
+ * A directory that is not there is not tried: on a containerd node the
+ * other five would be five failed path lookups per new container.
+ */
+enum state_path {
+	SP_CONTAINERD, SP_K3S, SP_MOBY, SP_CRIO_RUN, SP_CRIO_LIB, SP_DOCKER,
+	SP__COUNT
+};
+static const char *const state_paths[SP__COUNT] = {
+	[SP_CONTAINERD] =
+	    "/run/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
+	[SP_K3S] =
+	    "/run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
+	[SP_MOBY] =
+	    "/run/containerd/io.containerd.runtime.v2.task/moby/%s/config.json",
+	[SP_CRIO_RUN] =
+	    "/run/containers/storage/overlay-containers/%s/userdata/config.json",
+	[SP_CRIO_LIB] =
+	    "/var/lib/containers/storage/overlay-containers/%s/userdata/config.json",
+	[SP_DOCKER] = "/var/lib/docker/containers/%s/config.v2.json",
 };
 
 struct log_link {
@@ -39,6 +63,9 @@ struct names {
 	struct rt_names	*pods;
 	size_t		 npods;
 	double		 logs_scanned;	/* < 0: never */
+	/* whether each state path's directory is there, looked at when */
+	bool		 root_there[SP__COUNT];
+	double		 root_looked[SP__COUNT];	/* < 0: never */
 };
 
 struct names *
@@ -55,6 +82,8 @@ names_create(const char *host_root, const char *proc_root)
 		nm->host[0] = '\0';
 	nm->proc = xstrdup(proc_root);
 	nm->logs_scanned = -1;
+	for (l = 0; l < SP__COUNT; l++)
+		nm->root_looked[l] = -1;
 	buf_init(&nm->buf);
 	return nm;
 }
@@ -139,43 +168,48 @@ try_state(struct names *nm, const char *fmt, const char *id, parse_fn parse,
 	return rc == 1 && out->source != NAME_SRC_NONE;
 }
 
-static const char *const containerd_paths[] = {
-	"/run/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
-	"/run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
-	"/run/containerd/io.containerd.runtime.v2.task/moby/%s/config.json",
-};
-static const char *const crio_paths[] = {
-	"/run/containers/storage/overlay-containers/%s/userdata/config.json",
-	"/var/lib/containers/storage/overlay-containers/%s/userdata/config.json",
-};
+/* Whether state path i's directory is there (looked at every LOGS_RESCAN). */
+static bool
+root_there(struct names *nm, enum state_path i)
+{
+	const char	*fmt = state_paths[i], *id = strstr(fmt, "/%s");
+	char		*dir;
+
+	if (nm->root_looked[i] >= 0 && nm->now - nm->root_looked[i] < LOGS_RESCAN)
+		return nm->root_there[i];
+	nm->root_looked[i] = nm->now;
+	dir = xasprintf("%s%.*s", nm->host, (int)(id - fmt), fmt);
+	nm->root_there[i] = access(dir, F_OK) == 0;
+	free(dir);
+	return nm->root_there[i];
+}
+
+static bool
+try_path(struct names *nm, enum state_path i, const char *id, parse_fn parse,
+    struct rt_names *out)
+{
+	return root_there(nm, i) && try_state(nm, state_paths[i], id, parse, out);
+}
 
 static bool
 try_containerd(struct names *nm, const char *id, struct rt_names *out)
 {
-	size_t	i;
-
-	for (i = 0; i < sizeof containerd_paths / sizeof *containerd_paths; i++)
-		if (try_state(nm, containerd_paths[i], id, runtime_parse_oci, out))
-			return true;
-	return false;
+	return try_path(nm, SP_CONTAINERD, id, runtime_parse_oci, out) ||
+	    try_path(nm, SP_K3S, id, runtime_parse_oci, out) ||
+	    try_path(nm, SP_MOBY, id, runtime_parse_oci, out);
 }
 
 static bool
 try_crio(struct names *nm, const char *id, struct rt_names *out)
 {
-	size_t	i;
-
-	for (i = 0; i < sizeof crio_paths / sizeof *crio_paths; i++)
-		if (try_state(nm, crio_paths[i], id, runtime_parse_oci, out))
-			return true;
-	return false;
+	return try_path(nm, SP_CRIO_RUN, id, runtime_parse_oci, out) ||
+	    try_path(nm, SP_CRIO_LIB, id, runtime_parse_oci, out);
 }
 
 static bool
 try_docker(struct names *nm, const char *id, struct rt_names *out)
 {
-	return try_state(nm, "/var/lib/docker/containers/%s/config.v2.json",
-	    id, runtime_parse_docker, out);
+	return try_path(nm, SP_DOCKER, id, runtime_parse_docker, out);
 }
 
 static bool
