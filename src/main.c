@@ -596,8 +596,8 @@ run_export(const struct options *o, struct sampler *s)
 	size_t			 len;
 	struct tree		 t;
 	struct textfile_state	 tfs = { 0 };
-	FILE			*mf;
-	int			 rc, wrc;
+	struct promtext		 pt = { 0 };
+	int			 rc;
 
 	if (o->serve != NULL) {
 		srv = serve_start(o->serve, why, sizeof why);
@@ -630,27 +630,16 @@ run_export(const struct options *o, struct sampler *s)
 		self.refreshes = (uint64_t)refresh_count(r);
 		self.pss_reads += sn->rollup_read;
 		self.refresh_seconds = refresh_seconds(r);
-		buf = NULL;
-		len = 0;
-		mf = open_memstream(&buf, &len);
-		wrc = mf == NULL ? -1 : prom_write(mf, sn, &t, &popts, &self);
-		if (mf != NULL)
-			fclose(mf);
+		/* into the same buffer each refresh: no regrowth, no copy */
+		prom_render(&pt, sn, &t, &popts, &self);
 		tree_done(&t);
-		if (wrc != 0) {
-			fprintf(stderr, "memtop: out of memory rendering "
-			    "metrics\n");
-			free(buf);
-			rc = -1;
-			break;
-		}
 		if (o->textfile != NULL && textfile_update(&tfs, o->textfile,
-		    buf, len, why, sizeof why) != 0)
+		    pt.p, pt.len, why, sizeof why) != 0)
 			fprintf(stderr, "memtop: %s\n", why);
-		if (srv != NULL)
+		if (srv != NULL) {
+			buf = promtext_take(&pt, &len);
 			serve_publish(srv, buf, len);	/* taken over */
-		else
-			free(buf);
+		}
 		/*
 		 * A burst (1500 pods that come and go) leaves most of the
 		 * heap free but mapped: give it back (issue 14).
@@ -658,6 +647,7 @@ run_export(const struct options *o, struct sampler *s)
 		malloc_trim(0);
 	}
 	serve_stop(srv);
+	promtext_done(&pt);
 	if (st != NULL) {
 		struct store_stats	ss;
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "model/tree.h"
+#include "output/promtext.h"
 
 /*
  * The Prometheus text exposition format (version 0.0.4) of one refresh: a
@@ -25,14 +26,23 @@ struct prom_self {
 	double		 interval;	/* seconds between refreshes */
 };
 
-/* Writes the exposition. 0, or -1 if writing failed. */
+/*
+ * Renders the exposition into b, from its start (b's memory is reused from
+ * one exposition to the next; it does not come back without memory).
+ */
+void	prom_render(struct promtext *b, const struct snapshot *,
+	    const struct tree *, const struct prom_opts *,
+	    const struct prom_self *);
+
+/* Writes the exposition to a stream. 0, or -1 if writing failed. */
 int	prom_write(FILE *, const struct snapshot *, const struct tree *,
 	    const struct prom_opts *, const struct prom_self *);
 
 /*
- * Container series are rendered again only when their labels or values
- * changed (a cache of each series' lines, kept from one exposition to the
- * next). How many series were rendered since start.
+ * Container and process series are rendered again only when their labels
+ * or values changed (a cache of each series' lines, kept from one
+ * exposition to the next; output/promcache.h). How many series were
+ * rendered since start (or prom_cache_free).
  */
 size_t	prom_render_count(void);
 

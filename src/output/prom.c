@@ -1,12 +1,14 @@
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyse/detectors.h"
 #include "analyse/diagnosis.h"
 #include "output/prom.h"
-#include "util/fmt.h"
+#include "output/promcache.h"
+#include "output/promtext.h"
 #include "util/xmalloc.h"
 
 /*
@@ -221,90 +223,22 @@ ctr_value(const struct family *f, const struct tree_ctr *c, size_t nlive,
 }
 
 /*
- * A label, its value with backslash, double quote and newline escaped. An
- * empty value is the same as no label to Prometheus: it is left out (labels
- * are a large part of every scrape).
- */
-static void
-put_label(FILE *f, const char *name, const char *v, bool *first)
-{
-	size_t	n;
-
-	if (v == NULL || *v == '\0')
-		return;
-	if (!*first)
-		fputc(',', f);
-	fputs(name, f);
-	fputs("=\"", f);
-	*first = false;
-	/*
-	 * Whole runs of plain ASCII at once (labels are most bytes); invalid
-	 * UTF-8 (a cgroup directory may be named anything) becomes '?', since
-	 * Prometheus refuses a whole scrape over one bad label value.
-	 */
-	while (*v != '\0') {
-		const unsigned char	*u = (const unsigned char *)v;
-
-		for (n = 0; u[n] >= 0x20 && u[n] < 0x80 && u[n] != '\\' &&
-		    u[n] != '"'; n++)
-			;
-		fwrite(v, 1, n, f);
-		v += n;
-		if (*v == '\0')
-			break;
-		if (*v == '\\' || *v == '"' || *v == '\n') {
-			fputs(*v == '\n' ? "\\n" : *v == '"' ? "\\\"" : "\\\\", f);
-			v++;
-		} else if ((n = fmt_utf8_len((const unsigned char *)v)) > 0) {
-			fwrite(v, 1, n, f);
-			v += n;
-		} else {
-			fputc('?', f);
-			v++;
-		}
-	}
-	fputc('"', f);
-}
-
-/*
  * A container's labels. The cgroup path only when there is no container ID:
  * the ID names a container uniquely, and the path would double every
  * series' size; a systemd service or other group is known by its path.
  */
 static void
-put_ctr_labels(FILE *f, const struct tree_group *g, const struct tree_ctr *c,
-    bool *first)
+put_ctr_labels(struct promtext *b, const struct tree_group *g,
+    const struct tree_ctr *c, bool *first)
 {
-	put_label(f, "namespace", g->namespace, first);
-	put_label(f, "pod", g->pod, first);
-	put_label(f, "pod_uid", g->pod_uid, first);
-	put_label(f, "container", c->name, first);
-	put_label(f, "container_id", c->ctr_id, first);
+	promtext_label(b, "namespace", g->namespace, first);
+	promtext_label(b, "pod", g->pod, first);
+	promtext_label(b, "pod_uid", g->pod_uid, first);
+	promtext_label(b, "container", c->name, first);
+	promtext_label(b, "container_id", c->ctr_id, first);
 	if (c->ctr_id[0] == '\0')
-		put_label(f, "cgroup", c->cgroup != NULL ? c->cgroup :
+		promtext_label(b, "cgroup", c->cgroup != NULL ? c->cgroup :
 		    g->cgroup != NULL ? g->cgroup : "/", first);
-}
-
-static void
-put_head(FILE *f, const char *name, const char *type, const char *help)
-{
-	size_t	n;
-
-	fputs("# HELP ", f);
-	fputs(name, f);
-	fputc(' ', f);
-	while (*help != '\0') {	/* runs between the escaped characters */
-		n = strcspn(help, "\\\n");
-		fwrite(help, 1, n, f);
-		help += n;
-		if (*help != '\0')
-			fputs(*help++ == '\\' ? "\\\\" : "\\n", f);
-	}
-	fputs("\n# TYPE ", f);
-	fputs(name, f);
-	fputc(' ', f);
-	fputs(type, f);
-	fputc('\n', f);
 }
 
 /* A container with live processes and its label text, rendered once. */
@@ -314,6 +248,7 @@ struct series {
 	size_t			 nlive;		/* processes not gone */
 	char			*labels;	/* without braces */
 	size_t			 len;
+	bool			 own;		/* labels not in the shared text */
 };
 
 /* By labels, then v1 first, then tree order: the same input, the same names. */
@@ -330,36 +265,18 @@ series_cmp(const void *a, const void *b)
 	return x->c < y->c ? -1 : x->c > y->c;
 }
 
-/* A string stream; like xmalloc, it does not come back without memory. */
-static FILE *
-xmemstream(char **buf, size_t *len)
-{
-	FILE	*f;
-
-	*buf = NULL;
-	*len = 0;
-	f = open_memstream(buf, len);
-	if (f == NULL) {
-		fprintf(stderr, "memtop: out of memory rendering metrics\n");
-		abort();
-	}
-	return f;
-}
-
 static void
 series_label(struct series *sr, const char *name, const char *value)
 {
-	char	*buf;
-	size_t	 len;
-	bool	 first = sr->len == 0;
-	FILE	*f = xmemstream(&buf, &len);
+	struct promtext	 b = { 0 };
+	bool		 first = sr->len == 0;
 
-	fputs(sr->labels, f);
-	put_label(f, name, value, &first);
-	fclose(f);
+	promtext_put(&b, sr->labels, sr->len);
+	promtext_label(&b, name, value, &first);
+	promtext_putc(&b, '\0');
 	free(sr->labels);
-	sr->labels = buf;
-	sr->len = len;
+	sr->labels = promtext_take(&b, &sr->len);
+	sr->len--;
 }
 
 /*
@@ -367,16 +284,16 @@ series_label(struct series *sr, const char *name, const char *value)
  * share one when a unit's path is the same in the v1 and the v2 hierarchy
  * (a hybrid host), and Prometheus would refuse the whole scrape over a
  * duplicate series, so the hierarchy (then a number) tells them apart.
+ * The labels are in one text (*all, the caller frees it), not one each.
  */
 static struct series *
-series_build(const struct tree *t, size_t *n)
+series_build(const struct tree *t, size_t *n, char **all)
 {
 	struct series	*v = NULL;
-	size_t		 gi, ci, i, a, b, k, cap = 0, alen;
-	char		 nb[24], *all;
-	FILE		*f = xmemstream(&all, &alen);
+	struct promtext	 b = { 0 };
+	size_t		 gi, ci, i, a, e, k, cap = 0, alen;
+	char		 nb[24];
 
-	/* every series' labels into one stream (one buffer, not one each) */
 	*n = 0;
 	for (gi = 0; gi < t->ngroups; gi++) {
 		for (ci = 0; ci < t->groups[gi].nctrs; ci++) {
@@ -395,30 +312,31 @@ series_build(const struct tree *t, size_t *n)
 			sr->g = &t->groups[gi];
 			sr->c = &t->groups[gi].ctrs[ci];
 			sr->nlive = nlive;
-			sr->len = (size_t)ftello(f);	/* its start, for now */
-			put_ctr_labels(f, sr->g, sr->c, &first);
-			fputc('\0', f);
+			sr->own = false;
+			sr->labels = (char *)(uintptr_t)b.len;	/* for now */
+			put_ctr_labels(&b, sr->g, sr->c, &first);
+			sr->len = b.len - (size_t)(uintptr_t)sr->labels;
+			promtext_putc(&b, '\0');
 		}
 	}
-	fclose(f);
-	for (i = 0; i < *n; i++) {
-		v[i].labels = xstrdup(all + v[i].len);
-		v[i].len = strlen(v[i].labels);
-	}
-	free(all);
+	*all = promtext_take(&b, &alen);
+	for (i = 0; i < *n; i++)
+		v[i].labels = *all + (size_t)(uintptr_t)v[i].labels;
 	if (*n < 2)
 		return v;
 	qsort(v, *n, sizeof *v, series_cmp);
-	for (a = 0; a < *n; a = b) {
-		for (b = a + 1; b < *n && strcmp(v[b].labels, v[a].labels) == 0;
-		    b++)
+	for (a = 0; a < *n; a = e) {
+		for (e = a + 1; e < *n && strcmp(v[e].labels, v[a].labels) == 0;
+		    e++)
 			;
-		/* v[a + 1 .. b) repeat v[a]'s labels */
-		for (k = a + 1; k < b; k++) {
+		/* v[a + 1 .. e) repeat v[a]'s labels: given their own */
+		for (k = a + 1; k < e; k++) {
 			bool	unique = v[k].g->hier != v[a].g->hier;
 
 			for (i = a + 1; i < k; i++)
 				unique = unique && v[i].g->hier != v[k].g->hier;
+			v[k].labels = xstrdup(v[k].labels);
+			v[k].own = true;
 			series_label(&v[k], "hierarchy", v[k].g->hier ==
 			    CG_HIER_V1 ? "v1" : "v2");
 			if (unique)
@@ -430,156 +348,114 @@ series_build(const struct tree *t, size_t *n)
 	return v;
 }
 
-/* A memtop_process_ family: a series per live process of each container. */
+/* Frees what series_build made. */
 static void
-put_proc_family(FILE *f, const struct family *fam, const struct series *sv,
-    size_t nsv)
+series_free(struct series *v, size_t n, char *all)
 {
-	char	name[96];
-	size_t	i, pi;
-	int64_t	v;
-	bool	first;
+	size_t	i;
 
-	snprintf(name, sizeof name, "memtop_process_%s", fam->name);
-	put_head(f, name, fam->type, fam->help);
+	for (i = 0; i < n; i++) {
+		if (v[i].own)
+			free(v[i].labels);
+	}
+	free(v);
+	free(all);
+}
+
+/* The render caches: a block per container series, one per process series. */
+static struct promcache	ctr_cache, proc_cache;
+
+/* Every container family, its series written from the cache. */
+static void
+put_ctr_families(struct promtext *b, const struct famlist *fl,
+    const char *const *names, const struct series *sv, size_t nsv)
+{
+	size_t	*bi = xreallocarray(NULL, nsv + 1, sizeof *bi);
+	int64_t	*val = xreallocarray(NULL, fl->n, sizeof *val);
+	bool	*known = xreallocarray(NULL, fl->n, sizeof *known);
+	char	 name[96];
+	size_t	 i, k;
+
+	for (i = 0; i < nsv; i++) {
+		for (k = 0; k < fl->n; k++)
+			known[k] = ctr_value(&fl->v[k], sv[i].c, sv[i].nlive,
+			    &val[k]);
+		bi[i] = promcache_get(&ctr_cache, "memtop_container_", names,
+		    fl->n, sv[i].labels, val, known);
+	}
+	for (k = 0; k < fl->n; k++) {
+		snprintf(name, sizeof name, "memtop_container_%s",
+		    fl->v[k].name);
+		promtext_head(b, name, fl->v[k].type, fl->v[k].help);
+		for (i = 0; i < nsv; i++)
+			promcache_put(b, &ctr_cache, bi[i], k);
+	}
+	promcache_end(&ctr_cache);
+	free(bi);
+	free(val);
+	free(known);
+}
+
+/*
+ * The memtop_process_ families: a series per live process of each
+ * container, its labels the container's plus pid and comm. Each process's
+ * lines come from the cache, rendered again only when a value moved.
+ */
+static void
+put_proc_families(struct promtext *b, const struct famlist *fl,
+    const char *const *names, const struct series *sv, size_t nsv)
+{
+	struct promtext	 key = { 0 };
+	const char	**pnames = xreallocarray(NULL, fl->n, sizeof *pnames);
+	size_t		*pf = xreallocarray(NULL, fl->n, sizeof *pf);
+	int64_t		*val = xreallocarray(NULL, fl->n, sizeof *val);
+	bool		*known = xreallocarray(NULL, fl->n, sizeof *known);
+	size_t		*bi = NULL, nb = 0, cap = 0, npf = 0, i, j, pi;
+	char		 name[96], pid[24];
+
+	for (j = 0; j < fl->n; j++) {
+		if (fl->v[j].per_process) {
+			pf[npf] = j;
+			pnames[npf++] = names[j];
+		}
+	}
 	for (i = 0; i < nsv; i++) {
 		const struct tree_ctr	*c = sv[i].c;
 
 		for (pi = 0; pi < c->nprocs; pi++) {
 			const struct tree_proc	*tp = &c->procs[pi];
-			char			 pid[16];
+			bool			 first = sv[i].len == 0;
 
-			if (tp->gone || !proc_value(fam, tp, &v))
+			if (tp->gone)
 				continue;
+			key.len = 0;
+			promtext_put(&key, sv[i].labels, sv[i].len);
 			snprintf(pid, sizeof pid, "%d", tp->sp->pid);
-			first = sv[i].len == 0;
-			fprintf(f, "%s{%s", name, sv[i].labels);
-			put_label(f, "pid", pid, &first);
-			put_label(f, "comm", tp->sp->comm, &first);
-			fprintf(f, "} %lld\n", (long long)v);
+			promtext_label(&key, "pid", pid, &first);
+			promtext_label(&key, "comm", tp->sp->comm, &first);
+			promtext_putc(&key, '\0');
+			for (j = 0; j < npf; j++)
+				known[j] = proc_value(&fl->v[pf[j]], tp, &val[j]);
+			if (nb == cap) {
+				cap = cap * 2 + 64;
+				bi = xreallocarray(bi, cap, sizeof *bi);
+			}
+			bi[nb++] = promcache_get(&proc_cache, "memtop_process_",
+			    pnames, npf, key.p, val, known);
 		}
 	}
-}
-
-/*
- * The render cache: each series' lines of every container family as one
- * text, with where each family's line starts (none when the value is
- * unknown), kept by its labels with a fingerprint of the values it was
- * rendered from, and written from it while they are the same. What an
- * exposition did not use is dropped after it.
- */
-struct pblock {
-	char		*labels;	/* the key */
-	uint64_t	 fp;
-	char		*text;
-	size_t		*off;		/* per family, then the end */
-};
-static struct pcache {
-	struct pblock	*v;		/* the last exposition's, by labels */
-	size_t		 n;
-	struct pblock	*next;
-	size_t		 nnext, cap;
-	size_t		 renders;
-} pc;
-
-static int
-pblock_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct pblock *)a)->labels,
-	    ((const struct pblock *)b)->labels);
-}
-
-static void
-pblock_free(struct pblock *b)
-{
-	if (b->text == NULL)
-		return;		/* moved to the next exposition's */
-	free(b->labels);
-	free(b->text);
-	free(b->off);
-}
-
-/* The index in pc.next of series sr's block, rendered if its values moved. */
-static size_t
-pblock_get(const struct famlist *fl, const struct series *sr, int64_t *val,
-    bool *known)
-{
-	struct pblock	 key, *old, *e;
-	uint64_t	 h = 14695981039346656037ULL;
-	size_t		 k;
-	FILE		*f;
-
-	for (k = 0; k < fl->n; k++) {
-		known[k] = ctr_value(&fl->v[k], sr->c, sr->nlive, &val[k]);
-		h = (h ^ (uint64_t)(known[k] ? val[k] : 0)) * 1099511628211ULL;
-		h = (h ^ known[k]) * 1099511628211ULL;
+	for (j = 0; j < npf; j++) {
+		snprintf(name, sizeof name, "memtop_process_%s",
+		    fl->v[pf[j]].name);
+		promtext_head(b, name, fl->v[pf[j]].type, fl->v[pf[j]].help);
+		for (i = 0; i < nb; i++)
+			promcache_put(b, &proc_cache, bi[i], j);
 	}
-	key.labels = sr->labels;
-	old = pc.n == 0 ? NULL : bsearch(&key, pc.v, pc.n, sizeof *pc.v,
-	    pblock_cmp);
-	if (pc.nnext == pc.cap) {
-		pc.cap = pc.cap * 2 + 64;
-		pc.next = xreallocarray(pc.next, pc.cap, sizeof *pc.next);
-	}
-	e = &pc.next[pc.nnext];
-	if (old != NULL && old->text != NULL && old->fp == h) {
-		*e = *old;
-		old->text = NULL;	/* moved; its labels stay for bsearch */
-		return pc.nnext++;
-	}
-	e->labels = xstrdup(sr->labels);
-	e->fp = h;
-	e->off = xreallocarray(NULL, fl->n + 1, sizeof *e->off);
-	f = xmemstream(&e->text, &k);
-	for (k = 0; k < fl->n; k++) {
-		e->off[k] = (size_t)ftell(f);
-		if (known[k])
-			fprintf(f, "memtop_container_%s{%s} %lld\n",
-			    fl->v[k].name, sr->labels, (long long)val[k]);
-	}
-	e->off[k] = (size_t)ftell(f);
-	fclose(f);
-	pc.renders++;
-	return pc.nnext++;
-}
-
-/* Every container family, its series written from the cache. */
-static void
-put_ctr_families(FILE *f, const struct famlist *fl, const struct series *sv,
-    size_t nsv)
-{
-	size_t		*bi = xreallocarray(NULL, nsv + 1, sizeof *bi);
-	int64_t		*val = xreallocarray(NULL, fl->n, sizeof *val);
-	bool		*known = xreallocarray(NULL, fl->n, sizeof *known);
-	struct pblock	*t;
-	char		 name[96];
-	size_t		 i, k;
-
-	for (i = 0; i < nsv; i++)
-		bi[i] = pblock_get(fl, &sv[i], val, known);
-	for (k = 0; k < fl->n; k++) {
-		snprintf(name, sizeof name, "memtop_container_%s",
-		    fl->v[k].name);
-		put_head(f, name, fl->v[k].type, fl->v[k].help);
-		for (i = 0; i < nsv; i++) {
-			const struct pblock	*b = &pc.next[bi[i]];
-
-			fwrite(b->text + b->off[k], 1, b->off[k + 1] -
-			    b->off[k], f);
-		}
-	}
-	/* this exposition's blocks become the cache; the rest go */
-	for (i = 0; i < pc.n; i++)
-		pblock_free(&pc.v[i]);
-	t = pc.v;
-	pc.v = pc.next;
-	pc.n = pc.nnext;
-	pc.next = xreallocarray(t, pc.n + 64, sizeof *pc.next);
-	pc.cap = pc.n + 64;
-	pc.nnext = 0;
-	if (pc.n > 1)
-		qsort(pc.v, pc.n, sizeof *pc.v, pblock_cmp);
+	promcache_end(&proc_cache);
+	promtext_done(&key);
 	free(bi);
+	free(pnames);
+	free(pf);
 	free(val);
 	free(known);
 }
@@ -587,19 +463,14 @@ put_ctr_families(FILE *f, const struct famlist *fl, const struct series *sv,
 size_t
 prom_render_count(void)
 {
-	return pc.renders;
+	return ctr_cache.renders + proc_cache.renders;
 }
 
 void
 prom_cache_free(void)
 {
-	size_t	i;
-
-	for (i = 0; i < pc.n; i++)
-		pblock_free(&pc.v[i]);
-	free(pc.v);
-	free(pc.next);
-	memset(&pc, 0, sizeof pc);
+	promcache_free(&ctr_cache);
+	promcache_free(&proc_cache);
 }
 
 /* The node-level families: name, type, source, meaning (for the docs). */
@@ -648,22 +519,29 @@ static const struct node_family {
 };
 
 static void
-put_node_u64(FILE *f, int which, uint64_t v)
+put_node_u64(struct promtext *b, int which, uint64_t v)
 {
 	const struct node_family	*nf = &node_families[which];
 
-	put_head(f, nf->name, nf->type, nf->help);
-	if (v != FIG_NA)
-		fprintf(f, "%s %llu\n", nf->name, (unsigned long long)v);
+	promtext_head(b, nf->name, nf->type, nf->help);
+	if (v == FIG_NA)
+		return;
+	promtext_puts(b, nf->name);
+	promtext_putc(b, ' ');
+	promtext_u64(b, v);
+	promtext_putc(b, '\n');
 }
 
 static void
-put_node_real(FILE *f, int which, double v)
+put_node_real(struct promtext *b, int which, double v)
 {
 	const struct node_family	*nf = &node_families[which];
+	char				 num[64];
 
-	put_head(f, nf->name, nf->type, nf->help);
-	fprintf(f, "%s %.6f\n", nf->name, v);
+	promtext_head(b, nf->name, nf->type, nf->help);
+	snprintf(num, sizeof num, " %.6f\n", v);
+	promtext_puts(b, nf->name);
+	promtext_puts(b, num);
 }
 
 /* Pod-level families: a pod against its replicas, and its diagnosis. */
@@ -681,33 +559,38 @@ static const struct pod_family {
 	  "when counted against the excess over the replicas)." },
 };
 
+/* "NAME{namespace=..,pod=..,pod_uid=.." of pod g, the brace left open. */
 static void
-put_pod_labels(FILE *f, const struct tree_group *g, bool *first)
+put_pod_labels(struct promtext *b, const char *name,
+    const struct tree_group *g, bool *first)
 {
-	put_label(f, "namespace", g->namespace, first);
-	put_label(f, "pod", g->pod, first);
-	put_label(f, "pod_uid", g->pod_uid, first);
+	promtext_puts(b, name);
+	promtext_putc(b, '{');
+	promtext_label(b, "namespace", g->namespace, first);
+	promtext_label(b, "pod", g->pod, first);
+	promtext_label(b, "pod_uid", g->pod_uid, first);
 }
 
 static void
-put_pod_families(FILE *f, const struct tree *t)
+put_pod_families(struct promtext *b, const struct tree *t)
 {
 	struct diag_set	ds;
 	size_t		gi, i;
 	bool		first;
 
-	put_head(f, pod_families[0].name, "gauge", pod_families[0].help);
+	promtext_head(b, pod_families[0].name, "gauge", pod_families[0].help);
 	for (gi = 0; gi < t->ngroups; gi++) {
 		const struct tree_group	*g = &t->groups[gi];
 
 		if (g->kind != ENT_POD || g->st.rep.median == FIG_NA)
 			continue;
 		first = true;
-		fprintf(f, "%s{", pod_families[0].name);
-		put_pod_labels(f, g, &first);
-		fprintf(f, "} %lld\n", (long long)g->st.rep.excess);
+		put_pod_labels(b, pod_families[0].name, g, &first);
+		promtext_put(b, "} ", 2);
+		promtext_i64(b, g->st.rep.excess);
+		promtext_putc(b, '\n');
 	}
-	put_head(f, pod_families[1].name, "gauge", pod_families[1].help);
+	promtext_head(b, pod_families[1].name, "gauge", pod_families[1].help);
 	for (gi = 0; gi < t->ngroups; gi++) {
 		const struct tree_group	*g = &t->groups[gi];
 
@@ -716,51 +599,68 @@ put_pod_families(FILE *f, const struct tree *t)
 		diagnose_group(t, g, &ds);
 		for (i = 0; i < ds.n; i++) {
 			first = true;
-			fprintf(f, "%s{", pod_families[1].name);
-			put_pod_labels(f, g, &first);
-			put_label(f, "rule", ds.d[i].rule, &first);
-			put_label(f, "explains", ds.d[i].explains ? "true" :
-			    "false", &first);
-			fprintf(f, "} %llu\n", (unsigned long long)ds.d[i].bytes);
+			put_pod_labels(b, pod_families[1].name, g, &first);
+			promtext_label(b, "rule", ds.d[i].rule, &first);
+			promtext_label(b, "explains", ds.d[i].explains ?
+			    "true" : "false", &first);
+			promtext_put(b, "} ", 2);
+			promtext_u64(b, ds.d[i].bytes);
+			promtext_putc(b, '\n');
 		}
 	}
+}
+
+void
+prom_render(struct promtext *b, const struct snapshot *sn,
+    const struct tree *t, const struct prom_opts *o,
+    const struct prom_self *self)
+{
+	struct famlist	 fl;
+	struct series	*sv;
+	const char	**names;
+	char		*all;
+	size_t		 i, nsv;
+
+	b->len = 0;
+	promtext_head(b, node_families[NF_BUILD].name,
+	    node_families[NF_BUILD].type, node_families[NF_BUILD].help);
+	promtext_puts(b, node_families[NF_BUILD].name);
+	promtext_puts(b, "{version=\"" PACKAGE_VERSION "\"} 1\n");
+	put_node_u64(b, NF_MEM_TOTAL, sn->mem_total);
+	put_node_u64(b, NF_MEM_AVAILABLE, sn->mem_available);
+	put_node_u64(b, NF_PROCESSES, sn->nprocs);
+	put_node_u64(b, NF_PSS_UNKNOWN, sn->rollup_unknown);
+	put_node_u64(b, NF_REFRESHES, self->refreshes);
+	put_node_u64(b, NF_PSS_READS, self->pss_reads);
+	put_node_real(b, NF_DURATION, self->refresh_seconds);
+	put_node_real(b, NF_INTERVAL, self->interval);
+	famlist_build(&fl);
+	names = xreallocarray(NULL, fl.n, sizeof *names);
+	for (i = 0; i < fl.n; i++)
+		names[i] = fl.v[i].name;
+	sv = series_build(t, &nsv, &all);
+	put_ctr_families(b, &fl, names, sv, nsv);
+	if (o->processes)
+		put_proc_families(b, &fl, names, sv, nsv);
+	series_free(sv, nsv, all);
+	free(names);
+	free(fl.v);
+	put_pod_families(b, t);
+	/* last, so a reader can tell a whole exposition from a cut one */
+	put_node_real(b, NF_TIMESTAMP, sn->time);
 }
 
 int
 prom_write(FILE *f, const struct snapshot *sn, const struct tree *t,
     const struct prom_opts *o, const struct prom_self *self)
 {
-	struct famlist		 fl;
-	struct series		*sv;
-	size_t			 i, nsv;
+	struct promtext	b = { 0 };
+	bool		n;
 
-	put_head(f, node_families[NF_BUILD].name, node_families[NF_BUILD].type,
-	    node_families[NF_BUILD].help);
-	fprintf(f, "%s{version=\"%s\"} 1\n", node_families[NF_BUILD].name,
-	    PACKAGE_VERSION);
-	put_node_u64(f, NF_MEM_TOTAL, sn->mem_total);
-	put_node_u64(f, NF_MEM_AVAILABLE, sn->mem_available);
-	put_node_u64(f, NF_PROCESSES, sn->nprocs);
-	put_node_u64(f, NF_PSS_UNKNOWN, sn->rollup_unknown);
-	put_node_u64(f, NF_REFRESHES, self->refreshes);
-	put_node_u64(f, NF_PSS_READS, self->pss_reads);
-	put_node_real(f, NF_DURATION, self->refresh_seconds);
-	put_node_real(f, NF_INTERVAL, self->interval);
-	famlist_build(&fl);
-	sv = series_build(t, &nsv);
-	put_ctr_families(f, &fl, sv, nsv);
-	for (i = 0; o->processes && i < fl.n; i++) {
-		if (fl.v[i].per_process)
-			put_proc_family(f, &fl.v[i], sv, nsv);
-	}
-	for (i = 0; i < nsv; i++)
-		free(sv[i].labels);
-	free(sv);
-	free(fl.v);
-	put_pod_families(f, t);
-	/* last, so a reader can tell a whole exposition from a cut one */
-	put_node_real(f, NF_TIMESTAMP, sn->time);
-	return fflush(f) == EOF || ferror(f) ? -1 : 0;
+	prom_render(&b, sn, t, o, self);
+	n = fwrite(b.p, 1, b.len, f) == b.len;
+	promtext_done(&b);
+	return !n || fflush(f) == EOF || ferror(f) ? -1 : 0;
 }
 
 void

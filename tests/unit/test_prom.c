@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "output/prom.h"
+#include "output/promtext.h"
 #include "output/serve.h"
 #include "output/textfile.h"
 #include "util/xmalloc.h"
@@ -193,7 +194,8 @@ test_container(void **state)
 		    "\nmemtop_container_memory_charge_bytes" L " 4096\n"));
 		prom_cache_free();	/* from nothing: the same text */
 		s3 = render(&sn, &t, true);
-		assert_int_equal(prom_render_count(), 1);
+		/* the container's series and its one live process's */
+		assert_int_equal(prom_render_count(), 2);
 		assert_string_equal(s2, s3);
 		free(s2);
 		free(s3);
@@ -281,6 +283,140 @@ test_duplicates(void **state)
 		free(s2);
 	}
 	free(s);
+}
+
+/*
+ * Per-process series: a process whose values moved is rendered again, one
+ * whose values stayed is written from the cache, one that went away leaves
+ * it (back with the same values, it is rendered anew).
+ */
+static void
+test_proc_cache(void **state)
+{
+	struct snapshot		sn;
+	struct snap_proc	sp[2];
+	struct tree_proc	tp[2];
+	struct tree_ctr		c;
+	struct tree_group	g;
+	struct tree		t = { &g, 1 };
+	char			*s, *s2;
+	size_t			 r;
+	int			 i, k;
+
+	(void)state;
+	prom_cache_free();
+	memset(&sn, 0, sizeof sn);
+	sn.mem_total = sn.mem_available = FIG_NA;
+	memset(sp, 0, sizeof sp);
+	memset(tp, 0, sizeof tp);
+	memset(&c, 0, sizeof c);
+	memset(&g, 0, sizeof g);
+	for (i = 0; i < 2; i++) {
+		for (k = 0; k < FIG__COUNT; k++)
+			sp[i].fig[k] = FIG_NA;
+		sp[i].pid = 10 * (i + 1);
+		sp[i].fig[FIG_RSS] = (uint64_t)(i + 1) * 1000;
+		sp[i].nmaps = sp[i].nanon = -1;
+		tp[i].sp = &sp[i];
+		fig_sum_add(&c.sum, sp[i].fig);
+	}
+	strcpy(sp[0].comm, "node");
+	strcpy(sp[1].comm, "java");
+	c.procs = tp;
+	c.nprocs = 2;
+	strcpy(c.ctr_id, "abc");
+	g.namespace = "ns";
+	g.pod = "p";
+	g.ctrs = &c;
+	g.nctrs = 1;
+#define P "\nmemtop_process_rss_bytes{namespace=\"ns\",pod=\"p\"," \
+	"container_id=\"abc\",pid="
+	s = render(&sn, &t, true);
+	assert_int_equal(prom_render_count(), 3);	/* container, 2 procs */
+	assert_non_null(strstr(s, P "\"10\",comm=\"node\"} 1000\n"
+	    "memtop_process_rss_bytes{"));
+	assert_non_null(strstr(s, P "\"20\",comm=\"java\"} 2000\n"));
+	/* the same values: nothing rendered, the same bytes */
+	s2 = render(&sn, &t, true);
+	assert_string_equal(s, s2);
+	assert_int_equal(prom_render_count(), 3);
+	free(s2);
+	/* one process's value moves (the container's sum kept): that one */
+	sp[1].fig[FIG_RSS] = 2500;
+	s2 = render(&sn, &t, true);
+	assert_int_equal(prom_render_count(), 4);
+	assert_non_null(strstr(s2, P "\"10\",comm=\"node\"} 1000\n"));
+	assert_non_null(strstr(s2, P "\"20\",comm=\"java\"} 2500\n"));
+	assert_null(strstr(s2, "} 2000\n"));
+	free(s2);
+	/* an unknown value: its line goes, the others stay */
+	sp[1].fig[FIG_RSS] = FIG_NA;
+	s2 = render(&sn, &t, true);
+	assert_int_equal(prom_render_count(), 5);
+	assert_null(strstr(s2, P "\"20\""));
+	free(s2);
+	sp[1].fig[FIG_RSS] = 2500;
+	/* the same pid after an exec (another comm): another series */
+	strcpy(sp[1].comm, "sh");
+	s2 = render(&sn, &t, true);
+	assert_int_equal(prom_render_count(), 6);
+	assert_non_null(strstr(s2, P "\"20\",comm=\"sh\"} 2500\n"));
+	assert_null(strstr(s2, "comm=\"java\""));
+	free(s2);
+	/* it goes away: left out, and out of the cache */
+	tp[1].gone = true;
+	s2 = render(&sn, &t, true);
+	assert_int_equal(prom_render_count(), 6);
+	assert_null(strstr(s2, "pid=\"20\""));
+	assert_non_null(strstr(s2, P "\"10\",comm=\"node\"} 1000\n"));
+	free(s2);
+	tp[1].gone = false;	/* back as it was: rendered anew */
+	s2 = render(&sn, &t, true);
+	assert_int_equal(prom_render_count(), 7);
+	assert_non_null(strstr(s2, P "\"20\",comm=\"sh\"} 2500\n"));
+	free(s2);
+	/* without --metrics-processes: no process series at all */
+	s2 = render(&sn, &t, false);
+	assert_null(strstr(s2, "memtop_process_"));
+	free(s2);
+#undef P
+	free(s);
+	prom_cache_free();
+}
+
+/* Numbers as printf writes them, and a buffer reused and handed over. */
+static void
+test_promtext(void **state)
+{
+	static const int64_t	v[] = { 0, 1, -1, 9, 10, 99, 100, 4096,
+	    -4096, INT64_MAX, INT64_MIN, 1000000007 };
+	struct promtext		b = { 0 };
+	char			want[64], *p;
+	size_t			i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		b.len = 0;
+		promtext_i64(&b, v[i]);
+		snprintf(want, sizeof want, "%lld", (long long)v[i]);
+		assert_int_equal(b.len, strlen(want));
+		assert_memory_equal(b.p, want, b.len);
+	}
+	b.len = 0;
+	promtext_u64(&b, UINT64_MAX);
+	assert_int_equal(b.len, 20);
+	assert_memory_equal(b.p, "18446744073709551615", 20);
+	for (i = 0; i < 10000; i++)
+		promtext_puts(&b, "0123456789");
+	p = promtext_take(&b, &len);
+	assert_int_equal(len, 100020);
+	assert_null(b.p);
+	assert_int_equal(b.len, 0);
+	free(p);
+	/* the next text gets the last one's size at once */
+	promtext_putc(&b, 'x');
+	assert_true(b.cap >= 100020);
+	promtext_done(&b);
 }
 
 static void
@@ -390,6 +526,8 @@ main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_container),
 		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_proc_cache),
+		cmocka_unit_test(test_promtext),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_serve),
 		cmocka_unit_test(test_textfile_error),
