@@ -130,8 +130,13 @@ promcache_end(struct promcache *c)
 	c->cap = c->n + 64;
 	c->next = xreallocarray(t, c->cap, sizeof *c->next);
 	c->nnext = 0;
-	if (c->n > 1)
-		qsort(c->v, c->n, sizeof *c->v, promcache_cmp);
+	/* written in label order mostly: sorted already, no qsort */
+	for (i = 1; i < c->n; i++) {
+		if (promcache_cmp(&c->v[i - 1], &c->v[i]) > 0) {
+			qsort(c->v, c->n, sizeof *c->v, promcache_cmp);
+			break;
+		}
+	}
 }
 
 void
