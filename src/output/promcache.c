@@ -66,7 +66,7 @@ promcache_render(struct promcache_block *e, const char *prefix,
 		promtext_i64(&t, val[k]);
 		promtext_putc(&t, '\n');
 	}
-	mem = t.p;
+	mem = xrealloc(t.p, t.len);	/* kept as long as it is the same */
 	e->val = (int64_t *)(void *)mem;
 	e->off = (size_t *)(void *)(mem + nfam * sizeof *e->val);
 	e->off[nfam] = t.len - head;
