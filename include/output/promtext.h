@@ -43,6 +43,12 @@ void	 promtext_head(struct promtext *, const char *name, const char *type,
 	    const char *help);
 
 /*
+ * Gives back what the text no longer needs when it is much bigger than the
+ * text (after a burst of series): the buffer keeps its size plus an eighth.
+ */
+void	 promtext_trim(struct promtext *);
+
+/*
  * Hands the text over (the caller frees it; its length in *len): the
  * buffer is empty again, and its next allocation is the size of this text.
  */

@@ -648,6 +648,7 @@ prom_render(struct promtext *b, const struct snapshot *sn,
 	put_pod_families(b, t);
 	/* last, so a reader can tell a whole exposition from a cut one */
 	put_node_real(b, NF_TIMESTAMP, sn->time);
+	promtext_trim(b);	/* a burst's size is not kept */
 }
 
 int

@@ -129,6 +129,17 @@ promtext_head(struct promtext *b, const char *name, const char *type,
 	promtext_putc(b, '\n');
 }
 
+void
+promtext_trim(struct promtext *b)
+{
+	size_t	want = b->len + b->len / 8 + 4096;
+
+	if (b->cap <= 2 * want)
+		return;
+	b->p = xrealloc(b->p, want);
+	b->cap = want;
+}
+
 char *
 promtext_take(struct promtext *b, size_t *len)
 {

@@ -416,6 +416,13 @@ test_promtext(void **state)
 	/* the next text gets the last one's size at once */
 	promtext_putc(&b, 'x');
 	assert_true(b.cap >= 100020);
+	/* a small text after it: the room it does not need goes back */
+	promtext_trim(&b);
+	assert_true(b.cap < 8192);
+	assert_memory_equal(b.p, "x", 1);
+	b.len = 0;
+	promtext_trim(&b);	/* already small: kept */
+	assert_true(b.cap < 8192 && b.p != NULL);
 	promtext_done(&b);
 }
 
