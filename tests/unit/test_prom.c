@@ -300,7 +300,6 @@ test_proc_cache(void **state)
 	struct tree_group	g;
 	struct tree		t = { &g, 1 };
 	char			*s, *s2;
-	size_t			 r;
 	int			 i, k;
 
 	(void)state;
