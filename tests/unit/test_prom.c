@@ -104,27 +104,48 @@ test_empty(void **state)
 	free(s);
 }
 
-static void
-test_container(void **state)
-{
+/* A pod with one container of two processes, every figure unknown. */
+struct fixture {
 	struct snapshot		sn;
 	struct snap_proc	sp[2];
 	struct tree_proc	tp[2];
 	struct tree_ctr		c;
 	struct tree_group	g;
-	struct tree		t = { &g, 1 };
-	struct cg_mem		mem;
+	struct tree		t;
+};
+
+static void
+fixture_init(struct fixture *fx)
+{
+	int	i, k;
+
+	memset(fx, 0, sizeof *fx);
+	fx->sn.mem_total = fx->sn.mem_available = FIG_NA;
+	for (i = 0; i < 2; i++) {
+		for (k = 0; k < FIG__COUNT; k++)
+			fx->sp[i].fig[k] = FIG_NA;
+		fx->tp[i].sp = &fx->sp[i];
+	}
+	fx->c.procs = fx->tp;
+	fx->c.nprocs = 2;
+	fx->g.ctrs = &fx->c;
+	fx->g.nctrs = 1;
+	fx->t.groups = &fx->g;
+	fx->t.ngroups = 1;
+}
+
+static void
+test_container(void **state)
+{
+	struct fixture		 fx;
+	struct snap_proc	*sp = fx.sp;
+	struct tree_ctr		*c = &fx.c;
+	struct tree_group	*g = &fx.g;
+	struct cg_mem		 mem;
 	char			*s;
-	int			 k;
 
 	(void)state;
-	memset(&sn, 0, sizeof sn);
-	memset(sp, 0, sizeof sp);
-	memset(tp, 0, sizeof tp);
-	memset(&c, 0, sizeof c);
-	memset(&g, 0, sizeof g);
-	for (k = 0; k < FIG__COUNT; k++)
-		sp[0].fig[k] = sp[1].fig[k] = FIG_NA;
+	fixture_init(&fx);
 	sp[0].pid = 10;
 	sp[1].pid = 11;
 	strcpy(sp[0].comm, "a\"b\\c");	/* procscan made it valid UTF-8 */
@@ -135,29 +156,22 @@ test_container(void **state)
 	sp[0].nanon = 3;
 	sp[0].tally.count[0] = 2;
 	sp[1].nmaps = sp[1].nanon = -1;
-	tp[0].sp = &sp[0];
-	tp[1].sp = &sp[1];
-	tp[1].gone = true;	/* a ghost counts for nothing */
-	tp[0].st.growth = 4096;
-	c.procs = tp;
-	c.nprocs = 2;
-	c.name = "web\nx";
-	strcpy(c.ctr_id, "abc");
-	c.cgroup = "/kubepods/pod1/abc";
-	fig_sum_add(&c.sum, sp[0].fig);
+	fx.tp[1].gone = true;	/* a ghost counts for nothing */
+	fx.tp[0].st.growth = 4096;
+	c->name = "web\nx";
+	strcpy(c->ctr_id, "abc");
+	c->cgroup = "/kubepods/pod1/abc";
+	fig_sum_add(&c->sum, sp[0].fig);
 	cgroup_mem_init(&mem);
 	mem.read = true;
 	mem.current = 2048;
 	mem.unlimited = true;
-	c.mem = &mem;
-	c.st.growth = 4096;
-	g.namespace = "default";
-	g.pod = "web-1";
-	strcpy(g.pod_uid, "u-1");
-	g.ctrs = &c;
-	g.nctrs = 1;
-	sn.mem_total = sn.mem_available = FIG_NA;
-	s = render(&sn, &t, true);
+	c->mem = &mem;
+	c->st.growth = 4096;
+	g->namespace = "default";
+	g->pod = "web-1";
+	strcpy(g->pod_uid, "u-1");
+	s = render(&fx.sn, &fx.t, true);
 	/* with a container ID, no cgroup label */
 #define L "{namespace=\"default\",pod=\"web-1\",pod_uid=\"u-1\"," \
 	"container=\"web\\nx\",container_id=\"abc\"}"
@@ -182,18 +196,18 @@ test_container(void **state)
 	/* the render cache: the same values, nothing rendered again */
 	{
 		size_t	 r = prom_render_count();
-		char	*s2 = render(&sn, &t, true), *s3;
+		char	*s2 = render(&fx.sn, &fx.t, true), *s3;
 
 		assert_string_equal(s, s2);
 		assert_int_equal(prom_render_count(), r);
 		free(s2);
 		mem.current = 4096;	/* one value: that series again */
-		s2 = render(&sn, &t, true);
+		s2 = render(&fx.sn, &fx.t, true);
 		assert_int_equal(prom_render_count(), r + 1);
 		assert_non_null(strstr(s2,
 		    "\nmemtop_container_memory_charge_bytes" L " 4096\n"));
 		prom_cache_free();	/* from nothing: the same text */
-		s3 = render(&sn, &t, true);
+		s3 = render(&fx.sn, &fx.t, true);
 		/* the container's series and its one live process's */
 		assert_int_equal(prom_render_count(), 2);
 		assert_string_equal(s2, s3);
@@ -208,12 +222,12 @@ test_container(void **state)
 	 * that is not UTF-8 is made so (Prometheus would refuse the scrape),
 	 * one that is stays as it is.
 	 */
-	c.ctr_id[0] = '\0';
-	c.name = NULL;
-	g.namespace = g.pod = NULL;
-	g.pod_uid[0] = '\0';
-	c.cgroup = "/sys\xff\xc3(x/caf\xc3\xa9";
-	s = render(&sn, &t, false);
+	c->ctr_id[0] = '\0';
+	c->name = NULL;
+	g->namespace = g->pod = NULL;
+	g->pod_uid[0] = '\0';
+	c->cgroup = "/sys\xff\xc3(x/caf\xc3\xa9";
+	s = render(&fx.sn, &fx.t, false);
 	assert_non_null(strstr(s, "\nmemtop_container_rss_bytes{cgroup=\""
 	    "/sys?\?(x/caf\xc3\xa9\"} 1000\n"));	/* no trigraph */
 	free(s);
@@ -293,56 +307,40 @@ test_duplicates(void **state)
 static void
 test_proc_cache(void **state)
 {
-	struct snapshot		sn;
-	struct snap_proc	sp[2];
-	struct tree_proc	tp[2];
-	struct tree_ctr		c;
-	struct tree_group	g;
-	struct tree		t = { &g, 1 };
+	struct fixture		 fx;
+	struct snap_proc	*sp = fx.sp;
 	char			*s, *s2;
-	int			 i, k;
+	int			 i;
 
 	(void)state;
 	prom_cache_free();
-	memset(&sn, 0, sizeof sn);
-	sn.mem_total = sn.mem_available = FIG_NA;
-	memset(sp, 0, sizeof sp);
-	memset(tp, 0, sizeof tp);
-	memset(&c, 0, sizeof c);
-	memset(&g, 0, sizeof g);
+	fixture_init(&fx);
 	for (i = 0; i < 2; i++) {
-		for (k = 0; k < FIG__COUNT; k++)
-			sp[i].fig[k] = FIG_NA;
 		sp[i].pid = 10 * (i + 1);
 		sp[i].fig[FIG_RSS] = (uint64_t)(i + 1) * 1000;
 		sp[i].nmaps = sp[i].nanon = -1;
-		tp[i].sp = &sp[i];
-		fig_sum_add(&c.sum, sp[i].fig);
+		fig_sum_add(&fx.c.sum, sp[i].fig);
 	}
 	strcpy(sp[0].comm, "node");
 	strcpy(sp[1].comm, "java");
-	c.procs = tp;
-	c.nprocs = 2;
-	strcpy(c.ctr_id, "abc");
-	g.namespace = "ns";
-	g.pod = "p";
-	g.ctrs = &c;
-	g.nctrs = 1;
+	strcpy(fx.c.ctr_id, "abc");
+	fx.g.namespace = "ns";
+	fx.g.pod = "p";
 #define P "\nmemtop_process_rss_bytes{namespace=\"ns\",pod=\"p\"," \
 	"container_id=\"abc\",pid="
-	s = render(&sn, &t, true);
+	s = render(&fx.sn, &fx.t, true);
 	assert_int_equal(prom_render_count(), 3);	/* container, 2 procs */
 	assert_non_null(strstr(s, P "\"10\",comm=\"node\"} 1000\n"
 	    "memtop_process_rss_bytes{"));
 	assert_non_null(strstr(s, P "\"20\",comm=\"java\"} 2000\n"));
 	/* the same values: nothing rendered, the same bytes */
-	s2 = render(&sn, &t, true);
+	s2 = render(&fx.sn, &fx.t, true);
 	assert_string_equal(s, s2);
 	assert_int_equal(prom_render_count(), 3);
 	free(s2);
 	/* one process's value moves (the container's sum kept): that one */
 	sp[1].fig[FIG_RSS] = 2500;
-	s2 = render(&sn, &t, true);
+	s2 = render(&fx.sn, &fx.t, true);
 	assert_int_equal(prom_render_count(), 4);
 	assert_non_null(strstr(s2, P "\"10\",comm=\"node\"} 1000\n"));
 	assert_non_null(strstr(s2, P "\"20\",comm=\"java\"} 2500\n"));
@@ -350,32 +348,32 @@ test_proc_cache(void **state)
 	free(s2);
 	/* an unknown value: its line goes, the others stay */
 	sp[1].fig[FIG_RSS] = FIG_NA;
-	s2 = render(&sn, &t, true);
+	s2 = render(&fx.sn, &fx.t, true);
 	assert_int_equal(prom_render_count(), 5);
 	assert_null(strstr(s2, P "\"20\""));
 	free(s2);
 	sp[1].fig[FIG_RSS] = 2500;
 	/* the same pid after an exec (another comm): another series */
 	strcpy(sp[1].comm, "sh");
-	s2 = render(&sn, &t, true);
+	s2 = render(&fx.sn, &fx.t, true);
 	assert_int_equal(prom_render_count(), 6);
 	assert_non_null(strstr(s2, P "\"20\",comm=\"sh\"} 2500\n"));
 	assert_null(strstr(s2, "comm=\"java\""));
 	free(s2);
 	/* it goes away: left out, and out of the cache */
-	tp[1].gone = true;
-	s2 = render(&sn, &t, true);
+	fx.tp[1].gone = true;
+	s2 = render(&fx.sn, &fx.t, true);
 	assert_int_equal(prom_render_count(), 6);
 	assert_null(strstr(s2, "pid=\"20\""));
 	assert_non_null(strstr(s2, P "\"10\",comm=\"node\"} 1000\n"));
 	free(s2);
-	tp[1].gone = false;	/* back as it was: rendered anew */
-	s2 = render(&sn, &t, true);
+	fx.tp[1].gone = false;	/* back as it was: rendered anew */
+	s2 = render(&fx.sn, &fx.t, true);
 	assert_int_equal(prom_render_count(), 7);
 	assert_non_null(strstr(s2, P "\"20\",comm=\"sh\"} 2500\n"));
 	free(s2);
 	/* without --metrics-processes: no process series at all */
-	s2 = render(&sn, &t, false);
+	s2 = render(&fx.sn, &fx.t, false);
 	assert_null(strstr(s2, "memtop_process_"));
 	free(s2);
 #undef P
