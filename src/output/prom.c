@@ -411,7 +411,7 @@ put_proc_families(struct promtext *b, const struct famlist *fl,
 	int64_t		*val = xreallocarray(NULL, fl->n, sizeof *val);
 	bool		*known = xreallocarray(NULL, fl->n, sizeof *known);
 	size_t		*bi = NULL, nb = 0, cap = 0, npf = 0, i, j, pi;
-	char		 name[96], pid[24];
+	char		 name[96];
 
 	for (j = 0; j < fl->n; j++) {
 		if (fl->v[j].per_process) {
@@ -430,8 +430,13 @@ put_proc_families(struct promtext *b, const struct famlist *fl,
 				continue;
 			key.len = 0;
 			promtext_put(&key, sv[i].labels, sv[i].len);
-			snprintf(pid, sizeof pid, "%d", tp->sp->pid);
-			promtext_label(&key, "pid", pid, &first);
+			/* a pid is digits: nothing to escape */
+			if (!first)
+				promtext_putc(&key, ',');
+			promtext_put(&key, "pid=\"", 5);
+			promtext_i64(&key, tp->sp->pid);
+			promtext_putc(&key, '"');
+			first = false;
 			promtext_label(&key, "comm", tp->sp->comm, &first);
 			promtext_putc(&key, '\0');
 			for (j = 0; j < npf; j++)
