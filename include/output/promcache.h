@@ -30,6 +30,7 @@ struct promcache {
 	struct promcache_block	*next;	/* this exposition's, in order */
 	size_t			 nnext, cap;
 	size_t			 renders;	/* blocks rendered since start */
+	struct promtext		 scratch;	/* where a block is rendered */
 };
 
 /*

@@ -40,36 +40,41 @@ promcache_same(const struct promcache_block *b, size_t nfam,
 
 /* Renders the block of key into e. */
 static void
-promcache_render(struct promcache_block *e, const char *prefix,
-    const char *const *names, size_t nfam, const char *key,
-    const int64_t *val, const bool *known)
+promcache_render(struct promcache *c, struct promcache_block *e,
+    const char *prefix, const char *const *names, size_t nfam,
+    const char *key, const int64_t *val, const bool *known)
 {
-	struct promtext	 t = { 0 };
+	struct promtext	*t = &c->scratch;
 	size_t		 k, klen = strlen(key) + 1, head;
 	char		*mem;
 
-	/* values, offsets, flags, key: then the lines, rendered in place */
+	/*
+	 * Values, offsets, flags, key, then the lines: rendered in the
+	 * scratch buffer, then copied to an allocation of their exact size
+	 * (a block lives for many refreshes: no slack, no split chunks).
+	 */
 	head = nfam * (sizeof *e->val + sizeof *e->off) + sizeof *e->off +
 	    nfam + klen;
-	promtext_reserve(&t, head + nfam * (klen + 96));
-	t.len = head;
+	t->len = 0;
+	promtext_reserve(t, head);
+	t->len = head;
 	for (k = 0; k < nfam; k++) {
-		((size_t *)(void *)(t.p + nfam * sizeof *e->val))[k] =
-		    t.len - head;
+		((size_t *)(void *)(t->p + nfam * sizeof *e->val))[k] =
+		    t->len - head;
 		if (!known[k])
 			continue;
-		promtext_puts(&t, prefix);
-		promtext_puts(&t, names[k]);
-		promtext_putc(&t, '{');
-		promtext_put(&t, key, klen - 1);
-		promtext_put(&t, "} ", 2);
-		promtext_i64(&t, val[k]);
-		promtext_putc(&t, '\n');
+		promtext_puts(t, prefix);
+		promtext_puts(t, names[k]);
+		promtext_putc(t, '{');
+		promtext_put(t, key, klen - 1);
+		promtext_put(t, "} ", 2);
+		promtext_i64(t, val[k]);
+		promtext_putc(t, '\n');
 	}
-	mem = xrealloc(t.p, t.len);	/* kept as long as it is the same */
+	mem = memcpy(xmalloc(t->len), t->p, t->len);
 	e->val = (int64_t *)(void *)mem;
 	e->off = (size_t *)(void *)(mem + nfam * sizeof *e->val);
-	e->off[nfam] = t.len - head;
+	e->off[nfam] = t->len - head;
 	e->known = (bool *)(mem + nfam * (sizeof *e->val + sizeof *e->off) +
 	    sizeof *e->off);
 	e->key = (char *)e->known + nfam;
@@ -102,7 +107,7 @@ promcache_get(struct promcache *c, const char *prefix,
 		old->val = NULL;	/* moved; its key stays for bsearch */
 		return c->nnext++;
 	}
-	promcache_render(e, prefix, names, nfam, key, val, known);
+	promcache_render(c, e, prefix, names, nfam, key, val, known);
 	c->renders++;
 	return c->nnext++;
 }
@@ -150,5 +155,6 @@ promcache_free(struct promcache *c)
 		promcache_block_free(&c->next[i]);
 	free(c->v);
 	free(c->next);
+	promtext_done(&c->scratch);
 	memset(c, 0, sizeof *c);
 }
