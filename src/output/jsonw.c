@@ -6,8 +6,24 @@
 
 #include "output/jsonw.h"
 
+/*
+ * buf_append, without its call when the buffer has room (the writer
+ * appends a few bytes at a time: a key, a number).
+ */
+static inline void
+jsonw_put(struct buf *b, const void *p, size_t n)
+{
+	if (b->len + n >= b->cap) {
+		buf_append(b, p, n);
+		return;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
 /* A comma before a key or value, unless one opens the buffer or follows. */
-static void
+static inline void
 jsonw_sep(struct buf *b)
 {
 	char	last;
@@ -16,40 +32,42 @@ jsonw_sep(struct buf *b)
 		return;
 	last = b->data[b->len - 1];
 	if (last != '{' && last != '[' && last != ':')
-		buf_append(b, ",", 1);
+		jsonw_put(b, ",", 1);
 }
 
 void
 jsonw_open(struct buf *b, char c)
 {
 	jsonw_sep(b);
-	buf_append(b, &c, 1);
+	jsonw_put(b, &c, 1);
 }
 
 void
 jsonw_close(struct buf *b, char c)
 {
-	buf_append(b, &c, 1);
+	jsonw_put(b, &c, 1);
 }
 
 void
 jsonw_key(struct buf *b, const char *k)
 {
-	size_t	n = strlen(k);
-	char	s[64];
+	size_t	 n = strlen(k);
+	char	*d;
 
 	jsonw_sep(b);
-	if (n + 3 > sizeof s) {
+	if (b->len + n + 3 >= b->cap) {
 		buf_append(b, "\"", 1);
 		buf_append(b, k, n);
 		buf_append(b, "\":", 2);
 		return;
 	}
-	s[0] = '"';
-	memcpy(s + 1, k, n);
-	s[n + 1] = '"';
-	s[n + 2] = ':';
-	buf_append(b, s, n + 3);
+	d = b->data + b->len;
+	d[0] = '"';
+	memcpy(d + 1, k, n);
+	d[n + 1] = '"';
+	d[n + 2] = ':';
+	d[n + 3] = '\0';
+	b->len += n + 3;
 }
 
 /*
@@ -124,28 +142,28 @@ jsonw_strn(struct buf *b, const char *str, size_t n)
 	char			 e[13];
 
 	jsonw_sep(b);
-	buf_append(b, "\"", 1);
+	jsonw_put(b, "\"", 1);
 	while (i < n) {
 		/* plain ASCII, most of every string, in one go (DEL included) */
 		for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x80 &&
 		    s[run] != '"' && s[run] != '\\'; run++)
 			;
 		if (run > i)
-			buf_append(b, s + i, run - i);
+			jsonw_put(b, s + i, run - i);
 		if ((i = run) == n)
 			break;
 		if (s[i] < 0x80) {
 			cp = s[i];
 			len = 1;
 		} else if ((len = jsonw_utf8(s + i, n - i, &cp)) == 0) {
-			buf_append(b, "?", 1);
+			jsonw_put(b, "?", 1);
 			i++;
 			continue;
 		}
-		buf_append(b, e, jsonw_escape(cp, e));
+		jsonw_put(b, e, jsonw_escape(cp, e));
 		i += len;
 	}
-	buf_append(b, "\"", 1);
+	jsonw_put(b, "\"", 1);
 }
 
 void
@@ -180,7 +198,7 @@ jsonw_int(struct buf *b, long long v)
 	if (v < 0)
 		*--p = '-';
 	jsonw_sep(b);
-	buf_append(b, p, (size_t)(d + sizeof d - p));
+	jsonw_put(b, p, (size_t)(d + sizeof d - p));
 }
 
 void
@@ -230,7 +248,7 @@ jsonw_real(struct buf *b, double v)
 		n = (int)strlen(d);
 	}
 	jsonw_sep(b);
-	buf_append(b, d, (size_t)n);
+	jsonw_put(b, d, (size_t)n);
 }
 
 void
@@ -238,14 +256,14 @@ jsonw_bool(struct buf *b, bool v)
 {
 	jsonw_sep(b);
 	if (v)
-		buf_append(b, "true", 4);
+		jsonw_put(b, "true", 4);
 	else
-		buf_append(b, "false", 5);
+		jsonw_put(b, "false", 5);
 }
 
 void
 jsonw_null(struct buf *b)
 {
 	jsonw_sep(b);
-	buf_append(b, "null", 4);
+	jsonw_put(b, "null", 4);
 }
