@@ -308,26 +308,28 @@ static void
 json_group(struct buf *b, const struct tree_group *g,
     const struct diag_set *ds)
 {
+	/* the names: null when unknown or empty */
+	const char	*names[][2] = {
+		{ "namespace", g->namespace },
+		{ "pod", g->pod },
+		{ "name_source", runtime_source_name(g->name_source) },
+		{ "cgroup", g->cgroup },
+		{ "pod_uid", g->pod_uid },
+		{ "qos", k8s_qos_name(g->qos) },
+		{ "hierarchy", g->hier == CG_HIER_V1 ? "v1" :
+		    g->hier == CG_HIER_V2 ? "v2" : NULL },
+	};
+	size_t		 i;
+
 	jsonw_open(b, '{');
 	jsonw_key(b, "kind");
 	jsonw_str(b, ent_kind_name(g->kind));
 	jsonw_key(b, "entity");
 	jsonw_str(b, g->ident);
-	jsonw_key(b, "namespace");
-	jsonw_str_or_null(b, g->namespace);
-	jsonw_key(b, "pod");
-	jsonw_str_or_null(b, g->pod);
-	jsonw_key(b, "name_source");
-	jsonw_str_or_null(b, runtime_source_name(g->name_source));
-	jsonw_key(b, "cgroup");
-	jsonw_str_or_null(b, g->cgroup);
-	jsonw_key(b, "pod_uid");
-	jsonw_str_or_null(b, g->pod_uid);
-	jsonw_key(b, "qos");
-	jsonw_str_or_null(b, k8s_qos_name(g->qos));
-	jsonw_key(b, "hierarchy");
-	jsonw_str(b, g->hier == CG_HIER_V1 ? "v1" : g->hier == CG_HIER_V2 ?
-	    "v2" : NULL);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		jsonw_key(b, names[i][0]);
+		jsonw_str_or_null(b, names[i][1]);
+	}
 	jsonw_key(b, "memory");
 	json_mem(b, g->mem, &g->st);
 	json_totals(b, &g->sum);
