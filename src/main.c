@@ -651,11 +651,6 @@ run_export(const struct options *o, struct sampler *s)
 			serve_publish(srv, buf, len);	/* taken over */
 		else
 			free(buf);
-		/*
-		 * A burst (1500 pods that come and go) leaves most of the
-		 * heap free but mapped: give it back (issue 14).
-		 */
-		malloc_trim(0);
 	}
 	serve_stop(srv);
 	if (st != NULL) {

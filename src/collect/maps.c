@@ -35,20 +35,22 @@ static const signed char hexv[256] = {
 	['E'] = 14 + 1, ['F'] = 15 + 1,
 };	/* stored +1 so that 0 means "not a digit" */
 
+/*
+ * A hex number at *p. The line's '\n' ends it (not a digit): callers parse
+ * only complete lines, so no bound is checked per digit.
+ */
 static inline bool
-hexnum(const char **p, const char *end, uint64_t *out)
+hexnum(const char **p, uint64_t *out)
 {
-	const unsigned char	*s = (const unsigned char *)*p;
-	const unsigned char	*e = (const unsigned char *)end;
+	const unsigned char	*s = (const unsigned char *)*p, *b = s;
 	uint64_t		 v = 0;
-	int			 d = 0, h;
+	int			 h;
 
-	while (s < e && (h = hexv[*s]) != 0) {
+	while ((h = hexv[*s]) != 0) {
 		v = v << 4 | (uint64_t)(h - 1);
 		s++;
-		d++;
 	}
-	if (d == 0 || d > 16)
+	if (s == b || s - b > 16)
 		return false;
 	*p = (const char *)s;
 	*out = v;
@@ -117,7 +119,7 @@ scan_flush(struct scan *sc)
 	sc->fn(sc->arg, &sc->cur);
 }
 
-/* "start-end perms offset major:minor inode [name]"; *nl is the '\n'. */
+/* "start-end perms offset major:minor inode [name]"; *end is the '\n'. */
 static bool
 parse_header(struct scan *sc, const char *p, char *end)
 {
@@ -127,8 +129,8 @@ parse_header(struct scan *sc, const char *p, char *end)
 	size_t		 nl;
 
 	memset(&mp, 0, sizeof mp);
-	if (!hexnum(&p, end, &mp.start) || !expect(&p, end, '-') ||
-	    !hexnum(&p, end, &mp.end) || !expect(&p, end, ' ') ||
+	if (!hexnum(&p, &mp.start) || !expect(&p, end, '-') ||
+	    !hexnum(&p, &mp.end) || !expect(&p, end, ' ') ||
 	    end - p < 5 || mp.end < mp.start)
 		return false;
 	memcpy(mp.perms, p, 4);
@@ -137,9 +139,9 @@ parse_header(struct scan *sc, const char *p, char *end)
 	    (p[2] != 'x' && p[2] != '-') || (p[3] != 'p' && p[3] != 's'))
 		return false;
 	p += 4;
-	if (!expect(&p, end, ' ') || !hexnum(&p, end, &mp.offset) ||
-	    !expect(&p, end, ' ') || !hexnum(&p, end, &maj) ||
-	    !expect(&p, end, ':') || !hexnum(&p, end, &min) ||
+	if (!expect(&p, end, ' ') || !hexnum(&p, &mp.offset) ||
+	    !expect(&p, end, ' ') || !hexnum(&p, &maj) ||
+	    !expect(&p, end, ':') || !hexnum(&p, &min) ||
 	    !expect(&p, end, ' ') || !decnum(&p, end, &mp.inode))
 		return false;
 	mp.dev_major = (unsigned)maj;

@@ -82,6 +82,12 @@ procscan_clear(struct procscan *ps)
 
 	for (i = 0; i < ps->nprocs; i++)
 		free(ps->procs[i].cmdline);
+	/* the array follows the processes on the node now (after a spike) */
+	if (ps->cap > 1024 && ps->nprocs < ps->cap / 2) {
+		ps->cap = ps->nprocs + ps->nprocs / 4 + 64;
+		ps->procs = xreallocarray(ps->procs, ps->cap,
+		    sizeof *ps->procs);
+	}
 	ps->nprocs = 0;
 }
 

@@ -277,8 +277,8 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 	size_t			 nc = 0, nd, i, off;
 	double			 t0 = clock_mono();
 
-	if (n > s->cand_cap) {
-		s->cand_cap = n + 64;
+	if (n > s->cand_cap || (s->cand_cap > 256 && n < s->cand_cap / 2)) {
+		s->cand_cap = n + n / 4 + 64;
 		s->cand = xreallocarray(s->cand, s->cand_cap, sizeof *s->cand);
 	}
 	due = s->cand;
@@ -674,6 +674,12 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		s->next = t;
 		s->ncache = n;
 	}
+	/* the arrays follow the processes on the node now (after a spike) */
+	if (s->cap > 256 && n < s->cap / 2) {
+		s->cap = n + n / 4 + 64;
+		s->next = xreallocarray(s->next, s->cap, sizeof *s->next);
+		s->cache = xreallocarray(s->cache, s->cap, sizeof *s->cache);
+	}
 
 	/* new processes: cmdline, through libproc2 */
 	procscan_ident(s->scan, s->sel, nnew);
@@ -687,8 +693,8 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	tick_names(s, procs, n);
 	tick_rollups(s, pol, plan, procs, n, mono);
 
-	if (n > s->snap_cap) {
-		s->snap_cap = n + 64;
+	if (n > s->snap_cap || (s->snap_cap > 256 && n < s->snap_cap / 2)) {
+		s->snap_cap = n + n / 4 + 64;
 		sn->procs = xreallocarray(sn->procs, s->snap_cap,
 		    sizeof *sn->procs);
 	}

@@ -5,6 +5,7 @@
 #include "model/refresh.h"
 #include "model/restart.h"
 #include "util/clock.h"
+#include "util/memtrim.h"
 #include "util/xmalloc.h"
 
 struct refresh {
@@ -55,6 +56,8 @@ refresh_next(struct refresh *r, const struct read_plan *plan, struct tree *t,
 	size_t			 nghosts;
 	double			 t0 = clock_mono();
 
+	/* what the last refresh's consumers freed, after a spike: back */
+	mem_give_back();
 	if (sampler_tick(r->s, &r->pol, plan, &nsn, cause) != 0)
 		return -1;
 	r->pol.rollup_all = false;

@@ -2,6 +2,8 @@
 # The exporter gives memory back after a burst: 1500 pods with a process
 # each appear, then go; memtop's RSS comes back within 2x of what it was
 # before (plain build: ASan's quarantine keeps freed memory by design).
+# The same for a `-b --json` memtop beside it (the refresh driver gives
+# back for every mode: the arrays follow the node, the heap is trimmed).
 # When: within 3 refreshes after memtop saw them go (the bound).
 # The exporter keeps no exited process (nothing shows ghosts there), the
 # history gives back the samples of pods left with exited processes at once,
@@ -31,10 +33,20 @@ ctrs() { curl -s --max-time 10 "$URL" | grep -c '^memtop_container_rss_bytes{'; 
 ctrs_at_least() { [ "$(ctrs)" -ge "$1" ]; }
 ctrs_at_most() { [ "$(ctrs)" -le "$1" ]; }
 
+# -b --json beside it: its documents counted (not kept: 1500 pods are
+# megabytes a line), its pid the one measured
+mkfifo "$T/bj"
+"$MEMTOP" -b --json -d 1 --store none > "$T/bj" 2> "$T/b.err" & MB=$!; register_pid $MB
+awk -v f="$T/docs" '{ print NR > f; close(f) }' < "$T/bj" & register_pid $!
+docs() { cat "$T/docs" 2> /dev/null || echo 0; }
+docs_at_least() { [ "$(docs)" -ge "$1" ]; }
+rss_b() { awk '/^VmRSS:/ { print $2 }' /proc/$MB/status; }
+
 # settled: 5 refreshes
 wait_for 60 at_least memtop_refreshes_total 5 || { echo "no refreshes"; exit 99; }
-rss0=$(rss); ctrs0=$(ctrs)
-echo "before: $rss0 KiB, $ctrs0 containers"
+wait_for 60 docs_at_least 5 || { echo "no -b documents"; cat "$T/b.err"; exit 99; }
+rss0=$(rss); ctrs0=$(ctrs); rssb0=$(rss_b)
+echo "before: $rss0 KiB, $ctrs0 containers; -b --json: $rssb0 KiB"
 
 # 1500 pods come; cgburst keeps them until its stdin closes
 mkfifo "$T/hold"
@@ -46,6 +58,10 @@ check "memtop sees the 1500 pods" wait_for 60 ctrs_at_least $((ctrs0 + 1400))
 rss1=$(rss)
 echo "with 1500 pods: $rss1 KiB"
 check "the burst made memtop bigger ($rss0 -> $rss1 KiB)" test "$rss1" -gt $((rss0 * 2))
+# -b saw them too: two documents after the exporter did
+d=$(docs); wait_for 60 docs_at_least $((d + 2))
+rssb1=$(rss_b)
+check "the burst made -b --json bigger ($rssb0 -> $rssb1 KiB)" test "$rssb1" -gt $((rssb0 * 2))
 
 # they go
 exec 3>&-
@@ -62,4 +78,14 @@ while [ $i -le 3 ]; do
 done
 check "RSS back within 2x of before ($rss0 -> $rss1 -> $rss2 KiB) $i refreshes after they went" \
     test -n "$rss2" -a "$rss2" -le $((rss0 * 2))
+# -b: its next 3 documents, the same bound
+d=$(docs); i=1; rssb2=""
+while [ $i -le 3 ]; do
+	wait_for 30 docs_at_least $((d + i)) || break
+	rssb2=$(rss_b); echo "-b document $((d + i)): $rssb2 KiB"
+	[ "$rssb2" -le $((rssb0 * 2)) ] && break
+	i=$((i + 1))
+done
+check "-b --json: RSS back within 2x of before ($rssb0 -> $rssb1 -> $rssb2 KiB) $i documents after" \
+    test -n "$rssb2" -a "$rssb2" -le $((rssb0 * 2))
 finish

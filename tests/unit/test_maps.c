@@ -232,6 +232,68 @@ test_odd_lines(void **state)
 	maps_done(&m);
 }
 
+/*
+ * Addresses of every width from 1 to 16 hex digits, lower and upper case,
+ * zero-padded or not, as start, end and offset: the 8-digits-a-step parse
+ * gives what strtoull gives; 17 digits and a digit-less field are refused.
+ */
+static void
+test_hex_widths(void **state)
+{
+	struct maps	m;
+	char		text[256], a[24], b[24];
+	uint64_t	vals[] = { 0x1, 0xa, 0x12, 0xabc, 0x1000, 0xfffff,
+	    0x7f0012345, 0x55d0c0ffee00, 0, 0xfedcba9876543210ULL,
+	    0xffffffffffffffffULL, 0x123456789abcdef };
+	size_t		i, k;
+	int		upper, pad;
+
+	(void)state;
+	vals[8] = 0x7ffd0000;
+	for (i = 0; i < sizeof vals / sizeof *vals; i++)
+	for (upper = 0; upper <= 1; upper++)
+	for (pad = 0; pad <= 16; pad += 8) {
+		snprintf(a, sizeof a, upper ? "%0*llX" : "%0*llx", pad,
+		    (unsigned long long)(vals[i] / 2));
+		snprintf(b, sizeof b, upper ? "%0*llX" : "%0*llx", pad,
+		    (unsigned long long)vals[i]);
+		snprintf(text, sizeof text, "%s-%s rw-p %s 00:00 0 [x]\n", a,
+		    b, a);
+		maps_init(&m);
+		assert_int_equal(maps_parse(&m, text, strlen(text)), 1);
+		assert_true(m.v[0].start == vals[i] / 2);
+		assert_true(m.v[0].end == vals[i]);
+		assert_true(m.v[0].offset == vals[i] / 2);
+		assert_string_equal(m.v[0].name, "[x]");
+		maps_done(&m);
+	}
+	/* every width, digits varied, mixed case in one number */
+	for (k = 1; k <= 16; k++) {
+		char		num[20];
+		uint64_t	want = 0;
+
+		for (i = 0; i < k; i++) {
+			int	d = (int)((i * 7 + k) % 16);
+
+			num[i] = d < 10 ? (char)('0' + d) : (i % 2 ?
+			    (char)('A' + d - 10) : (char)('a' + d - 10));
+			want = want << 4 | (uint64_t)d;
+		}
+		num[k] = '\0';
+		snprintf(text, sizeof text, "0-%s r--p 0 00:00 0\n", num);
+		maps_init(&m);
+		assert_int_equal(maps_parse(&m, text, strlen(text)), 1);
+		assert_true(m.v[0].end == want);
+		maps_done(&m);
+	}
+	snprintf(text, sizeof text, "0-%s r--p 0 00:00 0\n-1000 r--p 0 00:00 0\n",
+	    "12345678123456781");
+	maps_init(&m);
+	assert_int_equal(maps_parse(&m, text, strlen(text)), 0);
+	assert_int_equal(m.bad_lines, 2);
+	maps_done(&m);
+}
+
 /* What a maps_fn saw: copies, since a mapping's name lives for the call. */
 struct seen {
 	struct maps	m;
@@ -434,6 +496,7 @@ main(void)
 		cmocka_unit_test(test_arenas_and_stacks),
 		cmocka_unit_test(test_smaps_agrees),
 		cmocka_unit_test(test_odd_lines),
+		cmocka_unit_test(test_hex_widths),
 		cmocka_unit_test(test_scan_live),
 		cmocka_unit_test(test_stream_order),
 		cmocka_unit_test(test_many),

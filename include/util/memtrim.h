@@ -1,0 +1,16 @@
+#ifndef MEMTOP_UTIL_MEMTRIM_H
+#define MEMTOP_UTIL_MEMTRIM_H
+
+#include <stddef.h>
+
+/*
+ * Gives the heap's free memory back to the kernel once the memory in use
+ * fell well below its peak since the last time (a spike of processes or
+ * pods that went away): called once per refresh. Steady use trims
+ * nothing. Returns the bytes given back (0 most of the time).
+ */
+size_t	mem_give_back(void);
+/* How many times memory was given back (bench, tests). */
+unsigned long	mem_give_back_count(void);
+
+#endif
