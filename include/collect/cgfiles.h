@@ -12,12 +12,19 @@
  * cgroup's file fails (ENODEV): it is closed and opened again once by path.
  * At most `limit` files stay open; over it a file is read and closed. A
  * cgroup not read in a round (cgfiles_begin .. cgfiles_end) is closed.
+ *
+ * Each round reads every cgroup's usage (memory.current, v1
+ * usage_in_bytes). The rest (memory.stat, the limit, failcnt, events or
+ * oom_control) is read again only when the usage moved by more than 1 MiB
+ * or 1 % since they were, when the usage is within 10 % of the limit (OOM
+ * counters move there), or when they are detail_age seconds old (<= 0:
+ * every round); otherwise those figures are the last read's.
  */
 struct cgfiles;
 
 struct cgfiles	*cgfiles_create(size_t limit);
 void		 cgfiles_free(struct cgfiles *);
-void		 cgfiles_begin(struct cgfiles *);
+void		 cgfiles_begin(struct cgfiles *, double detail_age);
 void		 cgfiles_end(struct cgfiles *);
 
 /*
@@ -27,8 +34,8 @@ void		 cgfiles_end(struct cgfiles *);
 int		 cgfiles_read_mem(struct cgfiles *, const struct cg_roots *,
 		    enum cg_hier, const char *path, struct cg_mem *m);
 
-/* Files open now, and openat calls so far. */
+/* Files open now, openat calls so far, reads whose detail was kept. */
 void		 cgfiles_counts(const struct cgfiles *, size_t *open_fds,
-		    size_t *opens);
+		    size_t *opens, size_t *kept);
 
 #endif

@@ -92,7 +92,9 @@ struct snapshot {
  */
 struct tick_policy {
 	bool		 rollup_all;	/* every smaps_rollup (first refresh) */
-	double		 max_age;	/* re-read PSS older than this (s) */
+	double		 max_age;	/* re-read PSS older than this (s); and
+					   a cgroup's memory.stat, limit and
+					   events (collect/cgfiles.h) */
 	double		 budget_ms;	/* wall-time budget for rollups */
 	bool		 read_maps;	/* maps too, with each rollup read */
 };

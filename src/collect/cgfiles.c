@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include "collect/cgfiles.h"
+#include "util/clock.h"
 #include "util/xmalloc.h"
 
 #define CGF_BUF		(64 * 1024)
 #define V1_HUGE		(1ULL << 62)	/* v1's "no limit" is near 2^63 */
+#define DETAIL_MOVE	(1ULL << 20)	/* usage moved more: read the rest */
 
 enum cgf_file { CGF_CURRENT, CGF_LIMIT, CGF_FAILCNT, CGF_EVENTS, CGF_STAT,
 	CGF__COUNT };
@@ -30,13 +32,17 @@ struct cgf_ent {
 	char		*path;
 	int		 fd[CGF__COUNT];
 	unsigned	 round;
+	struct cg_mem	 last;		/* the last full read */
+	double		 last_mono;	/* when; < 0: none */
 };
 
 struct cgfiles {
 	struct cgf_ent	*v;		/* by hier, then path */
 	size_t		 n, cap;
-	size_t		 limit, nopen, opens;
+	size_t		 limit, nopen, opens, kept;
 	unsigned	 round;
+	double		 detail_age;	/* <= 0: every file every round */
+	double		 now;		/* this round's clock_mono() */
 	char		*buf;
 };
 
@@ -81,9 +87,11 @@ cgfiles_free(struct cgfiles *cf)
 }
 
 void
-cgfiles_begin(struct cgfiles *cf)
+cgfiles_begin(struct cgfiles *cf, double detail_age)
 {
 	cf->round++;
+	cf->detail_age = detail_age;
+	cf->now = clock_mono();
 }
 
 void
@@ -138,6 +146,7 @@ cgf_get(struct cgfiles *cf, enum cg_hier hier, const char *path)
 	cf->v[lo].round = cf->round;
 	for (i = 0; i < CGF__COUNT; i++)
 		cf->v[lo].fd[i] = -1;
+	cf->v[lo].last_mono = -1;
 	return &cf->v[lo];
 }
 
@@ -217,6 +226,25 @@ cgf_number(const char *s, uint64_t *v, bool *max)
 	return 0;
 }
 
+/* Whether e's last full read still stands for a usage of current. */
+static bool
+detail_holds(const struct cgfiles *cf, const struct cgf_ent *e,
+    uint64_t current)
+{
+	const struct cg_mem	*l = &e->last;
+	uint64_t		 d, slack;
+
+	if (cf->detail_age <= 0 || e->last_mono < 0 ||
+	    cf->now - e->last_mono >= cf->detail_age)
+		return false;
+	d = current > l->current ? current - l->current : l->current - current;
+	slack = l->current / 100 > DETAIL_MOVE ? l->current / 100 : DETAIL_MOVE;
+	if (d > slack)
+		return false;
+	/* near the limit failcnt and the OOM counters move: read them */
+	return l->unlimited || l->limit == CG_NA || current < l->limit / 10 * 9;
+}
+
 int
 cgfiles_read_mem(struct cgfiles *cf, const struct cg_roots *r,
     enum cg_hier hier, const char *path, struct cg_mem *m)
@@ -237,6 +265,13 @@ cgfiles_read_mem(struct cgfiles *cf, const struct cg_roots *r,
 	n = cgf_read(cf, root, e, CGF_CURRENT);
 	rc = n < 0 ? (int)n : cgf_number(cf->buf, &m->current, NULL) == 0 ?
 	    0 : -EINVAL;
+	if (rc == 0 && detail_holds(cf, e, m->current)) {
+		v = m->current;
+		*m = e->last;
+		m->current = v;
+		cf->kept++;
+		return 0;
+	}
 	if (cgf_read(cf, root, e, CGF_LIMIT) >= 0 &&
 	    cgf_number(cf->buf, &v, hier == CG_HIER_V2 ? &max : NULL) == 0) {
 		if (max || (hier == CG_HIER_V1 && v >= V1_HUGE))
@@ -252,12 +287,16 @@ cgfiles_read_mem(struct cgfiles *cf, const struct cg_roots *r,
 	if ((n = cgf_read(cf, root, e, CGF_STAT)) >= 0)
 		cgroup_parse_memstat(cf->buf, (size_t)n, hier, m);
 	m->read = rc == 0;
+	e->last = *m;
+	e->last_mono = rc == 0 ? cf->now : -1;
 	return rc;
 }
 
 void
-cgfiles_counts(const struct cgfiles *cf, size_t *open_fds, size_t *opens)
+cgfiles_counts(const struct cgfiles *cf, size_t *open_fds, size_t *opens,
+    size_t *kept)
 {
 	*open_fds = cf->nopen;
 	*opens = cf->opens;
+	*kept = cf->kept;
 }

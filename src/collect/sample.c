@@ -349,7 +349,7 @@ add_cgroup(struct sampler *s, enum cg_hier hier, const char *path, size_t len)
 
 /* Reads the accounting of every pod, container and unit cgroup once. */
 static void
-tick_cgroups(struct sampler *s)
+tick_cgroups(struct sampler *s, double detail_age)
 {
 	struct snapshot	*sn = &s->snap;
 	size_t		 i, j;
@@ -374,7 +374,7 @@ tick_cgroups(struct sampler *s)
 		sn->cgroups[j++] = sn->cgroups[i];
 	}
 	sn->ncgroups = j;
-	cgfiles_begin(s->cgf);
+	cgfiles_begin(s->cgf, detail_age);
 	for (i = 0; i < sn->ncgroups; i++)
 		cgfiles_read_mem(s->cgf, &s->roots, sn->cgroups[i].hier,
 		    sn->cgroups[i].path, &sn->cgroups[i].mem);
@@ -735,7 +735,8 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		sn->procs[i].tally = s->cache[i].tally;
 	}
 	tick_smaps(s, plan, mono);
-	tick_cgroups(s);
+	/* cgroup detail kept while the usage holds, at most PSS's age */
+	tick_cgroups(s, pol->rollup_all ? 0 : pol->max_age);
 	tick_meminfo(s);
 	*out = sn;
 	return 0;

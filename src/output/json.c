@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,111 +8,127 @@
 #include "analyse/marks.h"
 #include "collect/procscan.h"
 #include "output/json.h"
-#include "util/jsonu.h"
+#include "output/jsonw.h"
 #include "util/xmalloc.h"
-
-static json_t *
-json_str_or_null(const char *s)
-{
-	if (s == NULL || *s == '\0')
-		return json_null();
-	return json_string(s);
-}
 
 /*
  * A figure's history (first, min, max: live, from the store, from
  * Prometheus), null where there is none.
  */
-static json_t *
-json_hist(const struct hist_ent *e, int k)
+static void
+json_hist(struct buf *b, const struct hist_ent *e, int k)
 {
-	json_t	*o;
-
-	if (e == NULL || e->first[k] == FIG_NA)
-		return json_null();
-	o = json_object();
-	json_object_set_new_nocheck(o, "first", json_u64(e->first[k]));
-	json_object_set_new_nocheck(o, "min", json_u64(e->min[k]));
-	json_object_set_new_nocheck(o, "max", json_u64(e->max[k]));
-	return o;
+	if (e == NULL || e->first[k] == FIG_NA) {
+		jsonw_null(b);
+		return;
+	}
+	jsonw_open(b, '{');
+	jsonw_key(b, "first");
+	jsonw_u64(b, e->first[k]);
+	jsonw_key(b, "min");
+	jsonw_u64(b, e->min[k]);
+	jsonw_key(b, "max");
+	jsonw_u64(b, e->max[k]);
+	jsonw_close(b, '}');
 }
 
 /* The cgroup's accounting, with the model's working set (st->wset). */
-static json_t *
-json_mem(const struct cg_mem *m, const struct tree_stats *st)
+static void
+json_mem(struct buf *b, const struct cg_mem *m, const struct tree_stats *st)
 {
-	json_t	*o = json_object();
+	static const char	*unread[] = { "current", "limit", "unlimited",
+				    "anon", "file" };
+	size_t			 i;
 
-	json_object_set_new_nocheck(o, "working_set", json_u64(st->wset));
-	json_object_set_new_nocheck(o, "working_set_history",
-	    json_hist(st->hist, HF_WSET));
-
+	jsonw_open(b, '{');
+	jsonw_key(b, "working_set");
+	jsonw_u64(b, st->wset);
+	jsonw_key(b, "working_set_history");
+	json_hist(b, st->hist, HF_WSET);
 	if (m == NULL || !m->read) {
-		json_object_set_new_nocheck(o, "current", json_null());
-		json_object_set_new_nocheck(o, "limit", json_null());
-		json_object_set_new_nocheck(o, "unlimited", json_null());
-		json_object_set_new_nocheck(o, "anon", json_null());
-		json_object_set_new_nocheck(o, "file", json_null());
-		return o;
+		for (i = 0; i < sizeof unread / sizeof unread[0]; i++) {
+			jsonw_key(b, unread[i]);
+			jsonw_null(b);
+		}
+		jsonw_close(b, '}');
+		return;
 	}
-	json_object_set_new_nocheck(o, "current", json_u64(m->current));
-	json_object_set_new_nocheck(o, "limit", json_u64(m->limit));
-	json_object_set_new_nocheck(o, "unlimited", json_boolean(m->unlimited));
-	json_object_set_new_nocheck(o, "anon", json_u64(m->anon));
-	json_object_set_new_nocheck(o, "file", json_u64(m->file));
-	json_object_set_new_nocheck(o, "shmem", json_u64(m->shmem));
-	json_object_set_new_nocheck(o, "kernel", json_u64(m->kernel));
-	json_object_set_new_nocheck(o, "oom_kill", json_u64(m->oom_kill));
-	json_object_set_new_nocheck(o, "failcnt", json_u64(m->failcnt));
-	json_object_set_new_nocheck(o, "inactive_file",
-	    json_u64(m->inactive_file));
-
-	return o;
+	jsonw_key(b, "current");
+	jsonw_u64(b, m->current);
+	jsonw_key(b, "limit");
+	jsonw_u64(b, m->limit);
+	jsonw_key(b, "unlimited");
+	jsonw_bool(b, m->unlimited);
+	jsonw_key(b, "anon");
+	jsonw_u64(b, m->anon);
+	jsonw_key(b, "file");
+	jsonw_u64(b, m->file);
+	jsonw_key(b, "shmem");
+	jsonw_u64(b, m->shmem);
+	jsonw_key(b, "kernel");
+	jsonw_u64(b, m->kernel);
+	jsonw_key(b, "oom_kill");
+	jsonw_u64(b, m->oom_kill);
+	jsonw_key(b, "failcnt");
+	jsonw_u64(b, m->failcnt);
+	jsonw_key(b, "inactive_file");
+	jsonw_u64(b, m->inactive_file);
+	jsonw_close(b, '}');
 }
 
 /* From the history store: null where it cannot tell (docs/json.md). */
 static void
-json_restarts(json_t *o, const struct hist_ent *e)
+json_restarts(struct buf *b, const struct hist_ent *e)
 {
 	bool	known = e != NULL && e->restarts >= 0;
 	bool	any = known && e->restarts > 0 && e->restart_from != NULL;
 
-	json_object_set_new_nocheck(o, "restarts", known ?
-	    json_integer(e->restarts) : json_null());
-	json_object_set_new_nocheck(o, "restarted_at", any ?
-	    json_real(e->restarted_at) : json_null());
-	json_object_set_new_nocheck(o, "restarted_from", any ?
-	    json_string(e->restart_from) : json_null());
+	jsonw_key(b, "restarts");
+	if (known)
+		jsonw_int(b, e->restarts);
+	else
+		jsonw_null(b);
+	jsonw_key(b, "restarted_at");
+	if (any)
+		jsonw_real(b, e->restarted_at);
+	else
+		jsonw_null(b);
+	jsonw_key(b, "restarted_from");
+	jsonw_str(b, any ? e->restart_from : NULL);
 }
 
 static void
-json_stats(json_t *o, const struct tree_stats *st)
+json_stats(struct buf *b, const struct tree_stats *st)
 {
-	json_object_set_new_nocheck(o, "anon_growth", json_integer(st->growth));
-	json_object_set_new_nocheck(o, "anon_growth_window",
-	    json_integer(st->growth_win));
-	json_restarts(o, st->hist);
+	jsonw_key(b, "anon_growth");
+	jsonw_int(b, st->growth);
+	jsonw_key(b, "anon_growth_window");
+	jsonw_int(b, st->growth_win);
+	json_restarts(b, st->hist);
 }
 
-static json_t *
-json_diagnosis(const struct diag_set *ds)
+static void
+json_diagnosis(struct buf *b, const struct diag_set *ds)
 {
-	json_t	*a = json_array();
-	size_t	 i;
+	size_t	i;
 
+	jsonw_key(b, "diagnosis");
+	jsonw_open(b, '[');
 	for (i = 0; i < ds->n; i++) {
-		json_t	*o = json_object();
-
-		json_object_set_new_nocheck(o, "rule", json_string(ds->d[i].rule));
-		json_object_set_new_nocheck(o, "bytes", json_u64(ds->d[i].bytes));
-		json_object_set_new_nocheck(o, "explains",
-		    json_boolean(ds->d[i].explains));
-		json_object_set_new_nocheck(o, "text", json_string(ds->d[i].text));
-		json_object_set_new_nocheck(o, "advice",
-		    json_string(ds->d[i].advice));
-		json_array_append_new(a, o);
+		jsonw_open(b, '{');
+		jsonw_key(b, "rule");
+		jsonw_str(b, ds->d[i].rule);
+		jsonw_key(b, "bytes");
+		jsonw_u64(b, ds->d[i].bytes);
+		jsonw_key(b, "explains");
+		jsonw_bool(b, ds->d[i].explains);
+		jsonw_key(b, "text");
+		jsonw_str(b, ds->d[i].text);
+		jsonw_key(b, "advice");
+		jsonw_str(b, ds->d[i].advice);
+		jsonw_close(b, '}');
 	}
-	return a;
+	jsonw_close(b, ']');
 }
 
 /*
@@ -121,90 +136,112 @@ json_diagnosis(const struct diag_set *ds)
  * (Prometheus) or the node's, how many, their median and spread.
  */
 static void
-json_baseline(json_t *o, const struct tree_replicas *r)
+json_baseline(struct buf *b, const struct tree_replicas *r)
 {
-	json_t	*j = json_object();
-	bool	 prom = r->source == REP_PROMETHEUS;
+	bool	prom = r->source == REP_PROMETHEUS;
 
-	json_object_set_new_nocheck(j, "source", json_string(prom ?
-	    "prometheus" : "node"));
-	json_object_set_new_nocheck(j, "replicas", json_integer(prom ?
-	    r->replicas : r->siblings));
-	json_object_set_new_nocheck(j, "median", json_u64(r->median));
-	json_object_set_new_nocheck(j, "p25", json_u64(prom ? r->spread_lo :
-	    FIG_NA));
-	json_object_set_new_nocheck(j, "p75", json_u64(prom ? r->spread_hi :
-	    FIG_NA));
-	json_object_set_new_nocheck(o, "baseline", j);
+	jsonw_key(b, "baseline");
+	jsonw_open(b, '{');
+	jsonw_key(b, "source");
+	jsonw_str(b, prom ? "prometheus" : "node");
+	jsonw_key(b, "replicas");
+	jsonw_int(b, prom ? r->replicas : r->siblings);
+	jsonw_key(b, "median");
+	jsonw_u64(b, r->median);
+	jsonw_key(b, "p25");
+	jsonw_u64(b, prom ? r->spread_lo : FIG_NA);
+	jsonw_key(b, "p75");
+	jsonw_u64(b, prom ? r->spread_hi : FIG_NA);
+	jsonw_close(b, '}');
 }
 
 /* A pod's or container's standing against its replicas. */
 static void
-json_replicas(json_t *o, const struct tree_replicas *r)
+json_replicas(struct buf *b, const struct tree_replicas *r)
 {
-	json_t	*j;
-
+	jsonw_key(b, "replicas");
 	if (r->kind == WL_NONE) {
-		json_object_set_new_nocheck(o, "replicas", json_null());
+		jsonw_null(b);
 		return;
 	}
-	j = json_object();
-	json_object_set_new_nocheck(j, "workload", json_string(
-	    workload_kind_name(r->kind)));
-	json_object_set_new_nocheck(j, "workload_from", json_string(
-	    r->by_labels ? "labels" : "name"));
-	json_object_set_new_nocheck(j, "source", json_string(
-	    r->source == REP_PROMETHEUS ? "prometheus" : "node"));
-	json_object_set_new_nocheck(j, "siblings", json_integer(r->siblings));
-	json_object_set_new_nocheck(j, "anon", json_u64(r->anon));
-	json_object_set_new_nocheck(j, "median", json_u64(r->median));
-	json_object_set_new_nocheck(j, "excess", r->median == FIG_NA ?
-	    json_null() : json_integer(r->excess));
-	json_object_set_new_nocheck(j, "ratio", r->median == FIG_NA ||
-	    r->median == 0 ? json_null() : json_real((double)r->anon /
-	    (double)r->median));
-	json_object_set_new_nocheck(j, "outlier", json_boolean(r->outlier));
-	json_object_set_new_nocheck(o, "replicas", j);
-	json_baseline(o, r);
+	jsonw_open(b, '{');
+	jsonw_key(b, "workload");
+	jsonw_str(b, workload_kind_name(r->kind));
+	jsonw_key(b, "workload_from");
+	jsonw_str(b, r->by_labels ? "labels" : "name");
+	jsonw_key(b, "source");
+	jsonw_str(b, r->source == REP_PROMETHEUS ? "prometheus" : "node");
+	jsonw_key(b, "siblings");
+	jsonw_int(b, r->siblings);
+	jsonw_key(b, "anon");
+	jsonw_u64(b, r->anon);
+	jsonw_key(b, "median");
+	jsonw_u64(b, r->median);
+	jsonw_key(b, "excess");
+	if (r->median == FIG_NA)
+		jsonw_null(b);
+	else
+		jsonw_int(b, r->excess);
+	jsonw_key(b, "ratio");
+	if (r->median == FIG_NA || r->median == 0)
+		jsonw_null(b);
+	else
+		jsonw_real(b, (double)r->anon / (double)r->median);
+	jsonw_key(b, "outlier");
+	jsonw_bool(b, r->outlier);
+	jsonw_close(b, '}');
+	json_baseline(b, r);
 }
 
-/* A process's object, but pss_age (it moves every refresh: added on output). */
-static json_t *
-json_proc(const struct tree_proc *tp, const struct diag_set *ds)
+/*
+ * A process's object, but pss_age (it moves every refresh: added on
+ * output) and the closing brace.
+ */
+static void
+json_proc(struct buf *b, const struct tree_proc *tp, const struct diag_set *ds)
 {
 	const struct snap_proc	*p = tp->sp;
-	json_t			*o = json_object();
+	char			 names[128];
+	char			*tok, *save = NULL;
 	int			 k;
 
-	json_object_set_new_nocheck(o, "entity", json_string(tp->ident));
-	json_object_set_new_nocheck(o, "pid", json_integer(p->pid));
-	json_object_set_new_nocheck(o, "ppid", json_integer(p->ppid));
-	json_object_set_new_nocheck(o, "uid", json_integer(p->uid));
-	json_object_set_new_nocheck(o, "comm", json_string(p->comm));
-	json_object_set_new_nocheck(o, "cmdline", p->cmdline != NULL ?
-	    json_string(p->cmdline) : json_null());
-	json_object_set_new_nocheck(o, "start_time", json_integer(
-	    (json_int_t)p->start));
-	json_object_set_new_nocheck(o, "state", json_stringn(&p->state, 1));
-	json_object_set_new_nocheck(o, "kthread", json_boolean(p->kthread));
-	for (k = 0; k < FIG__COUNT; k++)
-		json_object_set_new(o, fig_table[k].key, json_u64(p->fig[k]));
-	json_object_set_new_nocheck(o, "mappings", p->nmaps < 0 ? json_null() :
-	    json_integer(p->nmaps));
-	{
-		char	 names[128];
-		json_t	*a = json_array();
-		char	*tok, *save = NULL;
-
-		marks_names(p->marks, names, sizeof names);
-		for (tok = strtok_r(names, ",", &save); tok != NULL;
-		    tok = strtok_r(NULL, ",", &save))
-			json_array_append_new(a, json_string(tok));
-		json_object_set_new_nocheck(o, "findings", a);
+	jsonw_open(b, '{');
+	jsonw_key(b, "entity");
+	jsonw_str(b, tp->ident);
+	jsonw_key(b, "pid");
+	jsonw_int(b, p->pid);
+	jsonw_key(b, "ppid");
+	jsonw_int(b, p->ppid);
+	jsonw_key(b, "uid");
+	jsonw_int(b, p->uid);
+	jsonw_key(b, "comm");
+	jsonw_str(b, p->comm);
+	jsonw_key(b, "cmdline");
+	jsonw_str(b, p->cmdline);
+	jsonw_key(b, "start_time");
+	jsonw_int(b, (long long)p->start);
+	jsonw_key(b, "state");
+	jsonw_strn(b, &p->state, 1);
+	jsonw_key(b, "kthread");
+	jsonw_bool(b, p->kthread);
+	for (k = 0; k < FIG__COUNT; k++) {
+		jsonw_key(b, fig_table[k].key);
+		jsonw_u64(b, p->fig[k]);
 	}
-	json_stats(o, &tp->st);
-	json_object_set_new_nocheck(o, "diagnosis", json_diagnosis(ds));
-	return o;
+	jsonw_key(b, "mappings");
+	if (p->nmaps < 0)
+		jsonw_null(b);
+	else
+		jsonw_int(b, p->nmaps);
+	jsonw_key(b, "findings");
+	jsonw_open(b, '[');
+	marks_names(p->marks, names, sizeof names);
+	for (tok = strtok_r(names, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save))
+		jsonw_str(b, tok);
+	jsonw_close(b, ']');
+	json_stats(b, &tp->st);
+	json_diagnosis(b, ds);
 }
 
 /*
@@ -212,75 +249,97 @@ json_proc(const struct tree_proc *tp, const struct diag_set *ds)
  * are unknown, with the keys listed in "partial" next to "totals".
  */
 static void
-json_totals(json_t *parent, const struct fig_sum *s)
+json_totals(struct buf *b, const struct fig_sum *s)
 {
-	json_t		*o = json_object(), *partial = json_array();
-	int		 k;
+	bool	partial[FIG__COUNT];
+	int	k;
 
+	jsonw_key(b, "totals");
+	jsonw_open(b, '{');
 	for (k = 0; k < FIG__COUNT; k++) {
 		struct fig_val	fv = fig_sum_get(s, k);
 
-		json_object_set_new(o, fig_table[k].key, json_u64(fv.v));
-		if (fv.state == FIG_PARTIAL)
-			json_array_append_new(partial,
-			    json_string(fig_table[k].key));
+		jsonw_key(b, fig_table[k].key);
+		jsonw_u64(b, fv.v);
+		partial[k] = fv.state == FIG_PARTIAL;
 	}
-	json_object_set_new_nocheck(parent, "totals", o);
-	json_object_set_new_nocheck(parent, "partial", partial);
-	json_object_set_new_nocheck(parent, "members", json_integer(s->n));
+	jsonw_close(b, '}');
+	jsonw_key(b, "partial");
+	jsonw_open(b, '[');
+	for (k = 0; k < FIG__COUNT; k++) {
+		if (partial[k])
+			jsonw_str(b, fig_table[k].key);
+	}
+	jsonw_close(b, ']');
+	jsonw_key(b, "members");
+	jsonw_int(b, (long long)s->n);
 }
 
-/* A container's object but its processes (written after it, streamed). */
-static json_t *
-json_ctr(const struct tree_ctr *c)
+/* A container's object but its processes and closing brace. */
+static void
+json_ctr(struct buf *b, const struct tree_ctr *c)
 {
-	json_t	*o = json_object();
-
-	json_object_set_new_nocheck(o, "entity", json_string(c->ident));
-	json_object_set_new_nocheck(o, "id", json_str_or_null(c->ctr_id));
-	json_object_set_new_nocheck(o, "name", json_str_or_null(c->name));
-	json_object_set_new_nocheck(o, "sandbox", json_boolean(c->sandbox));
-	if (c->pod != NULL)
-		json_object_set_new_nocheck(o, "pod", json_string(c->pod));
-	json_object_set_new_nocheck(o, "runtime",
-	    json_str_or_null(k8s_runtime_name(c->runtime)));
-	json_object_set_new_nocheck(o, "cgroup", json_str_or_null(c->cgroup));
-	json_object_set_new_nocheck(o, "memory", json_mem(c->mem, &c->st));
-	json_totals(o, &c->sum);
-	json_stats(o, &c->st);
-	json_replicas(o, &c->st.rep);
-	return o;
+	jsonw_open(b, '{');
+	jsonw_key(b, "entity");
+	jsonw_str(b, c->ident);
+	jsonw_key(b, "id");
+	jsonw_str_or_null(b, c->ctr_id);
+	jsonw_key(b, "name");
+	jsonw_str_or_null(b, c->name);
+	jsonw_key(b, "sandbox");
+	jsonw_bool(b, c->sandbox);
+	if (c->pod != NULL) {
+		jsonw_key(b, "pod");
+		jsonw_str(b, c->pod);
+	}
+	jsonw_key(b, "runtime");
+	jsonw_str_or_null(b, k8s_runtime_name(c->runtime));
+	jsonw_key(b, "cgroup");
+	jsonw_str_or_null(b, c->cgroup);
+	jsonw_key(b, "memory");
+	json_mem(b, c->mem, &c->st);
+	json_totals(b, &c->sum);
+	json_stats(b, &c->st);
+	json_replicas(b, &c->st.rep);
 }
 
-/* A group's object but its containers (written after it, streamed). */
-static json_t *
-json_group(const struct tree_group *g, const struct diag_set *ds)
+/* A group's object but its containers and closing brace. */
+static void
+json_group(struct buf *b, const struct tree_group *g,
+    const struct diag_set *ds)
 {
-	json_t	*o = json_object();
+	/* the names: null when unknown or empty */
+	const char	*names[][2] = {
+		{ "namespace", g->namespace },
+		{ "pod", g->pod },
+		{ "name_source", runtime_source_name(g->name_source) },
+		{ "cgroup", g->cgroup },
+		{ "pod_uid", g->pod_uid },
+		{ "qos", k8s_qos_name(g->qos) },
+		{ "hierarchy", g->hier == CG_HIER_V1 ? "v1" :
+		    g->hier == CG_HIER_V2 ? "v2" : NULL },
+	};
+	size_t		 i;
 
-	json_object_set_new_nocheck(o, "kind", json_string(
-	    ent_kind_name(g->kind)));
-	json_object_set_new_nocheck(o, "entity", json_string(g->ident));
-	json_object_set_new_nocheck(o, "namespace", json_str_or_null(g->namespace));
-	json_object_set_new_nocheck(o, "pod", json_str_or_null(g->pod));
-	json_object_set_new_nocheck(o, "name_source",
-	    json_str_or_null(runtime_source_name(g->name_source)));
-	json_object_set_new_nocheck(o, "cgroup", json_str_or_null(g->cgroup));
-	json_object_set_new_nocheck(o, "pod_uid", json_str_or_null(g->pod_uid));
-	json_object_set_new_nocheck(o, "qos", json_str_or_null(k8s_qos_name(g->qos)));
-	json_object_set_new_nocheck(o, "hierarchy", g->hier == CG_HIER_V1 ?
-	    json_string("v1") : g->hier == CG_HIER_V2 ? json_string("v2") :
-	    json_null());
-	json_object_set_new_nocheck(o, "memory", json_mem(g->mem, &g->st));
-	json_totals(o, &g->sum);
-	json_stats(o, &g->st);
-	if (g->st.rep.kind != WL_NONE) {
-		json_object_set_new_nocheck(o, "workload", json_stringn(g->pod,
-		    g->st.rep.stem_len));
+	jsonw_open(b, '{');
+	jsonw_key(b, "kind");
+	jsonw_str(b, ent_kind_name(g->kind));
+	jsonw_key(b, "entity");
+	jsonw_str(b, g->ident);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		jsonw_key(b, names[i][0]);
+		jsonw_str_or_null(b, names[i][1]);
 	}
-	json_replicas(o, &g->st.rep);
-	json_object_set_new_nocheck(o, "diagnosis", json_diagnosis(ds));
-	return o;
+	jsonw_key(b, "memory");
+	json_mem(b, g->mem, &g->st);
+	json_totals(b, &g->sum);
+	json_stats(b, &g->st);
+	if (g->st.rep.kind != WL_NONE && g->pod != NULL) {
+		jsonw_key(b, "workload");
+		jsonw_strn(b, g->pod, g->st.rep.stem_len);
+	}
+	json_replicas(b, &g->st.rep);
+	json_diagnosis(b, ds);
 }
 
 /*
@@ -288,7 +347,7 @@ json_group(const struct tree_group *g, const struct diag_set *ds)
  * (without the closing brace; a process's also without pss_age), kept by
  * kind and identity with a fingerprint of everything in it. An object
  * whose fingerprint did not change since the last document is written
- * from its text; only the others are built and encoded again. Entries not
+ * from its text; only the others are written again. Entries not
  * written in a document are dropped after it.
  */
 struct jproc {
@@ -304,6 +363,7 @@ static struct jcache {
 	struct jproc	*next;		/* this document's */
 	size_t		 nnext, cap;
 	size_t		 renders;
+	struct buf	 out;		/* the object being written */
 } jc;
 
 #define FNV_BASIS	14695981039346656037ULL
@@ -463,14 +523,6 @@ jproc_cmp(const void *a, const void *b)
 	return strcmp(x->ident, y->ident);
 }
 
-/* Writes v as JSON (a number or null) the way jansson does. */
-static void
-json_put(FILE *f, json_t *v)
-{
-	json_dumpf(v, f, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
-	json_decref(v);
-}
-
 /*
  * This document's entry for (kind, ident): the last document's text moved
  * over if its fingerprint is fp, else NULL (the caller renders).
@@ -496,30 +548,29 @@ jcache_find(char kind, const char *ident, uint64_t fp)
 	return e;
 }
 
-/* Encodes o (and frees it) into this document's entry for (kind, ident). */
+/*
+ * This document's entry for (kind, ident): jc.out's object (written by the
+ * caller, its closing brace left out) moved into the cache.
+ */
 static struct jproc *
-jcache_store(char kind, const char *ident, uint64_t fp, json_t *o)
+jcache_store(char kind, const char *ident, uint64_t fp)
 {
 	struct jproc	*e;
 	size_t		 il = strlen(ident) + 1;
-	char		*s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 
-	json_decref(o);
-	if (s == NULL)
-		return NULL;
 	if (jc.nnext == jc.cap) {
 		jc.cap = jc.cap * 2 + 64;
 		jc.next = xreallocarray(jc.next, jc.cap, sizeof *jc.next);
 	}
 	e = &jc.next[jc.nnext++];
 	e->kind = kind;
-	e->len = strlen(s) - 1;		/* no closing brace */
+	e->len = jc.out.len;
 	e->text = xmalloc(e->len + il);
-	memcpy(e->text, s, e->len);
+	memcpy(e->text, jc.out.data, e->len);
 	memcpy(e->text + e->len, ident, il);
 	e->ident = e->text + e->len;
 	e->fp = fp;
-	free(s);
+	buf_reset(&jc.out);
 	jc.renders++;
 	return e;
 }
@@ -534,15 +585,21 @@ json_put_proc(FILE *f, const struct tree_proc *tp)
 	diagnose_proc(tp, &ds);
 	fp = json_proc_fp(tp, &ds);
 	e = jcache_find('p', tp->ident, fp);
-	if (e == NULL)
-		e = jcache_store('p', tp->ident, fp, json_proc(tp, &ds));
-	if (e == NULL)
-		return;
+	if (e == NULL) {
+		json_proc(&jc.out, tp, &ds);
+		e = jcache_store('p', tp->ident, fp);
+	}
 	fwrite(e->text, 1, e->len, f);
-	fputs(",\"pss_age\":", f);
-	json_put(f, tp->sp->rollup_age < 0 ? json_null() :
-	    json_real(tp->sp->rollup_age));
-	fputc('}', f);
+	/* jc.out is empty: the key gets its comma from the text before */
+	fputc(',', f);
+	jsonw_key(&jc.out, "pss_age");
+	if (tp->sp->rollup_age < 0)
+		jsonw_null(&jc.out);
+	else
+		jsonw_real(&jc.out, tp->sp->rollup_age);
+	jsonw_close(&jc.out, '}');
+	fwrite(jc.out.data, 1, jc.out.len, f);
+	buf_reset(&jc.out);
 }
 
 /* A group's object but its closing brace and containers, from the cache. */
@@ -556,10 +613,11 @@ json_put_group(FILE *f, const struct tree *t, const struct tree_group *g)
 	diagnose_group(t, g, &ds);
 	fp = json_group_fp(g, &ds);
 	e = jcache_find('g', g->ident, fp);
-	if (e == NULL)
-		e = jcache_store('g', g->ident, fp, json_group(g, &ds));
-	if (e != NULL)
-		fwrite(e->text, 1, e->len, f);
+	if (e == NULL) {
+		json_group(&jc.out, g, &ds);
+		e = jcache_store('g', g->ident, fp);
+	}
+	fwrite(e->text, 1, e->len, f);
 }
 
 /* A container's object but its closing brace and processes. */
@@ -570,10 +628,11 @@ json_put_ctr(FILE *f, const struct tree_ctr *c)
 	uint64_t	 fp = json_ctr_fp(c);
 
 	e = jcache_find('c', c->ident, fp);
-	if (e == NULL)
-		e = jcache_store('c', c->ident, fp, json_ctr(c));
-	if (e != NULL)
-		fwrite(e->text, 1, e->len, f);
+	if (e == NULL) {
+		json_ctr(&jc.out, c);
+		e = jcache_store('c', c->ident, fp);
+	}
+	fwrite(e->text, 1, e->len, f);
 }
 
 /* After a document: what it did not write goes; its entries become the cache. */
@@ -612,30 +671,37 @@ json_cache_free(void)
 		free(jc.v[i].text);
 	free(jc.v);
 	free(jc.next);
+	buf_done(&jc.out);
 	memset(&jc, 0, sizeof jc);
 }
 
 int
 json_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 {
-	json_t	*node;
-	size_t	 gi, ci, pi;
-	int	 rc = 0;
+	struct buf	*b = &jc.out;
+	size_t		 gi, ci, pi;
+	int		 rc = 0;
 
-	fputs("{\"time\":", f);
-	json_put(f, json_real(sn->time));
-	node = json_object();
-	json_object_set_new_nocheck(node, "mem_total", json_u64(sn->mem_total));
-	json_object_set_new_nocheck(node, "mem_available", json_u64(sn->mem_available));
-	json_object_set_new_nocheck(node, "processes", json_integer(
-	    (json_int_t)sn->nprocs));
-	json_object_set_new_nocheck(node, "pss_read", json_integer(
-	    (json_int_t)sn->rollup_read));
-	json_object_set_new_nocheck(node, "pss_due", json_integer(
-	    (json_int_t)sn->rollup_wanted));
-	json_object_set_new_nocheck(node, "pss_ms", json_real(sn->rollup_ms));
-	fputs(",\"node\":", f);
-	json_put(f, node);
+	jsonw_open(b, '{');
+	jsonw_key(b, "time");
+	jsonw_real(b, sn->time);
+	jsonw_key(b, "node");
+	jsonw_open(b, '{');
+	jsonw_key(b, "mem_total");
+	jsonw_u64(b, sn->mem_total);
+	jsonw_key(b, "mem_available");
+	jsonw_u64(b, sn->mem_available);
+	jsonw_key(b, "processes");
+	jsonw_int(b, (long long)sn->nprocs);
+	jsonw_key(b, "pss_read");
+	jsonw_int(b, (long long)sn->rollup_read);
+	jsonw_key(b, "pss_due");
+	jsonw_int(b, (long long)sn->rollup_wanted);
+	jsonw_key(b, "pss_ms");
+	jsonw_real(b, sn->rollup_ms);
+	jsonw_close(b, '}');
+	fwrite(b->data, 1, b->len, f);
+	buf_reset(b);
 	/* streamed: groups and containers built one at a time, processes cached */
 	fputs(",\"groups\":[", f);
 	for (gi = 0; gi < t->ngroups; gi++) {

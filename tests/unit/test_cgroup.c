@@ -17,6 +17,7 @@
 
 #include "fixture.h"
 
+#include "collect/cgfiles.h"
 #include "collect/cgroup.h"
 #include "collect/cgroupns.h"
 #include "util/xmalloc.h"
@@ -342,6 +343,89 @@ test_ns_find_base(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* One cgfiles round reading the v2 cgroup /pod of tmp into *m. */
+static void
+round_read(struct cgfiles *cf, const struct cg_roots *r, double age,
+    struct cg_mem *m)
+{
+	cgfiles_begin(cf, age);
+	assert_int_equal(cgfiles_read_mem(cf, r, CG_HIER_V2, "/pod", m), 0);
+	cgfiles_end(cf);
+}
+
+/*
+ * A cgroup's memory.stat, limit and events are kept while its usage holds
+ * (within 1 MiB or 1 %), read again when it moves, near the limit, when
+ * they are detail_age old, and every round with detail_age 0.
+ */
+static void
+test_cgfiles_detail(void **state)
+{
+	char		 tmp[] = "/tmp/memtop-cgf.XXXXXX", cmd[256];
+	struct cg_roots	 r;
+	struct cgfiles	*cf = cgfiles_create(64);
+	struct cg_mem	 m;
+	size_t		 fds, opens, kept;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	memset(&r, 0, sizeof r);
+	snprintf(r.v2, sizeof r.v2, "%s", tmp);
+	assert_int_equal(mkdir(at(tmp, "pod"), 0755), 0);
+	put(at(tmp, "pod/memory.current"), "104857600\n");	/* 100 MiB */
+	put(at(tmp, "pod/memory.max"), "max\n");
+	put(at(tmp, "pod/memory.events"), "oom 0\noom_kill 0\n");
+	put(at(tmp, "pod/memory.stat"), "anon 50000000\nfile 40000000\n");
+	round_read(cf, &r, 10, &m);
+	assert_true(m.read && m.unlimited && m.anon == 50000000);
+
+	/* usage within 1 MiB: the detail kept, the usage new */
+	put(at(tmp, "pod/memory.stat"), "anon 60000000\nfile 30000000\n");
+	put(at(tmp, "pod/memory.events"), "oom 1\noom_kill 1\n");
+	put(at(tmp, "pod/memory.current"), "105381888\n");	/* +512 KiB */
+	round_read(cf, &r, 10, &m);
+	assert_true(m.read && m.current == 105381888);
+	assert_true(m.anon == 50000000 && m.file == 40000000);
+	assert_true(m.oom_kill == 0 && m.unlimited);
+	cgfiles_counts(cf, &fds, &opens, &kept);
+	assert_int_equal(kept, 1);
+
+	/* moved by more than 1 MiB from the last full read: all read */
+	put(at(tmp, "pod/memory.current"), "106954752\n");	/* +2 MiB */
+	round_read(cf, &r, 10, &m);
+	assert_true(m.anon == 60000000 && m.file == 30000000 && m.oom_kill == 1);
+
+	/* detail_age 0: every round; a tiny age: as soon as time moved */
+	put(at(tmp, "pod/memory.stat"), "anon 70000000\n");
+	round_read(cf, &r, 0, &m);
+	assert_true(m.anon == 70000000);
+	put(at(tmp, "pod/memory.stat"), "anon 71000000\n");
+	round_read(cf, &r, 1e-9, &m);
+	assert_true(m.anon == 71000000);
+
+	/* within 10 % of the limit: all read, however still the usage */
+	put(at(tmp, "pod/memory.max"), "110000000\n");
+	round_read(cf, &r, 0, &m);
+	assert_true(!m.unlimited && m.limit == 110000000);
+	put(at(tmp, "pod/memory.events"), "oom 2\noom_kill 2\n");
+	round_read(cf, &r, 10, &m);
+	assert_true(m.oom_kill == 2);
+	cgfiles_counts(cf, &fds, &opens, &kept);
+	assert_int_equal(kept, 1);
+
+	/* an unreadable usage: unknown, and nothing kept from before */
+	assert_int_equal(unlink(at(tmp, "pod/memory.current")), 0);
+	cgfiles_free(cf);	/* (the open file would still read) */
+	cf = cgfiles_create(64);
+	cgfiles_begin(cf, 10);
+	assert_true(cgfiles_read_mem(cf, &r, CG_HIER_V2, "/pod", &m) < 0);
+	assert_false(m.read);
+	cgfiles_end(cf);
+	cgfiles_free(cf);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -358,6 +442,7 @@ main(void)
 		cmocka_unit_test(test_probe_nothing),
 		cmocka_unit_test(test_ns_resolve),
 		cmocka_unit_test(test_ns_parse),
+		cmocka_unit_test(test_cgfiles_detail),
 		cmocka_unit_test(test_ns_find_base),
 	};
 

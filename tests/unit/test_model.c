@@ -457,6 +457,40 @@ test_json_render_cache(void **state)
 	free(a);
 }
 
+/*
+ * A whole document, hostile names included, is the text jansson dumps for
+ * what it loads from it (src/output/jsonw.c writes jansson's format).
+ */
+static void
+test_json_as_jansson(void **state)
+{
+	struct node	 nd;
+	char		*js, *again;
+	json_t		*doc;
+
+	(void)state;
+	node_init(&nd);
+	snprintf(nd.p[0].comm, sizeof nd.p[0].comm, "q\"b\\\x01\xc3\xa9");
+	nd.p[1].cmdline = "node\t--x=\xf0\x9f\x98\x80 /srv/\"a b\"";
+	nd.p[2].rollup_age = 0.1;
+	nd.p[3].fig[FIG_SWAP] = 0;
+	snprintf(nd.names[1].container, sizeof nd.names[1].container,
+	    "c\xe2\x80\xa8\x7f");
+	json_cache_free();
+	js = render(&nd, TREE_BY_POD, true);
+	assert_true(strlen(js) > 0 && js[strlen(js) - 1] == '\n');
+	js[strlen(js) - 1] = '\0';
+	doc = json_loads(js, 0, NULL);
+	assert_non_null(doc);
+	again = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
+	assert_string_equal(js, again);
+	assert_non_null(strstr(js, "\"comm\":\"q\\\"b\\\\\\u0001\\u00E9\""));
+	free(again);
+	json_decref(doc);
+	json_cache_free();
+	free(js);
+}
+
 /* The -b header, as users' scripts read it. */
 static void
 test_batch_header(void **state)
@@ -526,6 +560,7 @@ main(void)
 		cmocka_unit_test(test_kinds_agree),
 		cmocka_unit_test(test_writers_unknowns),
 		cmocka_unit_test(test_json_render_cache),
+		cmocka_unit_test(test_json_as_jansson),
 		cmocka_unit_test(test_batch_header),
 		cmocka_unit_test(test_gc_proved),
 	};
