@@ -639,6 +639,13 @@ run_export(const struct options *o, struct sampler *s)
 		if (srv != NULL) {
 			buf = promtext_take(&pt, &len);
 			serve_publish(srv, buf, len);	/* taken over */
+			/*
+			 * The server's connection threads allocate from
+			 * their own arenas, which the driver's check
+			 * (mallinfo2: the main arena) does not see: all of
+			 * them trimmed after every refresh (issue 14).
+			 */
+			malloc_trim(0);
 		}
 	}
 	serve_stop(srv);

@@ -1,27 +1,37 @@
 #include "config.h"
 
 #include <malloc.h>
+#include <stdbool.h>
 
 #include "util/memtrim.h"
 
 #define MIN_FREE	(1u << 20)	/* less free than this: not worth it */
 
 static size_t		peak;		/* bytes in use, highest since a trim */
+static size_t		free_after;	/* free bytes the last trim left */
 static unsigned long	count;
 
 size_t
 mem_give_back(void)
 {
 	struct mallinfo2	before = mallinfo2(), after;
+	bool			shrunk, grew;
 
 	if (before.uordblks > peak)
 		peak = before.uordblks;
-	/* in use still above 3/4 of the peak, or little free: nothing */
-	if (before.fordblks < MIN_FREE || before.uordblks / 3 > peak / 4)
+	/*
+	 * In use fell below 3/4 of its peak (a spike gone), or the free
+	 * part grew by 1 MiB since the last trim (fragmentation): trim.
+	 * Steady use, whose free part moves less than that, trims nothing.
+	 */
+	shrunk = before.uordblks / 3 <= peak / 4;
+	grew = before.fordblks > free_after + MIN_FREE;
+	if (before.fordblks < MIN_FREE || (!shrunk && !grew))
 		return 0;
 	malloc_trim(0);
 	after = mallinfo2();
 	peak = after.uordblks;
+	free_after = after.fordblks;
 	count++;
 	return before.fordblks > after.fordblks ?
 	    before.fordblks - after.fordblks : 0;
