@@ -11,7 +11,5 @@
  * Returns the bytes given back (0 most of the time).
  */
 size_t	mem_give_back(void);
-/* How many times memory was given back (bench, tests). */
-unsigned long	mem_give_back_count(void);
 
 #endif

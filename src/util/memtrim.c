@@ -9,7 +9,6 @@
 
 static size_t		peak;		/* bytes in use, highest since a trim */
 static size_t		free_after;	/* free bytes the last trim left */
-static unsigned long	count;
 
 size_t
 mem_give_back(void)
@@ -32,13 +31,6 @@ mem_give_back(void)
 	after = mallinfo2();
 	peak = after.uordblks;
 	free_after = after.fordblks;
-	count++;
 	return before.fordblks > after.fordblks ?
 	    before.fordblks - after.fordblks : 0;
-}
-
-unsigned long
-mem_give_back_count(void)
-{
-	return count;
 }
