@@ -11,6 +11,8 @@
  * (~14 us per MiB resident), so it is rationed; pure, no I/O:
  *
  * - the first refresh (opts.all) reads every process, beyond the budget;
+ *   the dashboard's first refreshes (opts.plan_only) read only the plan's
+ *   nnow (what its first screen shows), the rest right after it;
  * - a process the plan wants now is read every refresh, beyond the budget;
  * - one never read (new, or its pid reused) is read next;
  * - then, among the due ones, those the plan wants (in plan order);
@@ -51,6 +53,8 @@ struct pss_sched_opts {
 	bool		 all;		/* the first refresh: read everything */
 	double		 max_age;	/* seconds */
 	double		 budget_ms;	/* wall time per refresh */
+	bool		 plan_only;	/* only the plan's nnow (PSS_NOW);
+					   ignored with all */
 };
 
 /*

@@ -81,6 +81,10 @@ struct snapshot {
 	size_t			 rollup_read;	/* smaps_rollup reads this tick */
 	size_t			 rollup_wanted;	/* and how many were due */
 	size_t			 rollup_unknown; /* processes with no PSS */
+	size_t			 rollup_unread;	/* of them, never tried: left
+						   by the policy (plan_only)
+						   or the budget for a later
+						   tick */
 	double			 rollup_ms;	/* wall time spent on them */
 	struct snap_smaps	*smaps;		/* the plan's smaps, its order */
 	size_t			 nsmaps;
@@ -97,6 +101,8 @@ struct tick_policy {
 					   events (collect/cgfiles.h) */
 	double		 budget_ms;	/* wall-time budget for rollups */
 	bool		 read_maps;	/* maps too, with each rollup read */
+	bool		 plan_only;	/* only the plan's nnow (the
+					   dashboard's first screen) */
 };
 
 struct sampler;

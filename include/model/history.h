@@ -104,6 +104,12 @@ const struct hist_ghost	*history_begin(struct history *,
  * pointer and anon growth (since start and over the window).
  */
 void		 history_update(struct history *, struct tree *);
+/*
+ * As history_update, but an entity with samples has its newest replaced,
+ * not a new one added: the dashboard's catch-up (model/refresh.h) completes
+ * its first refresh's sample as the figures are read.
+ */
+void		 history_amend(struct history *, struct tree *);
 
 /*
  * What a history store knows of one entity from before memtop started:

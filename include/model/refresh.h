@@ -22,6 +22,13 @@
  * periodic timerfd (it must never block); -b and the exporter sleep -d
  * seconds, interruptibly, after writing each refresh (top's -d), so a slow
  * refresh or a slow reader never makes refreshes pile up.
+ *
+ * visible_first (the dashboard) changes the first refreshes: they read the
+ * cheap tier of every process and smaps_rollup and maps only of the
+ * processes the plan wants now (its first screen), until refresh_catch_up;
+ * then processes never read go first, within the budget per refresh, and
+ * the snapshot's rollup_unread says how many are left. -b, the exporter and
+ * the recorder leave it off: their first output is complete.
  */
 
 struct refresh_opts {
@@ -31,6 +38,7 @@ struct refresh_opts {
 	uint32_t		 history;	/* samples per figure */
 	double			 window;	/* seconds of the windowed growth */
 	struct tree_opts	 topts;
+	bool			 visible_first;	/* the dashboard: see above */
 	bool			 no_ghosts;	/* nothing shows exited
 						   processes: forget them at
 						   once (-b, the exporter) */
@@ -59,6 +67,12 @@ void		 refresh_free(struct refresh *);
 int		 refresh_next(struct refresh *, const struct read_plan *,
 		    struct tree *t, const struct snapshot **sn,
 		    const char **cause);
+
+/*
+ * visible_first: the first screen is drawn; from the next refresh on, what
+ * is due is read (the processes never read first), within the budget.
+ */
+void		 refresh_catch_up(struct refresh *);
 
 /* Refreshes done so far; wall time the newest took (sampler to history). */
 long		 refresh_count(const struct refresh *);

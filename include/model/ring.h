@@ -26,6 +26,11 @@ void		ring_done(struct ring *);
 /* Appends bytes (FIG_NA / UINT64_MAX: unknown). */
 void		ring_push(struct ring *, uint64_t bytes);
 /*
+ * Replaces the newest sample (appends if there is none): a ring of one
+ * sample, or whose constant it is, stays without a buffer.
+ */
+void		ring_amend(struct ring *, uint64_t bytes);
+/*
  * An empty ring given n samples at once, as ring codes, oldest first (the
  * newest cap of them): one copy, and no buffer if they are all the same.
  */

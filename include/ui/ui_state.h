@@ -176,6 +176,13 @@ const struct ui_row *ui_selected(const struct ui *);
 void	screen_tree_draw(struct ui *);
 int	screen_tree_toggle(struct ui *);
 int	screen_tree_expand(struct ui *, bool open);
+/*
+ * The processes the first screen needs read (refresh_opts.visible_first),
+ * into *out (the caller frees it); how many: those of the rows it shows
+ * (all of a pod's or container's for its row's sum) and of the pod line 2
+ * diagnoses. A sort on a figure not read yet picks the rows by RSS.
+ */
+size_t	screen_tree_first_plan(struct ui *, struct proc_ref **out);
 /* the key a row is remembered by across refreshes */
 /* The tree's row of entity key, or NULL if it is not shown. */
 const struct ui_row *ui_row_of_key(const struct ui *, const char *key);

@@ -39,6 +39,8 @@ classify(const struct pss_cand *c, const struct pss_sched_opts *o)
 		return PSS_NEVER;
 	if (c->want_now)
 		return PSS_NOW;
+	if (o->plan_only)
+		return PSS_NOT_DUE;
 	if (!c->read)
 		return PSS_NEVER;
 	/* big ones (long page walks) that moved: at most every max_age/2 */

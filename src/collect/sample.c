@@ -272,9 +272,9 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 {
 	/* s->cache[i] belongs to procs[i] */
 	struct pss_sched_opts	 o = { pol->rollup_all, pol->max_age,
-	    pol->budget_ms };
+	    pol->budget_ms, pol->plan_only };
 	struct pss_cand		*due;
-	size_t			 nc = 0, nd, i, off;
+	size_t			 nc = 0, nd, i, off, never = 0;
 	double			 t0 = clock_mono();
 
 	if (n > s->cand_cap || (s->cand_cap > 256 && n < s->cand_cap / 2)) {
@@ -297,6 +297,7 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 		d->rss = procs[i].fig[FIG_RSS];
 		d->want = read_plan_fresh(plan, procs[i].pid, procs[i].start);
 		d->want_now = d->want != READ_PLAN_NONE && d->want < plan->nnow;
+		never += !d->read;
 	}
 	nd = pss_sched_order(due, nc, &o);
 	s->snap.rollup_wanted = nd;
@@ -315,6 +316,8 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 			struct proc_cache	*c = &s->cache[due[off + i].idx];
 			int			 k;
 
+			never -= !due[off + i].read;	/* tried */
+
 			if (!p->rollup_read)
 				continue;
 			s->snap.rollup_read++;
@@ -328,6 +331,7 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 		}
 	}
 	s->snap.rollup_ms = (clock_mono() - t0) * 1000;
+	s->snap.rollup_unread = never;
 }
 
 static void

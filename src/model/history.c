@@ -23,6 +23,7 @@ struct history {
 	size_t		  ghost_cap;
 	double		  mono;
 	double		  real;		/* epoch of the refresh */
+	bool		  amend;	/* history_amend: replace the newest */
 };
 
 /* A process's last snapshot and place, kept to show it once it exited. */
@@ -206,19 +207,27 @@ history_begin(struct history *h, const struct snapshot *sn, size_t *nghosts)
 	return h->ghosts;
 }
 
-/* Pushes one sample of every figure and computes growth into st. */
+/*
+ * Pushes one sample of every figure (history_amend: replaces the newest)
+ * and computes growth into st.
+ */
 static void
 push(struct history *h, struct hist_ent *e, const uint64_t *fig,
     const struct fig_sum *sum, struct tree_stats *st)
 {
 	int		k;
 	uint64_t	v, anon, wmin;
+	bool		amend = h->amend && e->pushes > 0;
 
-	e->pushes++;
+	if (!amend)
+		e->pushes++;
 	for (k = 0; k < HF__COUNT; k++) {
 		v = k == HF_CHARGE ? st->charge : k == HF_WSET ? st->wset :
 		    fig_get(sum, fig, k).v;
-		ring_push(&e->ring[k], v);
+		if (amend)
+			ring_amend(&e->ring[k], v);
+		else
+			ring_push(&e->ring[k], v);
 		if (v == FIG_NA)
 			continue;
 		if (e->first[k] == FIG_NA)
@@ -241,7 +250,7 @@ push(struct history *h, struct hist_ent *e, const uint64_t *fig,
 	st->growth = (int64_t)(anon - e->min[FIG_RSS_ANON]);
 	/* while the window reaches back before launch: the seeded minimum,
 	   and only the live part of the ring (its seeded part is coarser) */
-	if (e->seed_left > 0)
+	if (e->seed_left > 0 && !amend)
 		e->seed_left--;
 	wmin = ring_min(&e->ring[FIG_RSS_ANON], h->window - e->seed_left);
 	if (e->seed_left > 0 && e->seed_win_min < wmin)
@@ -337,6 +346,14 @@ history_update(struct history *h, struct tree *t)
 			}
 		}
 	}
+}
+
+void
+history_amend(struct history *h, struct tree *t)
+{
+	h->amend = true;
+	history_update(h, t);
+	h->amend = false;
 }
 
 /* Whether seed sd holds figure k. */

@@ -14,6 +14,9 @@ struct refresh {
 	struct tick_policy	 pol;
 	struct history		*h;
 	struct restart_watch	*rw;
+	bool			 amend;		/* visible_first: complete the
+						   first sample until every
+						   process was read */
 	long			 done;
 	double			 seconds;
 };
@@ -25,7 +28,9 @@ refresh_create(struct sampler *s, const struct refresh_opts *o)
 
 	r->s = s;
 	r->o = *o;
-	r->pol.rollup_all = true;	/* the first refresh reads everything */
+	/* the first refresh reads everything, or what the plan wants now */
+	r->pol.rollup_all = !o->visible_first;
+	r->pol.plan_only = o->visible_first;
 	r->pol.max_age = o->max_age;
 	r->pol.budget_ms = o->budget_ms;
 	r->pol.read_maps = true;
@@ -65,7 +70,13 @@ refresh_next(struct refresh *r, const struct read_plan *plan, struct tree *t,
 	tree_build(t, nsn, &r->o.topts, ghosts, nghosts);
 	if (r->o.hook != NULL)
 		r->o.hook(r->o.hook_ctx, nsn, t, r->h);
-	history_update(r->h, t);
+	if (r->amend)
+		history_amend(r->h, t);
+	else
+		history_update(r->h, t);
+	/* the first screen's refreshes and the catch-up: one sample */
+	r->amend = r->o.visible_first && (r->pol.plan_only ||
+	    nsn->rollup_unread > 0);
 	restart_update(r->rw, r->h, t, nsn->time);
 	r->seconds = clock_mono() - t0;
 	if (r->o.sort != NULL)
@@ -73,6 +84,12 @@ refresh_next(struct refresh *r, const struct read_plan *plan, struct tree *t,
 	r->done++;
 	*sn = nsn;
 	return 0;
+}
+
+void
+refresh_catch_up(struct refresh *r)
+{
+	r->pol.plan_only = false;
 }
 
 long

@@ -75,6 +75,23 @@ ring_push(struct ring *r, uint64_t bytes)
 }
 
 void
+ring_amend(struct ring *r, uint64_t bytes)
+{
+	uint16_t	c = ring_encode(bytes);
+
+	if (r->n == 0 || (r->buf == NULL && r->n > 1 && c != r->cval)) {
+		/* nothing to replace; or a run that is no longer constant */
+		r->n -= r->n > 0;
+		ring_push(r, bytes);
+		return;
+	}
+	if (r->buf == NULL)
+		r->cval = c;	/* one sample, or the same */
+	else
+		r->buf[(r->head + r->cap - 1) % r->cap] = c;
+}
+
+void
 ring_fill(struct ring *r, const uint16_t *codes, size_t n)
 {
 	size_t	i;

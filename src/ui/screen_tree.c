@@ -330,6 +330,69 @@ row_label(const struct ui *u, const struct ui_row *r, char *body, size_t len,
 }
 
 /* The pod furthest above its replicas, or NULL if none is an outlier. */
+static const struct tree_group *worst_outlier(const struct ui *);
+
+static void
+plan_push(struct proc_ref **v, size_t *n, size_t *cap,
+    const struct tree_proc *p)
+{
+	if (p->gone || p->sp->kthread)
+		return;
+	if (*n == *cap) {
+		*cap = *cap * 2 + 64;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+	}
+	(*v)[(*n)++] = (struct proc_ref){ p->sp->pid, p->sp->start };
+}
+
+/* Appends the live processes of g (of container only, if not NULL). */
+static void
+plan_add(struct proc_ref **v, size_t *n, size_t *cap,
+    const struct tree_group *g, const struct tree_ctr *only)
+{
+	size_t	ci, pi;
+
+	for (ci = 0; ci < g->nctrs; ci++) {
+		if (only != NULL && &g->ctrs[ci] != only)
+			continue;
+		for (pi = 0; pi < g->ctrs[ci].nprocs; pi++)
+			plan_push(v, n, cap, &g->ctrs[ci].procs[pi]);
+	}
+}
+
+size_t
+screen_tree_first_plan(struct ui *u, struct proc_ref **out)
+{
+	struct sort_key		 k = u->cfg.sort;
+	const struct tree_group	*w;
+	size_t			 i, n = 0, cap = 0, body;
+	int			 col = sort_key_col(&k);
+
+	*out = NULL;
+	/* PSS is not read yet: the rows RSS puts first (PSS <= RSS) */
+	if (col >= 0 && col_table[col].kind == COL_KIND_FIG &&
+	    fig_table[col_table[col].fig].tier == FIG_TIER_ROLLUP) {
+		k.kind = SORT_FIG;
+		k.fig = FIG_RSS;
+		tree_sort(&u->tree, &k);
+		ui_rebuild_rows(u);
+	}
+	body = LINES > UI_TREE_TOP + 1 ? (size_t)LINES - UI_TREE_TOP - 1 : 0;
+	for (i = u->tr.top; i < u->tr.nrows && i < u->tr.top + body; i++) {
+		const struct ui_row	*r = &u->tr.rows[i];
+
+		/* a pod's or container's row shows its processes' sum */
+		if (r->kind == UI_ROW_PROC)
+			plan_push(out, &n, &cap, r->p);
+		else
+			plan_add(out, &n, &cap, r->g, r->c);
+	}
+	/* line 2 names the worst pod and its diagnosis (its maps) */
+	if ((w = worst_outlier(u)) != NULL)
+		plan_add(out, &n, &cap, w, NULL);
+	return n;
+}
+
 static const struct tree_group *
 worst_outlier(const struct ui *u)
 {
@@ -542,7 +605,15 @@ draw_bottom(struct ui *u)
 		draw_text(y, 0, COLS, u->status);
 	else if (log_count() > 0)
 		draw_text(y, 0, COLS, log_last());
-	else
+	else if (u->cfg.moment == NULL && u->sn != NULL &&
+	    u->sn->rollup_unread > 0) {
+		char	line[160];
+
+		snprintf(line, sizeof line, "reading PSS and mappings of %zu "
+		    "processes%s (- until read)", u->sn->rollup_unread,
+		    u->paused ? ", paused" : "...");
+		draw_text(y, 0, COLS, line);
+	} else
 		draw_text(y, 0, COLS, "q quit  ? help  / filter  s sort  "
 		    "Enter detail  Space fold  p pause");
 }

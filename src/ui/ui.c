@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -88,8 +89,9 @@ read_plan_of(struct ui *u, struct read_plan *plan, struct proc_ref *fresh,
 	plan->nsmaps = ui_smaps_wanted(u, smaps, smax);
 }
 
+/* One refresh; with the view's plan (read_plan_of) unless given one. */
 static void
-tick(struct ui *u)
+tick(struct ui *u, const struct read_plan *given)
 {
 	struct proc_ref		 fresh[256], smaps[UI_SMAPS_MAX];
 	struct read_plan	 plan;
@@ -107,7 +109,10 @@ tick(struct ui *u)
 			return;
 		}
 	} else {
-		read_plan_of(u, &plan, fresh, 256, smaps, UI_SMAPS_MAX);
+		if (given != NULL)
+			plan = *given;
+		else
+			read_plan_of(u, &plan, fresh, 256, smaps, UI_SMAPS_MAX);
 		if (refresh_next(u->refresh, &plan, &t, &u->sn, &cause) != 0) {
 			ui_status(u, true, "%s", cause);
 			return;
@@ -118,6 +123,57 @@ tick(struct ui *u)
 	u->tree = t;
 	u->have_tree = true;
 	ui_rebuild_rows(u);
+}
+
+/*
+ * The first screen (refresh_opts.visible_first): a refresh of the cheap
+ * tier makes the rows, then one reads PSS and maps of the processes those
+ * rows and line 2 show; the rest is read after the first screen is drawn.
+ */
+static void
+first_screen(struct ui *u)
+{
+	struct read_plan	 plan;
+	struct proc_ref		*want;
+
+	tick(u, NULL);
+	if (u->cfg.moment != NULL || !u->have_tree)
+		return;
+	memset(&plan, 0, sizeof plan);
+	plan.nfresh = plan.nnow = screen_tree_first_plan(u, &want);
+	plan.fresh = want;
+	tick(u, &plan);
+	free(want);
+}
+
+/*
+ * MEMTOP_TIMING=FILE: a line at the first screen and one when every
+ * process's figures were read (or tried), with the CPU spent since start:
+ * how make bench tells the first screen from the catch-up after it.
+ */
+static void
+timing_note(const char *what, size_t unread)
+{
+	const char	*path = getenv("MEMTOP_TIMING");
+	struct rusage	 ru;
+	FILE		*f;
+
+	if (path == NULL || path[0] == '\0' || getrusage(RUSAGE_SELF, &ru) != 0)
+		return;
+	if ((f = fopen(path, "ae")) == NULL)
+		return;
+	fprintf(f, "%s cpu_ms %.1f unread %zu\n", what,
+	    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3, unread);
+	fclose(f);
+}
+
+/* Whether processes never read are left for the catch-up (not paused). */
+static bool
+catching_up(const struct ui *u)
+{
+	return u->cfg.moment == NULL && !u->paused && u->sn != NULL &&
+	    u->sn->rollup_unread > 0;
 }
 
 static void
@@ -227,7 +283,7 @@ ui_run(const struct ui_config *cfg)
 	int		 tfd, ch, r, dirty = UI_REDRAW;
 	const char	*cup;
 	uint64_t	 expirations;
-	bool		 seed_more;
+	bool		 seed_more, first_drawn = false, caught_up = false;
 
 	setlocale(LC_ALL, "");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
@@ -260,6 +316,7 @@ ui_run(const struct ui_config *cfg)
 		.window = cfg->window,
 		.topts = u.cfg.topts,
 		.sort = &u.cfg.sort,
+		.visible_first = true,
 		.hook = cfg->hook,
 		.hook_ctx = cfg->hook_ctx,
 	});
@@ -281,7 +338,7 @@ ui_run(const struct ui_config *cfg)
 
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	set_timer(tfd, u.cfg.delay);
-	tick(&u);
+	first_screen(&u);
 	ui_settings_status(&u);
 	pfd[0].fd = STDIN_FILENO;
 	pfd[0].events = POLLIN;
@@ -295,6 +352,17 @@ ui_run(const struct ui_config *cfg)
 			draw(&u);
 			refresh();
 		}
+		if (!first_drawn) {
+			/* the first screen is up: read the rest now */
+			first_drawn = true;
+			timing_note("first-screen", u.sn != NULL ?
+			    u.sn->rollup_unread : 0);
+			refresh_catch_up(u.refresh);
+		}
+		if (!caught_up && !catching_up(&u) && !u.paused) {
+			caught_up = true;
+			timing_note("all-read", 0);
+		}
 		dirty = 0;
 		if (seed_more) {
 			/* the first screen is up: the rest of the past */
@@ -304,7 +372,9 @@ ui_run(const struct ui_config *cfg)
 			dirty |= UI_REDRAW;
 		}
 		npfd = 2 + ui_gc_pollfds(&u, pfd + 2, UI_GC_POLL);
-		r = poll(pfd, npfd, u.status[0] != '\0' ? 1000 : -1);
+		/* catching up: keys first, then the next chunk */
+		r = poll(pfd, npfd, catching_up(&u) ? 0 :
+		    u.status[0] != '\0' ? 1000 : -1);
 		if (r == -1 && errno != EINTR)
 			break;
 		if (u.status[0] != '\0' && clock_mono() > u.status_until) {
@@ -321,9 +391,12 @@ ui_run(const struct ui_config *cfg)
 			if (read(tfd, &expirations, sizeof expirations) < 0)
 				expirations = 0;
 			if (!u.paused && u.cfg.moment == NULL) {
-				tick(&u);
+				tick(&u, NULL);
 				dirty |= UI_REDRAW;
 			}
+		} else if (r == 0 && catching_up(&u)) {
+			tick(&u, NULL);
+			dirty |= UI_REDRAW;
 		}
 		while ((ch = getch()) != ERR) {
 			if (ch == KEY_RESIZE) {
@@ -345,7 +418,7 @@ ui_run(const struct ui_config *cfg)
 		if (dirty & UI_RETIMER)
 			set_timer(tfd, u.cfg.delay);
 		if (dirty & UI_REFRESH) {
-			tick(&u);
+			tick(&u, NULL);
 			dirty |= UI_REDRAW;
 		}
 	}

@@ -71,6 +71,40 @@ test_ring_ops(void **state)
 	ring_done(&r);
 }
 
+/*
+ * ring_amend replaces the newest sample: an unknown first sample that
+ * becomes known keeps a ring without buffer (the dashboard's catch-up); a
+ * constant run that changes is materialised; a buffer is overwritten.
+ */
+static void
+test_ring_amend(void **state)
+{
+	struct ring	r;
+
+	(void)state;
+	ring_init(&r, 5);
+	ring_amend(&r, UINT64_MAX);		/* empty: appends */
+	assert_int_equal(r.n, 1);
+	ring_amend(&r, 30 * MiB);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(ring_heap(&r), 0);
+	assert_int_equal(ring_get(&r, 0), 30 * MiB);
+	ring_push(&r, 30 * MiB);
+	ring_amend(&r, 30 * MiB);		/* the constant: nothing */
+	assert_int_equal(ring_heap(&r), 0);
+	assert_int_equal(r.n, 2);
+	ring_amend(&r, 40 * MiB);		/* no longer constant */
+	assert_int_equal(r.n, 2);
+	assert_int_equal(ring_heap(&r), 10);
+	assert_int_equal(ring_get(&r, 0), 40 * MiB);
+	assert_int_equal(ring_get(&r, 1), 30 * MiB);
+	ring_amend(&r, 50 * MiB);		/* a buffer: overwritten */
+	assert_int_equal(r.n, 2);
+	assert_int_equal(ring_get(&r, 0), 50 * MiB);
+	assert_int_equal(ring_get(&r, 1), 30 * MiB);
+	ring_done(&r);
+}
+
 /* A small node: n processes, each in its own pod. */
 struct node {
 	struct snapshot		 sn;
@@ -140,7 +174,7 @@ test_growth_in_steps(void **state)
 	struct history		*h = history_create(600, 3);
 	struct node		 nd;
 	struct tree		 t;
-	struct sort_key		 k;
+	struct sort_key		 k = { 0 };
 	size_t			 i;
 
 	(void)state;
@@ -170,6 +204,52 @@ test_growth_in_steps(void **state)
 	assert_int_equal(sort_key_parse("rss_anon", &k), 0);
 	refresh(h, &nd, &t, &k);
 	assert_int_equal(t.groups[0].ctrs[0].procs[0].sp->pid, 101);
+	tree_done(&t);
+	history_free(h);
+}
+
+/*
+ * history_amend completes the newest sample: PSS unknown at the first
+ * refresh, read by the catch-up, leaves one sample per entity, known, and
+ * no ring buffer; the next history_update adds a sample again.
+ */
+static void
+test_amend(void **state)
+{
+	struct history		*h = history_create(600, 3);
+	struct node		 nd;
+	struct tree		 t;
+	struct sort_key		 k = { 0 };
+	const struct hist_ent	*e;
+
+	(void)state;
+	node_init(&nd, 2);
+	assert_int_equal(sort_key_parse("rss", &k), 0);
+	nd.p[0].fig[FIG_PSS] = nd.p[1].fig[FIG_PSS] = FIG_NA;
+	refresh(h, &nd, &t, &k);
+	tree_done(&t);
+	nd.p[0].fig[FIG_PSS] = 7 * MiB;
+	history_begin(h, &nd.sn, &(size_t){ 0 });
+	tree_build(&t, &nd.sn, &(struct tree_opts){ TREE_BY_POD, false },
+	    NULL, 0);
+	history_amend(h, &t);
+	e = group_of(&t, 100)->st.hist;
+	assert_non_null(e);
+	assert_ptr_equal(e, history_find(h, group_of(&t, 100)->ident));
+	assert_int_equal(e->pushes, 1);
+	assert_int_equal(e->ring[FIG_PSS].n, 1);
+	assert_int_equal(ring_heap(&e->ring[FIG_PSS]), 0);
+	assert_int_equal(ring_get(&e->ring[FIG_PSS], 0), 7 * MiB);
+	assert_int_equal(e->first[FIG_PSS], 7 * MiB);
+	/* the other pod's PSS is still unknown: its one sample says so */
+	e = group_of(&t, 101)->st.hist;
+	assert_int_equal(e->ring[FIG_PSS].n, 1);
+	assert_int_equal(ring_get(&e->ring[FIG_PSS], 0), UINT64_MAX);
+	tree_done(&t);
+	refresh(h, &nd, &t, &k);
+	e = group_of(&t, 100)->st.hist;
+	assert_int_equal(e->pushes, 2);
+	assert_int_equal(e->ring[FIG_PSS].n, 2);
 	tree_done(&t);
 	history_free(h);
 }
@@ -321,6 +401,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ring_codec),
 		cmocka_unit_test(test_ring_ops),
+		cmocka_unit_test(test_ring_amend),
+		cmocka_unit_test(test_amend),
 		cmocka_unit_test(test_growth_in_steps),
 		cmocka_unit_test(test_ghosts),
 		cmocka_unit_test(test_sort_keys),

@@ -100,6 +100,46 @@ test_first_refresh_reads_all(void **state)
 	assert_true(pss_sched_more(c, PSS_SCHED_CHUNK, 1e6, &all));
 }
 
+/*
+ * The dashboard's first screen (plan_only): only what the plan wants now
+ * is read, never-read processes included; nothing else, not even a process
+ * never read, and not a due one the plan only wants (not now). With all
+ * set too, all wins.
+ */
+static void
+test_plan_only(void **state)
+{
+	struct pss_sched_opts	first = { false, 10, 50, true };
+	struct pss_sched_opts	both = { true, 10, 50, true };
+	struct pss_cand		c[5];
+	size_t			i, nd;
+
+	(void)state;
+	c[0] = never(0);
+	c[1] = never(1);
+	c[1].want = 1;
+	c[1].want_now = true;
+	c[2] = cand(2, 30, true, 10 * MIB);	/* due, not wanted */
+	c[3] = never(3);
+	c[3].want = 0;
+	c[3].want_now = true;
+	c[4] = cand(4, 30, true, 10 * MIB);	/* due, wanted, not now */
+	c[4].want = 2;
+	assert_string_equal(order(c, 5, &first, &nd), "3 1");
+	assert_int_equal(nd, 2);
+	assert_int_equal(c[0].cls, PSS_NOW);
+	for (i = 2; i < 5; i++)
+		assert_int_equal(c[i].cls, PSS_NOT_DUE);
+	/* the plan's now are read whatever the time spent */
+	assert_true(pss_sched_more(c, 0, 1e6, &first));
+	/* no plan: nothing */
+	for (i = 0; i < 5; i++)
+		c[i].want_now = false;
+	assert_string_equal(order(c, 5, &first, &nd), "");
+	assert_int_equal(nd, 0);
+	assert_string_equal(order(c, 5, &both, &nd), "0 1 2 3 4");
+}
+
 static void
 test_max_age(void **state)
 {
@@ -259,6 +299,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_due_order),
 		cmocka_unit_test(test_first_refresh_reads_all),
+		cmocka_unit_test(test_plan_only),
 		cmocka_unit_test(test_max_age),
 		cmocka_unit_test(test_big_process),
 		cmocka_unit_test(test_plan_priority),
