@@ -142,6 +142,16 @@ int		 sampler_tick(struct sampler *, const struct tick_policy *,
 		    const struct read_plan *, const struct snapshot **out,
 		    const char **cause);
 
+/*
+ * Right after sampler_tick, before anything else uses the sampler: reads
+ * what plan wants now that the tick left (a plan chosen from the tick's
+ * own snapshot: the dashboard's first screen) and completes that snapshot
+ * in place (rollup figures, maps, their counts). 0, or -1 if no tick was
+ * taken.
+ */
+int		 sampler_tick_more(struct sampler *, const struct tick_policy *,
+		    const struct read_plan *);
+
 /* The smaps the plan asked for of process (pid, start), or NULL. */
 const struct snap_smaps *snapshot_smaps(const struct snapshot *, int pid,
 		    unsigned long long start);

@@ -69,6 +69,19 @@ int		 refresh_next(struct refresh *, const struct read_plan *,
 		    const char **cause);
 
 /*
+ * visible_first's first refresh in one pass: the cheap tier of every
+ * process, its tree built and sorted and handed to want, which says which
+ * processes the first screen needs (an array the driver frees; the tree is
+ * the driver's, for the call), then smaps_rollup and maps of those, and the
+ * tree built again into *t as refresh_next does. 0; or -1 with a cause.
+ */
+typedef size_t	(*refresh_want_fn)(void *ctx, struct tree *,
+		    struct proc_ref **out);
+int		 refresh_first(struct refresh *, refresh_want_fn, void *ctx,
+		    struct tree *t, const struct snapshot **sn,
+		    const char **cause);
+
+/*
  * visible_first: the first screen is drawn; from the next refresh on, what
  * is due is read (the processes never read first), within the budget.
  */

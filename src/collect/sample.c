@@ -83,6 +83,9 @@ struct sampler {
 	size_t			 nslots;
 	struct pss_cand		*cand;
 	size_t			 cand_cap;
+	struct proc_sample	*procs;		/* the last tick's (the
+						   scanner's), for
+						   sampler_tick_more */
 	char			 ns_base[4096];	/* "" unless in a cgroupns */
 };
 
@@ -616,6 +619,46 @@ tick_meminfo(struct sampler *s)
 	s->snap.mem_available = meminfo_kib(s->meminfo, MEMINFO_MEM_AVAILABLE);
 }
 
+/* The rollup figures of the snapshot's processes, from the cache. */
+static void
+snap_rollups(struct sampler *s, double mono)
+{
+	struct snapshot	*sn = &s->snap;
+	size_t		 i;
+	int		 k;
+
+	sn->rollup_unknown = 0;
+	for (i = 0; i < sn->nprocs; i++) {
+		struct snap_proc	*sp = &sn->procs[i];
+		struct proc_cache	*c = &s->cache[i];
+
+		for (k = 0; k < FIG__COUNT; k++)
+			if (fig_table[k].tier == FIG_TIER_ROLLUP)
+				sp->fig[k] = c->rollup[k];
+		sp->rollup_age = c->rollup_mono < 0 ? -1 : mono - c->rollup_mono;
+		if (c->rollup_mono < 0 && !sp->kthread)
+			sn->rollup_unknown++;
+	}
+}
+
+/* Maps of the processes just read; the hook sees the filled snapshot. */
+static void
+snap_maps(struct sampler *s, const struct tick_policy *pol)
+{
+	struct snapshot	*sn = &s->snap;
+	size_t		 i;
+
+	tick_maps(s, pol, sn->nprocs);
+	tick_env(s, sn->nprocs);
+	for (i = 0; i < sn->nprocs; i++) {
+		sn->procs[i].env = s->cache[i].env;
+		sn->procs[i].nmaps = s->cache[i].nmaps;
+		sn->procs[i].nanon = s->cache[i].nanon;
+		sn->procs[i].marks = s->cache[i].marks;
+		sn->procs[i].tally = s->cache[i].tally;
+	}
+}
+
 int
 sampler_tick(struct sampler *s, const struct tick_policy *pol,
     const struct read_plan *plan, const struct snapshot **out,
@@ -624,6 +667,8 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	struct proc_sample	*procs;
 	struct snapshot		*sn = &s->snap;
 	size_t			 n, i, ci = 0, nnew = 0;
+
+	s->procs = NULL;	/* until this tick is taken */
 	double			 mono, boot;
 
 	if (procscan_cheap(s->scan, &procs, &n, cause) != 0)
@@ -696,6 +741,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	}
 	tick_names(s, procs, n);
 	tick_rollups(s, pol, plan, procs, n, mono);
+	s->procs = procs;
 
 	if (n > s->snap_cap || (s->snap_cap > 256 && n < s->snap_cap / 2)) {
 		s->snap_cap = n + n / 4 + 64;
@@ -722,26 +768,27 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		sp->ctr_names = c->ctr_names;
 		sp->pod_names = c->pod_names;
 		for (k = 0; k < FIG__COUNT; k++)
-			sp->fig[k] = fig_table[k].tier == FIG_TIER_CHEAP ?
-			    procs[i].fig[k] : c->rollup[k];
-		sp->rollup_age = c->rollup_mono < 0 ? -1 : mono - c->rollup_mono;
-		if (c->rollup_mono < 0 && !sp->kthread)
-			sn->rollup_unknown++;
+			if (fig_table[k].tier == FIG_TIER_CHEAP)
+				sp->fig[k] = procs[i].fig[k];
 	}
-	/* the maps hook sees the filled snapshot; then its counts and marks */
-	tick_maps(s, pol, n);
-	tick_env(s, n);
-	for (i = 0; i < n; i++) {
-		sn->procs[i].env = s->cache[i].env;
-		sn->procs[i].nmaps = s->cache[i].nmaps;
-		sn->procs[i].nanon = s->cache[i].nanon;
-		sn->procs[i].marks = s->cache[i].marks;
-		sn->procs[i].tally = s->cache[i].tally;
-	}
+	snap_rollups(s, mono);
+	snap_maps(s, pol);
 	tick_smaps(s, plan, mono);
 	/* cgroup detail kept while the usage holds, at most PSS's age */
 	tick_cgroups(s, pol->rollup_all ? 0 : pol->max_age);
 	tick_meminfo(s);
 	*out = sn;
+	return 0;
+}
+
+int
+sampler_tick_more(struct sampler *s, const struct tick_policy *pol,
+    const struct read_plan *plan)
+{
+	if (s->procs == NULL)
+		return -1;
+	tick_rollups(s, pol, plan, s->procs, s->snap.nprocs, s->snap.mono);
+	snap_rollups(s, s->snap.mono);
+	snap_maps(s, pol);
 	return 0;
 }

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/refresh.h"
 #include "model/restart.h"
@@ -52,21 +53,12 @@ refresh_free(struct refresh *r)
 	free(r);
 }
 
-int
-refresh_next(struct refresh *r, const struct read_plan *plan, struct tree *t,
-    const struct snapshot **sn, const char **cause)
+/* A refresh's second half, on the snapshot taken: tree, history, sort. */
+static void
+refresh_end(struct refresh *r, const struct snapshot *nsn,
+    const struct hist_ghost *ghosts, size_t nghosts, struct tree *t,
+    double t0)
 {
-	const struct hist_ghost	*ghosts;
-	const struct snapshot	*nsn;
-	size_t			 nghosts;
-	double			 t0 = clock_mono();
-
-	/* what the last refresh's consumers freed, after a spike: back */
-	mem_give_back();
-	if (sampler_tick(r->s, &r->pol, plan, &nsn, cause) != 0)
-		return -1;
-	r->pol.rollup_all = false;
-	ghosts = history_begin(r->h, nsn, &nghosts);
 	tree_build(t, nsn, &r->o.topts, ghosts, nghosts);
 	if (r->o.hook != NULL)
 		r->o.hook(r->o.hook_ctx, nsn, t, r->h);
@@ -82,6 +74,53 @@ refresh_next(struct refresh *r, const struct read_plan *plan, struct tree *t,
 	if (r->o.sort != NULL)
 		tree_sort(t, r->o.sort);
 	r->done++;
+}
+
+int
+refresh_next(struct refresh *r, const struct read_plan *plan, struct tree *t,
+    const struct snapshot **sn, const char **cause)
+{
+	const struct hist_ghost	*ghosts;
+	const struct snapshot	*nsn;
+	size_t			 nghosts;
+	double			 t0 = clock_mono();
+
+	/* what the last refresh's consumers freed, after a spike: back */
+	mem_give_back();
+	if (sampler_tick(r->s, &r->pol, plan, &nsn, cause) != 0)
+		return -1;
+	r->pol.rollup_all = false;
+	ghosts = history_begin(r->h, nsn, &nghosts);
+	refresh_end(r, nsn, ghosts, nghosts, t, t0);
+	*sn = nsn;
+	return 0;
+}
+
+int
+refresh_first(struct refresh *r, refresh_want_fn want, void *ctx,
+    struct tree *t, const struct snapshot **sn, const char **cause)
+{
+	const struct hist_ghost	*ghosts;
+	const struct snapshot	*nsn;
+	struct read_plan	 plan;
+	struct proc_ref		*refs = NULL;
+	size_t			 nghosts;
+	double			 t0 = clock_mono();
+
+	if (sampler_tick(r->s, &r->pol, NULL, &nsn, cause) != 0)
+		return -1;
+	ghosts = history_begin(r->h, nsn, &nghosts);
+	/* the tree of the cheap tier, sorted: what the caller would show */
+	tree_build(t, nsn, &r->o.topts, ghosts, nghosts);
+	if (r->o.sort != NULL)
+		tree_sort(t, r->o.sort);
+	memset(&plan, 0, sizeof plan);
+	plan.nfresh = plan.nnow = want(ctx, t, &refs);
+	plan.fresh = refs;
+	tree_done(t);
+	sampler_tick_more(r->s, &r->pol, &plan);
+	free(refs);
+	refresh_end(r, nsn, ghosts, nghosts, t, t0);
 	*sn = nsn;
 	return 0;
 }

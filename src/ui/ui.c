@@ -89,9 +89,8 @@ read_plan_of(struct ui *u, struct read_plan *plan, struct proc_ref *fresh,
 	plan->nsmaps = ui_smaps_wanted(u, smaps, smax);
 }
 
-/* One refresh; with the view's plan (read_plan_of) unless given one. */
 static void
-tick(struct ui *u, const struct read_plan *given)
+tick(struct ui *u)
 {
 	struct proc_ref		 fresh[256], smaps[UI_SMAPS_MAX];
 	struct read_plan	 plan;
@@ -109,10 +108,7 @@ tick(struct ui *u, const struct read_plan *given)
 			return;
 		}
 	} else {
-		if (given != NULL)
-			plan = *given;
-		else
-			read_plan_of(u, &plan, fresh, 256, smaps, UI_SMAPS_MAX);
+		read_plan_of(u, &plan, fresh, 256, smaps, UI_SMAPS_MAX);
 		if (refresh_next(u->refresh, &plan, &t, &u->sn, &cause) != 0) {
 			ui_status(u, true, "%s", cause);
 			return;
@@ -125,25 +121,46 @@ tick(struct ui *u, const struct read_plan *given)
 	ui_rebuild_rows(u);
 }
 
+/* refresh_first's want: the rows tree t would show, on this screen. */
+static size_t
+first_want(void *ctx, struct tree *t, struct proc_ref **out)
+{
+	struct ui	*u = ctx;
+	size_t		 n;
+
+	u->tree = *t;
+	u->have_tree = true;
+	ui_rebuild_rows(u);
+	n = screen_tree_first_plan(u, out);
+	u->have_tree = false;
+	ui_rebuild_rows(u);	/* its rows go with that tree */
+	return n;
+}
+
 /*
- * The first screen (refresh_opts.visible_first): a refresh of the cheap
- * tier makes the rows, then one reads PSS and maps of the processes those
- * rows and line 2 show; the rest is read after the first screen is drawn.
+ * The first screen (refresh_opts.visible_first): the cheap tier of every
+ * process makes the rows, then PSS and maps are read for the processes
+ * those rows and line 2 show, in the same refresh; the rest is read after
+ * the first screen is drawn. A recorded moment (--at) has no refresh.
  */
 static void
 first_screen(struct ui *u)
 {
-	struct read_plan	 plan;
-	struct proc_ref		*want;
+	struct tree	 t;
+	const char	*cause;
 
-	tick(u, NULL);
-	if (u->cfg.moment != NULL || !u->have_tree)
+	if (u->cfg.moment != NULL) {
+		tick(u);
 		return;
-	memset(&plan, 0, sizeof plan);
-	plan.nfresh = plan.nnow = screen_tree_first_plan(u, &want);
-	plan.fresh = want;
-	tick(u, &plan);
-	free(want);
+	}
+	if (refresh_first(u->refresh, first_want, u, &t, &u->sn,
+	    &cause) != 0) {
+		ui_status(u, true, "%s", cause);
+		return;
+	}
+	u->tree = t;
+	u->have_tree = true;
+	ui_rebuild_rows(u);
 }
 
 /*
@@ -391,11 +408,11 @@ ui_run(const struct ui_config *cfg)
 			if (read(tfd, &expirations, sizeof expirations) < 0)
 				expirations = 0;
 			if (!u.paused && u.cfg.moment == NULL) {
-				tick(&u, NULL);
+				tick(&u);
 				dirty |= UI_REDRAW;
 			}
 		} else if (r == 0 && catching_up(&u)) {
-			tick(&u, NULL);
+			tick(&u);
 			dirty |= UI_REDRAW;
 		}
 		while ((ch = getch()) != ERR) {
@@ -418,7 +435,7 @@ ui_run(const struct ui_config *cfg)
 		if (dirty & UI_RETIMER)
 			set_timer(tfd, u.cfg.delay);
 		if (dirty & UI_REFRESH) {
-			tick(&u, NULL);
+			tick(&u);
 			dirty |= UI_REDRAW;
 		}
 	}
