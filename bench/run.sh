@@ -154,7 +154,7 @@ fi
 # then CPU until every process's figures are read (the catch-up it starts
 # right after the first screen: informational); and the wall time from the
 # session's start until the screen shows it. memtop writes both moments
-# with their CPU to MEMTOP_TIMING (README, "Environment"); a binary that does
+# with their CPU to MEMTOP_TIMING (memtop.1, ENVIRONMENT); a binary that does
 # not (before issue 19's session 5) is read from /proc/PID/stat once its
 # screen shows, as before (it reads everything before its first screen)
 mt_first="-"; mt_all="-"; mt_first_wall="-"
