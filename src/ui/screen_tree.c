@@ -510,9 +510,12 @@ draw_header(struct ui *u)
 	    u->cfg.moment != NULL ? "recorded" : d, u->paused ? " PAUSED" :
 	    "");
 	/* line 2 may say why instead: the reason for the '-' stays here */
-	if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0)
+	/* (those the catch-up has not tried yet are not counted) */
+	if (sn != NULL && sn->rollup_unknown > sn->rollup_unread &&
+	    geteuid() != 0)
 		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    "  [not root: PSS of %zu unknown]", sn->rollup_unknown);
+		    "  [not root: PSS of %zu unknown]", sn->rollup_unknown -
+		    sn->rollup_unread);
 	/* the view and the sort on the right, never cut */
 	snprintf(right, sizeof right, "  %ssort %s%s", u->tr.flat ? "flat  " :
 	    "", sort_key_name(&u->cfg.sort), u->cfg.sort.reverse ?
@@ -537,9 +540,11 @@ draw_header(struct ui *u)
 	} else if (why_line(u, line, sizeof line)) {
 		draw_role(THEME_GROWTH);
 		draw_text(1, 0, COLS - note, line);
-	} else if (sn != NULL && sn->rollup_unknown > 0 && geteuid() != 0) {
+	} else if (sn != NULL && sn->rollup_unknown > sn->rollup_unread &&
+	    geteuid() != 0) {
 		snprintf(line, sizeof line, "not root: PSS of %zu processes of "
-		    "other users unknown (-)", sn->rollup_unknown);
+		    "other users unknown (-)", sn->rollup_unknown -
+		    sn->rollup_unread);
 		draw_role(THEME_DIM);
 		draw_text(1, 0, COLS - note, line);
 	} else if (sn != NULL) {

@@ -19,7 +19,7 @@
 
 #define MIB	(1ULL << 20)
 
-static const struct pss_sched_opts steady = { false, 10, 50 };
+static const struct pss_sched_opts steady = { false, 10, 50, false };
 
 /* A process read age seconds ago, with rss bytes, not in the plan. */
 static struct pss_cand
@@ -84,7 +84,7 @@ test_due_order(void **state)
 static void
 test_first_refresh_reads_all(void **state)
 {
-	struct pss_sched_opts	all = { true, 10, 50 };
+	struct pss_sched_opts	all = { true, 10, 50, false };
 	struct pss_cand		c[3];
 	size_t			nd;
 
