@@ -179,8 +179,9 @@ int	screen_tree_expand(struct ui *, bool open);
 /*
  * The processes the first screen needs read (refresh_opts.visible_first),
  * into *out (the caller frees it); how many: those of the rows it shows
- * (all of a pod's or container's for its row's sum) and of the pod line 2
- * diagnoses. A sort on a figure not read yet picks the rows by RSS.
+ * (all of a pod's or container's for its row's sum), of the pod line 2
+ * diagnoses and of a few of its replicas (the baselines of its diagnosis).
+ * A sort on a figure not read yet picks the rows by RSS.
  */
 size_t	screen_tree_first_plan(struct ui *, struct proc_ref **out);
 /* the key a row is remembered by across refreshes */

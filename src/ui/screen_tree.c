@@ -332,6 +332,9 @@ row_label(const struct ui *u, const struct ui_row *r, char *body, size_t len,
 /* The pod furthest above its replicas, or NULL if none is an outlier. */
 static const struct tree_group *worst_outlier(const struct ui *);
 
+/* Replicas of line 2's pod read for the first screen, at most. */
+#define UI_FIRST_SIBLINGS	8
+
 static void
 plan_push(struct proc_ref **v, size_t *n, size_t *cap,
     const struct tree_proc *p)
@@ -365,7 +368,7 @@ screen_tree_first_plan(struct ui *u, struct proc_ref **out)
 {
 	struct sort_key		 k = u->cfg.sort;
 	const struct tree_group	*w;
-	size_t			 i, n = 0, cap = 0, body;
+	size_t			 i, n = 0, cap = 0, body, m, step;
 	int			 col = sort_key_col(&k);
 
 	*out = NULL;
@@ -387,9 +390,22 @@ screen_tree_first_plan(struct ui *u, struct proc_ref **out)
 		else
 			plan_add(out, &n, &cap, r->g, r->c);
 	}
-	/* line 2 names the worst pod and its diagnosis (its maps) */
-	if ((w = worst_outlier(u)) != NULL)
+	/*
+	 * line 2 names the worst pod and its diagnosis: its maps against the
+	 * median of its replicas' (a few, spread over the sorted order)
+	 */
+	if ((w = worst_outlier(u)) != NULL) {
 		plan_add(out, &n, &cap, w, NULL);
+		for (i = 0, m = 0; i < u->tree.ngroups; i++)
+			m += tree_is_sibling(w, &u->tree.groups[i]);
+		step = m / UI_FIRST_SIBLINGS + 1;
+		for (i = 0, m = 0; i < u->tree.ngroups; i++) {
+			if (tree_is_sibling(w, &u->tree.groups[i]) &&
+			    m++ % step == 0)
+				plan_add(out, &n, &cap, &u->tree.groups[i],
+				    NULL);
+		}
+	}
 	return n;
 }
 
