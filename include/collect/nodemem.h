@@ -16,6 +16,8 @@ struct nodemem;
  * says why once (log_warn) and every figure is unknown.
  */
 struct nodemem	*nodemem_open(void);
+/* The same with another library name (tests: one that is not there). */
+struct nodemem	*nodemem_open_lib(const char *soname);
 void		 nodemem_free(struct nodemem *);
 /* One read of /proc/meminfo: bytes, or FIG_NA for a figure not known. */
 void		 nodemem_read(struct nodemem *, uint64_t *total,

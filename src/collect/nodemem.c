@@ -28,11 +28,17 @@ struct nodemem {
 struct nodemem *
 nodemem_open(void)
 {
+	return nodemem_open_lib(PROC2_SONAME);
+}
+
+struct nodemem *
+nodemem_open_lib(const char *soname)
+{
 	struct nodemem	*nm = xcalloc(1, sizeof *nm);
 	char		 why[256];
 	int		 rc;
 
-	if (lazylib_open(PROC2_SONAME, lp_syms, sizeof lp_syms /
+	if (lazylib_open(soname, lp_syms, sizeof lp_syms /
 	    sizeof lp_syms[0], why, sizeof why) != 0) {
 		log_warn("the node's memory is unknown: %s", why);
 		return nm;
