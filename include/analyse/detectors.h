@@ -27,7 +27,14 @@ struct detect_ctx {
 	uint64_t	 stack_limit;	/* ulimit -s in bytes (8 MiB default) */
 };
 
-#define DETECT_RULES	4	/* rows of detector_table */
+/* The rules, rows of detector_table in this order. */
+enum detect_rule {
+	DETECT_V8,
+	DETECT_ARENAS,
+	DETECT_STACKS,
+	DETECT_JHEAP,
+	DETECT_RULES
+};
 
 /*
  * One pass of every rule over a process's mappings, in address order: a
@@ -55,9 +62,6 @@ struct detect_run {
 struct detector {
 	const char	*rule;
 	const char	*explain;	/* what it means, for help and --json */
-	/* counts a mapping into f */
-	void		(*feed)(struct detect_run *, struct finding *f,
-			    const struct mapping *);
 	/* after the last mapping: writes f->text and returns true if fired */
 	bool		(*end)(struct detect_run *, struct finding *f);
 };

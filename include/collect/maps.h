@@ -14,10 +14,7 @@
 struct mapping {
 	uint64_t	 start;
 	uint64_t	 end;
-	uint64_t	 offset;
-	uint64_t	 inode;
-	unsigned	 dev_major;
-	unsigned	 dev_minor;
+	uint64_t	 inode;		/* (the offset and device: not kept) */
 	char		 perms[5];	/* "rw-p" */
 	bool		 anon;		/* no file behind it */
 	const char	*name;		/* into the owner's names; "" if none */

@@ -25,36 +25,121 @@ maps_done(struct maps *m)
 	maps_init(m);
 }
 
-/* Hex digit values, -1 for anything else: the parse runs per mapping. */
-static const signed char hexv[256] = {
+/*
+ * Hex digit values plus one, 0 for anything else: the parse runs per
+ * mapping (the +1 is taken off once per number, not per digit).
+ */
+static const unsigned char hexv[256] = {
 	['0'] = 0 + 1, ['1'] = 1 + 1, ['2'] = 2 + 1, ['3'] = 3 + 1,
 	['4'] = 4 + 1, ['5'] = 5 + 1, ['6'] = 6 + 1, ['7'] = 7 + 1,
 	['8'] = 8 + 1, ['9'] = 9 + 1, ['a'] = 10 + 1, ['b'] = 11 + 1,
 	['c'] = 12 + 1, ['d'] = 13 + 1, ['e'] = 14 + 1, ['f'] = 15 + 1,
 	['A'] = 10 + 1, ['B'] = 11 + 1, ['C'] = 12 + 1, ['D'] = 13 + 1,
 	['E'] = 14 + 1, ['F'] = 15 + 1,
-};	/* stored +1 so that 0 means "not a digit" */
+};
+
+#define ONES	0x0101010101010101ULL
 
 /*
- * A hex number at *p. The line's '\n' ends it (not a digit): callers parse
- * only complete lines, so no bound is checked per digit.
+ * 8 hex digits at s, 8 bytes readable there, as a value (or -1 if any byte
+ * is not a hex digit): 8 digits in a few word operations rather than a
+ * table lookup each. The kernel writes addresses with 8 digits or more.
+ */
+static inline int64_t
+hex8(const unsigned char *s)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t	x, y, digit, alpha, n;
+
+	memcpy(&x, s, 8);		/* the first digit in the low byte */
+	y = x | 0x20 * ONES;		/* 'A'-'F' as 'a'-'f'; digits stay */
+	/* per byte (all below 0x80, so no carry between bytes) */
+	digit = (y + 0x50 * ONES) & ~(y + 0x46 * ONES);	/* 0x30-0x39 */
+	alpha = (y + 0x1f * ONES) & ~(y + 0x19 * ONES);	/* 0x61-0x66 */
+	if ((x & 0x80 * ONES) != 0 ||
+	    ((digit | alpha) & 0x80 * ONES) != 0x80 * ONES)
+		return -1;
+	n = (y & 0x0f * ONES) + ((y >> 6) & ONES) * 9;	/* nibbles */
+	n = (n << 4 | n >> 8) & 0x00ff00ff00ff00ffULL;
+	n = (n << 8 | n >> 16) & 0x0000ffff0000ffffULL;
+	n = (n << 16 | n >> 32) & 0xffffffffULL;
+	return (int64_t)n;
+#else
+	uint64_t	v = 0;
+	int		i;
+
+	for (i = 0; i < 8; i++) {
+		if (hexv[s[i]] == 0)
+			return -1;
+		v = v << 4 | (uint64_t)(hexv[s[i]] - 1);
+	}
+	return (int64_t)v;
+#endif
+}
+
+/*
+ * A hex number at *p; end is the line's '\n', which ends it (not a
+ * digit): no bound is checked per digit. Each digit past the first 8 adds
+ * its value plus one; the ones are taken off at the end (0x11..1, a one
+ * per such digit).
  */
 static inline bool
-hexnum(const char **p, uint64_t *out)
+hexnum(const char **p, const char *end, uint64_t *out)
 {
-	const unsigned char	*s = (const unsigned char *)*p, *b = s;
-	uint64_t		 v = 0;
-	int			 h;
+	const unsigned char	*s = (const unsigned char *)*p;
+	uint64_t		 v = 0, ones = 0;
+	int64_t			 v8;
+	unsigned		 h;
+	size_t			 n;
 
+	if (end - *p >= 8 && (v8 = hex8(s)) >= 0) {
+		v = (uint64_t)v8;
+		s += 8;
+	}
 	while ((h = hexv[*s]) != 0) {
-		v = v << 4 | (uint64_t)(h - 1);
+		v = (v << 4) + h;	/* carries are right: a sum mod 2^64 */
+		ones = ones << 4 | 1;
 		s++;
 	}
-	if (s == b || s - b > 16)
+	n = (size_t)(s - (const unsigned char *)*p);
+	if (n == 0 || n > 16)
 		return false;
 	*p = (const char *)s;
-	*out = v;
+	*out = v - ones;
 	return true;
+}
+
+/* Steps over a hex number whose value nothing uses (offset, device). */
+static inline bool
+hexskip(const char **p, const char *end)
+{
+	const unsigned char	*s = (const unsigned char *)*p;
+	size_t			 n;
+
+	if (end - *p >= 8 && hex8(s) >= 0)	/* the offset: 8 digits */
+		s += 8;
+	while (hexv[*s] != 0)
+		s++;
+	n = (size_t)(s - (const unsigned char *)*p);
+	if (n == 0 || n > 16)
+		return false;
+	*p = (const char *)s;
+	return true;
+}
+
+/* "major:minor " of the device, most often 2 digits each: checked only. */
+static inline bool
+devskip(const char **p, const char *end)
+{
+	const unsigned char	*s = (const unsigned char *)*p;
+
+	if (hexv[s[0]] && hexv[s[1]] && s[2] == ':' && hexv[s[3]] &&
+	    hexv[s[4]] && s[5] == ' ') {
+		*p += 6;	/* (a '\n' before s[5] stops the && chain) */
+		return true;
+	}
+	return hexskip(p, end) && *(*p)++ == ':' && hexskip(p, end) &&
+	    *(*p)++ == ' ';
 }
 
 static bool
@@ -72,15 +157,6 @@ decnum(const char **p, const char *end, uint64_t *out)
 	}
 	*p = s;
 	*out = v;
-	return true;
-}
-
-static bool
-expect(const char **p, const char *end, char c)
-{
-	if (*p >= end || **p != c)
-		return false;
-	(*p)++;
 	return true;
 }
 
@@ -124,13 +200,12 @@ static bool
 parse_header(struct scan *sc, const char *p, char *end)
 {
 	struct mapping	 mp;
-	uint64_t	 maj, min;
 	const char	*name;
 	size_t		 nl;
 
-	memset(&mp, 0, sizeof mp);
-	if (!hexnum(&p, &mp.start) || !expect(&p, end, '-') ||
-	    !hexnum(&p, &mp.end) || !expect(&p, end, ' ') ||
+	/* the '\n' at *end stops every field: no bound checked per step */
+	if (!hexnum(&p, end, &mp.start) || *p++ != '-' ||
+	    !hexnum(&p, end, &mp.end) || *p++ != ' ' ||
 	    end - p < 5 || mp.end < mp.start)
 		return false;
 	memcpy(mp.perms, p, 4);
@@ -139,13 +214,10 @@ parse_header(struct scan *sc, const char *p, char *end)
 	    (p[2] != 'x' && p[2] != '-') || (p[3] != 'p' && p[3] != 's'))
 		return false;
 	p += 4;
-	if (!expect(&p, end, ' ') || !hexnum(&p, &mp.offset) ||
-	    !expect(&p, end, ' ') || !hexnum(&p, &maj) ||
-	    !expect(&p, end, ':') || !hexnum(&p, &min) ||
-	    !expect(&p, end, ' ') || !decnum(&p, end, &mp.inode))
+	/* the offset and the device are checked, not kept: nothing uses them */
+	if (*p++ != ' ' || !hexskip(&p, end) || *p++ != ' ' ||
+	    !devskip(&p, end) || !decnum(&p, end, &mp.inode))
 		return false;
-	mp.dev_major = (unsigned)maj;
-	mp.dev_minor = (unsigned)min;
 	skip_spaces(&p, end);
 	name = p;
 	/* anonymous: no inode and no file name ([heap], [stack], [anon:x]) */

@@ -8,12 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libproc2/meminfo.h>
-
 #include "collect/cgfiles.h"
 #include "collect/cgroupns.h"
 #include "collect/fdcache.h"
 #include "collect/names.h"
+#include "collect/nodemem.h"
 #include "collect/nodeid.h"
 #include "collect/procscan.h"
 #include "collect/places.h"
@@ -62,7 +61,7 @@ struct sampler {
 	struct places		*places;	/* shared by processes */
 	long			 hz;		/* clock ticks of start times */
 	struct names		*names;
-	struct meminfo_info	*meminfo;	/* libproc2's; NULL: unreadable */
+	struct nodemem		*mem;		/* /proc/meminfo */
 	struct cg_roots		 roots;
 	char			*proc_root;
 	struct proc_cache	*cache;		/* sorted by pid */
@@ -111,9 +110,7 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 		free(s);
 		return NULL;
 	}
-	/* the node's memory: libproc2 reads and names /proc/meminfo's fields */
-	if (procps_meminfo_new(&s->meminfo) < 0)
-		s->meminfo = NULL;
+	s->mem = nodemem_open();
 	s->roots = *roots;
 	/*
 	 * Big arrays (the mappings of a process with 100 000 of them, the
@@ -191,8 +188,7 @@ sampler_free(struct sampler *s)
 	cgfiles_free(s->cgf);
 	places_free(s->places);
 	names_free(s->names);
-	if (s->meminfo != NULL)
-		procps_meminfo_unref(&s->meminfo);
+	nodemem_free(s->mem);
 	free(s);
 }
 
@@ -597,28 +593,6 @@ tick_smaps(struct sampler *s, const struct read_plan *plan, double mono)
 	}
 }
 
-/*
- * MemTotal and MemAvailable through libproc2 (one read of /proc/meminfo a
- * refresh); a field it could not give is unknown, not 0 (its MEMINFO_GET
- * would say 0).
- */
-static uint64_t
-meminfo_kib(struct meminfo_info *mi, enum meminfo_item item)
-{
-	struct meminfo_result	*r;
-
-	if (mi == NULL || (r = procps_meminfo_get(mi, item)) == NULL)
-		return FIG_NA;
-	return (uint64_t)r->result.ul_int * 1024;
-}
-
-static void
-tick_meminfo(struct sampler *s)
-{
-	s->snap.mem_total = meminfo_kib(s->meminfo, MEMINFO_MEM_TOTAL);
-	s->snap.mem_available = meminfo_kib(s->meminfo, MEMINFO_MEM_AVAILABLE);
-}
-
 /* The rollup figures of the snapshot's processes, from the cache. */
 static void
 snap_rollups(struct sampler *s, double mono)
@@ -776,7 +750,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	tick_smaps(s, plan, mono);
 	/* cgroup detail kept while the usage holds, at most PSS's age */
 	tick_cgroups(s, pol->rollup_all ? 0 : pol->max_age);
-	tick_meminfo(s);
+	nodemem_read(s->mem, &sn->mem_total, &sn->mem_available);
 	*out = sn;
 	return 0;
 }

@@ -21,8 +21,11 @@
 #include <cmocka.h>
 
 #include "collect/cgroup.h"
+#include "collect/figure.h"
+#include "collect/nodemem.h"
 #include "collect/sample.h"
 #include "model/refresh.h"
+#include "util/log.h"
 #include "child.h"
 
 #define CHILD_MIB	8
@@ -230,10 +233,58 @@ test_smaps(void **state)
 	assert_null(snapshot_smaps(sn, want[0].pid, want[0].start));
 }
 
+/* A /proc/meminfo field in bytes, read here without libproc2. */
+static uint64_t
+meminfo_field(const char *key)
+{
+	char			 line[256];
+	unsigned long long	 v = 0;
+	size_t			 kl = strlen(key);
+	FILE			*f = fopen("/proc/meminfo", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, key, kl) == 0 && line[kl] == ':')
+			assert_int_equal(sscanf(line + kl + 1, "%llu", &v), 1);
+	}
+	fclose(f);
+	return (uint64_t)v * 1024;
+}
+
+/*
+ * The node's memory through libproc2, opened at first use: MemTotal as
+ * /proc/meminfo says; a library that cannot be opened leaves both figures
+ * unknown (not 0) and says why in the log.
+ */
+static void
+test_nodemem(void **state)
+{
+	struct nodemem	*nm;
+	uint64_t	 total, avail;
+	unsigned long	 warned = log_count();
+
+	(void)state;
+	nm = nodemem_open();
+	nodemem_read(nm, &total, &avail);
+	assert_true(total == meminfo_field("MemTotal"));
+	assert_true(avail != FIG_NA && avail > 0 && avail <= total);
+	nodemem_free(nm);
+	assert_int_equal(log_count(), warned);
+
+	nm = nodemem_open_lib("libmemtop-test-absent.so.0");
+	nodemem_read(nm, &total, &avail);
+	assert_true(total == FIG_NA && avail == FIG_NA);
+	nodemem_free(nm);
+	assert_int_equal(log_count(), warned + 1);
+	assert_non_null(strstr(log_last(), "the node's memory is unknown"));
+	assert_non_null(strstr(log_last(), "libmemtop-test-absent.so.0"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nodemem),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_smaps, setup, teardown),
 	};
