@@ -11,6 +11,7 @@ check "bench prints the full-refresh ratio and its verdict" grep -Eq '^one full 
 for w in "dashboard first screen" "steady refresh" "exporter: steady refresh" "memtop maps on" "CPU ms/s at 1 s, dashboard" "CPU ms/s at 1 s, -b --json"; do
 	check "bench prints the row '$w' with its target" grep -Eq "^$w.* <= [0-9.]+ +(PASS|MISS|-)\$" "$LIB_TMP/out"
 done
+check "bench prints the dashboard's CPU until every figure is read (no target)" grep -Eq '^dashboard, CPU until every figure is read +[0-9.]+ +[0-9.]+ +[0-9.]+$' "$LIB_TMP/out"
 check "bench prints the maps ratio" grep -Eq '^memtop maps on [0-9]+ mappings' "$LIB_TMP/out"
 check "bench prints peak RSS and its verdict" grep -Eq '^peak RSS MiB.* [0-9.]+ +<= 16 +(PASS|MISS)$' "$LIB_TMP/out"
 check "no cgroup left behind" test ! -d /sys/fs/cgroup/memory/kubepods/burstable/pod00000999-0000-4000-8000-000000000000
