@@ -3,7 +3,8 @@
  * refresh reads every smaps_rollup; later ones re-read a process the read
  * plan wants now, by pid and start time (another start time is another
  * process: not read); the plan's smaps set is read and looked up by
- * identity; the tree is built and counted.
+ * identity; the tree is built and counted. visible_first (the dashboard):
+ * the first refresh reads what its caller names, the catch-up the rest.
  */
 #include "config.h"
 
@@ -184,6 +185,92 @@ test_plan(void **state)
 	assert_int_equal(refresh_count(f->r), 5);
 }
 
+/* refresh_first's want: the child only, whatever the tree shows. */
+static size_t
+want_child(void *ctx, struct tree *t, struct proc_ref **out)
+{
+	struct fix		*f = ctx;
+	size_t			 gi, ci, pi;
+
+	for (gi = 0; gi < t->ngroups; gi++)
+		for (ci = 0; ci < t->groups[gi].nctrs; ci++)
+			for (pi = 0; pi < t->groups[gi].ctrs[ci].nprocs; pi++) {
+				const struct snap_proc	*sp =
+				    t->groups[gi].ctrs[ci].procs[pi].sp;
+
+				if (sp->pid != f->child)
+					continue;
+				*out = malloc(sizeof **out);
+				assert_non_null(*out);
+				**out = (struct proc_ref){ sp->pid, sp->start };
+				return 1;
+			}
+	return 0;
+}
+
+/*
+ * visible_first (the dashboard): the first refresh reads the cheap tier of
+ * all and smaps_rollup and maps of what want names only, the rest stays
+ * unknown (not 0) and counted in rollup_unread; after refresh_catch_up the
+ * next refreshes read the rest (one here: no budget) and complete the
+ * first history sample instead of adding samples; then they add again.
+ */
+static void
+test_visible_first(void **state)
+{
+	struct fix		*f = *state;
+	struct refresh_opts	 o = {
+		.max_age = 1e6, .budget_ms = 1e6, .interval = 1, .history = 10,
+		.window = 5, .topts = { TREE_BY_POD, false },
+		.visible_first = true,
+	};
+	struct refresh		*r = refresh_create(f->s, &o);
+	const struct snapshot	*sn;
+	const struct snap_proc	*p;
+	const char		*cause = NULL;
+	struct tree		 t;
+	size_t			 i, other = 0;
+
+	assert_int_equal(refresh_first(r, want_child, f, &t, &sn, &cause), 0);
+	p = find(sn, f->child);
+	assert_non_null(p);
+	assert_true(p->fig[FIG_PSS_ANON] >= (uint64_t)CHILD_MIB << 20);
+	assert_true(p->nmaps > 0);
+	for (i = 0; i < sn->nprocs; i++) {
+		if (sn->procs[i].kthread || sn->procs[i].pid == f->child)
+			continue;
+		other++;
+		assert_true(sn->procs[i].fig[FIG_PSS] == FIG_NA);
+		assert_true(sn->procs[i].nmaps < 0);
+		assert_true(sn->procs[i].fig[FIG_RSS] != FIG_NA);
+	}
+	assert_true(other > 0);
+	assert_int_equal(sn->rollup_unread, other);
+	assert_int_equal(sn->rollup_unknown, other);
+	tree_done(&t);
+	/* until refresh_catch_up, refreshes read nothing more */
+	assert_int_equal(refresh_next(r, NULL, &t, &sn, &cause), 0);
+	tree_done(&t);
+	assert_int_equal(sn->rollup_read, 0);
+	assert_true(sn->rollup_unread > 0);
+	refresh_catch_up(r);
+	assert_int_equal(refresh_next(r, NULL, &t, &sn, &cause), 0);
+	assert_int_equal(sn->rollup_unread, 0);
+	assert_true(sn->rollup_read > 0);
+	for (i = 0; i < t.ngroups; i++)
+		assert_int_equal(t.groups[i].st.hist == NULL ||
+		    t.groups[i].st.hist->pushes <= 1, 1);
+	tree_done(&t);
+	/* all read: a refresh adds a sample again */
+	assert_int_equal(refresh_next(r, NULL, &t, &sn, &cause), 0);
+	for (i = 0; i < t.ngroups; i++)
+		if (t.groups[i].st.hist != NULL && t.groups[i].sum.n > 0 &&
+		    t.groups[i].st.hist->born_tick == 1)
+			assert_int_equal(t.groups[i].st.hist->pushes, 2);
+	tree_done(&t);
+	refresh_free(r);
+}
+
 /* The smaps the snapshot has of id, which must have been read. */
 static const struct snap_smaps *
 smaps_read(const struct snapshot *sn, const struct proc_ref *id)
@@ -287,6 +374,8 @@ main(void)
 		cmocka_unit_test(test_nodemem),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_smaps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_visible_first, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
