@@ -134,6 +134,9 @@ first_want(void *ctx, struct tree *t, struct proc_ref **out)
 	n = screen_tree_first_plan(u, out);
 	u->have_tree = false;
 	ui_rebuild_rows(u);	/* its rows go with that tree */
+	/* the first screen selects its first row, as of the final tree */
+	u->tr.sel_key[0] = '\0';
+	u->tr.sel = u->tr.top = 0;
 	return n;
 }
 
