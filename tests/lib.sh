@@ -22,6 +22,22 @@ lib_cleanup() {
 		done
 	done
 	for c in $LIB_CLEANUPS; do eval "$c"; done
+	# what is still in a cgroup the test made (a spawned process's child,
+	# like node's execSync sleep, is not in LIB_PIDS) keeps it from going
+	for d in $LIB_CGROUPS; do
+		[ -f "$d/cgroup.procs" ] || continue
+		for p in $(cat "$d/cgroup.procs" 2>/dev/null); do
+			kill -9 "$p" 2>/dev/null
+		done
+	done
+	for d in $LIB_CGROUPS; do
+		i=0
+		# (cgroupfs files say size 0: read it)
+		while [ -n "$(cat "$d/cgroup.procs" 2>/dev/null)" ] &&
+		    [ $i -lt 100 ]; do
+			sleep 0.05; i=$((i + 1))	# bounded: 5 s
+		done
+	done
 	# deepest first: they were registered parent before child
 	for d in $(printf '%s\n' $LIB_CGROUPS | awk '{ print length, $0 }' |
 	    sort -rn | cut -d' ' -f2-); do
