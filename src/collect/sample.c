@@ -316,7 +316,6 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 			int			 k;
 
 			never -= !due[off + i].read;	/* tried */
-
 			if (!p->rollup_read)
 				continue;
 			s->snap.rollup_read++;
@@ -723,7 +722,6 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		    sizeof *sn->procs);
 	}
 	sn->nprocs = n;
-	sn->rollup_unknown = 0;
 	for (i = 0; i < n; i++) {
 		struct snap_proc	*sp = &sn->procs[i];
 		struct proc_cache	*c = &s->cache[i];
