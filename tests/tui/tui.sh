@@ -118,7 +118,7 @@ check "Esc goes back to the tree" wait_for 5 screen_has "NAME"
 "$HELPERS/alloc_anon" 1100 > "$LIB_TMP/big" & BIG=$!; register_pid $BIG
 wait_for 20 grep -q ready "$LIB_TMP/big"
 $TM send-keys -t mt / "$BIG" Enter Home
-check "a big process's row gives its PSS age" wait_for 15 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ +$BIG alloc_anon \(pss [0-9]+s old\)'"
+check "a big process's row gives its PSS age" wait_for 30 sh -c "$TM capture-pane -p -t mt | grep -Eq '^ +$BIG alloc_anon \(pss [0-9]+s old\)'"
 $TM send-keys -t mt End
 check "selected, it is read every refresh (no age shown)" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -E '^ +$BIG alloc_anon' | grep -vq 'pss'"
 kill $BIG
