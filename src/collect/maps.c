@@ -113,18 +113,9 @@ hexnum(const char **p, const char *end, uint64_t *out)
 static inline bool
 hexskip(const char **p, const char *end)
 {
-	const unsigned char	*s = (const unsigned char *)*p;
-	size_t			 n;
+	uint64_t	unused;
 
-	if (end - *p >= 8 && hex8(s) >= 0)	/* the offset: 8 digits */
-		s += 8;
-	while (hexv[*s] != 0)
-		s++;
-	n = (size_t)(s - (const unsigned char *)*p);
-	if (n == 0 || n > 16)
-		return false;
-	*p = (const char *)s;
-	return true;
+	return hexnum(p, end, &unused);
 }
 
 /* "major:minor " of the device, most often 2 digits each: checked only. */
