@@ -329,7 +329,6 @@ row_label(const struct ui *u, const struct ui_row *r, char *body, size_t len,
 	    name);
 }
 
-/* The pod furthest above its replicas, or NULL if none is an outlier. */
 static const struct tree_group *worst_outlier(const struct ui *);
 
 /* Replicas of line 2's pod read for the first screen, at most. */
@@ -409,6 +408,7 @@ screen_tree_first_plan(struct ui *u, struct proc_ref **out)
 	return n;
 }
 
+/* The pod furthest above its replicas, or NULL if none is an outlier. */
 static const struct tree_group *
 worst_outlier(const struct ui *u)
 {
