@@ -640,10 +640,9 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	struct proc_sample	*procs;
 	struct snapshot		*sn = &s->snap;
 	size_t			 n, i, ci = 0, nnew = 0;
-
-	s->procs = NULL;	/* until this tick is taken */
 	double			 mono, boot;
 
+	s->procs = NULL;	/* until this tick is taken */
 	if (procscan_cheap(s->scan, &procs, &n, cause) != 0)
 		return -1;
 	mono = clock_mono();
