@@ -53,9 +53,13 @@ hex8(const unsigned char *s)
 
 	memcpy(&x, s, 8);		/* the first digit in the low byte */
 	y = x | 0x20 * ONES;		/* 'A'-'F' as 'a'-'f'; digits stay */
-	/* per byte (all below 0x80, so no carry between bytes) */
-	digit = (y + 0x50 * ONES) & ~(y + 0x46 * ONES);	/* 0x30-0x39 */
-	alpha = (y + 0x1f * ONES) & ~(y + 0x19 * ONES);	/* 0x61-0x66 */
+	/*
+	 * per byte (a byte of 0x80 or more carries into the next, but is
+	 * refused anyway): digits in x itself (y would take 0x10-0x19 for
+	 * them), letters in y with x's 0x40 bit (0x41-0x46, 0x61-0x66)
+	 */
+	digit = (x + 0x50 * ONES) & ~(x + 0x46 * ONES);	/* 0x30-0x39 */
+	alpha = (y + 0x1f * ONES) & ~(y + 0x19 * ONES) & x << 1;
 	if ((x & 0x80 * ONES) != 0 ||
 	    ((digit | alpha) & 0x80 * ONES) != 0x80 * ONES)
 		return -1;

@@ -297,6 +297,27 @@ test_hex_widths(void **state)
 	assert_true(m.v[1].anon && m.v[2].anon);
 	assert_string_equal(m.v[2].name, "[heap]");
 	maps_done(&m);
+	/* bytes that are no hex digit within the first 8 (the word parse) */
+	{
+		static const char	bad[] = { 0x10, 0x19, 0x40, 0x60, 0x67,
+		    0x47, 0x2f, 0x3a, (char)0x80, (char)0xb0, (char)0xe1,
+		    ' ', '-', '\t' };
+
+		for (i = 0; i < sizeof bad; i++) {
+			size_t	at;
+
+			for (at = 0; at < 8; at++) {
+				snprintf(text, sizeof text, "%s-%s r--p 0 "
+				    "00:00 0\n", "00001000", "0000200000");
+				text[at] = bad[i];
+				maps_init(&m);
+				assert_int_equal(maps_parse(&m, text,
+				    strlen(text)), 0);
+				assert_int_equal(m.bad_lines, 1);
+				maps_done(&m);
+			}
+		}
+	}
 	/* skipped fields are checked too: a 17-digit offset, no device */
 	snprintf(text, sizeof text, "0-%s r--p 0 00:00 0\n-1000 r--p 0 00:00 0\n"
 	    "0-1000 r--p %s 00:00 0\n0-1000 r--p 0 :00 0\n"
