@@ -33,6 +33,7 @@
 #include "util/argnum.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/timing.h"
 
 struct options {
 	bool		 batch;
@@ -464,7 +465,7 @@ loop_refresh(const struct options *o, struct sampler *s, struct tree_opts topts,
  */
 static int
 loop_next(const struct options *o, struct refresh *r,
-    const struct snapshot **sn, struct tree *t)
+    const struct snapshot **sn, struct tree *t, struct timing_mark *tm)
 {
 	const char	*cause;
 
@@ -474,6 +475,7 @@ loop_next(const struct options *o, struct refresh *r,
 		sleep_seconds(o->delay);
 	if (main_stop)
 		return 0;
+	timing_begin(tm);
 	if (refresh_next(r, NULL, t, sn, &cause) != 0) {
 		fprintf(stderr, "memtop: %s\n", cause);
 		return -1;
@@ -556,6 +558,7 @@ run_batch(const struct options *o, struct sampler *s)
 	struct refresh		*r;
 	const struct snapshot	*sn;
 	struct tree		 t;
+	struct timing_mark	 tm;
 	int			 rc, wrc;
 
 	struct seed_ctx		 sc = { .o = o, .say = true };
@@ -564,13 +567,14 @@ run_batch(const struct options *o, struct sampler *s)
 	r = loop_refresh(o, s, (struct tree_opts){
 	    (enum tree_group_by)o->group_by, o->kthreads }, &o->sort, ph);
 	seed_from_store(&sc, refresh_history(r));
-	while ((rc = loop_next(o, r, &sn, &t)) == 1) {
+	while ((rc = loop_next(o, r, &sn, &t, &tm)) == 1) {
 		prom_opts_say(ph);
 		if (o->json)
 			wrc = json_write_snapshot(stdout, sn, &t);
 		else
 			wrc = batch_write_snapshot(stdout, sn, &t);
 		tree_done(&t);
+		timing_refresh(&tm, sn->nprocs);
 		if (wrc != 0)
 			break;	/* reader went away: not an error */
 	}
@@ -597,6 +601,7 @@ run_export(const struct options *o, struct sampler *s)
 	struct tree		 t;
 	struct textfile_state	 tfs = { 0 };
 	struct promtext		 pt = { 0 };
+	struct timing_mark	 tm;
 	int			 rc;
 
 	if (o->serve != NULL) {
@@ -620,11 +625,12 @@ run_export(const struct options *o, struct sampler *s)
 	/* by pod, no kernel threads: the series do not depend on options */
 	r = loop_refresh(o, s, (struct tree_opts){ TREE_BY_POD, false }, NULL,
 	    NULL);
-	while ((rc = loop_next(o, r, &sn, &t)) == 1) {
+	while ((rc = loop_next(o, r, &sn, &t, &tm)) == 1) {
 		if (st != NULL)
 			store_record(st, sn, &t);	/* says if it cannot */
 		if (srv == NULL && o->textfile == NULL) {
 			tree_done(&t);	/* memtop record: nothing to export */
+			timing_refresh(&tm, sn->nprocs);
 			continue;
 		}
 		self.refreshes = (uint64_t)refresh_count(r);
@@ -647,6 +653,7 @@ run_export(const struct options *o, struct sampler *s)
 			 */
 			malloc_trim(0);
 		}
+		timing_refresh(&tm, sn->nprocs);
 	}
 	serve_stop(srv);
 	promtext_done(&pt);
@@ -679,6 +686,7 @@ main(int argc, char **argv)
 	struct cg_roots	 roots;
 	struct sampler	*s;
 	const char	*cause;
+	char		 why[512];
 	struct sigaction sa;
 	struct seed_ctx	 sc = { .o = &o };
 	int		 rc;
@@ -714,6 +722,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "memtop: cannot open log %s: %s\n", o.log_path,
 		    strerror(errno));
 		return 2;
+	}
+	if (timing_open(why, sizeof why) != 0) {
+		fprintf(stderr, "memtop: %s\n", why);
+		log_warn("%s", why);	/* the dashboard's status line */
 	}
 	if (o.cgroup_root != NULL) {
 		if (cgroup_roots_probe(o.cgroup_root, &roots) != 0) {

@@ -13,6 +13,7 @@
 #include "ui/theme.h"
 #include "ui/ui.h"
 #include "util/readfile.h"
+#include "util/timing.h"
 
 /* Shared by the files of src/ui only. */
 
@@ -124,6 +125,8 @@ struct ui {
 	char			 status[256];	/* the bottom line */
 	bool			 status_error;
 	double			 status_until;
+	struct timing_mark	 tmark;		/* MEMTOP_TIMING: the tick's */
+	bool			 tmark_open;	/* until its screen is drawn */
 
 	/* each screen's own state */
 	struct ui_tree_screen	 tr;

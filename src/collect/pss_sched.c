@@ -29,6 +29,15 @@ pss_sched_moved(const uint64_t *then, const uint64_t *now)
 	return false;
 }
 
+double
+pss_sched_stagger(int pid, double max_age)
+{
+	/* Fibonacci hashing: consecutive pids land far apart */
+	uint32_t	h = (uint32_t)pid * 2654435769u;
+
+	return max_age / 4 * ((double)(h >> 8) / (double)(1u << 24));
+}
+
 static enum pss_class
 classify(const struct pss_cand *c, const struct pss_sched_opts *o)
 {

@@ -38,6 +38,7 @@ struct proc_cache {
 	uint64_t		 rollup[FIG__COUNT];	/* last rollup figures */
 	uint64_t		 cheap_at_rollup[FIG__COUNT];
 	double			 rollup_mono;		/* < 0: never */
+	double			 rollup_sched;	/* the same, staggered once */
 	bool			 fresh;			/* new this tick */
 	int64_t			 nmaps;
 	int64_t			 nanon;
@@ -224,10 +225,13 @@ read_place(struct sampler *s, int pid)
  * first process is moved into its cgroup by the runtime (or by a shell
  * that writes itself to cgroup.procs) right after it starts, and systemd
  * moves processes too. So /proc/PID/cgroup is read again on every refresh
- * while the process is young, and every minute or so after that (spread
- * by pid so that the re-reads do not all fall on one refresh).
+ * in the process's first second, every second until it is 10 s old (a
+ * burst of new pods at -d 0.05 would otherwise re-read each one 200
+ * times), and every minute or so after that (spread by pid so that the
+ * re-reads do not all fall on one refresh).
  */
-#define PLACE_YOUNG	10.0	/* seconds since the process started */
+#define PLACE_NEWBORN	1.0	/* seconds since the process started */
+#define PLACE_YOUNG	10.0
 #define PLACE_RECHECK	60.0
 
 static void
@@ -236,8 +240,13 @@ place_schedule(struct sampler *s, struct proc_cache *c, double mono,
 {
 	double	age = boot - (double)c->start / (double)s->hz;
 
-	c->place_next = age >= 0 && age < PLACE_YOUNG ? mono :
-	    mono + PLACE_RECHECK * (0.5 + (double)(c->pid & 63) / 64.0);
+	if (age >= 0 && age < PLACE_NEWBORN)
+		c->place_next = mono;
+	else if (age >= 0 && age < PLACE_YOUNG)
+		c->place_next = mono + 1.0;
+	else
+		c->place_next = mono + PLACE_RECHECK *
+		    (0.5 + (double)(c->pid & 63) / 64.0);
 }
 
 static void
@@ -290,7 +299,7 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 		nc++;
 		d->idx = i;
 		d->read = c->rollup_mono >= 0;
-		d->age = d->read ? mono - c->rollup_mono : 0;
+		d->age = d->read ? mono - c->rollup_sched : 0;
 		d->changed = d->read &&
 		    pss_sched_moved(c->cheap_at_rollup, procs[i].fig);
 		d->rss = procs[i].fig[FIG_RSS];
@@ -324,6 +333,8 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 				if (fig_table[k].tier == FIG_TIER_ROLLUP)
 					c->rollup[k] = p->fig[k];
 			}
+			c->rollup_sched = mono - (due[off + i].read ? 0 :
+			    pss_sched_stagger(p->pid, pol->max_age));
 			c->rollup_mono = mono;
 			c->nmaps = -2;	/* maps due with this read */
 		}

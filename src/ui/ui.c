@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -98,6 +97,8 @@ tick(struct ui *u)
 	const char		*cause;
 	int			 r;
 
+	timing_begin(&u->tmark);
+	u->tmark_open = true;
 	if (u->cfg.moment != NULL) {	/* a recorded moment (--at) */
 		r = u->cfg.moment(u->cfg.moment_ctx, u->time_seconds,
 		    u->time_samples, &t, &u->sn);
@@ -156,6 +157,8 @@ first_screen(struct ui *u)
 		tick(u);
 		return;
 	}
+	timing_begin(&u->tmark);	/* its line: up to the screen drawn */
+	u->tmark_open = true;
 	if (refresh_first(u->refresh, first_want, u, &t, &u->sn,
 	    &cause) != 0) {
 		ui_status(u, true, "%s", cause);
@@ -164,28 +167,6 @@ first_screen(struct ui *u)
 	u->tree = t;
 	u->have_tree = true;
 	ui_rebuild_rows(u);
-}
-
-/*
- * MEMTOP_TIMING=FILE: a line at the first screen and one when every
- * process's figures were read (or tried), with the CPU spent since start:
- * how make bench tells the first screen from the catch-up after it.
- */
-static void
-timing_note(const char *what, size_t unread)
-{
-	const char	*path = getenv("MEMTOP_TIMING");
-	struct rusage	 ru;
-	FILE		*f;
-
-	if (path == NULL || path[0] == '\0' || getrusage(RUSAGE_SELF, &ru) != 0)
-		return;
-	if ((f = fopen(path, "ae")) == NULL)
-		return;
-	fprintf(f, "%s cpu_ms %.1f unread %zu\n", what,
-	    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3, unread);
-	fclose(f);
 }
 
 /* Whether processes never read are left for the catch-up (not paused). */
@@ -371,6 +352,11 @@ ui_run(const struct ui_config *cfg)
 		if (dirty & (UI_REDRAW | UI_CLEAR)) {
 			draw(&u);
 			refresh();
+		}
+		if (u.tmark_open) {	/* a tick and its screen */
+			timing_refresh(&u.tmark, u.sn != NULL ?
+			    u.sn->nprocs : 0);
+			u.tmark_open = false;
 		}
 		if (!first_drawn) {
 			/* the first screen is up: read the rest now */

@@ -41,6 +41,16 @@ done
 "$MEMTOP" -b -n 1 -d 0.01 2> "$T/err"
 check "-d 0.01: says the minimum" grep -q "below the minimum, 0.05 seconds" "$T/err"
 check "-d 0.05 (the minimum) is taken" sh -c "'$MEMTOP' -b -n 2 -d 0.05 > /dev/null"
+# MEMTOP_TIMING: a line per refresh, its procs those of the refresh's
+# document, its CPU no more than its wall time (one thread)
+MEMTOP_TIMING=$T/timing "$MEMTOP" -b --json -n 3 -d 0.05 > "$T/docs" 2> "$T/err"
+check "MEMTOP_TIMING: three refresh lines" test "$(grep -c '^refresh cpu_ms [0-9.]* wall_ms [0-9.]* procs [0-9]*$' "$T/timing")" = 3
+check "MEMTOP_TIMING: procs as in each document" test "$(awk '{ print $7 }' "$T/timing" | tr '\n' ' ')" = "$(jq -r .node.processes "$T/docs" | tr '\n' ' ')"
+check "MEMTOP_TIMING: CPU > 0 and within the wall time" awk '!($3 > 0 && $3 <= $5 * 1.05 + 0.5) { exit 1 }' "$T/timing"
+check "MEMTOP_TIMING: nothing on stderr" test ! -s "$T/err"
+MEMTOP_TIMING=$T/no/such/dir/timing "$MEMTOP" -b -n 1 > "$T/out" 2> "$T/err"; rc=$?
+check "MEMTOP_TIMING unwritable: exit 0 ($rc), a frame" sh -c "test $rc = 0 && grep -q '^memtop - ' '$T/out'"
+check "MEMTOP_TIMING unwritable: says so once" test "$(grep -c 'MEMTOP_TIMING .*no/such/dir/timing: No such file or directory; no timing lines' "$T/err")" = 1
 "$MEMTOP" --serve '[]:0' -n 1 > /dev/null 2> "$T/err"; rc=$?
 check "--serve []:0: refused, exit 1 ($rc): $(cat "$T/err")" sh -c \
     "test $rc = 1 && grep -q 'no address in the brackets' '$T/err'"

@@ -4,7 +4,8 @@
 # shell writing itself to cgroup.procs, moves it right after it starts;
 # systemd moves processes too) is counted in its new cgroup by the same
 # running memtop: a young process's /proc/PID/cgroup is read on every
-# refresh, an older one's about every minute.
+# refresh in its first second, every second until it is 10 s old, an older
+# one's about every minute.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_root
 lib_init

@@ -72,6 +72,11 @@ for size in 200x50 80x24; do
 	# no key at all: -d 600, the catch-up still ends
 	start_ui "$w" "$h"
 	check "$size: no key: the catch-up ends at -d 600" wait_for 60 timing_has all-read
+	# a line per tick (the first screen's and the catch-up's), each with
+	# the node's processes (ours among them) and CPU within its wall time
+	check "$size: MEMTOP_TIMING: refresh lines, each with our processes" awk -v n=$((NPODS * NPER)) '
+	    /^refresh / { k++; if (!($7 >= n && $3 > 0 && $3 <= $5 * 1.05 + 0.5)) bad++ }
+	    END { exit !(k >= 2 && bad == 0) }' "$TIMING"
 	$TM send-keys -t mt / "$P" Enter t P End
 	check "$size: no key: every PSS known" wait_for 10 known_pss
 	$TM send-keys -t mt q

@@ -293,6 +293,76 @@ test_pid_reuse(void **state)
 	assert_int_equal(c[0].cls, PSS_NOW);
 }
 
+/*
+ * pss_sched_stagger: in [0, max_age / 4), the same for a pid, spread over
+ * the window for consecutive pids.
+ */
+static void
+test_stagger_values(void **state)
+{
+	int	bins[10] = { 0 }, pid, k;
+	double	x;
+
+	(void)state;
+	for (pid = 1; pid <= 4000; pid++) {
+		x = pss_sched_stagger(pid, 10);
+		assert_true(x >= 0 && x < 2.5);
+		assert_true(x == pss_sched_stagger(pid, 10));
+		bins[(int)(x / 0.25)]++;
+	}
+	for (k = 0; k < 10; k++)
+		assert_in_range(bins[k], 300, 500);
+	assert_true(pss_sched_stagger(77, 4) < 1);
+}
+
+/*
+ * 200 processes read together on the first refresh, then refreshes every
+ * 0.05 s for 60 s, reading what pss_sched_order says is due: with the
+ * first reading staggered, no refresh reads more than a few of them, and
+ * no reading gets older than max_age and one refresh. Without it (shift
+ * 0), every one falls due on the same refresh, every max_age.
+ */
+static size_t
+simulate(bool stagger, double *oldest)
+{
+	enum { N = 200 };
+	struct pss_cand	c[N];
+	double		sched[N], real[N], t;
+	size_t		i, nd, most = 0;
+	int		tick;
+
+	for (i = 0; i < N; i++) {
+		real[i] = 0;
+		sched[i] = stagger ? -pss_sched_stagger(1000 + (int)i, 10) : 0;
+	}
+	*oldest = 0;
+	for (tick = 1; tick <= 1200; tick++) {
+		t = tick * 0.05;
+		for (i = 0; i < N; i++) {
+			c[i] = cand(i, t - sched[i], false, 10 * MIB);
+			if (t - real[i] > *oldest)
+				*oldest = t - real[i];
+		}
+		nd = pss_sched_order(c, N, &steady);
+		for (i = 0; i < nd; i++)
+			sched[c[i].idx] = real[c[i].idx] = t;
+		if (nd > most)
+			most = nd;
+	}
+	return most;
+}
+
+static void
+test_stagger_spreads(void **state)
+{
+	double	oldest;
+
+	(void)state;
+	assert_in_range(simulate(true, &oldest), 1, 16);
+	assert_true(oldest <= 10 + 0.05 + 1e-9);
+	assert_int_equal(simulate(false, &oldest), 200);
+}
+
 int
 main(void)
 {
@@ -306,6 +376,8 @@ main(void)
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_moved),
 		cmocka_unit_test(test_pid_reuse),
+		cmocka_unit_test(test_stagger_values),
+		cmocka_unit_test(test_stagger_spreads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,36 @@
+#ifndef MEMTOP_UTIL_TIMING_H
+#define MEMTOP_UTIL_TIMING_H
+
+#include <stddef.h>
+
+/*
+ * MEMTOP_TIMING=FILE (memtop.1, ENVIRONMENT): lines that make bench and
+ * make soak read. Unset or empty: nothing is written and nothing is
+ * measured. The file is opened once, for appending; a line is written
+ * whole (one write) so two memtops can share a file.
+ */
+
+/* The start of one refresh, up to its output drawn or written. */
+struct timing_mark {
+	double	cpu;	/* CPU of the calling thread, seconds */
+	double	mono;	/* monotonic, seconds */
+};
+
+/*
+ * Opens the file if MEMTOP_TIMING is set (once; later calls say the same).
+ * -1: it is set but cannot be opened, why says so; 0 otherwise.
+ */
+int	timing_open(char *why, size_t len);
+/* Whether the file is open (opened on first use). */
+int	timing_on(void);
+/* "WHAT cpu_ms MS unread N": the process's CPU since start. */
+void	timing_note(const char *what, size_t unread);
+void	timing_begin(struct timing_mark *);
+/*
+ * "refresh cpu_ms MS wall_ms MS procs N": the calling thread's CPU and the
+ * wall time since the mark; the refresh's own work, the machine's load
+ * left out of the first figure.
+ */
+void	timing_refresh(const struct timing_mark *, size_t nprocs);
+
+#endif
