@@ -7,7 +7,8 @@
 #   bench/run.sh --hold         the synthetic node only, held until killed (profiling)
 # Environment: MEMTOP (the binary measured; default the build's, e.g. another
 # branch's to compare), BENCH_ROUNDS (default 5), BENCH_STORE=0 (skip the
-# store's section f: 3 minutes).
+# store's section f: 3 minutes), BENCH_PIN=0 (do not pin the measured runs
+# to one CPU).
 set -u
 B=${TOP_BUILDDIR:-$(pwd)}
 S=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -85,33 +86,47 @@ if [ $hold = 1 ]; then	# the node only, for perf or strace by hand
 fi
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# the rounds' both sides, and the dashboard's first screen, on one CPU: the
+# last this script may use (BENCH_PIN=0: not pinned). Unpinned, the raw
+# read of the big maps took 26 or 33 ms from run to run on this VM (a move
+# between CPUs mid-read), pinned 26 every time.
+PIN=""
+if [ "${BENCH_PIN:-1}" != 0 ] && command -v taskset > /dev/null && [ "$(nproc)" -gt 1 ]; then
+	cpu=$(taskset -pc $$ 2> /dev/null | sed 's/.*: *//; s/.*[,-]//')
+	[ -n "$cpu" ] && PIN="taskset -c $cpu"
+fi
 TICKS=20
 [ $only_store = 1 ] && ROUNDS=0
 for r in $(seq 1 $ROUNDS); do
 	# (a) + (b) one full refresh
-	$RAW full 1 >> "$T/raw_full"
-	$CPU "$MEMTOP" -b -n 1 --json | cut -d' ' -f1 >> "$T/mt_full"
+	$PIN $RAW full 1 >> "$T/raw_full"
+	$PIN $CPU "$MEMTOP" -b -n 1 --json | cut -d' ' -f1 >> "$T/mt_full"
+	# the raw reader as a whole process (its exec and libc start counted,
+	# as memtop's are): informational
+	$PIN $CPU $RAW full 1 | cut -d' ' -f1 >> "$T/rawp_full"
 	# steady ticks: cheap counters every tick, PSS when 10 s old (here
 	# 2 s at 0.2 s ticks: the same 1 in 10 share)
-	$RAW tick $TICKS 0.1 >> "$T/raw_tick"
-	a=$($CPU "$MEMTOP" -b -n $((TICKS + 1)) -d 0.2 --pss-max-age 2 --json | cut -d' ' -f1)
+	$PIN $RAW tick $TICKS 0.1 >> "$T/raw_tick"
+	a=$($PIN $CPU "$MEMTOP" -b -n $((TICKS + 1)) -d 0.2 --pss-max-age 2 --json | cut -d' ' -f1)
 	b=$(tail -1 "$T/mt_full")
 	echo "$a $b $TICKS" | awk '{ printf "%.3f\n", ($1 - $2) / $3 }' >> "$T/mt_tick"
 	# the same steady refresh as the exporter does it: the exposition
 	# rendered and written each refresh instead of JSON
 	mkdir -p "$T/tf"
-	$CPU "$MEMTOP" --textfile "$T/tf" -n 1 | cut -d' ' -f1 >> "$T/ex_full"
-	a=$($CPU "$MEMTOP" --textfile "$T/tf" -n $((TICKS + 1)) -d 0.2 --pss-max-age 2 | cut -d' ' -f1)
+	$PIN $CPU "$MEMTOP" --textfile "$T/tf" -n 1 | cut -d' ' -f1 >> "$T/ex_full"
+	a=$($PIN $CPU "$MEMTOP" --textfile "$T/tf" -n $((TICKS + 1)) -d 0.2 --pss-max-age 2 | cut -d' ' -f1)
 	b=$(tail -1 "$T/ex_full")
 	echo "$a $b $TICKS" | awk '{ printf "%.3f\n", ($1 - $2) / $3 }' >> "$T/ex_tick"
 	# (c) maps of the big process
-	$RAW maps $BIGPID 1 >> "$T/raw_maps"
-	$CPU "$MEMTOP" maps $BIGPID | cut -d' ' -f1 >> "$T/mt_maps"
+	$PIN $RAW maps $BIGPID 1 >> "$T/raw_maps"
+	$PIN $CPU "$MEMTOP" maps $BIGPID | cut -d' ' -f1 >> "$T/mt_maps"
+	$PIN $CPU $RAW maps $BIGPID 1 | cut -d' ' -f1 >> "$T/rawp_maps"
 done
 if [ $only_store = 0 ]; then
 raw_full=$(median < "$T/raw_full"); mt_full=$(median < "$T/mt_full")
 raw_tick=$(median < "$T/raw_tick"); mt_tick=$(median < "$T/mt_tick")
 raw_maps=$(median < "$T/raw_maps"); mt_maps=$(median < "$T/mt_maps")
+rawp_full=$(median < "$T/rawp_full"); rawp_maps=$(median < "$T/rawp_maps")
 ex_full=$(median < "$T/ex_full"); ex_tick=$(median < "$T/ex_tick")
 
 # (d) CPU per second at a 1 s refresh: memtop vs htop with a PSS column
@@ -164,7 +179,8 @@ if command -v tmux > /dev/null; then
 	for r in $(seq 1 $ROUNDS); do
 		rm -f "$T/timing"
 		t0=$(date +%s%N)
-		$HTOP_TM new-session -d -x 200 -y 50 "MEMTOP_TIMING=$T/timing $MEMTOP -d 600" || continue
+		# exec: the pane's pid is memtop's (a binary without MEMTOP_TIMING)
+		$HTOP_TM new-session -d -x 200 -y 50 "exec env MEMTOP_TIMING=$T/timing $PIN $MEMTOP -d 600" || continue
 		n=0
 		while ! $HTOP_TM capture-pane -p 2> /dev/null | grep -q ' procs ' && [ $n -lt 500 ]; do
 			sleep 0.02; n=$((n + 1))
@@ -324,7 +340,7 @@ row() {
 }
 echo
 echo "memtop benchmark, $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, $(uname -r), $nproc processes, ${rss_total} MiB resident, load$(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/ /')"
-echo "binary: $MEMTOP"
+echo "binary: $MEMTOP; rounds: $ROUNDS${PIN:+, pinned ($PIN)}"
 printf '%-46s %10s %10s %7s %7s %5s\n' "what" "memtop ms" "raw ms" "ratio" "target" ""
 row "one full refresh (-b -n 1 --json, incl. start)" "$mt_full" "$raw_full" 1.2
 row "dashboard first screen, CPU (incl. start)" "$mt_first" "$raw_full" 1.2
@@ -333,6 +349,8 @@ row "steady refresh (PSS when 10 s old)" "$mt_tick" "$raw_tick" 1.15
 row "exporter: one full refresh (--textfile)" "$ex_full" "$raw_full" ""
 row "exporter: steady refresh (--textfile)" "$ex_tick" "$raw_tick" 1.15
 row "memtop maps on $(wc -l < /proc/$BIGPID/maps) mappings" "$mt_maps" "$raw_maps" 1.2
+row "  (info) full refresh vs the raw reader's process" "$mt_full" "$rawp_full" ""
+row "  (info) memtop maps vs the raw reader's process" "$mt_maps" "$rawp_maps" ""
 row "CPU ms/s at 1 s, dashboard (vs htop + PSS)" "$mt_tui" "$htop_sec" 0.4
 row "CPU ms/s at 1 s, -b --json (vs htop + PSS)" "$mt_sec" "$htop_sec" 0.4
 peak_mib=$(echo "$peak" | awk '{ if ($1 == "") print "-"; else printf "%.1f", $1 / 1024 }')

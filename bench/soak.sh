@@ -45,11 +45,12 @@ mkdir -p "$CG" || exit 1
 sh -c 'while :; do /bin/true; done' & churn=$!; PIDS="$PIDS $churn"
 # the two memtops
 MEMTOP_TIMING=$T/b.timing "$MEMTOP" -b --json -d "$D" -n "$N" --store none 2> "$T/b.err" > /dev/null &
-PIDS="$PIDS $!"
-n=0; while [ -z "$(pgrep -n -f "^$MEMTOP -b --json -d $D -n $N")" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-bp=$(pgrep -n -f "^$MEMTOP -b --json -d $D -n $N")
-$TM new-session -d -x 200 -y 50 "MEMTOP_TIMING=$T/d.timing $MEMTOP -d $D --store none"
-sleep 1
+bjob=$!	# memtop itself (the assignment is not a shell of its own)
+PIDS="$PIDS $bjob"
+bp=$bjob
+# exec: the pane's pid is memtop's whatever the shell (dash forks)
+$TM new-session -d -x 200 -y 50 "exec env MEMTOP_TIMING=$T/d.timing $MEMTOP -d $D --store none"
+n=0; while ! grep -q '^first-screen' "$T/d.timing" 2> /dev/null && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
 dp=$($TM list-panes -F '#{pane_pid}' 2> /dev/null | head -1)
 [ -n "$bp" ] && [ -n "$dp" ] || { echo "soak: memtop did not start"; exit 1; }
 echo "soak: $N refreshes at -d $D; -b pid $bp, dashboard pid $dp; bursts of $PODS pods"
@@ -75,6 +76,7 @@ while kill -0 "$bp" 2> /dev/null; do
 	k=$((k + 1))
 done
 kill "$churn" 2> /dev/null
+wait "$bjob"; brc=$?
 wait
 alive=$($TM has-session 2> /dev/null && echo yes || echo no)
 $TM kill-server 2>/dev/null
@@ -132,6 +134,7 @@ awk -v a="$fb1" -v b="$fb2" 'BEGIN { exit !(b <= a * 1.25 + 0.25) }' || { echo "
 awk -v a="$fd1" -v b="$fd2" 'BEGIN { exit !(b <= a * 1.25 + 0.25) }' || { echo "MISS: dashboard open files grow"; ok=0; }
 [ "$alive" = yes ] || { echo "MISS: the dashboard exited"; ok=0; }
 [ -s "$T/b.err" ] && { echo "MISS: -b wrote to stderr:"; head -5 "$T/b.err"; ok=0; }
+[ "$brc" = 0 ] && [ "$refreshes" = "$N" ] || { echo "MISS: -b ended with status $brc after $refreshes of $N refreshes"; ok=0; }
 cp "$T/samples" "${SOAK_SAMPLES:-/dev/null}" 2>/dev/null
 [ -n "${SOAK_TIMING:-}" ] && mkdir -p "$SOAK_TIMING" && cp "$T/b.timing" "$T/d.timing" "$SOAK_TIMING/"
 [ $ok = 1 ] && echo "PASS"

@@ -458,6 +458,16 @@ loop_refresh(const struct options *o, struct sampler *s, struct tree_opts topts,
 	return refresh_create(s, &ro);
 }
 
+/* A MEMTOP_TIMING write that failed: said once, on stderr. */
+static void
+timing_say(void)
+{
+	char	why[512];
+
+	if (timing_write_failed(why, sizeof why))
+		fprintf(stderr, "memtop: %s\n", why);
+}
+
 /*
  * Waits the interval (not before the first), then one refresh into *t.
  * 1: a tree (tree_done it); 0: stop (a signal, or -n reached); -1: the
@@ -575,6 +585,7 @@ run_batch(const struct options *o, struct sampler *s)
 			wrc = batch_write_snapshot(stdout, sn, &t);
 		tree_done(&t);
 		timing_refresh(&tm, sn->nprocs);
+		timing_say();
 		if (wrc != 0)
 			break;	/* reader went away: not an error */
 	}
@@ -631,6 +642,7 @@ run_export(const struct options *o, struct sampler *s)
 		if (srv == NULL && o->textfile == NULL) {
 			tree_done(&t);	/* memtop record: nothing to export */
 			timing_refresh(&tm, sn->nprocs);
+			timing_say();
 			continue;
 		}
 		self.refreshes = (uint64_t)refresh_count(r);
@@ -654,6 +666,7 @@ run_export(const struct options *o, struct sampler *s)
 			malloc_trim(0);
 		}
 		timing_refresh(&tm, sn->nprocs);
+		timing_say();
 	}
 	serve_stop(srv);
 	promtext_done(&pt);
@@ -707,6 +720,9 @@ main(int argc, char **argv)
 		return cmd_gc(argc - 1, argv + 1);
 	if (parse_args(argc, argv, &o) != 0)
 		return 2;
+	/* said here for every mode; the dashboard's status line says it too */
+	if (timing_open(why, sizeof why) != 0)
+		fprintf(stderr, "memtop: %s\n", why);
 	if (o.at != NULL)	/* a recorded moment: no /proc, no sampler */
 		return cmd_at(o.store, o.at, o.json ? AT_JSON : o.batch ||
 		    !isatty(STDOUT_FILENO) ? AT_TEXT : AT_DASHBOARD, o.window,
@@ -722,10 +738,6 @@ main(int argc, char **argv)
 		fprintf(stderr, "memtop: cannot open log %s: %s\n", o.log_path,
 		    strerror(errno));
 		return 2;
-	}
-	if (timing_open(why, sizeof why) != 0) {
-		fprintf(stderr, "memtop: %s\n", why);
-		log_warn("%s", why);	/* the dashboard's status line */
 	}
 	if (o.cgroup_root != NULL) {
 		if (cgroup_roots_probe(o.cgroup_root, &roots) != 0) {

@@ -19,9 +19,10 @@
  * - due: the cheap counters moved beyond jitter since the last read
  *   (pss_sched_moved), stalest first, or the reading is max_age old;
  *   a process's first reading counts as older than it is by up to a
- *   quarter of max_age (pss_sched_stagger), so readings taken together
- *   (the first refresh's, a burst of new pods') fall due over several
- *   refreshes, not on one, and stay spread;
+ *   quarter of max_age (pss_sched_taken), so readings taken together
+ *   (the first refresh's, a burst of new pods') fall due over the
+ *   refreshes of that quarter (several when -d is shorter than it), not
+ *   on one, and stay spread; a reading never gets older than max_age;
  * - a process over PSS_SCHED_BIG_RSS (a walk of ~14 ms or more) that moved
  *   is re-read at most every max_age / 2;
  * - the budget: after the first chunk, no new chunk of PSS_SCHED_CHUNK
@@ -44,8 +45,10 @@ enum pss_class {
 struct pss_cand {
 	size_t		 idx;		/* the caller's, carried along */
 	bool		 read;		/* this process was read before */
-	double		 age;		/* seconds since (if read), first
-					   reading staggered */
+	double		 age;		/* seconds since (if read) */
+	double		 due_age;	/* the same from pss_sched_taken's
+					   time: what max_age and the
+					   stalest-first order look at */
 	bool		 changed;	/* pss_sched_moved since (if read) */
 	uint64_t	 rss;		/* bytes now, FIG_NA if unknown */
 	size_t		 want;		/* place in the plan's fresh list, or
@@ -82,6 +85,12 @@ bool	pss_sched_more(const struct pss_cand *due, size_t off, double spent_ms,
  * [0, max_age / 4): spread by pid, the same for a pid every time.
  */
 double	pss_sched_stagger(int pid, double max_age);
+
+/*
+ * When a reading of pid taken at mono counts as taken, for due_age: mono,
+ * less pss_sched_stagger if it is the process's first reading.
+ */
+double	pss_sched_taken(double mono, bool first, int pid, double max_age);
 
 /*
  * Whether the cheap figures (FIG_TIER_CHEAP; arrays of FIG__COUNT) moved

@@ -7,7 +7,8 @@
  * MEMTOP_TIMING=FILE (memtop.1, ENVIRONMENT): lines that make bench and
  * make soak read. Unset or empty: nothing is written and nothing is
  * measured. The file is opened once, for appending; a line is written
- * whole (one write) so two memtops can share a file.
+ * whole (one write) so two memtops can share a file. Figures have a '.'
+ * whatever the locale.
  */
 
 /* The start of one refresh, up to its output drawn or written. */
@@ -23,6 +24,11 @@ struct timing_mark {
 int	timing_open(char *why, size_t len);
 /* Whether the file is open (opened on first use). */
 int	timing_on(void);
+/*
+ * 1, once, after a write failed (the file is closed then, no more lines):
+ * why says so, for the caller to say where its user looks.
+ */
+int	timing_write_failed(char *why, size_t len);
 /* "WHAT cpu_ms MS unread N": the process's CPU since start. */
 void	timing_note(const char *what, size_t unread);
 void	timing_begin(struct timing_mark *);

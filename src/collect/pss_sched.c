@@ -38,6 +38,12 @@ pss_sched_stagger(int pid, double max_age)
 	return max_age / 4 * ((double)(h >> 8) / (double)(1u << 24));
 }
 
+double
+pss_sched_taken(double mono, bool first, int pid, double max_age)
+{
+	return first ? mono - pss_sched_stagger(pid, max_age) : mono;
+}
+
 static enum pss_class
 classify(const struct pss_cand *c, const struct pss_sched_opts *o)
 {
@@ -55,7 +61,7 @@ classify(const struct pss_cand *c, const struct pss_sched_opts *o)
 	/* big ones (long page walks) that moved: at most every max_age/2 */
 	if (c->changed && !(big && c->age < o->max_age / 2))
 		cls = PSS_CHANGED;
-	else if (c->age >= o->max_age)
+	else if (c->due_age >= o->max_age)
 		cls = PSS_OLD;
 	/* the plan's go first among those due */
 	if (cls != PSS_NOT_DUE && c->want != READ_PLAN_NONE)
@@ -73,8 +79,9 @@ due_cmp(const void *a, const void *b)
 	if ((x->cls == PSS_NOW || x->cls == PSS_WANTED) && x->want != y->want)
 		return (x->want > y->want) - (x->want < y->want);
 	if (x->cls == PSS_CHANGED || x->cls == PSS_OLD) {
-		if (x->age != y->age)	/* stalest first */
-			return (x->age < y->age) - (x->age > y->age);
+		if (x->due_age != y->due_age)	/* stalest first */
+			return (x->due_age < y->due_age) -
+			    (x->due_age > y->due_age);
 	}
 	return (x->idx > y->idx) - (x->idx < y->idx);
 }

@@ -38,7 +38,7 @@ struct proc_cache {
 	uint64_t		 rollup[FIG__COUNT];	/* last rollup figures */
 	uint64_t		 cheap_at_rollup[FIG__COUNT];
 	double			 rollup_mono;		/* < 0: never */
-	double			 rollup_sched;	/* the same, staggered once */
+	double			 rollup_sched;	/* pss_sched_taken's time */
 	bool			 fresh;			/* new this tick */
 	int64_t			 nmaps;
 	int64_t			 nanon;
@@ -299,7 +299,8 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 		nc++;
 		d->idx = i;
 		d->read = c->rollup_mono >= 0;
-		d->age = d->read ? mono - c->rollup_sched : 0;
+		d->age = d->read ? mono - c->rollup_mono : 0;
+		d->due_age = d->read ? mono - c->rollup_sched : 0;
 		d->changed = d->read &&
 		    pss_sched_moved(c->cheap_at_rollup, procs[i].fig);
 		d->rss = procs[i].fig[FIG_RSS];
@@ -333,8 +334,8 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 				if (fig_table[k].tier == FIG_TIER_ROLLUP)
 					c->rollup[k] = p->fig[k];
 			}
-			c->rollup_sched = mono - (due[off + i].read ? 0 :
-			    pss_sched_stagger(p->pid, pol->max_age));
+			c->rollup_sched = pss_sched_taken(mono,
+			    !due[off + i].read, p->pid, pol->max_age);
 			c->rollup_mono = mono;
 			c->nmaps = -2;	/* maps due with this read */
 		}

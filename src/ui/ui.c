@@ -97,8 +97,11 @@ tick(struct ui *u)
 	const char		*cause;
 	int			 r;
 
+	if (u->tmark_open)	/* the last tick's screen was not drawn */
+		timing_refresh(&u->tmark, u->sn != NULL ? u->sn->nprocs : 0);
+	/* a refresh's line; a recorded moment (--at) is not one */
+	u->tmark_open = u->cfg.moment == NULL;
 	timing_begin(&u->tmark);
-	u->tmark_open = true;
 	if (u->cfg.moment != NULL) {	/* a recorded moment (--at) */
 		r = u->cfg.moment(u->cfg.moment_ctx, u->time_seconds,
 		    u->time_samples, &t, &u->sn);
@@ -111,6 +114,7 @@ tick(struct ui *u)
 	} else {
 		read_plan_of(u, &plan, fresh, 256, smaps, UI_SMAPS_MAX);
 		if (refresh_next(u->refresh, &plan, &t, &u->sn, &cause) != 0) {
+			u->tmark_open = false;	/* no refresh, no line */
 			ui_status(u, true, "%s", cause);
 			return;
 		}
@@ -161,6 +165,7 @@ first_screen(struct ui *u)
 	u->tmark_open = true;
 	if (refresh_first(u->refresh, first_want, u, &t, &u->sn,
 	    &cause) != 0) {
+		u->tmark_open = false;
 		ui_status(u, true, "%s", cause);
 		return;
 	}
@@ -283,6 +288,7 @@ ui_run(const struct ui_config *cfg)
 	size_t		 npfd, i;
 	int		 tfd, ch, r, dirty = UI_REDRAW;
 	const char	*cup;
+	char		 why[512];
 	uint64_t	 expirations;
 	bool		 seed_more, first_drawn = false, caught_up = false;
 
@@ -341,6 +347,9 @@ ui_run(const struct ui_config *cfg)
 	set_timer(tfd, u.cfg.delay);
 	first_screen(&u);
 	ui_settings_status(&u);
+	/* said on stderr before curses hid it; memtoprc's error first */
+	if (u.status[0] == '\0' && timing_open(why, sizeof why) != 0)
+		ui_status(&u, true, "%s", why);
 	pfd[0].fd = STDIN_FILENO;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = tfd;
@@ -357,6 +366,8 @@ ui_run(const struct ui_config *cfg)
 			timing_refresh(&u.tmark, u.sn != NULL ?
 			    u.sn->nprocs : 0);
 			u.tmark_open = false;
+			if (timing_write_failed(why, sizeof why))
+				ui_status(&u, true, "%s", why);
 		}
 		if (!first_drawn) {
 			/* the first screen is up: read the rest now */

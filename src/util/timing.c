@@ -12,7 +12,8 @@
 #include "util/timing.h"
 
 static int	timing_fd = -2;	/* -2: not looked at yet; -1: off */
-static int	timing_errno;	/* why it is off, when it was asked for */
+static int	timing_errno;	/* why it could not be opened */
+static int	write_errno;	/* why a write failed, until said */
 
 int
 timing_open(char *why, size_t len)
@@ -45,26 +46,59 @@ timing_on(void)
 	return timing_fd >= 0;
 }
 
-/* One line, one write (O_APPEND: whole lines, even when shared). */
+int
+timing_write_failed(char *why, size_t len)
+{
+	if (write_errno == 0)
+		return 0;
+	snprintf(why, len, "MEMTOP_TIMING %s: cannot write: %s; no more "
+	    "timing lines", getenv("MEMTOP_TIMING"), strerror(write_errno));
+	write_errno = 0;
+	return 1;
+}
+
+/*
+ * One line, one write (O_APPEND: whole lines, even when shared). A failed
+ * or short write closes the file, for timing_write_failed to say.
+ */
 static void
 timing_put(const char *line, int len)
 {
-	if (len > 0 && write(timing_fd, line, (size_t)len) < 0)
-		return;	/* a diagnostic file: nothing else to do */
+	ssize_t	n;
+
+	if (len <= 0)
+		return;
+	n = write(timing_fd, line, (size_t)len);
+	if (n == len)
+		return;
+	write_errno = n < 0 ? errno : ENOSPC;
+	close(timing_fd);
+	timing_fd = -1;
+}
+
+/* ms with three decimals and a '.' whatever LC_NUMERIC says (the UI's). */
+static const char *
+ms3(double ms, char *buf, size_t len)
+{
+	long long	us = ms > 0 ? (long long)(ms * 1000 + 0.5) : 0;
+
+	snprintf(buf, len, "%lld.%03lld", us / 1000, us % 1000);
+	return buf;
 }
 
 void
 timing_note(const char *what, size_t unread)
 {
 	struct rusage	ru;
-	char		line[128];
+	char		line[128], a[32];
 
 	if (!timing_on() || getrusage(RUSAGE_SELF, &ru) != 0)
 		return;
 	timing_put(line, snprintf(line, sizeof line,
-	    "%s cpu_ms %.1f unread %zu\n", what,
+	    "%s cpu_ms %s unread %zu\n", what, ms3(
 	    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3, unread));
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3, a,
+	    sizeof a), unread));
 }
 
 void
@@ -79,12 +113,12 @@ timing_begin(struct timing_mark *m)
 void
 timing_refresh(const struct timing_mark *m, size_t nprocs)
 {
-	char	line[128];
+	char	line[128], a[32], b[32];
 
 	if (!timing_on())
 		return;
 	timing_put(line, snprintf(line, sizeof line,
-	    "refresh cpu_ms %.3f wall_ms %.3f procs %zu\n",
-	    (clock_thread_cpu() - m->cpu) * 1e3,
-	    (clock_mono() - m->mono) * 1e3, nprocs));
+	    "refresh cpu_ms %s wall_ms %s procs %zu\n",
+	    ms3((clock_thread_cpu() - m->cpu) * 1e3, a, sizeof a),
+	    ms3((clock_mono() - m->mono) * 1e3, b, sizeof b), nprocs));
 }

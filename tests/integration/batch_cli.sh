@@ -48,6 +48,15 @@ check "MEMTOP_TIMING: three refresh lines" test "$(grep -c '^refresh cpu_ms [0-9
 check "MEMTOP_TIMING: procs as in each document" test "$(awk '{ print $7 }' "$T/timing" | tr '\n' ' ')" = "$(jq -r .node.processes "$T/docs" | tr '\n' ' ')"
 check "MEMTOP_TIMING: CPU > 0 and within the wall time" awk '!($3 > 0 && $3 <= $5 * 1.05 + 0.5) { exit 1 }' "$T/timing"
 check "MEMTOP_TIMING: nothing on stderr" test ! -s "$T/err"
+# --pss-max-age: first readings fall due early (staggered, up to a quarter
+# of it), none gets older than it and a refresh or two, over two rounds
+"$MEMTOP" -b --json -d 0.05 --pss-max-age 4 -n 200 > "$T/ages" 2> "$T/err"
+oldest=$(jq '[.. | objects | select(has("pss_age")) | .pss_age | numbers] | max // 0' "$T/ages" | sort -n | tail -1)
+check "--pss-max-age 4: readings got old ($oldest s)" awk -v a="$oldest" 'BEGIN { exit !(a >= 3) }'
+check "--pss-max-age 4: none older than 4.5 s ($oldest)" awk -v a="$oldest" 'BEGIN { exit !(a <= 4.5) }'
+MEMTOP_TIMING=/dev/full "$MEMTOP" -b --json -n 3 -d 0.05 > "$T/out" 2> "$T/err"; rc=$?
+check "MEMTOP_TIMING=/dev/full: exit 0 ($rc), three documents" sh -c "test $rc = 0 && test \$(wc -l < '$T/out') = 3"
+check "MEMTOP_TIMING=/dev/full: the failed write said once" test "$(grep -c 'MEMTOP_TIMING /dev/full: cannot write: No space left on device; no more timing lines' "$T/err")" = 1
 MEMTOP_TIMING=$T/no/such/dir/timing "$MEMTOP" -b -n 1 > "$T/out" 2> "$T/err"; rc=$?
 check "MEMTOP_TIMING unwritable: exit 0 ($rc), a frame" sh -c "test $rc = 0 && grep -q '^memtop - ' '$T/out'"
 check "MEMTOP_TIMING unwritable: says so once" test "$(grep -c 'MEMTOP_TIMING .*no/such/dir/timing: No such file or directory; no timing lines' "$T/err")" = 1

@@ -35,6 +35,17 @@ check "memtop sees both processes outside the pod first" wait_for 30 sh -c "grep
 check "(premise) not in the pod yet" sh -c "! grep '$uid' '$LIB_TMP/out' | grep -q '\"pid\":$P,'"
 echo $P > "$ctr/cgroup.procs"
 check "a young process that moves is counted in the pod's container at once" wait_for 30 pid_in_pod $P
+# one a few seconds old (past the first second, read every second): within
+# a few seconds, not at the slow round's minute
+"$HELPERS/alloc_anon" 20 > "$LIB_TMP/mid" 2>&1 & MID=$!
+register_pid $MID
+wait_for 20 grep -q ready "$LIB_TMP/mid" || { echo "helper did not start"; exit 99; }
+check "memtop sees the third process outside the pod" wait_for 30 sh -c "grep -q '\"pid\":$MID,' '$LIB_TMP/out'"
+wait_for 20 older $MID 2 || fail "(premise) the third helper is 2 s old"
+echo $MID > "$ctr/cgroup.procs"
+t0=$(date +%s)
+check "a process 2-10 s old that moves is counted there within 5 s" wait_for 5 pid_in_pod $MID
+check "(premise) it was under 10 s old when it moved" test $(($(ps -o etimes= -p $MID) - ($(date +%s) - t0))) -lt 9
 # an older one (past the 10 s in which every refresh looks) within the
 # minute and a half of the slow round
 wait_for 60 older $OLD 12 || fail "(premise) the old helper is 12 s old"

@@ -26,7 +26,8 @@ static struct pss_cand
 cand(size_t idx, double age, bool changed, uint64_t rss)
 {
 	struct pss_cand	c = { .idx = idx, .read = true, .age = age,
-	    .changed = changed, .rss = rss, .want = READ_PLAN_NONE };
+	    .due_age = age, .changed = changed, .rss = rss,
+	    .want = READ_PLAN_NONE };
 
 	return c;
 }
@@ -333,19 +334,23 @@ simulate(bool stagger, double *oldest)
 
 	for (i = 0; i < N; i++) {
 		real[i] = 0;
-		sched[i] = stagger ? -pss_sched_stagger(1000 + (int)i, 10) : 0;
+		sched[i] = pss_sched_taken(0, stagger, 1000 + (int)i, 10);
 	}
 	*oldest = 0;
 	for (tick = 1; tick <= 1200; tick++) {
 		t = tick * 0.05;
 		for (i = 0; i < N; i++) {
-			c[i] = cand(i, t - sched[i], false, 10 * MIB);
+			c[i] = cand(i, t - real[i], false, 10 * MIB);
+			c[i].due_age = t - sched[i];
 			if (t - real[i] > *oldest)
 				*oldest = t - real[i];
 		}
 		nd = pss_sched_order(c, N, &steady);
-		for (i = 0; i < nd; i++)
-			sched[c[i].idx] = real[c[i].idx] = t;
+		for (i = 0; i < nd; i++) {
+			real[c[i].idx] = t;
+			sched[c[i].idx] = pss_sched_taken(t, false,
+			    1000 + (int)c[i].idx, 10);
+		}
 		if (nd > most)
 			most = nd;
 	}
@@ -361,6 +366,29 @@ test_stagger_spreads(void **state)
 	assert_in_range(simulate(true, &oldest), 1, 16);
 	assert_true(oldest <= 10 + 0.05 + 1e-9);
 	assert_int_equal(simulate(false, &oldest), 200);
+	/* a first reading counts as older by the stagger, a later one not */
+	assert_true(pss_sched_taken(100, true, 1234, 10) ==
+	    100 - pss_sched_stagger(1234, 10));
+	assert_true(pss_sched_taken(100, false, 1234, 10) == 100);
+}
+
+/*
+ * The stagger moves when a reading falls due as old, not the limit on a
+ * big process that moved: its real age counts there (max_age / 2).
+ */
+static void
+test_stagger_big(void **state)
+{
+	struct pss_cand	c[1];
+
+	(void)state;
+	c[0] = cand(0, 2.6, true, 2048 * MIB);
+	c[0].due_age = 2.6 + 2.5;
+	assert_string_equal(order(c, 1, &steady, NULL), "");
+	c[0] = cand(0, 5.1, true, 2048 * MIB);
+	c[0].due_age = 5.1 + 2.5;
+	assert_string_equal(order(c, 1, &steady, NULL), "0");
+	assert_int_equal(c[0].cls, PSS_CHANGED);
 }
 
 int
@@ -378,6 +406,7 @@ main(void)
 		cmocka_unit_test(test_pid_reuse),
 		cmocka_unit_test(test_stagger_values),
 		cmocka_unit_test(test_stagger_spreads),
+		cmocka_unit_test(test_stagger_big),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
