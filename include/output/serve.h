@@ -31,8 +31,6 @@ void		 serve_publish(struct serve *, char *buf, size_t len);
 
 /* Requests answered so far (any path). */
 uint64_t	 serve_requests(struct serve *);
-/* Expositions compressed so far (at their first gzip scrape). */
-uint64_t	 serve_gzips(struct serve *);
 
 void		 serve_stop(struct serve *);
 

@@ -65,20 +65,16 @@ static const struct lazylib_sym mhd_syms[] = {
 #define MHD_stop_daemon	mhd.stop_daemon
 
 /*
- * One published exposition, and its gzip form (Prometheus asks for gzip),
- * made by the first scrape that asks for it: once per exposition at most,
- * not once per scrape, and not at all for a refresh no gzip scrape sees
- * (the DaemonSet refreshes every 5 s, Prometheus scrapes every 15-60 s).
- * Freed when the last response using it is.
+ * One published exposition, and its gzip form (Prometheus asks for gzip:
+ * compressed once per refresh, not once per scrape); freed when the last
+ * response using it is.
  */
 struct expo {
 	atomic_uint	 refs;
 	size_t		 len;
 	char		*data;
-	pthread_mutex_t	 gz_lock;	/* the three below */
-	bool		 gz_tried;
 	size_t		 gz_len;
-	unsigned char	*gz;		/* NULL: not tried, or it failed */
+	unsigned char	*gz;		/* NULL if compression failed */
 };
 
 struct serve {
@@ -86,7 +82,6 @@ struct serve {
 	pthread_mutex_t		 lock;
 	struct expo		*cur;		/* NULL before the first refresh */
 	atomic_uint_fast64_t	 requests;
-	atomic_uint_fast64_t	 gzips;
 	char			 addr[80];
 };
 
@@ -115,7 +110,6 @@ expo_unref(void *cls)
 	struct expo	*e = cls;
 
 	if (e != NULL && atomic_fetch_sub(&e->refs, 1) == 1) {
-		pthread_mutex_destroy(&e->gz_lock);
 		free(e->data);
 		free(e->gz);
 		free(e);
@@ -222,24 +216,6 @@ gzip(const char *buf, size_t len, size_t *outlen)
 	return out;
 }
 
-/* e's gzip form, made now if no scrape asked for it before; NULL if none. */
-static const unsigned char *
-expo_gzip(struct serve *s, struct expo *e, size_t *len)
-{
-	const unsigned char	*gz;
-
-	pthread_mutex_lock(&e->gz_lock);
-	if (!e->gz_tried) {
-		e->gz_tried = true;
-		e->gz = gzip(e->data, e->len, &e->gz_len);
-		atomic_fetch_add(&s->gzips, 1);
-	}
-	gz = e->gz;
-	*len = e->gz_len;
-	pthread_mutex_unlock(&e->gz_lock);
-	return gz;
-}
-
 /* Whether the client takes gzip (Accept-Encoding lists it, not with q=0). */
 static bool
 wants_gzip(struct MHD_Connection *c)
@@ -266,8 +242,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	struct MHD_Response	*r;
 	struct expo		*e;
 	enum MHD_Result		 ret;
-	const unsigned char	*gz = NULL;
-	size_t			 gz_len = 0;
+	bool			 gz;
 
 	(void)version;
 	(void)upload;
@@ -299,11 +274,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (e == NULL)
 		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "memtop: the first refresh is not done yet\n");
-	if (wants_gzip(c))
-		gz = expo_gzip(s, e, &gz_len);	/* NULL: plain after all */
+	gz = e->gz != NULL && wants_gzip(c);
 	r = MHD_create_response_from_buffer_with_free_callback_cls(gz ?
-	    gz_len : e->len, gz ? (void *)(uintptr_t)gz : e->data, expo_unref,
-	    e);
+	    e->gz_len : e->len, gz ? (void *)e->gz : e->data, expo_unref, e);
 	if (r == NULL) {
 		expo_unref(e);
 		return MHD_NO;
@@ -480,10 +453,7 @@ serve_publish(struct serve *s, char *buf, size_t len)
 	atomic_init(&e->refs, 1);
 	e->data = buf;
 	e->len = len;
-	pthread_mutex_init(&e->gz_lock, NULL);
-	e->gz_tried = false;
-	e->gz = NULL;
-	e->gz_len = 0;
+	e->gz = gzip(buf, len, &e->gz_len);
 	pthread_mutex_lock(&s->lock);
 	old = s->cur;
 	s->cur = e;
@@ -495,12 +465,6 @@ uint64_t
 serve_requests(struct serve *s)
 {
 	return atomic_load(&s->requests);
-}
-
-uint64_t
-serve_gzips(struct serve *s)
-{
-	return atomic_load(&s->gzips);
 }
 
 void

@@ -119,8 +119,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do curl -s -o /dev/null "$URL"; done
 scrape "$T/m.txt"
 check "10 scrapes in a row did not cause 10 refreshes" test $(( $(val memtop_refreshes_total '') - n0 )) -lt 10
 
-# gzip, as Prometheus asks for it: compressed at the first gzip scrape of a
-# refresh
+# gzip, as Prometheus asks for it: compressed once per refresh
 curl -s -H 'Accept-Encoding: gzip' -D "$T/h.gz" -o "$T/m.gz" "$URL"
 curl -s -D "$T/h.plain" -o "$T/m.plain" "$URL"
 check "Accept-Encoding: gzip gets Content-Encoding: gzip" grep -qi '^Content-Encoding: gzip' "$T/h.gz"

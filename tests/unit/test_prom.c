@@ -12,7 +12,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include <zlib.h>
 
 #include "output/prom.h"
 #include "output/promtext.h"
@@ -443,16 +442,12 @@ test_families(void **state)
 	free(buf);
 }
 
-/*
- * One HTTP/1.0 GET of path from addr ("127.0.0.1:PORT") with an extra
- * header line (or ""); the whole answer, its length in *lenp.
- */
+/* One HTTP/1.0 GET of path from addr ("127.0.0.1:PORT"); the whole answer. */
 static char *
-http_get_with(const char *addr, const char *path, const char *hdr,
-    size_t *lenp)
+http_get(const char *addr, const char *path)
 {
 	struct sockaddr_in	sa;
-	char			req[512], *buf = xmalloc(1 << 16);
+	char			req[256], *buf = xmalloc(1 << 16);
 	size_t			len = 0;
 	ssize_t			n;
 	int			fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -463,45 +458,13 @@ http_get_with(const char *addr, const char *path, const char *hdr,
 	sa.sin_port = htons((uint16_t)atoi(strchr(addr, ':') + 1));
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	snprintf(req, sizeof req, "GET %s HTTP/1.0\r\n%s\r\n", path, hdr);
+	snprintf(req, sizeof req, "GET %s HTTP/1.0\r\n\r\n", path);
 	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
 	while ((n = read(fd, buf + len, (1 << 16) - 1 - len)) > 0)
 		len += (size_t)n;
 	buf[len] = '\0';
 	close(fd);
-	if (lenp != NULL)
-		*lenp = len;
 	return buf;
-}
-
-static char *
-http_get(const char *addr, const char *path)
-{
-	return http_get_with(addr, path, "", NULL);
-}
-
-/* The body of a gzip answer r (len bytes), inflated; "" if it is not one. */
-static char *
-gunzip_body(const char *r, size_t len)
-{
-	const char	*body = strstr(r, "\r\n\r\n");
-	static char	 out[4096];
-	z_stream	 z;
-
-	out[0] = '\0';
-	if (body == NULL || strstr(r, "Content-Encoding: gzip") == NULL)
-		return out;
-	body += 4;
-	memset(&z, 0, sizeof z);
-	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
-	z.next_in = (Bytef *)(uintptr_t)body;
-	z.avail_in = (uInt)(len - (size_t)(body - r));
-	z.next_out = (Bytef *)out;
-	z.avail_out = sizeof out - 1;
-	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
-	out[z.total_out] = '\0';
-	inflateEnd(&z);
-	return out;
 }
 
 /* Before the first refresh /metrics says so (503); then it serves it. */
@@ -510,8 +473,6 @@ test_serve(void **state)
 {
 	struct serve	*s;
 	char		 cause[256], *r;
-	size_t		 len;
-	int		 i;
 
 	(void)state;
 	s = serve_start("127.0.0.1:0", cause, sizeof cause);
@@ -535,27 +496,6 @@ test_serve(void **state)
 	assert_non_null(strstr(r, " 200 "));
 	free(r);
 	assert_int_equal(serve_requests(s), 4);
-	/* gzip: made at the first scrape that asks, once per exposition */
-	assert_int_equal(serve_gzips(s), 0);
-	serve_publish(s, xstrdup("c_metric 3\n"), 11);	/* never asked */
-	serve_publish(s, xstrdup("d_metric 4\n"), 11);
-	for (i = 0; i < 2; i++) {
-		r = http_get_with(serve_address(s), "/metrics",
-		    "Accept-Encoding: gzip\r\n", &len);
-		assert_string_equal(gunzip_body(r, len), "d_metric 4\n");
-		free(r);
-	}
-	assert_int_equal(serve_gzips(s), 1);
-	r = http_get(serve_address(s), "/metrics");	/* plain: no gzip */
-	assert_non_null(strstr(r, "\r\n\r\nd_metric 4\n"));
-	assert_null(strstr(r, "Content-Encoding"));
-	free(r);
-	serve_publish(s, xstrdup("e_metric 5\n"), 11);
-	r = http_get_with(serve_address(s), "/metrics",
-	    "Accept-Encoding: gzip\r\n", &len);
-	assert_string_equal(gunzip_body(r, len), "e_metric 5\n");
-	free(r);
-	assert_int_equal(serve_gzips(s), 2);
 	serve_stop(s);
 	/* the port of a running server cannot be taken twice */
 	s = serve_start("127.0.0.1:0", cause, sizeof cause);
