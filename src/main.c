@@ -458,12 +458,13 @@ loop_refresh(const struct options *o, struct sampler *s, struct tree_opts topts,
 	return refresh_create(s, &ro);
 }
 
-/* A MEMTOP_TIMING write that failed: said once, on stderr. */
+/* A refresh's MEMTOP_TIMING line; a write that failed said once, on stderr. */
 static void
-timing_say(void)
+loop_timed(const struct timing_mark *tm, const struct snapshot *sn)
 {
 	char	why[512];
 
+	timing_refresh(tm, sn->nprocs);
 	if (timing_write_failed(why, sizeof why))
 		fprintf(stderr, "memtop: %s\n", why);
 }
@@ -584,8 +585,7 @@ run_batch(const struct options *o, struct sampler *s)
 		else
 			wrc = batch_write_snapshot(stdout, sn, &t);
 		tree_done(&t);
-		timing_refresh(&tm, sn->nprocs);
-		timing_say();
+		loop_timed(&tm, sn);
 		if (wrc != 0)
 			break;	/* reader went away: not an error */
 	}
@@ -641,8 +641,7 @@ run_export(const struct options *o, struct sampler *s)
 			store_record(st, sn, &t);	/* says if it cannot */
 		if (srv == NULL && o->textfile == NULL) {
 			tree_done(&t);	/* memtop record: nothing to export */
-			timing_refresh(&tm, sn->nprocs);
-			timing_say();
+			loop_timed(&tm, sn);
 			continue;
 		}
 		self.refreshes = (uint64_t)refresh_count(r);
@@ -665,8 +664,7 @@ run_export(const struct options *o, struct sampler *s)
 			 */
 			malloc_trim(0);
 		}
-		timing_refresh(&tm, sn->nprocs);
-		timing_say();
+		loop_timed(&tm, sn);
 	}
 	serve_stop(srv);
 	promtext_done(&pt);

@@ -15,21 +15,28 @@ static int	timing_fd = -2;	/* -2: not looked at yet; -1: off */
 static int	timing_errno;	/* why it could not be opened */
 static int	write_errno;	/* why a write failed, until said */
 
-int
-timing_open(char *why, size_t len)
+/* Opens the file the first time it is asked about. */
+static void
+timing_init(void)
 {
 	const char	*path;
 
-	if (timing_fd == -2) {
-		path = getenv("MEMTOP_TIMING");
-		timing_fd = -1;
-		if (path != NULL && path[0] != '\0') {
-			timing_fd = open(path, O_WRONLY | O_CREAT | O_APPEND |
-			    O_CLOEXEC, 0644);
-			if (timing_fd == -1)
-				timing_errno = errno;
-		}
+	if (timing_fd != -2)
+		return;
+	path = getenv("MEMTOP_TIMING");
+	timing_fd = -1;
+	if (path != NULL && path[0] != '\0') {
+		timing_fd = open(path, O_WRONLY | O_CREAT | O_APPEND |
+		    O_CLOEXEC, 0644);
+		if (timing_fd == -1)
+			timing_errno = errno;
 	}
+}
+
+int
+timing_open(char *why, size_t len)
+{
+	timing_init();
 	if (timing_fd >= 0 || timing_errno == 0)
 		return 0;
 	snprintf(why, len, "MEMTOP_TIMING %s: %s; no timing lines",
@@ -40,9 +47,7 @@ timing_open(char *why, size_t len)
 int
 timing_on(void)
 {
-	char	why[8];
-
-	(void)timing_open(why, sizeof why);
+	timing_init();
 	return timing_fd >= 0;
 }
 
