@@ -28,9 +28,17 @@ struct cg_roots {
  */
 struct cg_place {
 	enum cg_hier	hier;		/* where charges for path are read */
-	char		path[1024];	/* normalised */
 	struct cg_class	cls;
+	char		path[1024];	/* normalised; last (cg_place_size) */
 };
+
+/*
+ * The bytes of a place up to its path's '\0': an interned copy (places.c)
+ * is only that long, so places are copied with cg_place_copy, never by
+ * assignment.
+ */
+size_t	cg_place_size(const struct cg_place *);
+void	cg_place_copy(struct cg_place *dst, const struct cg_place *src);
 
 /*
  * Parses the text of /proc/PID/cgroup into *out. Returns 0, or -1 if no line

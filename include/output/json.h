@@ -19,6 +19,13 @@ int	json_write_snapshot(FILE *, const struct snapshot *, const struct tree *);
  */
 size_t	json_render_count(void);
 
+/*
+ * The next document is the last (-b -n N's Nth): written without keeping
+ * its text, which no later document would use (one refresh: ~600 KiB of
+ * heap, 150 page faults, less).
+ */
+void	json_cache_last(void);
+
 /* Frees the render cache (the next document renders every process). */
 void	json_cache_free(void);
 

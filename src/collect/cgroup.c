@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,18 @@
 #include "collect/cgroupns.h"
 #include "util/fmt.h"
 #include "util/readfile.h"
+
+size_t
+cg_place_size(const struct cg_place *pl)
+{
+	return offsetof(struct cg_place, path) + strlen(pl->path) + 1;
+}
+
+void
+cg_place_copy(struct cg_place *dst, const struct cg_place *src)
+{
+	memcpy(dst, src, cg_place_size(src));
+}
 
 /* v1 limits at or above this are "no limit" (PAGE_COUNTER_MAX pages). */
 #define V1_UNLIMITED	(1ULL << 62)

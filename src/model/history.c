@@ -276,7 +276,7 @@ remember_ghost(struct hist_ent *e, const struct snap_proc *sp,
 	gd->sp.env = NULL;
 	gd->sp.place = NULL;
 	if (sp->place != NULL) {
-		gd->place = *sp->place;
+		cg_place_copy(&gd->place, sp->place);
 		gd->sp.place = &gd->place;
 	}
 	e->ghost_gkind = g->kind;

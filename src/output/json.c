@@ -363,6 +363,7 @@ static struct jcache {
 	struct jproc	*next;		/* this document's */
 	size_t		 nnext, cap;
 	size_t		 renders;
+	bool		 last;		/* this document is not kept */
 	struct buf	 out;		/* the object being written */
 } jc;
 
@@ -575,6 +576,25 @@ jcache_store(char kind, const char *ident, uint64_t fp)
 	return e;
 }
 
+/*
+ * Writes the object the caller rendered into jc.out (its closing brace left
+ * out): kept for the next document unless this one is the last.
+ */
+static void
+jcache_emit(FILE *f, char kind, const char *ident, uint64_t fp)
+{
+	const struct jproc	*e;
+
+	if (jc.last) {
+		fwrite(jc.out.data, 1, jc.out.len, f);
+		buf_reset(&jc.out);
+		jc.renders++;
+		return;
+	}
+	e = jcache_store(kind, ident, fp);
+	fwrite(e->text, 1, e->len, f);
+}
+
 static void
 json_put_proc(FILE *f, const struct tree_proc *tp)
 {
@@ -587,9 +607,9 @@ json_put_proc(FILE *f, const struct tree_proc *tp)
 	e = jcache_find('p', tp->ident, fp);
 	if (e == NULL) {
 		json_proc(&jc.out, tp, &ds);
-		e = jcache_store('p', tp->ident, fp);
-	}
-	fwrite(e->text, 1, e->len, f);
+		jcache_emit(f, 'p', tp->ident, fp);
+	} else
+		fwrite(e->text, 1, e->len, f);
 	/* jc.out is empty: the key gets its comma from the text before */
 	fputc(',', f);
 	jsonw_key(&jc.out, "pss_age");
@@ -615,9 +635,9 @@ json_put_group(FILE *f, const struct tree *t, const struct tree_group *g)
 	e = jcache_find('g', g->ident, fp);
 	if (e == NULL) {
 		json_group(&jc.out, g, &ds);
-		e = jcache_store('g', g->ident, fp);
-	}
-	fwrite(e->text, 1, e->len, f);
+		jcache_emit(f, 'g', g->ident, fp);
+	} else
+		fwrite(e->text, 1, e->len, f);
 }
 
 /* A container's object but its closing brace and processes. */
@@ -630,9 +650,9 @@ json_put_ctr(FILE *f, const struct tree_ctr *c)
 	e = jcache_find('c', c->ident, fp);
 	if (e == NULL) {
 		json_ctr(&jc.out, c);
-		e = jcache_store('c', c->ident, fp);
-	}
-	fwrite(e->text, 1, e->len, f);
+		jcache_emit(f, 'c', c->ident, fp);
+	} else
+		fwrite(e->text, 1, e->len, f);
 }
 
 /* After a document: what it did not write goes; its entries become the cache. */
@@ -642,6 +662,11 @@ jcache_turn(void)
 	struct jproc	*t;
 	size_t		 i;
 
+	if (jc.last) {		/* what it moved over is not kept either */
+		for (i = 0; i < jc.nnext; i++)
+			free(jc.next[i].text);
+		jc.nnext = 0;
+	}
 	for (i = 0; i < jc.n; i++)
 		free(jc.v[i].text);
 	t = jc.v;
@@ -660,6 +685,12 @@ size_t
 json_render_count(void)
 {
 	return jc.renders;
+}
+
+void
+json_cache_last(void)
+{
+	jc.last = true;
 }
 
 void
@@ -733,6 +764,7 @@ json_write_snapshot(FILE *f, const struct snapshot *sn, const struct tree *t)
 	}
 	fputs("]}\n", f);
 	jcache_turn();
+	jc.last = false;
 	if (ferror(f) || fflush(f) == EOF)
 		rc = -1;
 	return rc;

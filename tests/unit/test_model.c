@@ -405,7 +405,7 @@ static void
 test_json_render_cache(void **state)
 {
 	struct node	 nd;
-	char		*a, *b;
+	char		*a, *b, *c, *fresh;
 	size_t		 r0;
 	json_t		*doc;
 
@@ -453,6 +453,37 @@ test_json_render_cache(void **state)
 	nd.sn.nprocs = 4;
 	free(render(&nd, TREE_BY_POD, true));
 	assert_int_equal(json_render_count(), r0 + 3);	/* the service's */
+
+	/*
+	 * A last document (-b -n N's Nth) is the same text, from what was
+	 * kept and what it renders, and keeps nothing: the next renders all.
+	 */
+	r0 = json_render_count();
+	b = render(&nd, TREE_BY_POD, true);
+	assert_int_equal(json_render_count(), r0);
+	nd.p[1].fig[FIG_RSS_ANON] += MiB;	/* 3 to render again */
+	free(b);
+	b = render(&nd, TREE_BY_POD, true);
+	nd.p[1].fig[FIG_RSS_ANON] -= MiB;
+	r0 = json_render_count();
+	json_cache_last();
+	c = render(&nd, TREE_BY_POD, true);
+	assert_int_equal(json_render_count(), r0 + 3);
+	json_cache_free();
+	fresh = render(&nd, TREE_BY_POD, true);
+	assert_string_equal(c, fresh);
+	assert_string_not_equal(b, c);
+	free(fresh);
+	free(c);
+	free(b);
+	json_cache_free();
+	r0 = json_render_count();
+	json_cache_last();
+	c = render(&nd, TREE_BY_POD, true);
+	assert_int_equal(json_render_count(), r0 + 9);
+	free(render(&nd, TREE_BY_POD, true));
+	assert_int_equal(json_render_count(), r0 + 18);	/* none was kept */
+	free(c);
 	json_cache_free();
 	free(a);
 }
