@@ -1,6 +1,7 @@
 /*
  * Runs a command (stdout to /dev/null) and prints its CPU time (user +
- * system, ms) and peak RSS (KiB): "cpu_ms maxrss_kib".
+ * system, ms), peak RSS (KiB) and minor page faults:
+ * "cpu_ms maxrss_kib minflt".
  */
 #include "config.h"
 
@@ -29,8 +30,8 @@ main(int argc, char **argv)
 	}
 	if (wait4(pid, &status, 0, &ru) != pid)
 		return 99;
-	printf("%.3f %ld\n", (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
-	    1000 + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000,
-	    ru.ru_maxrss);
+	printf("%.3f %ld %ld\n", (double)(ru.ru_utime.tv_sec +
+	    ru.ru_stime.tv_sec) * 1000 + (double)(ru.ru_utime.tv_usec +
+	    ru.ru_stime.tv_usec) / 1000, ru.ru_maxrss, ru.ru_minflt);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }

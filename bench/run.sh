@@ -100,10 +100,14 @@ TICKS=20
 for r in $(seq 1 $ROUNDS); do
 	# (a) + (b) one full refresh
 	$PIN $RAW full 1 >> "$T/raw_full"
-	$PIN $CPU "$MEMTOP" -b -n 1 --json | cut -d' ' -f1 >> "$T/mt_full"
+	$PIN $CPU "$MEMTOP" -b -n 1 --json > "$T/line"
+	cut -d' ' -f1 "$T/line" >> "$T/mt_full"
+	cut -d' ' -f3 "$T/line" >> "$T/pf_mt_full"
 	# the raw reader as a whole process (its exec and libc start counted,
 	# as memtop's are): informational
-	$PIN $CPU $RAW full 1 | cut -d' ' -f1 >> "$T/rawp_full"
+	$PIN $CPU $RAW full 1 > "$T/line"
+	cut -d' ' -f1 "$T/line" >> "$T/rawp_full"
+	cut -d' ' -f3 "$T/line" >> "$T/pf_raw_full"
 	# steady ticks: cheap counters every tick, PSS when 10 s old (here
 	# 2 s at 0.2 s ticks: the same 1 in 10 share)
 	$PIN $RAW tick $TICKS 0.1 >> "$T/raw_tick"
@@ -119,8 +123,12 @@ for r in $(seq 1 $ROUNDS); do
 	echo "$a $b $TICKS" | awk '{ printf "%.3f\n", ($1 - $2) / $3 }' >> "$T/ex_tick"
 	# (c) maps of the big process
 	$PIN $RAW maps $BIGPID 1 >> "$T/raw_maps"
-	$PIN $CPU "$MEMTOP" maps $BIGPID | cut -d' ' -f1 >> "$T/mt_maps"
-	$PIN $CPU $RAW maps $BIGPID 1 | cut -d' ' -f1 >> "$T/rawp_maps"
+	$PIN $CPU "$MEMTOP" maps $BIGPID > "$T/line"
+	cut -d' ' -f1 "$T/line" >> "$T/mt_maps"
+	cut -d' ' -f3 "$T/line" >> "$T/pf_mt_maps"
+	$PIN $CPU $RAW maps $BIGPID 1 > "$T/line"
+	cut -d' ' -f1 "$T/line" >> "$T/rawp_maps"
+	cut -d' ' -f3 "$T/line" >> "$T/pf_raw_maps"
 done
 if [ $only_store = 0 ]; then
 raw_full=$(median < "$T/raw_full"); mt_full=$(median < "$T/mt_full")
@@ -128,6 +136,11 @@ raw_tick=$(median < "$T/raw_tick"); mt_tick=$(median < "$T/mt_tick")
 raw_maps=$(median < "$T/raw_maps"); mt_maps=$(median < "$T/mt_maps")
 rawp_full=$(median < "$T/rawp_full"); rawp_maps=$(median < "$T/rawp_maps")
 ex_full=$(median < "$T/ex_full"); ex_tick=$(median < "$T/ex_tick")
+pf_mt_full=$(median < "$T/pf_mt_full"); pf_raw_full=$(median < "$T/pf_raw_full")
+pf_mt_maps=$(median < "$T/pf_mt_maps"); pf_raw_maps=$(median < "$T/pf_raw_maps")
+# what a page fault costs here: on a VM whose page tables the hypervisor
+# shadows it is ~15 us, and memtop's extra faults are much of its extra CPU
+fault_us=$($PIN $B/bench/faultcost)
 
 # (d) CPU per second at a 1 s refresh: memtop vs htop with a PSS column
 SECS=10; [ $smoke = 1 ] && SECS=2
@@ -351,6 +364,13 @@ row "exporter: steady refresh (--textfile)" "$ex_tick" "$raw_tick" 1.15
 row "memtop maps on $(wc -l < /proc/$BIGPID/maps) mappings" "$mt_maps" "$raw_maps" 1.2
 row "  (info) full refresh vs the raw reader's process" "$mt_full" "$rawp_full" ""
 row "  (info) memtop maps vs the raw reader's process" "$mt_maps" "$rawp_maps" ""
+pfrow() {	# page faults of a whole process, memtop's and the raw reader's
+	printf '%-46s %10s %10s %7s   %s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" \
+	    "$(echo "$2 $3 ${fault_us:--}" | awk '{ if ($1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ && $3 != "-")
+		printf "(info: %d more x %s us a fault = %.1f ms)", $1 - $2, $3, ($1 - $2) * $3 / 1000 }')"
+}
+pfrow "  page faults: full refresh vs raw process" "$pf_mt_full" "$pf_raw_full"
+pfrow "  page faults: memtop maps vs raw process" "$pf_mt_maps" "$pf_raw_maps"
 row "CPU ms/s at 1 s, dashboard (vs htop + PSS)" "$mt_tui" "$htop_sec" 0.4
 row "CPU ms/s at 1 s, -b --json (vs htop + PSS)" "$mt_sec" "$htop_sec" 0.4
 peak_mib=$(echo "$peak" | awk '{ if ($1 == "") print "-"; else printf "%.1f", $1 / 1024 }')
