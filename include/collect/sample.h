@@ -118,7 +118,9 @@ struct sampler;
  */
 struct maps_hook {
 	size_t		 run_size;
-	void		 (*begin)(void *run, void *ctx, const struct snap_proc *);
+	/* the process's comm and cmdline (NULL if unknown) */
+	void		 (*begin)(void *run, void *ctx, const char *comm,
+			    const char *cmdline);
 	void		 (*mapping)(void *run, const struct mapping *);
 	unsigned	 (*end)(void *run, struct maps_tally *);
 };

@@ -26,14 +26,14 @@ marks_argv0(const char *cmdline, char *buf, size_t len)
 }
 
 static void
-marks_begin(void *run, void *ctx, const struct snap_proc *sp)
+marks_begin(void *run, void *ctx, const char *comm, const char *cmdline)
 {
 	struct detect_ctx	c;
 	char			argv0[64];
 
 	(void)ctx;
-	c.comm = sp->comm;
-	c.exe = marks_argv0(sp->cmdline, argv0, sizeof argv0);
+	c.comm = comm;
+	c.exe = marks_argv0(cmdline, argv0, sizeof argv0);
 	c.stack_limit = 0;
 	detect_begin(run, &c);
 }
