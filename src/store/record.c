@@ -117,6 +117,8 @@ store_record_done(struct store *st)
 	}
 	free(st->bucket);
 	st->bucket = NULL;
+	if (st->db == NULL)
+		return;	/* not opened: SQLite may not even be loaded */
 	sqlite3_finalize(st->st_sample);
 	sqlite3_finalize(st->st_upsert);
 	sqlite3_finalize(st->st_gone);

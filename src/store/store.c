@@ -346,6 +346,8 @@ store_open_writer(const struct store_opts *o, char *why, size_t len)
 		goto fail;
 	if (o->reset)
 		remove_files(st->path);
+	if (store_sqlite_load(why, len) != 0)
+		goto fail;
 	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(why, len, "cannot open %s: %s", st->path,
@@ -411,6 +413,8 @@ store_open_reader(const char *path, char *why, size_t len)
 	}
 	st = store_new(path);
 	st->readonly = true;
+	if (store_sqlite_load(why, len) != 0)
+		goto fail;
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(why, len, "cannot open %s: %s", path,

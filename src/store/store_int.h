@@ -2,11 +2,71 @@
 #ifndef MEMTOP_STORE_STORE_INT_H
 #define MEMTOP_STORE_STORE_INT_H
 
+#include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "collect/figure.h"
 #include "store/store.h"
+
+/*
+ * SQLite's functions, filled by store_sqlite_load (sqlite_lib.c) when a
+ * store is first opened; the macros below call them under their own names.
+ */
+#define SQ_FN(f)	__typeof__(f) *p_##f
+struct store_sqlite {
+	SQ_FN(sqlite3_bind_double);
+	SQ_FN(sqlite3_bind_int);
+	SQ_FN(sqlite3_bind_int64);
+	SQ_FN(sqlite3_bind_null);
+	SQ_FN(sqlite3_bind_text);
+	SQ_FN(sqlite3_busy_timeout);
+	SQ_FN(sqlite3_clear_bindings);
+	SQ_FN(sqlite3_close);
+	SQ_FN(sqlite3_column_double);
+	SQ_FN(sqlite3_column_int64);
+	SQ_FN(sqlite3_column_text);
+	SQ_FN(sqlite3_column_type);
+	SQ_FN(sqlite3_errmsg);
+	SQ_FN(sqlite3_exec);
+	SQ_FN(sqlite3_finalize);
+	SQ_FN(sqlite3_free);
+	SQ_FN(sqlite3_last_insert_rowid);
+	SQ_FN(sqlite3_open_v2);
+	SQ_FN(sqlite3_prepare_v2);
+	SQ_FN(sqlite3_prepare_v3);
+	SQ_FN(sqlite3_reset);
+	SQ_FN(sqlite3_step);
+};
+#undef SQ_FN
+extern struct store_sqlite	store_sq;
+
+/* 0, or -1 with why ("the history store needs SQLite ...: cause"). */
+int	store_sqlite_load(char *why, size_t len);
+
+#define sqlite3_bind_double	(*store_sq.p_sqlite3_bind_double)
+#define sqlite3_bind_int	(*store_sq.p_sqlite3_bind_int)
+#define sqlite3_bind_int64	(*store_sq.p_sqlite3_bind_int64)
+#define sqlite3_bind_null	(*store_sq.p_sqlite3_bind_null)
+#define sqlite3_bind_text	(*store_sq.p_sqlite3_bind_text)
+#define sqlite3_busy_timeout	(*store_sq.p_sqlite3_busy_timeout)
+#define sqlite3_clear_bindings	(*store_sq.p_sqlite3_clear_bindings)
+#define sqlite3_close		(*store_sq.p_sqlite3_close)
+#define sqlite3_column_double	(*store_sq.p_sqlite3_column_double)
+#define sqlite3_column_int64	(*store_sq.p_sqlite3_column_int64)
+#define sqlite3_column_text	(*store_sq.p_sqlite3_column_text)
+#define sqlite3_column_type	(*store_sq.p_sqlite3_column_type)
+#define sqlite3_errmsg		(*store_sq.p_sqlite3_errmsg)
+#define sqlite3_exec		(*store_sq.p_sqlite3_exec)
+#define sqlite3_finalize	(*store_sq.p_sqlite3_finalize)
+#define sqlite3_free		(*store_sq.p_sqlite3_free)
+#define sqlite3_last_insert_rowid (*store_sq.p_sqlite3_last_insert_rowid)
+#define sqlite3_open_v2		(*store_sq.p_sqlite3_open_v2)
+#define sqlite3_prepare_v2	(*store_sq.p_sqlite3_prepare_v2)
+#define sqlite3_prepare_v3	(*store_sq.p_sqlite3_prepare_v3)
+#define sqlite3_reset		(*store_sq.p_sqlite3_reset)
+#define sqlite3_step		(*store_sq.p_sqlite3_step)
 
 /* 'memt': PRAGMA application_id of a memtop store */
 #define STORE_APP_ID	0x6d656d74
