@@ -38,7 +38,10 @@ cleanup() {
 	rm -rf "$T"
 }
 HTOP_TM="tmux -L memtopbench$$ -f /dev/null"
-trap cleanup EXIT INT TERM
+# INT and TERM exit (the EXIT trap cleans up): a trap that only cleaned up
+# left the script running on, holding nothing (bench/run.sh --hold)
+trap cleanup EXIT
+trap "exit 130" INT TERM
 [ "$old_mmc" -lt $((BIG * 2 + 1000)) ] && echo $((BIG * 2 + 1000)) > /proc/sys/vm/max_map_count
 
 size_of() {	# MiB of process i: most small, some medium, a few big
@@ -82,7 +85,7 @@ echo "bench: $nproc processes on the node, ${rss_total} MiB resident, ~${total} 
 
 if [ $hold = 1 ]; then	# the node only, for perf or strace by hand
 	echo "bench: holding the node (raw reader: $RAW); Ctrl-C or kill $$ removes it"
-	while :; do sleep 3600 & wait $!; done
+	while :; do sleep 3600 & PIDS="$PIDS $!"; wait $!; done
 fi
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }

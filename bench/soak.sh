@@ -38,7 +38,10 @@ cleanup() {
 	for d in $(find "$CG" -depth -type d 2>/dev/null); do rmdir "$d" 2>/dev/null; done
 	rm -rf "$T"
 }
-trap cleanup EXIT INT TERM
+# INT and TERM exit (the EXIT trap cleans up): a trap that only cleaned up
+# left the script running on, holding nothing (bench/run.sh --hold)
+trap cleanup EXIT
+trap "exit 130" INT TERM
 mkdir -p "$CG" || exit 1
 
 # process churn: short-lived processes all the time
