@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 static double
 cpu_us(void)
@@ -35,6 +36,7 @@ int
 main(int argc, char **argv)
 {
 	size_t	pages = argc > 1 ? strtoul(argv[1], NULL, 10) : 1024, i;
+	size_t	pg = (size_t)sysconf(_SC_PAGESIZE);
 	double	per[9];
 	int	r;
 
@@ -42,16 +44,18 @@ main(int argc, char **argv)
 		return 2;
 	for (r = 0; r < 9; r++) {
 		double	t0;
-		char	*p = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE,
+		char	*p = mmap(NULL, pages * pg, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (p == MAP_FAILED)
 			return 1;
+		/* small pages, one fault each, whatever THP's setting */
+		(void)madvise(p, pages * pg, MADV_NOHUGEPAGE);
 		t0 = cpu_us();
 		for (i = 0; i < pages; i++)
-			p[i * 4096] = 1;
+			p[i * pg] = 1;
 		per[r] = (cpu_us() - t0) / (double)pages;
-		munmap(p, pages * 4096);
+		munmap(p, pages * pg);
 	}
 	qsort(per, 9, sizeof per[0], cmp);
 	printf("%.2f\n", per[4]);

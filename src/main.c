@@ -580,7 +580,8 @@ run_batch(const struct options *o, struct sampler *s)
 	seed_from_store(&sc, refresh_history(r));
 	while ((rc = loop_next(o, r, &sn, &t, &tm)) == 1) {
 		prom_opts_say(ph);
-		if (o->iterations != 0 && refresh_count(r) >= o->iterations)
+		if (o->json && o->iterations != 0 &&
+		    refresh_count(r) >= o->iterations)
 			json_cache_last();
 		if (o->json)
 			wrc = json_write_snapshot(stdout, sn, &t);

@@ -341,13 +341,14 @@ store_open_writer(const struct store_opts *o, char *why, size_t len)
 
 	st->o = *o;
 	st->o.path = st->path;
+	/* first: nothing is made, locked or reset (removed) without SQLite */
+	if (store_sqlite_load(why, len) != 0)
+		goto fail;
 	make_dir(st->path);
 	if (take_lock(st, why, len) != 0)
 		goto fail;
 	if (o->reset)
 		remove_files(st->path);
-	if (store_sqlite_load(why, len) != 0)
-		goto fail;
 	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(why, len, "cannot open %s: %s", st->path,

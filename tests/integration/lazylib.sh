@@ -4,7 +4,8 @@
 # the node's memory) are not linked; and with SQLite unloadable (bind-mounted
 # over by an empty file, in a mount namespace of this test's own) every
 # command that wanted a store says why once and does the rest: -b prints its
-# document, the exporter writes its textfile, `record` alone exits 1.
+# document, the exporter writes its textfile, `record` alone exits 1, and
+# `record --store-reset` neither removes nor locks the store it cannot open.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_root
 lib_init
@@ -12,6 +13,8 @@ T=$LIB_TMP
 command -v unshare > /dev/null || { echo "SKIP: no unshare"; exit 77; }
 
 linked=$(ldd "$MEMTOP" 2>&1)
+# (a failing ldd would make every "not linked" below true)
+printf '%s\n' "$linked" | grep -q 'libc\.so' || { fail "ldd $MEMTOP: $linked"; finish; }
 for l in libsqlite3 libcurl libmicrohttpd libproc2; do
 	check "$l is not linked (opened when used)" sh -c "! printf '%s\n' \"\$1\" | grep -q '$l'" - "$linked"
 done
@@ -20,34 +23,47 @@ done
 "$MEMTOP" record -n 2 -d 0.2 --store "$T/h.db" 2> "$T/rec.err" || fail "record exit status"
 check "a store was recorded" test -s "$T/h.db"
 
-so=$(ldconfig -p | awk '/libsqlite3\.so\.0 .*x86-64/ { print $NF; exit }')
-[ -n "$so" ] || so=$(ldconfig -p | awk '/libsqlite3\.so\.0 / { print $NF; exit }')
-[ -n "$so" ] && so=$(readlink -f "$so")
-[ -f "$so" ] || { fail "libsqlite3.so.0 not found"; finish; }
+# every copy the loader could find, hidden
+sos=$(ldconfig -p | awk '/libsqlite3\.so\.0 / { print $NF }' | while read -r f; do readlink -f "$f"; done | sort -u)
+[ -n "$sos" ] || { fail "libsqlite3.so.0 not found"; finish; }
+unshare -m --propagation private true 2> /dev/null ||
+    { echo "SKIP: no mount namespace (unshare -m)"; exit 77; }
 mkdir "$T/tf"
-cat > "$T/run.sh" <<SH
-mount --bind /dev/null "$so" || exit 98
+{
+	for f in $sos; do echo "mount --bind /dev/null '$f' || exit 98"; done
+	cat <<SH
 "$MEMTOP" -b -n 1 --json --store "$T/h.db" > "$T/b.json" 2> "$T/b.err"; echo \$? > "$T/b.rc"
 "$MEMTOP" record -n 1 --store "$T/h2.db" 2> "$T/r.err"; echo \$? > "$T/r.rc"
 "$MEMTOP" --textfile "$T/tf" -n 1 --record --store "$T/h3.db" 2> "$T/x.err"; echo \$? > "$T/x.rc"
+"$MEMTOP" record -n 1 --store "$T/h.db" --store-reset 2> "$T/z.err"; echo \$? > "$T/z.rc"
 SH
+} > "$T/run.sh"
 unshare -m --propagation private sh "$T/run.sh"
 rc=$?
 check "the mount namespace ran (exit $rc)" test $rc = 0
-says_once() {	# FILE: one line, naming SQLite and the loader's cause
-	test "$(grep -c 'the history store needs SQLite' "$1")" = 1 &&
-	    grep -q 'libsqlite3.so.0' "$1"
-}
+# says_once FILE: one line, naming SQLite and the loader's cause
+cat > "$T/says_once" <<'SH'
+#!/bin/sh
+test "$(grep -c 'the history store needs SQLite' "$1")" = 1 &&
+    grep -q 'libsqlite3.so.0' "$1"
+SH
+chmod +x "$T/says_once"
+PATH=$T:$PATH; export PATH
 check "-b: exit 0" test "$(cat "$T/b.rc")" = 0
 check "-b: the document is printed" sh -c "jq -e '.groups | length > 0' '$T/b.json' > /dev/null"
 check "-b: says once why there is no history" says_once "$T/b.err"
 check "record: exit 1" test "$(cat "$T/r.rc")" = 1
 check "record: says why once" says_once "$T/r.err"
-check "record: no store made" test ! -e "$T/h2.db"
+check "record: no store, no lock file made" sh -c "test ! -e '$T/h2.db' && test ! -e '$T/h2.db.lock'"
 check "exporter: exit 0" test "$(cat "$T/x.rc")" = 0
 check "exporter: the textfile is written" grep -q '^memtop_' "$T/tf/memtop.prom"
-check "exporter: says once it exports without recording" sh -c "says_once() { test \"\$(grep -c 'the history store needs SQLite' \"\$1\")\" = 1; }; says_once '$T/x.err' && grep -q 'exporting without recording' '$T/x.err'"
-# outside the namespace, the library is back: the store reads
+check "exporter: says once it exports without recording" sh -c "says_once '$T/x.err' && grep -q 'exporting without recording' '$T/x.err'"
+check "record --store-reset: exit 1, saying why" sh -c "test \"\$(cat '$T/z.rc')\" = 1 && says_once '$T/z.err'"
+# outside the namespace, the library is back: the store reads (and was not
+# reset by the record above, which could not open it)
 "$MEMTOP" -b -n 1 --json --store "$T/h.db" > "$T/b2.json" 2> "$T/b2.err"
-check "with SQLite: -b reads the store without a word" test ! -s "$T/b2.err"
+rc=$?
+check "with SQLite: -b reads the store, exit 0 ($rc), without a word" sh -c "test $rc = 0 && test ! -s '$T/b2.err'"
+check "with SQLite: -b printed its document" sh -c "jq -e '.groups | length > 0' '$T/b2.json' > /dev/null"
+check "the store survived the failed --store-reset" sh -c "test \"\$(sqlite3 '$T/h.db' 'SELECT count(*) FROM sample')\" -gt 0"
 finish

@@ -1,6 +1,7 @@
 /*
- * /proc/PID/cgroup line choice, mountinfo, memory.stat/events parsers, and
- * reading v1 and v2 accounting from fixture cgroupfs trees.
+ * /proc/PID/cgroup line choice, mountinfo, memory.stat/events parsers,
+ * reading v1 and v2 accounting from fixture cgroupfs trees, and interned
+ * places.
  */
 #include "config.h"
 
@@ -20,6 +21,7 @@
 #include "collect/cgfiles.h"
 #include "collect/cgroup.h"
 #include "collect/cgroupns.h"
+#include "collect/places.h"
 #include "util/xmalloc.h"
 
 #define UID1	"3d0df1aa-5b8e-4a3c-9d7e-0c6f1b2a4e51"
@@ -426,6 +428,61 @@ test_cgfiles_detail(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * Interned places are allocated only to their path's end: what is handed
+ * out reads back as given, a copy of it is whole, the same place is shared
+ * and counted, and the table grows and empties (under ASan, a read past
+ * an entry's allocation fails here).
+ */
+static void
+test_places_interned(void **state)
+{
+	struct places	*ps = places_create();
+	struct cg_place	 pl, copy, *a, *b, *many[200];
+	size_t		 i;
+
+	(void)state;
+	memset(&pl, 0, sizeof pl);
+	pl.hier = CG_HIER_V1;
+	snprintf(pl.path, sizeof pl.path, "/kubepods/burstable/pod" UID1 "/"
+	    CID);
+	k8s_classify(pl.path, &pl.cls);
+	assert_string_equal(pl.cls.ctr_id, CID);
+	a = places_get(ps, &pl);
+	assert_ptr_not_equal(a, &pl);
+	assert_string_equal(a->path, pl.path);
+	assert_int_equal(a->hier, CG_HIER_V1);
+	assert_memory_equal(&a->cls, &pl.cls, sizeof pl.cls);
+	assert_int_equal(cg_place_size(a),
+	    offsetof(struct cg_place, path) + strlen(pl.path) + 1);
+	assert_true(cg_place_size(a) < sizeof *a);
+	memset(&copy, 0xa5, sizeof copy);
+	cg_place_copy(&copy, a);
+	assert_string_equal(copy.path, pl.path);
+	assert_memory_equal(&copy.cls, &pl.cls, sizeof pl.cls);
+	b = places_get(ps, &pl);
+	assert_ptr_equal(a, b);
+	assert_int_equal(places_count(ps), 1);
+	for (i = 0; i < 200; i++) {	/* the table grows past 64 buckets */
+		snprintf(pl.path, sizeof pl.path, "/system.slice/u%zu.service",
+		    i);
+		k8s_classify(pl.path, &pl.cls);
+		many[i] = places_get(ps, &pl);
+		assert_string_equal(many[i]->path, pl.path);
+	}
+	assert_int_equal(places_count(ps), 201);
+	assert_string_equal(a->path, copy.path);	/* moved buckets, same entry */
+	places_put(ps, a);
+	assert_int_equal(places_count(ps), 201);	/* b still holds it */
+	places_put(ps, b);
+	assert_int_equal(places_count(ps), 200);
+	for (i = 0; i < 200; i++)
+		places_put(ps, many[i]);
+	assert_int_equal(places_count(ps), 0);
+	places_put(ps, NULL);
+	places_free(ps);
+}
+
 int
 main(void)
 {
@@ -444,6 +501,7 @@ main(void)
 		cmocka_unit_test(test_ns_parse),
 		cmocka_unit_test(test_cgfiles_detail),
 		cmocka_unit_test(test_ns_find_base),
+		cmocka_unit_test(test_places_interned),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
