@@ -13,12 +13,15 @@ struct nodemem;
 
 /*
  * Never NULL. If libproc2 cannot be opened or cannot read /proc/meminfo,
- * says why once (log_warn) and every figure is unknown.
+ * says why once (log_warn; nodemem_why keeps it) and every figure is
+ * unknown.
  */
 struct nodemem	*nodemem_open(void);
 /* The same with another library name (tests: one that is not there). */
 struct nodemem	*nodemem_open_lib(const char *soname);
 void		 nodemem_free(struct nodemem *);
+/* Why every figure is unknown (what was logged), or NULL. */
+const char	*nodemem_why(const struct nodemem *);
 /* One read of /proc/meminfo: bytes, or FIG_NA for a figure not known. */
 void		 nodemem_read(struct nodemem *, uint64_t *total,
 		    uint64_t *available);

@@ -135,6 +135,12 @@ void		 sampler_set_maps_hook(struct sampler *,
 struct sampler	*sampler_create(const struct cg_roots *, const char *proc_root,
 		    const char *host_root, const char **cause);
 void		 sampler_free(struct sampler *);
+/*
+ * Why the node's memory is unknown for the whole run (libproc2 could not
+ * be opened or read /proc/meminfo), or NULL: -b and the exporter say it on
+ * stderr, the dashboard in its status line (log_warn).
+ */
+const char	*sampler_node_why(const struct sampler *);
 
 /*
  * Takes one snapshot into *out (borrowed until the next tick), reading what

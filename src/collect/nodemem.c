@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <libproc2/meminfo.h>
@@ -23,6 +24,7 @@ static const struct lazylib_sym lp_syms[] = {
 
 struct nodemem {
 	struct meminfo_info	*mi;	/* libproc2's; NULL: unreadable */
+	char			 why[320];	/* "" while readable */
 };
 
 struct nodemem *
@@ -40,15 +42,24 @@ nodemem_open_lib(const char *soname)
 
 	if (lazylib_open(soname, lp_syms, sizeof lp_syms /
 	    sizeof lp_syms[0], why, sizeof why) != 0) {
-		log_warn("the node's memory is unknown: %s", why);
+		snprintf(nm->why, sizeof nm->why, "the node's memory is "
+		    "unknown: %s", why);
+		log_warn("%s", nm->why);
 		return nm;
 	}
 	if ((rc = lp.new(&nm->mi)) < 0) {
-		log_warn("the node's memory is unknown: libproc2 cannot read "
-		    "/proc/meminfo (%d)", rc);
+		snprintf(nm->why, sizeof nm->why, "the node's memory is "
+		    "unknown: libproc2 cannot read /proc/meminfo (%d)", rc);
+		log_warn("%s", nm->why);
 		nm->mi = NULL;
 	}
 	return nm;
+}
+
+const char *
+nodemem_why(const struct nodemem *nm)
+{
+	return nm->why[0] != '\0' ? nm->why : NULL;
 }
 
 void

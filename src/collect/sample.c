@@ -99,6 +99,12 @@ sampler_set_maps_hook(struct sampler *s, const struct maps_hook *h,
 	s->hook_run = h != NULL ? xmalloc(h->run_size) : NULL;
 }
 
+const char *
+sampler_node_why(const struct sampler *s)
+{
+	return nodemem_why(s->mem);
+}
+
 struct sampler *
 sampler_create(const struct cg_roots *roots, const char *proc_root,
     const char *host_root, const char **cause)

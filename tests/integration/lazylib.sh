@@ -6,6 +6,8 @@
 # command that wanted a store says why once and does the rest: -b prints its
 # document, the exporter writes its textfile, `record` alone exits 1, and
 # `record --store-reset` neither removes nor locks the store it cannot open.
+# With libproc2 unloadable, -b and the exporter say once that the node's
+# memory is unknown, and it is null.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_root
 lib_init
@@ -59,6 +61,27 @@ check "exporter: exit 0" test "$(cat "$T/x.rc")" = 0
 check "exporter: the textfile is written" grep -q '^memtop_' "$T/tf/memtop.prom"
 check "exporter: says once it exports without recording" sh -c "says_once '$T/x.err' && grep -q 'exporting without recording' '$T/x.err'"
 check "record --store-reset: exit 1, saying why" sh -c "test \"\$(cat '$T/z.rc')\" = 1 && says_once '$T/z.err'"
+# libproc2 hidden: the node's memory is unknown (null), said once on stderr
+# by -b and by the exporter, which both do the rest
+p2s=$(ldconfig -p | awk '/libproc2\.so\.0 / { print $NF }' | while read -r f; do readlink -f "$f"; done | sort -u)
+if [ -n "$p2s" ]; then
+	mkdir "$T/tf2"
+	{
+		for f in $p2s; do echo "mount --bind /dev/null '$f' || exit 98"; done
+		cat <<SH
+"$MEMTOP" -b -n 2 -d 0.2 --json --store none > "$T/p.json" 2> "$T/p.err"; echo \$? > "$T/p.rc"
+"$MEMTOP" --textfile "$T/tf2" -n 1 --store none 2> "$T/q.err"; echo \$? > "$T/q.rc"
+SH
+	} > "$T/run2.sh"
+	unshare -m --propagation private sh "$T/run2.sh"
+	check "libproc2 hidden: -b exits 0 with two documents" sh -c "test \"\$(cat '$T/p.rc')\" = 0 && test \"\$(jq -c .groups '$T/p.json' | wc -l)\" = 2"
+	check "libproc2 hidden: the node's memory is null, not 0" sh -c "test \"\$(jq -r '[.mem_total, .mem_available] | map(tostring) | join(\" \")' '$T/p.json' | sort -u)\" = 'null null'"
+	check "libproc2 hidden: -b says why once" sh -c "test \"\$(grep -c \"the node's memory is unknown: .*libproc2\" '$T/p.err')\" = 1"
+	check "libproc2 hidden: the exporter writes its textfile and says why once" sh -c "test \"\$(cat '$T/q.rc')\" = 0 && grep -q '^memtop_' '$T/tf2/memtop.prom' && test \"\$(grep -c \"the node's memory is unknown: .*libproc2\" '$T/q.err')\" = 1"
+else
+	fail "libproc2.so.0 not found"
+fi
+
 # outside the namespace, the library is back: the store reads (and was not
 # reset by the record above, which could not open it)
 "$MEMTOP" -b -n 1 --json --store "$T/h.db" > "$T/b2.json" 2> "$T/b2.err"
