@@ -437,7 +437,10 @@ sleep_seconds(double s)
 		;
 }
 
-/* The refresh driver of -b and the exporter (the dashboard makes its own). */
+/*
+ * The refresh driver of -b and the exporter (the dashboard makes its own);
+ * says once what the dashboard's status line would: no node memory.
+ */
 static struct refresh *
 loop_refresh(const struct options *o, struct sampler *s, struct tree_opts topts,
     const struct sort_key *sort, struct promhist *ph)
@@ -455,6 +458,8 @@ loop_refresh(const struct options *o, struct sampler *s, struct tree_opts topts,
 		.hook_ctx = ph,
 	};
 
+	if (sampler_node_why(s) != NULL)
+		fprintf(stderr, "memtop: %s\n", sampler_node_why(s));
 	return refresh_create(s, &ro);
 }
 
@@ -563,16 +568,6 @@ open_recording(const struct options *o)
 	return st;
 }
 
-/* -b and the exporter: what the dashboard's status line would say, once. */
-static void
-say_node_why(const struct sampler *s)
-{
-	const char	*why = sampler_node_why(s);
-
-	if (why != NULL)
-		fprintf(stderr, "memtop: %s\n", why);
-}
-
 static int
 run_batch(const struct options *o, struct sampler *s)
 {
@@ -585,7 +580,6 @@ run_batch(const struct options *o, struct sampler *s)
 	struct seed_ctx		 sc = { .o = o, .say = true };
 	struct promhist		*ph = prom_opts_start(&o->prom, o->window, true);
 
-	say_node_why(s);
 	r = loop_refresh(o, s, (struct tree_opts){
 	    (enum tree_group_by)o->group_by, o->kthreads }, &o->sort, ph);
 	seed_from_store(&sc, refresh_history(r));
@@ -641,7 +635,6 @@ run_export(const struct options *o, struct sampler *s)
 	st = open_recording(o);
 	if (st == NULL && o->record_cmd)
 		return 1;
-	say_node_why(s);
 	/*
 	 * Big buffers (expositions, per-process arrays) from mmap, always:
 	 * glibc's threshold would otherwise grow to their size and put them
