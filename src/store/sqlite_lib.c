@@ -16,31 +16,8 @@
 struct store_sqlite	store_sq;
 
 /* (## and #: f is not expanded to the macro store_int.h makes of it) */
-#define SQ_SYM(f)	{ #f, (void **)&store_sq.p_##f }
-static const struct lazylib_sym sq_syms[] = {
-	SQ_SYM(sqlite3_bind_double),
-	SQ_SYM(sqlite3_bind_int),
-	SQ_SYM(sqlite3_bind_int64),
-	SQ_SYM(sqlite3_bind_null),
-	SQ_SYM(sqlite3_bind_text),
-	SQ_SYM(sqlite3_busy_timeout),
-	SQ_SYM(sqlite3_clear_bindings),
-	SQ_SYM(sqlite3_close),
-	SQ_SYM(sqlite3_column_double),
-	SQ_SYM(sqlite3_column_int64),
-	SQ_SYM(sqlite3_column_text),
-	SQ_SYM(sqlite3_column_type),
-	SQ_SYM(sqlite3_errmsg),
-	SQ_SYM(sqlite3_exec),
-	SQ_SYM(sqlite3_finalize),
-	SQ_SYM(sqlite3_free),
-	SQ_SYM(sqlite3_last_insert_rowid),
-	SQ_SYM(sqlite3_open_v2),
-	SQ_SYM(sqlite3_prepare_v2),
-	SQ_SYM(sqlite3_prepare_v3),
-	SQ_SYM(sqlite3_reset),
-	SQ_SYM(sqlite3_step),
-};
+#define SQ_SYM(f)	{ #f, (void **)&store_sq.p_##f },
+static const struct lazylib_sym sq_syms[] = { SQ_FUNCS(SQ_SYM) };
 
 int
 store_sqlite_load(char *why, size_t len)

@@ -11,33 +11,36 @@
 #include "store/store.h"
 
 /*
- * SQLite's functions, filled by store_sqlite_load (sqlite_lib.c) when a
- * store is first opened; the macros below call them under their own names.
+ * The SQLite functions the store calls (one list: the table here and
+ * sqlite_lib.c's symbols), filled by store_sqlite_load when a store is
+ * first opened; the macros below call them under their own names.
  */
-#define SQ_FN(f)	__typeof__(f) *p_##f
+#define SQ_FUNCS(X) \
+	X(sqlite3_bind_double) \
+	X(sqlite3_bind_int) \
+	X(sqlite3_bind_int64) \
+	X(sqlite3_bind_null) \
+	X(sqlite3_bind_text) \
+	X(sqlite3_busy_timeout) \
+	X(sqlite3_clear_bindings) \
+	X(sqlite3_close) \
+	X(sqlite3_column_double) \
+	X(sqlite3_column_int64) \
+	X(sqlite3_column_text) \
+	X(sqlite3_column_type) \
+	X(sqlite3_errmsg) \
+	X(sqlite3_exec) \
+	X(sqlite3_finalize) \
+	X(sqlite3_free) \
+	X(sqlite3_last_insert_rowid) \
+	X(sqlite3_open_v2) \
+	X(sqlite3_prepare_v2) \
+	X(sqlite3_prepare_v3) \
+	X(sqlite3_reset) \
+	X(sqlite3_step)
+#define SQ_FN(f)	__typeof__(f) *p_##f;
 struct store_sqlite {
-	SQ_FN(sqlite3_bind_double);
-	SQ_FN(sqlite3_bind_int);
-	SQ_FN(sqlite3_bind_int64);
-	SQ_FN(sqlite3_bind_null);
-	SQ_FN(sqlite3_bind_text);
-	SQ_FN(sqlite3_busy_timeout);
-	SQ_FN(sqlite3_clear_bindings);
-	SQ_FN(sqlite3_close);
-	SQ_FN(sqlite3_column_double);
-	SQ_FN(sqlite3_column_int64);
-	SQ_FN(sqlite3_column_text);
-	SQ_FN(sqlite3_column_type);
-	SQ_FN(sqlite3_errmsg);
-	SQ_FN(sqlite3_exec);
-	SQ_FN(sqlite3_finalize);
-	SQ_FN(sqlite3_free);
-	SQ_FN(sqlite3_last_insert_rowid);
-	SQ_FN(sqlite3_open_v2);
-	SQ_FN(sqlite3_prepare_v2);
-	SQ_FN(sqlite3_prepare_v3);
-	SQ_FN(sqlite3_reset);
-	SQ_FN(sqlite3_step);
+	SQ_FUNCS(SQ_FN)
 };
 #undef SQ_FN
 extern struct store_sqlite	store_sq;
