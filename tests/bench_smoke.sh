@@ -12,6 +12,7 @@ for w in "dashboard first screen" "steady refresh" "exporter: steady refresh" "m
 	check "bench prints the row '$w' with its target" grep -Eq "^$w.* <= [0-9.]+ +(PASS|MISS|-)\$" "$LIB_TMP/out"
 done
 check "bench prints the dashboard's CPU until every figure is read (no target)" grep -Eq '^dashboard, CPU until every figure is read +[0-9.]+ +[0-9.]+ +[0-9.]+$' "$LIB_TMP/out"
+check "bench prints the CPU spent before memtop's exec, taken off the first screen's" grep -Eq "^dashboard: CPU ms before memtop's exec \(off\) +[0-9.]+\$" "$LIB_TMP/out"
 check "bench prints the maps ratio" grep -Eq '^memtop maps on [0-9]+ mappings' "$LIB_TMP/out"
 check "bench prints the full refresh's page faults beside the raw reader's, with what a fault costs here" grep -Eq '^  page faults: full refresh vs raw process +[0-9]+ +[0-9]+ +[0-9.]+ +\(info: -?[0-9]+ more x [0-9.]+ us a fault = -?[0-9.]+ ms\)$' "$LIB_TMP/out"
 check "bench prints memtop maps' page faults beside the raw reader's" grep -Eq '^  page faults: memtop maps vs raw process +[0-9]+ +[0-9]+ +[0-9.]+ +\(info: ' "$LIB_TMP/out"
