@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "fixture.h"
 #include "child.h"
@@ -454,6 +456,149 @@ test_stream_order(void **state)
 	maps_done(&m);
 }
 
+/* Every mapping a maps_fn saw, names copied. */
+struct rec {
+	struct mapping	*v;
+	size_t		 n, cap;
+};
+
+static void
+rec_add(void *arg, const struct mapping *mp)
+{
+	struct rec	*r = arg;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap * 2 + 64;
+		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
+	}
+	r->v[r->n] = *mp;
+	r->v[r->n++].name = xstrdup(mp->name);
+}
+
+static void
+rec_done(struct rec *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->n; i++)
+		free((char *)(uintptr_t)r->v[i].name);
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+/*
+ * maps_scan reads maps text in one pass per line (the line's '\n' looked
+ * for after its fields); maps_parse takes each line whole. On the same
+ * text, through a proc root of files, they agree: every mapping, its
+ * fields and name, and the malformed lines counted, across 64 KiB read
+ * chunks, lines longer than a chunk and a truncated last line.
+ */
+static void
+scan_agrees(const char *text, size_t len)
+{
+	char		 root[] = "/tmp/memtop-test-maps-XXXXXX", dir[64], path[96];
+	struct maps_stats st;
+	struct maps	 m;
+	struct rec	 r = { 0 };
+	FILE		*f;
+	size_t		 i;
+
+	assert_non_null(mkdtemp(root));
+	snprintf(dir, sizeof dir, "%s/4242", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/maps", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+
+	maps_init(&m);
+	maps_parse(&m, text, len);
+	assert_int_equal(maps_scan(root, 4242, false, rec_add, &r, &st), 0);
+	assert_int_equal(st.n, m.n);
+	assert_int_equal(r.n, m.n);
+	assert_int_equal(st.bad_lines, m.bad_lines);
+	for (i = 0; i < m.n; i++) {
+		assert_int_equal(r.v[i].start, m.v[i].start);
+		assert_int_equal(r.v[i].end, m.v[i].end);
+		assert_int_equal(r.v[i].inode, m.v[i].inode);
+		assert_string_equal(r.v[i].perms, m.v[i].perms);
+		assert_int_equal(r.v[i].anon, m.v[i].anon);
+		assert_string_equal(r.v[i].name, m.v[i].name);
+	}
+	maps_done(&m);
+	rec_done(&r);
+	unlink(path);
+	rmdir(dir);
+	rmdir(root);
+}
+
+static void
+test_scan_agrees(void **state)
+{
+	const char	*odd =
+	    "00400000-00401000 r-xp 00000000 fe:00 123 /usr/bin/with space name\n"
+	    "00402000-00403000 rw-p 00000000 00:00 0 [anon:v8 code]\n"
+	    "00404000-00405000 r--p 00000000 00:00 0 [vvar]\n"
+	    "this is not a mapping\n"
+	    "\n"
+	    "00406000-00405000 rw-p 00000000 00:00 0\n"
+	    "zz-00407000 rw-p 00000000 00:00 0\n"
+	    "00407000-00408000 rwzp 00000000 00:00 0\n"
+	    "00407000-00408000 rw-p 00000000 00:00\n"
+	    "00407000-00408000 rw-p\n"
+	    "00408000-00409000 rw-p 00000000 00:00 0 \n"
+	    "00408000-00409000 rw-p 0 103:1f 7\n"
+	    "00409000-0040a000 rw-p 00000000 00:0";	/* truncated */
+	char		*text = xmalloc(400 * 1024), name[5000];
+	size_t		 len = 0, i;
+
+	(void)state;
+	scan_agrees(odd, strlen(odd));
+	/* ~300 KiB: every 64 KiB read ends mid-line somewhere else */
+	memset(name, 'n', sizeof name);
+	name[0] = '/';
+	for (i = 0; len < 300 * 1024; i++) {
+		uint64_t	a = 0x7f0000000000ULL + i * 0x2000;
+
+		switch (i % 9) {
+		case 0:		/* a name longer than most lines */
+			name[1 + i % 4000] = '\0';
+			len += (size_t)sprintf(text + len, "%llx-%llx r-xp "
+			    "00001000 fe:00 %zu                    %s\n",
+			    (unsigned long long)a, (unsigned long long)a +
+			    0x1000, i, name);
+			name[1 + i % 4000] = 'n';
+			break;
+		case 4:		/* malformed: a device without its minor */
+			len += (size_t)sprintf(text + len, "%llx-%llx rw-p "
+			    "00000000 00: 0\n", (unsigned long long)a,
+			    (unsigned long long)a + 0x1000);
+			break;
+		case 7:
+			len += (size_t)sprintf(text + len, "%llx-%llx rw-p "
+			    "00000000 00:00 0 [heap]\n", (unsigned long long)a,
+			    (unsigned long long)a + 0x1000);
+			break;
+		default:
+			len += (size_t)sprintf(text + len, "%llx-%llx rw-p "
+			    "00000000 00:00 0 \n", (unsigned long long)a,
+			    (unsigned long long)a + 0x1000 * (i % 5 + 1));
+			break;
+		}
+	}
+	scan_agrees(text, len);
+	/* a line longer than a 64 KiB read */
+	len = (size_t)sprintf(text, "1000-2000 rw-p 00000000 00:00 0 \n"
+	    "2000-3000 r--p 00000000 fe:00 5 /");
+	memset(text + len, 'x', 70 * 1024);
+	len += 70 * 1024;
+	len += (size_t)sprintf(text + len, "\n3000-4000 rw-p 00000000 00:00 "
+	    "0 \n4000-5000 rw-p 0000");	/* and a truncated last line */
+	scan_agrees(text, len);
+	free(text);
+}
+
 /* 100 000 mappings: parsed and histogrammed, clusters found. */
 static void
 test_many(void **state)
@@ -533,6 +678,7 @@ main(void)
 		cmocka_unit_test(test_odd_lines),
 		cmocka_unit_test(test_hex_widths),
 		cmocka_unit_test(test_scan_live),
+		cmocka_unit_test(test_scan_agrees),
 		cmocka_unit_test(test_stream_order),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_status),
