@@ -240,6 +240,6 @@ done:
 	tree_done(&t);
 out:
 	refresh_free(r);
-	sampler_free(s);
+	sampler_free_at_exit(s);	/* the command's end: main returns */
 	return rc;
 }

@@ -794,7 +794,7 @@ main(int argc, char **argv)
 	}
 	if (rc < 0)
 		rc = run_batch(&o, s);
-	sampler_free(s);
+	sampler_free_at_exit(s);	/* its files: closed by the exit */
 	log_close();
 	return rc;
 }

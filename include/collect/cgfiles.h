@@ -24,6 +24,8 @@ struct cgfiles;
 
 struct cgfiles	*cgfiles_create(size_t limit);
 void		 cgfiles_free(struct cgfiles *);
+/* Its files are left open when it is freed: as fdcache_leave_open. */
+void		 cgfiles_leave_open(struct cgfiles *);
 void		 cgfiles_begin(struct cgfiles *, double detail_age);
 void		 cgfiles_end(struct cgfiles *);
 

@@ -33,6 +33,13 @@ struct fdcache_stats {
  */
 struct fdcache	*fdcache_create(const char *proc_root, size_t limit);
 void		 fdcache_free(struct fdcache *);
+/*
+ * Its files are left open when it is freed (its memory is not): for a
+ * process about to exit, whose exit closes them, where a close() each
+ * costs a system call (~1.5 us each here: memtop keeps ~2 700 open on a
+ * node of 370 processes).
+ */
+void		 fdcache_leave_open(struct fdcache *);
 
 /*
  * A quarter of the descriptor limit, once the soft limit has been raised

@@ -36,6 +36,8 @@ struct procscan;
 /* Creates the scanner; NULL with *cause set (static string) on failure. */
 struct procscan	*procscan_create(const char **cause);
 void		 procscan_free(struct procscan *);
+/* Its /proc files are left open when it is freed: fdcache_leave_open. */
+void		 procscan_leave_open(struct procscan *);
 
 /*
  * Reads the cheap tier for every process. *out is an array owned by the

@@ -44,6 +44,7 @@ struct cgfiles {
 	double		 detail_age;	/* <= 0: every file every round */
 	double		 now;		/* this round's clock_mono() */
 	char		*buf;
+	bool		 leave_open;	/* cgfiles_leave_open */
 };
 
 struct cgfiles *
@@ -78,12 +79,20 @@ cgfiles_free(struct cgfiles *cf)
 	if (cf == NULL)
 		return;
 	for (i = 0; i < cf->n; i++) {
-		cgf_close(cf, &cf->v[i]);
+		if (!cf->leave_open)
+			cgf_close(cf, &cf->v[i]);
 		free(cf->v[i].path);
 	}
 	free(cf->v);
 	free(cf->buf);
 	free(cf);
+}
+
+void
+cgfiles_leave_open(struct cgfiles *cf)
+{
+	if (cf != NULL)
+		cf->leave_open = true;
 }
 
 void

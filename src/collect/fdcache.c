@@ -41,6 +41,7 @@ struct fdcache {
 	uint32_t		 head, tail;
 	unsigned		 round;
 	struct fdcache_stats	 st;
+	bool			 leave_open;	/* fdcache_leave_open */
 };
 
 size_t
@@ -378,11 +379,19 @@ fdcache_free(struct fdcache *fc)
 
 	if (fc == NULL)
 		return;
-	for (i = 0; i < fc->cap; i++)
+	for (i = 0; i < fc->cap && !fc->leave_open; i++)
 		if (fc->e[i].pid != 0)
 			fdc_close_files(fc, &fc->e[i]);
-	close(fc->dirfd);
+	if (!fc->leave_open)
+		close(fc->dirfd);
 	free(fc->e);
 	free(fc->bucket);
 	free(fc);
+}
+
+void
+fdcache_leave_open(struct fdcache *fc)
+{
+	if (fc != NULL)
+		fc->leave_open = true;
 }

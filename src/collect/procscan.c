@@ -123,6 +123,13 @@ procscan_free(struct procscan *ps)
 	free(ps);
 }
 
+void
+procscan_leave_open(struct procscan *ps)
+{
+	if (ps != NULL)
+		fdcache_leave_open(ps->fc);
+}
+
 /* The next space-separated field at *p (advanced past it), as a number. */
 static unsigned long long
 stat_field(const char **p)

@@ -199,6 +199,16 @@ sampler_free(struct sampler *s)
 	free(s);
 }
 
+void
+sampler_free_at_exit(struct sampler *s)
+{
+	if (s == NULL)
+		return;
+	procscan_leave_open(s->scan);
+	cgfiles_leave_open(s->cgf);
+	sampler_free(s);
+}
+
 static int
 sample_cmp(const void *a, const void *b)
 {

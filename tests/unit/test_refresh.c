@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -367,11 +368,112 @@ test_nodemem(void **state)
 	assert_non_null(strstr(log_last(), "libmemtop-test-absent.so.0"));
 }
 
+/* The descriptors open now: open[fd] set (fd < max), their count. */
+static size_t
+fds_now(bool *open, size_t max)
+{
+	DIR		*d = opendir("/proc/self/fd");
+	struct dirent	*e;
+	size_t		 n = 0;
+	int		 fd;
+
+	assert_non_null(d);
+	memset(open, 0, max * sizeof *open);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || (fd = atoi(e->d_name)) == dirfd(d))
+			continue;
+		assert_true(fd >= 0 && (size_t)fd < max);
+		open[fd] = true;
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* The process and cgroup files among the descriptors open now, not in was. */
+static size_t
+kept_files(const bool *was, const bool *now, size_t max)
+{
+	char	 link[64], target[4096];
+	size_t	 fd, n = 0;
+	ssize_t	 len;
+
+	for (fd = 0; fd < max; fd++) {
+		if (!now[fd] || was[fd])
+			continue;
+		snprintf(link, sizeof link, "/proc/self/fd/%zu", fd);
+		len = readlink(link, target, sizeof target - 1);
+		if (len <= 0)
+			continue;
+		target[len] = '\0';
+		/* a process's files, a cgroup's (not /proc/meminfo) */
+		n += (strncmp(target, "/proc/", 6) == 0 && target[6] >= '1' &&
+		    target[6] <= '9') ||
+		    strncmp(target, "/sys/fs/cgroup/", 15) == 0;
+	}
+	return n;
+}
+
+/*
+ * sampler_free closes every file the sampler kept open between refreshes;
+ * sampler_free_at_exit (a process about to exit) leaves them to the exit
+ * and frees the memory (ASan's leak check sees none).
+ */
+static void
+test_free_at_exit(void **state)
+{
+	static bool		 was[16384], now[16384];
+	struct refresh_opts	 o = { .max_age = 1e6, .budget_ms = 1e6,
+	    .interval = 1, .history = 10, .window = 5,
+	    .topts = { TREE_BY_POD, false } };
+	const struct snapshot	*sn;
+	struct cg_roots		 roots;
+	struct sampler		*s;
+	struct refresh		*r;
+	struct tree		 t;
+	const char		*cause;
+	size_t			 n0, fd, kept;
+	int			 at_exit;
+
+	(void)state;
+	if (cgroup_roots_default(&roots) != 0)
+		memset(&roots, 0, sizeof roots);
+	for (at_exit = 0; at_exit <= 1; at_exit++) {
+		n0 = fds_now(was, 16384);
+		s = sampler_create(&roots, "/proc", "/", &cause);
+		assert_non_null(s);
+		r = refresh_create(s, &o);
+		assert_int_equal(refresh_next(r, NULL, &t, &sn, &cause), 0);
+		tree_done(&t);
+		assert_true(sn->nprocs > 1);
+		fds_now(now, 16384);
+		/* every process's stat and status at least */
+		kept = kept_files(was, now, 16384);
+		assert_true(kept >= 2 * sn->nprocs);
+		refresh_free(r);
+		if (at_exit)
+			sampler_free_at_exit(s);
+		else
+			sampler_free(s);
+		fds_now(now, 16384);
+		if (!at_exit) {
+			assert_int_equal(kept_files(was, now, 16384), 0);
+			continue;
+		}
+		assert_int_equal(kept_files(was, now, 16384), kept);
+		for (fd = 0; fd < 16384; fd++)	/* what this process's exit would do */
+			if (now[fd] && !was[fd])
+				close((int)fd);
+		assert_int_equal(fds_now(now, 16384), n0);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nodemem),
+		cmocka_unit_test(test_free_at_exit),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_smaps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_visible_first, setup,
