@@ -196,6 +196,9 @@ cgf_read(struct cgfiles *cf, const char *root, struct cgf_ent *e,
 			if (n <= 0)
 				break;
 			got += (size_t)n;
+			/* one record each: as fdcache.c's fdc_pread */
+			if (got < CGF_BUF - 1 && cf->buf[got - 1] == '\n')
+				break;
 		}
 		if (n < 0)
 			n = -errno;

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +27,7 @@
 
 #include "collect/fdcache.h"
 #include "collect/procscan.h"
+#include "util/readfile.h"
 #include "child.h"
 
 static size_t
@@ -289,6 +291,59 @@ test_limit_lru(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * A read that leaves room and ends a line is taken as the end of the file
+ * (stat, status and smaps_rollup are one seq_file record each): what it
+ * reads of a stopped process (nothing moves) is the whole file, byte for
+ * byte, as reading on to the end gives it.
+ */
+static void
+test_whole_proc_files(void **state)
+{
+	const char	*names[] = { "stat", "status", "statm", "smaps_rollup" };
+	enum fdc_file	 files[] = { FDC_STAT, FDC_STATUS, FDC_STATM,
+	    FDC_ROLLUP };
+	char		 path[64], buf[16384], st[8192];
+	struct fdcache	*fc;
+	struct buf	 b;
+	pid_t		 pid = spawn_child(8);
+	ssize_t		 n;
+	size_t		 i;
+	int		 tries;
+
+	(void)state;
+	assert_int_equal(kill(pid, SIGSTOP), 0);
+	/* stopped: its state is 'T' (stat's third field) */
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	buf_init(&b);
+	for (tries = 0; tries < 10000; tries++) {
+		assert_int_equal(read_file(path, &b, 0), 0);
+		if (strstr(b.data, ") T ") != NULL)
+			break;
+		sched_yield();
+	}
+	assert_non_null(strstr(b.data, ") T "));
+	fc = fdcache_create("/proc", 0);
+	assert_non_null(fc);
+	fdcache_begin(fc);
+	for (i = 0; i < sizeof files / sizeof *files; i++) {
+		snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, names[i]);
+		n = fdcache_read(fc, (int)pid, files[i], buf, sizeof buf);
+		assert_true(n > 0);
+		assert_int_equal(read_file(path, &b, 0), 0);
+		assert_int_equal((size_t)n, b.len);
+		assert_memory_equal(buf, b.data, b.len);
+		/* and a second read of the kept file, from its start */
+		n = fdcache_read(fc, (int)pid, files[i], st, sizeof st);
+		assert_int_equal((size_t)n, b.len);
+		assert_memory_equal(st, b.data, b.len);
+	}
+	fdcache_end(fc);
+	fdcache_free(fc);
+	buf_done(&b);
+	reap(pid);
+}
+
 int
 main(void)
 {
@@ -298,6 +353,7 @@ main(void)
 		cmocka_unit_test(test_start_changed),
 		cmocka_unit_test(test_pid_reuse),
 		cmocka_unit_test(test_limit_lru),
+		cmocka_unit_test(test_whole_proc_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
