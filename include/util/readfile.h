@@ -1,6 +1,7 @@
 #ifndef MEMTOP_UTIL_READFILE_H
 #define MEMTOP_UTIL_READFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A growable, NUL-terminated byte buffer. */
@@ -28,5 +29,16 @@ int	read_file(const char *path, struct buf *b, size_t limit);
  * are freed. The caller wipes b when done (explicit_bzero(b->data, b->cap)).
  */
 int	read_file_secret(const char *path, struct buf *b, size_t limit);
+/*
+ * read_file (read_file_secret if secret) for a /proc file the kernel hands
+ * out whole in one read when the buffer holds it: one seq_file record
+ * (/proc/PID/cgroup), or a read that loops over the process's pages itself
+ * (cmdline, environ). A read that leaves room is taken as the last, where
+ * the read returning 0 would cost a system call (one per file; ~800 in a
+ * full refresh of the bench's node). Not for files of many records (maps,
+ * mountinfo): the kernel hands those out a page at a time.
+ */
+int	read_proc_record(const char *path, struct buf *b, size_t limit,
+	    bool secret);
 
 #endif

@@ -351,7 +351,7 @@ procscan_ident(struct procscan *ps, struct proc_sample **sel, size_t n)
 			continue;
 		snprintf(path, sizeof path, "/proc/%d/cmdline", p->pid);
 		buf_reset(b);
-		if (read_file(path, b, CMDLINE_MAX) != 0)
+		if (read_proc_record(path, b, CMDLINE_MAX, false) != 0)
 			continue;
 		while (b->len > 0 && (b->data[b->len - 1] == '\0' ||
 		    b->data[b->len - 1] == ' '))

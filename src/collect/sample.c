@@ -226,7 +226,7 @@ read_place(struct sampler *s, int pid)
 	int		 rc;
 
 	snprintf(path, sizeof path, "%s/%d/cgroup", s->proc_root, pid);
-	rc = read_file(path, &s->buf, 1 << 16);
+	rc = read_proc_record(path, &s->buf, 1 << 16, false);
 	if (rc != 0)
 		return NULL;	/* vanished: a normal result */
 	if (cgroup_parse_proc_ns(s->buf.data, s->buf.len, s->ns_base, &pl) != 0) {
@@ -518,7 +518,7 @@ tick_env(struct sampler *s, size_t n)
 		c->env = xcalloc(1, sizeof *c->env);
 		snprintf(path, sizeof path, "%s/%d/environ", s->proc_root,
 		    c->pid);
-		rc = read_file_secret(path, &s->envbuf, 1 << 20);
+		rc = read_proc_record(path, &s->envbuf, 1 << 20, true);
 		if (rc == 0)
 			environ_settings(s->envbuf.data, s->envbuf.len,
 			    c->env);

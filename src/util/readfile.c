@@ -78,9 +78,15 @@ buf_append(struct buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
+/* read_into's flags */
+#define RD_WIPE		0x1	/* read_file_secret */
+#define RD_RECORD	0x2	/* read_proc_record */
+
 static int
-read_into(int dirfd, const char *name, struct buf *b, size_t limit, bool wipe)
+read_into(int dirfd, const char *name, struct buf *b, size_t limit,
+    unsigned flags)
 {
+	bool	wipe = (flags & RD_WIPE) != 0;
 	ssize_t	n;
 	int	fd, err = 0;
 
@@ -108,6 +114,8 @@ read_into(int dirfd, const char *name, struct buf *b, size_t limit, bool wipe)
 		if (n == 0)
 			break;
 		b->len += (size_t)n;
+		if ((flags & RD_RECORD) && (size_t)n < want)
+			break;	/* it left room: the last (read_proc_record) */
 	}
 	b->data[b->len] = '\0';
 	close(fd);
@@ -117,17 +125,24 @@ read_into(int dirfd, const char *name, struct buf *b, size_t limit, bool wipe)
 int
 read_file_at(int dirfd, const char *name, struct buf *b, size_t limit)
 {
-	return read_into(dirfd, name, b, limit, false);
+	return read_into(dirfd, name, b, limit, 0);
 }
 
 int
 read_file(const char *path, struct buf *b, size_t limit)
 {
-	return read_into(AT_FDCWD, path, b, limit, false);
+	return read_into(AT_FDCWD, path, b, limit, 0);
 }
 
 int
 read_file_secret(const char *path, struct buf *b, size_t limit)
 {
-	return read_into(AT_FDCWD, path, b, limit, true);
+	return read_into(AT_FDCWD, path, b, limit, RD_WIPE);
+}
+
+int
+read_proc_record(const char *path, struct buf *b, size_t limit, bool secret)
+{
+	return read_into(AT_FDCWD, path, b, limit, RD_RECORD |
+	    (secret ? RD_WIPE : 0));
 }

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -196,6 +197,86 @@ test_parse(void **state)
 	assert_int_equal(procscan_parse_stat("", &p), -1);
 }
 
+/*
+ * read_proc_record takes a read that leaves room as the last: a process's
+ * command line of 10 000 bytes (three pages, handed out across reads that
+ * fill the buffer) and environment, and its cgroup file, come out whole,
+ * as reading on until a read returns 0 gives them; a regular file larger
+ * than the first read too.
+ */
+static void
+test_proc_record(void **state)
+{
+	char		 arg[3][3400], env[6000], path[64], file[] =
+	    "/tmp/memtop-test-record-XXXXXX";
+	const char	*names[] = { "cmdline", "environ", "cgroup" };
+	struct buf	 a, b;
+	size_t		 i;
+	pid_t		 pid;
+	int		 fds[2], fd;
+	char		 c;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		memset(arg[i], 'a' + (int)i, sizeof arg[i] - 1);
+		arg[i][sizeof arg[i] - 1] = '\0';
+	}
+	memcpy(env, "BIG=", 4);
+	memset(env + 4, 'e', sizeof env - 5);
+	env[sizeof env - 1] = '\0';
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* cat of files that do not exist, then of the pipe: waits */
+		char	*argv[] = { "/bin/cat", arg[0], arg[1], arg[2], "-",
+		    NULL };
+		char	*envp[] = { env, NULL };
+
+		int	 null = open("/dev/null", O_WRONLY);
+
+		dup2(fds[0], 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		close(fds[1]);
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	close(fds[0]);
+	buf_init(&a);
+	buf_init(&b);
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, names[i]);
+		/* the exec done: the command line is cat's */
+		do {
+			assert_int_equal(read_file(path, &b, 0), 0);
+		} while (i == 0 && b.len < 3 * sizeof arg[0]);
+		assert_int_equal(read_proc_record(path, &a, 0, i == 1), 0);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.data, b.data, b.len);
+		if (i == 0)
+			assert_true(a.len > 10000);
+		if (i == 1)
+			assert_int_equal(a.len, sizeof env);
+	}
+	c = '\n';
+	assert_int_equal(write(fds[1], &c, 1), 1);
+	close(fds[1]);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+
+	fd = mkstemp(file);
+	assert_true(fd >= 0);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(write(fd, env, sizeof env - 1), sizeof env - 1);
+	close(fd);
+	assert_int_equal(read_proc_record(file, &a, 0, false), 0);
+	assert_int_equal(a.len, 5 * (sizeof env - 1));
+	unlink(file);
+	buf_done(&a);
+	buf_done(&b);
+}
+
 int
 main(void)
 {
@@ -204,6 +285,7 @@ main(void)
 		cmocka_unit_test(test_start_time_mismatch),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_proc_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
