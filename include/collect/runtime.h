@@ -21,7 +21,17 @@ enum name_source {
 	NAME_SRC__COUNT
 };
 
-#define RT_NAME_MAX	256
+/*
+ * Name sizes, with their NUL: Kubernetes' own limits (a namespace is a DNS
+ * label, 63; a pod name a DNS subdomain, 253; a pod's UID a UUID, 36, or a
+ * static pod's 32-hex hash); a container name gets a subdomain's room too
+ * (Kubernetes allows 63, docker and podman names are longer). A longer
+ * name is cut. Every container and pod has a struct rt_names in the names
+ * cache: with four 256-byte names it took 1 100 bytes each.
+ */
+#define RT_NAME_MAX	254	/* a pod's, a container's */
+#define RT_NS_MAX	64
+#define RT_UID_MAX	64
 
 /*
  * Who owns the pod, as its labels and annotations say. Only a sandbox's
@@ -46,9 +56,9 @@ enum rt_owner {
 };
 
 struct rt_names {
-	char			namespace[RT_NAME_MAX];	/* "" if unknown */
+	char			namespace[RT_NS_MAX];	/* "" if unknown */
 	char			pod[RT_NAME_MAX];
-	char			pod_uid[RT_NAME_MAX];
+	char			pod_uid[RT_UID_MAX];
 	char			container[RT_NAME_MAX];
 	bool			sandbox;	/* the pause/infra container */
 	enum name_source	source;

@@ -304,6 +304,54 @@ test_log_names(void **state)
 	    -1);
 }
 
+/*
+ * The longest names Kubernetes allows come through whole (a namespace of
+ * 63 characters, a pod name of 253, a container name of 63, a UID), from
+ * a runtime's annotations and from kubelet's log directory names; a pod
+ * name longer than any Kubernetes allows is cut to 253.
+ */
+static void
+test_longest_names(void **state)
+{
+	char		 ns[64], pod[254], ctr[64], big[400], dir[512];
+	char		 json[2048];
+	const char	*uid = "3d0df1aa-a48c-4cff-88be-9222491bdcb7", *cause;
+	struct rt_names	 n;
+
+	(void)state;
+	memset(ns, 'n', sizeof ns - 1);
+	ns[sizeof ns - 1] = '\0';
+	memset(pod, 'p', sizeof pod - 1);
+	pod[sizeof pod - 1] = '\0';
+	memset(ctr, 'c', sizeof ctr - 1);
+	ctr[sizeof ctr - 1] = '\0';
+	snprintf(json, sizeof json, "{\"annotations\": {"
+	    "\"io.kubernetes.cri.sandbox-namespace\": \"%s\", "
+	    "\"io.kubernetes.cri.sandbox-name\": \"%s\", "
+	    "\"io.kubernetes.cri.sandbox-uid\": \"%s\", "
+	    "\"io.kubernetes.cri.container-name\": \"%s\", "
+	    "\"io.kubernetes.cri.container-type\": \"container\"}}",
+	    ns, pod, uid, ctr);
+	assert_int_equal(runtime_parse_oci(json, strlen(json), &n, &cause), 0);
+	assert_string_equal(n.namespace, ns);
+	assert_string_equal(n.pod, pod);
+	assert_string_equal(n.pod_uid, uid);
+	assert_string_equal(n.container, ctr);
+	snprintf(dir, sizeof dir, "%s_%s_%s", ns, pod, uid);
+	assert_int_equal(logs_parse_pod_dir(dir, &n), 0);
+	assert_string_equal(n.namespace, ns);
+	assert_string_equal(n.pod, pod);
+	assert_string_equal(n.pod_uid, uid);
+	/* longer than Kubernetes allows: cut, not overrun */
+	memset(big, 'b', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	snprintf(json, sizeof json, "{\"annotations\": {"
+	    "\"io.kubernetes.cri.sandbox-name\": \"%s\"}}", big);
+	assert_int_equal(runtime_parse_oci(json, strlen(json), &n, &cause), 0);
+	assert_int_equal(strlen(n.pod), 253);
+	assert_memory_equal(n.pod, big, 253);
+}
+
 /* Every row of log-paths.tsv whose path is a name memtop parses. */
 static void
 test_log_paths_tsv(void **state)
@@ -477,6 +525,7 @@ main(void)
 		cmocka_unit_test(test_podman),
 		cmocka_unit_test(test_malformed_json),
 		cmocka_unit_test(test_log_names),
+		cmocka_unit_test(test_longest_names),
 		cmocka_unit_test(test_log_paths_tsv),
 		cmocka_unit_test(test_environ),
 		cmocka_unit_test(test_environ_settings),
