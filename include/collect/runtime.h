@@ -23,15 +23,16 @@ enum name_source {
 
 /*
  * Name sizes, with their NUL: Kubernetes' own limits (a namespace is a DNS
- * label, 63; a pod name a DNS subdomain, 253; a pod's UID a UUID, 36, or a
- * static pod's 32-hex hash); a container name gets a subdomain's room too
- * (Kubernetes allows 63, docker and podman names are longer). A longer
- * name is cut. Every container and pod has a struct rt_names in the names
- * cache: with four 256-byte names it took 1 100 bytes each.
+ * label, 63; a pod name a DNS subdomain, 253); a container name gets a
+ * subdomain's room too (Kubernetes allows 63, docker and podman names are
+ * longer); a pod's UID (a UUID, or a static pod's 32-hex hash) the room a
+ * cgroup path's pod id has (K8S_ID_MAX), which it is compared with. A
+ * longer name is cut. Every container and pod has a struct rt_names in the
+ * names cache: with four 256-byte names it took 1 100 bytes each.
  */
 #define RT_NAME_MAX	254	/* a pod's, a container's */
 #define RT_NS_MAX	64
-#define RT_UID_MAX	64
+#define RT_UID_MAX	80	/* = K8S_ID_MAX (collect/k8s_names.h) */
 
 /*
  * Who owns the pod, as its labels and annotations say. Only a sandbox's

@@ -11,6 +11,9 @@
 #include "util/readfile.h"
 #include "util/xmalloc.h"
 
+/* a pod UID from a cgroup path is compared with and copied into rt_names */
+_Static_assert(RT_UID_MAX >= K8S_ID_MAX, "rt_names.pod_uid holds a K8S_ID");
+
 #define STATE_MAX	(4 << 20)	/* a config.json bigger than this is bogus */
 #define RETRY_SECONDS	10.0		/* re-look for an id not found */
 #define LOGS_RESCAN	5.0		/* at most this often */
