@@ -190,43 +190,54 @@ scan_flush(struct scan *sc)
 	sc->fn(sc->arg, &sc->cur);
 }
 
-/* "start-end perms offset major:minor inode [name]"; *end is the '\n'. */
+/*
+ * "start-end perms offset major:minor inode " of a mapping line at *p, up to
+ * its name; lim bounds it: the line's '\n', or the end of the text read,
+ * which must hold a byte that is not a digit (the '\n', or a '\0' put
+ * there): no bound is checked per digit.
+ */
 static bool
-parse_header(struct scan *sc, const char *p, char *end)
+header_fields(const char **pp, const char *lim, struct mapping *mp)
 {
-	struct mapping	 mp;
-	const char	*name;
-	size_t		 nl;
+	const char	*p = *pp;
 
-	/* the '\n' at *end stops every field: no bound checked per step */
-	if (!hexnum(&p, end, &mp.start) || *p++ != '-' ||
-	    !hexnum(&p, end, &mp.end) || *p++ != ' ' ||
-	    end - p < 5 || mp.end < mp.start)
+	if (!hexnum(&p, lim, &mp->start) || *p++ != '-' ||
+	    !hexnum(&p, lim, &mp->end) || *p++ != ' ' ||
+	    lim - p < 5 || mp->end < mp->start)
 		return false;
-	memcpy(mp.perms, p, 4);
-	mp.perms[4] = '\0';
+	memcpy(mp->perms, p, 4);
+	mp->perms[4] = '\0';
 	if ((p[0] != 'r' && p[0] != '-') || (p[1] != 'w' && p[1] != '-') ||
 	    (p[2] != 'x' && p[2] != '-') || (p[3] != 'p' && p[3] != 's'))
 		return false;
 	p += 4;
 	/* the offset and the device are checked, not kept: nothing uses them */
-	if (*p++ != ' ' || !hexskip(&p, end) || *p++ != ' ' ||
-	    !devskip(&p, end) || !decnum(&p, end, &mp.inode))
+	if (*p++ != ' ' || !hexskip(&p, lim) || *p++ != ' ' ||
+	    !devskip(&p, lim) || !decnum(&p, lim, &mp->inode))
 		return false;
-	skip_spaces(&p, end);
-	name = p;
+	skip_spaces(&p, lim);
+	*pp = p;
+	return true;
+}
+
+/* A mapping whose fields are parsed, its name [name, end), *end its '\n'. */
+static void
+header_done(struct scan *sc, struct mapping *mp, const char *name, char *end)
+{
+	size_t	nl;
+
 	/* anonymous: no inode and no file name ([heap], [stack], [anon:x]) */
-	mp.anon = mp.inode == 0 && (end == name || (name[0] == '[' &&
+	mp->anon = mp->inode == 0 && (end == name || (name[0] == '[' &&
 	    strncmp(name, "[vdso]", 6) != 0 && strncmp(name, "[vvar", 5) != 0 &&
 	    strncmp(name, "[vsyscall]", 10) != 0));
-	mp.rss = mp.pss = mp.private_dirty = mp.swap = UINT64_MAX;
+	mp->rss = mp->pss = mp->private_dirty = mp->swap = UINT64_MAX;
 	scan_flush(sc);
 	if (!sc->hold) {
 		*end = '\0';	/* the line's '\n' */
-		mp.name = name;
+		mp->name = name;
 		sc->st->n++;
-		sc->fn(sc->arg, &mp);
-		return true;
+		sc->fn(sc->arg, mp);
+		return;
 	}
 	nl = (size_t)(end - name);
 	if (nl + 1 > sc->name_cap) {
@@ -235,8 +246,43 @@ parse_header(struct scan *sc, const char *p, char *end)
 	}
 	memcpy(sc->name, name, nl);
 	sc->name[nl] = '\0';
-	sc->cur = mp;
+	sc->cur = *mp;
 	sc->held = true;
+}
+
+/* "start-end perms offset major:minor inode [name]"; *end is the '\n'. */
+static bool
+parse_header(struct scan *sc, const char *p, char *end)
+{
+	struct mapping	mp;
+
+	if (!header_fields(&p, end, &mp))
+		return false;
+	header_done(sc, &mp, p, end);
+	return true;
+}
+
+/*
+ * A maps text line at p in one pass: its fields, then its '\n' looked for
+ * from its name on (none for most anonymous mappings), where a first
+ * memchr() over the line and the parse would read it twice. lim is the
+ * end of the text, *lim a '\0'. Sets *nl to the line's '\n'; false if the
+ * line is malformed or incomplete (parse_lines then takes it the long way).
+ */
+static bool
+parse_maps_line(struct scan *sc, const char *p, const char *lim, char **nl)
+{
+	struct mapping	 mp;
+	char		*end;
+
+	if (!header_fields(&p, lim, &mp))
+		return false;
+	if (p < lim && *p == '\n')
+		end = (char *)(uintptr_t)p;
+	else if ((end = memchr(p, '\n', (size_t)(lim - p))) == NULL)
+		return false;
+	header_done(sc, &mp, p, end);
+	*nl = end;
 	return true;
 }
 
@@ -283,7 +329,8 @@ is_field(const char *p, const char *end)
 
 /*
  * Parses the complete lines of [buf, buf + len) and returns how many bytes
- * they took (a mapping line's '\n' may be overwritten).
+ * they took (a mapping line's '\n' may be overwritten). buf[len] must be
+ * '\0' (parse_maps_line's bound).
  */
 static size_t
 parse_lines(struct scan *sc, char *buf, size_t len)
@@ -291,9 +338,14 @@ parse_lines(struct scan *sc, char *buf, size_t len)
 	char	*p = buf, *end = buf + len;
 
 	while (p < end) {
-		char	*nl = memchr(p, '\n', (size_t)(end - p));
+		char	*nl;
 		bool	 ok;
 
+		if (!sc->hold && parse_maps_line(sc, p, end, &nl)) {
+			p = nl + 1;
+			continue;
+		}
+		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			break;	/* an incomplete (or truncated) last line */
 		if (is_field(p, nl))
@@ -346,7 +398,7 @@ maps_scan(const char *proc_root, int pid, bool with_rss, maps_fn fn,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
 		return -errno;
-	buf = xmalloc(cap);
+	buf = xmalloc(cap + 1);	/* + parse_lines' '\0' */
 	for (;;) {
 		n = read(fd, buf + have, cap - have);
 		if (n < 0 && errno == EINTR)
@@ -358,12 +410,13 @@ maps_scan(const char *proc_root, int pid, bool with_rss, maps_fn fn,
 		if (n == 0)
 			break;
 		have += (size_t)n;
+		buf[have] = '\0';
 		used = parse_lines(&sc, buf, have);
 		memmove(buf, buf + used, have - used);
 		have -= used;
 		if (have == cap) {	/* one line longer than the buffer */
 			cap *= 2;
-			buf = xrealloc(buf, cap);
+			buf = xrealloc(buf, cap + 1);
 		}
 	}
 	free(buf);
@@ -438,6 +491,7 @@ maps_parse(struct maps *m, const char *text, size_t len)
 	}
 	buf = xmalloc(len + 1);	/* the scan writes into its lines */
 	memcpy(buf, text, len);
+	buf[len] = '\0';
 	scan_init(&sc, true, append, m, &st);
 	parse_lines(&sc, buf, len);
 	scan_done(&sc);
