@@ -189,14 +189,15 @@ fi
 # not (before issue 19's session 5) is read from /proc/PID/stat once its
 # screen shows, as before (it reads everything before its first screen).
 # CPU time survives exec: what the pane's process spent before memtop's
-# exec (tmux's forked child, the shell, env, taskset: ~20 ms here) is
-# marked by bench/execmark and taken off both figures; memtop's own exec,
-# loading and start-up stay in. Before session 8 it was counted as memtop's.
+# exec (tmux's forked child, the shell, env, taskset: ~30 ms here) is
+# marked by bench/execmark and taken off both figures, for any binary
+# measured; memtop's own exec, loading and start-up stay in. Before
+# session 8 it was counted as memtop's.
 mt_first="-"; mt_all="-"; mt_first_wall="-"; mt_pre="-"
 if command -v tmux > /dev/null; then
 	: > "$T/first"
 	timing=0; grep -qa MEMTOP_TIMING "$MEMTOP" && timing=1
-	MARK=""; [ $timing = 1 ] && MARK="$B/bench/execmark $T/timing"
+	MARK="$B/bench/execmark $T/timing"
 	for r in $(seq 1 $ROUNDS); do
 		rm -f "$T/timing"
 		t0=$(date +%s%N)
@@ -209,17 +210,18 @@ if command -v tmux > /dev/null; then
 		t1=$(date +%s%N)
 		mp=$($HTOP_TM list-panes -F '#{pane_pid}' 2> /dev/null | head -1)
 		fs=""; al="-"
-		[ -n "$mp" ] && fs=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) * 1000 / hz }' /proc/$mp/stat)
+		pre=$(awk '/^exec / { print $3 }' "$T/timing" 2> /dev/null)
+		[ -z "$pre" ] && echo "bench: no exec line from bench/execmark in round $r: its first screen is not counted"
+		[ -n "$mp" ] && [ -n "$pre" ] && fs=$(awk -v hz="$(getconf CLK_TCK)" -v p="$pre" '{ printf "%.1f", ($14 + $15) * 1000 / hz - p }' /proc/$mp/stat)
 		if [ $timing = 1 ]; then
 			n=0
 			while ! grep -q '^all-read' "$T/timing" 2> /dev/null && [ $n -lt 600 ]; do
 				sleep 0.05; n=$((n + 1))
 			done
-			pre=$(awk '/^exec / { print $3 }' "$T/timing" 2> /dev/null)
 			fs=$(awk -v p="$pre" '/^first-screen/ && p != "" { printf "%.1f", $3 - p }' "$T/timing" 2> /dev/null)
 			al=$(awk -v p="$pre" '/^all-read/ && p != "" { printf "%.1f", $3 - p }' "$T/timing" 2> /dev/null)
-			[ -n "$fs" ] && echo "$pre" >> "$T/first_pre"
 		fi
+		[ -n "$fs" ] && echo "$pre" >> "$T/first_pre"
 		[ -n "$fs" ] && echo "$fs ${al:--} $(( (t1 - t0) / 1000000 ))" >> "$T/first"
 		$HTOP_TM kill-server 2>/dev/null
 		n=0; while $HTOP_TM has-session 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done

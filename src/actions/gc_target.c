@@ -143,7 +143,8 @@ gc_target_spec_read(const char *proc_root, int pid, struct gc_inspect_spec *s)
 	buf_init(&cmd);
 	buf_init(&env);
 	snprintf(path, sizeof path, "%s/%d/environ", proc_root, pid);
-	if (read_file(path, &env, 1 << 20) == 0) {
+	/* the environment holds secrets: wiped before it is freed */
+	if (read_proc_record(path, &env, 1 << 20, true) == 0) {
 		end = env.data + env.len;
 		for (p = env.data; p < end; p += strlen(p) + 1) {
 			if (strncmp(p, "NODE_OPTIONS=", 13) == 0)
@@ -155,6 +156,8 @@ gc_target_spec_read(const char *proc_root, int pid, struct gc_inspect_spec *s)
 		buf_reset(&cmd);
 	gc_target_spec(cmd.data != NULL ? cmd.data : "", cmd.len, opts, s);
 	buf_done(&cmd);
+	if (env.data != NULL)
+		explicit_bzero(env.data, env.cap);
 	buf_done(&env);
 }
 

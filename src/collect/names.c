@@ -60,6 +60,7 @@ struct names {
 	struct entry	*entries;
 	double		 now;
 	struct buf	 buf;
+	struct buf	 envbuf;	/* a process's environment, wiped */
 	/* kubelet log indexes */
 	struct log_link	*links;
 	size_t		 nlinks;
@@ -88,6 +89,7 @@ names_create(const char *host_root, const char *proc_root)
 	for (l = 0; l < SP__COUNT; l++)
 		nm->root_looked[l] = -1;
 	buf_init(&nm->buf);
+	buf_init(&nm->envbuf);
 	return nm;
 }
 
@@ -114,6 +116,7 @@ names_free(struct names *nm)
 	free(nm->host);
 	free(nm->proc);
 	buf_done(&nm->buf);
+	buf_done(&nm->envbuf);
 	free(nm);
 }
 
@@ -401,13 +404,17 @@ names_pod(struct names *nm, const char *uid, int pid)
 	}
 	/* last resort: the pod name is the hostname of a non-hostNetwork pod */
 	if (pid > 0) {
+		/* the environment holds secrets: wiped once read */
 		path = xasprintf("%s/%d/environ", nm->proc, pid);
-		if (read_file(path, &nm->buf, 1 << 20) == 0 &&
-		    environ_hostname(nm->buf.data, nm->buf.len, n->pod,
+		if (read_proc_record(path, &nm->envbuf, 1 << 20, true) == 0 &&
+		    environ_hostname(nm->envbuf.data, nm->envbuf.len, n->pod,
 		    sizeof n->pod) == 0) {
 			snprintf(n->pod_uid, sizeof n->pod_uid, "%s", uid);
 			n->source = NAME_SRC_ENVIRON;
 		}
+		if (nm->envbuf.data != NULL)
+			explicit_bzero(nm->envbuf.data, nm->envbuf.cap);
+		buf_reset(&nm->envbuf);
 		free(path);
 	}
 	return n;

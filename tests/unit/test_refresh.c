@@ -18,11 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "collect/cgroup.h"
+#include "collect/fdcache.h"
 #include "collect/figure.h"
 #include "collect/nodemem.h"
 #include "collect/sample.h"
@@ -390,14 +392,19 @@ fds_now(bool *open, size_t max)
 	return n;
 }
 
-/* The process and cgroup files among the descriptors open now, not in was. */
-static size_t
-kept_files(const bool *was, const bool *now, size_t max)
+/*
+ * Of the descriptors open now, not in was: how many are a process's file
+ * (/proc/PID/...) and how many a cgroup's.
+ */
+static void
+kept_files(const bool *was, const bool *now, size_t max, size_t *proc,
+    size_t *cg)
 {
 	char	 link[64], target[4096];
-	size_t	 fd, n = 0;
+	size_t	 fd;
 	ssize_t	 len;
 
+	*proc = *cg = 0;
 	for (fd = 0; fd < max; fd++) {
 		if (!now[fd] || was[fd])
 			continue;
@@ -406,12 +413,40 @@ kept_files(const bool *was, const bool *now, size_t max)
 		if (len <= 0)
 			continue;
 		target[len] = '\0';
-		/* a process's files, a cgroup's (not /proc/meminfo) */
-		n += (strncmp(target, "/proc/", 6) == 0 && target[6] >= '1' &&
-		    target[6] <= '9') ||
-		    strncmp(target, "/sys/fs/cgroup/", 15) == 0;
+		/* not /proc/meminfo, which libproc2 keeps */
+		*proc += strncmp(target, "/proc/", 6) == 0 &&
+		    target[6] >= '1' && target[6] <= '9';
+		*cg += strncmp(target, "/sys/fs/cgroup/", 15) == 0;
 	}
-	return n;
+}
+
+/* test_free_at_exit's, for its teardown when a check failed */
+static struct {
+	struct sampler	*s;
+	struct refresh	*r;
+	bool		*was, *now;
+	size_t		 max;
+} fae;
+
+static int
+free_at_exit_teardown(void **state)
+{
+	size_t	fd;
+
+	(void)state;
+	refresh_free(fae.r);
+	sampler_free(fae.s);
+	if (fae.was != NULL && fae.now != NULL) {
+		/* what sampler_free_at_exit left, when a check failed after */
+		fds_now(fae.now, fae.max);
+		for (fd = 0; fd < fae.max; fd++)
+			if (fae.now[fd] && !fae.was[fd])
+				close((int)fd);
+	}
+	free(fae.was);
+	free(fae.now);
+	memset(&fae, 0, sizeof fae);
+	return 0;
 }
 
 /*
@@ -422,49 +457,66 @@ kept_files(const bool *was, const bool *now, size_t max)
 static void
 test_free_at_exit(void **state)
 {
-	static bool		 was[16384], now[16384];
 	struct refresh_opts	 o = { .max_age = 1e6, .budget_ms = 1e6,
 	    .interval = 1, .history = 10, .window = 5,
 	    .topts = { TREE_BY_POD, false } };
 	const struct snapshot	*sn;
 	struct cg_roots		 roots;
-	struct sampler		*s;
-	struct refresh		*r;
+	struct rlimit		 rl;
 	struct tree		 t;
 	const char		*cause;
-	size_t			 n0, fd, kept;
+	size_t			 n0, fd, kept, kept_cg, p, cg, want;
 	int			 at_exit;
 
 	(void)state;
 	if (cgroup_roots_default(&roots) != 0)
 		memset(&roots, 0, sizeof roots);
+	/* the sampler raises the soft limit, at most to the hard one */
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	fae.max = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 1 << 20 ?
+	    1 << 20 : (size_t)rl.rlim_max;
+	fae.was = calloc(fae.max, sizeof *fae.was);
+	fae.now = calloc(fae.max, sizeof *fae.now);
+	assert_non_null(fae.was);
+	assert_non_null(fae.now);
 	for (at_exit = 0; at_exit <= 1; at_exit++) {
-		n0 = fds_now(was, 16384);
-		s = sampler_create(&roots, "/proc", "/", &cause);
-		assert_non_null(s);
-		r = refresh_create(s, &o);
-		assert_int_equal(refresh_next(r, NULL, &t, &sn, &cause), 0);
+		n0 = fds_now(fae.was, fae.max);
+		fae.s = sampler_create(&roots, "/proc", "/", &cause);
+		assert_non_null(fae.s);
+		fae.r = refresh_create(fae.s, &o);
+		assert_int_equal(refresh_next(fae.r, NULL, &t, &sn, &cause), 0);
 		tree_done(&t);
 		assert_true(sn->nprocs > 1);
-		fds_now(now, 16384);
-		/* every process's stat and status at least */
-		kept = kept_files(was, now, 16384);
-		assert_true(kept >= 2 * sn->nprocs);
-		refresh_free(r);
+		fds_now(fae.now, fae.max);
+		kept_files(fae.was, fae.now, fae.max, &kept, &kept_cg);
+		/* every process's stat and status, within the cache's limit */
+		want = 2 * sn->nprocs;
+		if (want > fdcache_default_limit())
+			want = fdcache_default_limit();
+		assert_true(kept >= want);
+		/* a memory controller: its cgroups' files too */
+		if (roots.v1_memory[0] != '\0' || roots.v2[0] != '\0')
+			assert_true(kept_cg > 0);
+		refresh_free(fae.r);
+		fae.r = NULL;
 		if (at_exit)
-			sampler_free_at_exit(s);
+			sampler_free_at_exit(fae.s);
 		else
-			sampler_free(s);
-		fds_now(now, 16384);
+			sampler_free(fae.s);
+		fae.s = NULL;
+		fds_now(fae.now, fae.max);
+		kept_files(fae.was, fae.now, fae.max, &p, &cg);
 		if (!at_exit) {
-			assert_int_equal(kept_files(was, now, 16384), 0);
+			assert_int_equal(p, 0);
+			assert_int_equal(cg, 0);
 			continue;
 		}
-		assert_int_equal(kept_files(was, now, 16384), kept);
-		for (fd = 0; fd < 16384; fd++)	/* what this process's exit would do */
-			if (now[fd] && !was[fd])
+		assert_int_equal(p, kept);
+		assert_int_equal(cg, kept_cg);
+		for (fd = 0; fd < fae.max; fd++)	/* as this process's exit would */
+			if (fae.now[fd] && !fae.was[fd])
 				close((int)fd);
-		assert_int_equal(fds_now(now, 16384), n0);
+		assert_int_equal(fds_now(fae.now, fae.max), n0);
 	}
 }
 
@@ -473,7 +525,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nodemem),
-		cmocka_unit_test(test_free_at_exit),
+		cmocka_unit_test_teardown(test_free_at_exit,
+		    free_at_exit_teardown),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_smaps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_visible_first, setup,

@@ -306,19 +306,23 @@ test_log_names(void **state)
 
 /*
  * The longest names Kubernetes allows come through whole (a namespace of
- * 63 characters, a pod name of 253, a container name of 63, a UID), from
- * a runtime's annotations and from kubelet's log directory names; a pod
- * name longer than any Kubernetes allows is cut to 253.
+ * 63 characters, a pod name of 253, a container name of 63), and a UID as
+ * long as a cgroup path's pod id, from a runtime's annotations and from
+ * kubelet's log directory names; a pod name longer than any Kubernetes
+ * allows is cut to 253.
  */
 static void
 test_longest_names(void **state)
 {
 	char		 ns[64], pod[254], ctr[64], big[400], dir[512];
-	char		 json[2048];
-	const char	*uid = "3d0df1aa-a48c-4cff-88be-9222491bdcb7", *cause;
+	char		 json[2048], uid[K8S_ID_MAX];
+	const char	*cause;
 	struct rt_names	 n;
 
 	(void)state;
+	/* as long as a cgroup path's pod id can be (it is compared with) */
+	memset(uid, 'u', sizeof uid - 1);
+	uid[sizeof uid - 1] = '\0';
 	memset(ns, 'n', sizeof ns - 1);
 	ns[sizeof ns - 1] = '\0';
 	memset(pod, 'p', sizeof pod - 1);
