@@ -629,8 +629,8 @@ run_export(const struct options *o, struct sampler *s)
 			fprintf(stderr, "memtop: %s\n", why);
 			return 1;
 		}
-		fprintf(stderr, "memtop: serving http://%s/metrics\n",
-		    serve_address(srv));
+		fprintf(stderr, "memtop: serving http://%s/metrics%s\n",
+		    serve_address(srv), why);
 	}
 	st = open_recording(o);
 	if (st == NULL && o->record_cmd)

@@ -41,6 +41,15 @@ int	inspector_parse_list(const char *resp, size_t len, char *ws_path,
  */
 int	inspector_feed(const uint8_t *data, size_t len, int *nmsgs);
 
+/*
+ * Opens the inspector's libraries, wslay and nettle (once; later calls
+ * return what the first did): 0, or -1 with why ("a GC of a Node process
+ * needs libwslay and libnettle ...: cause"), which gc says before it sends
+ * anything. inspector_open, inspector_feed and inspector_accept_key open
+ * them too, and fail (an empty key) without them.
+ */
+int	inspector_lib_load(char *why, size_t len);
+
 /* Opens the websocket to ws_path. NULL with err on failure. */
 struct inspector *inspector_open(const struct listen_sock *,
 	    const char *ws_path, double deadline, char *err, size_t errlen);

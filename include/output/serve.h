@@ -20,7 +20,12 @@ struct serve;
 int		 serve_parse_addr(const char *, struct sockaddr_storage *sa,
 		    socklen_t *salen, char *cause, size_t causelen);
 
-/* Listens on addr; NULL with a message in cause if it cannot. */
+/*
+ * Listens on addr; NULL with a message in cause if it cannot. Listening,
+ * cause is "", or a note to add to the line that says so (" (answered
+ * without gzip: ...)": zlib could not be opened, and every scrape is
+ * answered uncompressed).
+ */
 struct serve	*serve_start(const char *addr, char *cause, size_t causelen);
 
 /* Where it listens, e.g. "127.0.0.1:9852" (the real port if 0 was given). */

@@ -564,7 +564,7 @@ run(struct run *x, bool (*pipe_ok)(void *))
 {
 	struct gc_result	*r = x->r;
 	struct inspector	*in = NULL;
-	char			 why[256];
+	char			 why[512];
 	const char		*refuse;
 	unsigned long long	 now_start;
 	int			 rc;
@@ -597,6 +597,11 @@ run(struct run *x, bool (*pipe_ok)(void *))
 	if (r->runtime == GC_RT_HOTSPOT) {
 		/* no inspector, no network: its attach socket */
 		hotspot_collect(x->pid, x->pidfd, x->o, x->sink, r);
+		goto done;
+	}
+	/* the inspector's libraries first: without them nothing is sent */
+	if (inspector_lib_load(why, sizeof why) != 0) {
+		gc_result_error(x->r, "refused: %s; nothing was sent", why);
 		goto done;
 	}
 	gc_target_spec_read(x->o->proc_root, x->pid, &x->spec);

@@ -20,6 +20,7 @@
 #include <wslay/wslay.h>
 
 #include "actions/inspector.h"
+#include "inspector_lib.h"
 #include "util/clock.h"
 #include "util/readfile.h"
 #include "util/xmalloc.h"
@@ -364,7 +365,11 @@ inspector_accept_key(const char *key, char *out)
 	uint8_t			 d[SHA1_DIGEST_SIZE];
 	struct base64_encode_ctx b;
 	size_t			 n;
+	char			 why[512];
 
+	out[0] = '\0';
+	if (inspector_lib_load(why, sizeof why) != 0)
+		return;
 	sha1_init(&c);
 	sha1_update(&c, strlen(key), (const uint8_t *)key);
 	sha1_update(&c, sizeof guid - 1, (const uint8_t *)guid);
@@ -478,8 +483,14 @@ inspector_open(const struct listen_sock *s, const char *ws_path,
 	char			 host[64];
 	struct base64_encode_ctx b;
 	size_t			 n, hl;
+	char			 why[512];
 
 	buf_init(&in->pre);
+	in->fd = -1;
+	if (inspector_lib_load(why, sizeof why) != 0) {
+		seterr(err, errlen, "%s", why);
+		goto fail;
+	}
 	in->fd = connect_to(s, deadline, err, errlen);
 	if (in->fd == -1)
 		goto fail;
@@ -669,8 +680,12 @@ inspector_feed(const uint8_t *data, size_t len, int *nmsgs)
 		.genmask_callback = ws_genmask, .on_msg_recv_callback = ws_msg,
 	};
 	struct inspector	in;
+	char			why[512];
 	int			rc;
 
+	*nmsgs = 0;
+	if (inspector_lib_load(why, sizeof why) != 0)
+		return -1;
 	memset(&in, 0, sizeof in);
 	in.fd = -1;
 	buf_init(&in.pre);

@@ -65,6 +65,26 @@ static const struct lazylib_sym mhd_syms[] = {
 #define MHD_stop_daemon	mhd.stop_daemon
 
 /*
+ * zlib, for the gzip of a scrape, opened by serve_start too (linked, it
+ * cost every start, -b's and `memtop maps`' too, its loading); without it
+ * every scrape is answered uncompressed, as serve_start says.
+ */
+#define Z_FUNCS(X)	X(deflate) X(deflateBound) X(deflateEnd) X(deflateInit2_)
+#define Z_FN(f)		__typeof__(f) *p_##f;
+static struct {
+	Z_FUNCS(Z_FN)
+} zl;
+#undef Z_FN
+#define Z_SYM(f)	{ #f, (void **)&zl.p_##f },
+static const struct lazylib_sym z_syms[] = { Z_FUNCS(Z_SYM) };
+#undef Z_SYM
+static bool	zlib_ok;	/* written before the server's threads start */
+#define deflate		(*zl.p_deflate)
+#define deflateBound	(*zl.p_deflateBound)
+#define deflateEnd	(*zl.p_deflateEnd)
+#define deflateInit2_	(*zl.p_deflateInit2_)
+
+/*
  * One published exposition, and its gzip form (Prometheus asks for gzip:
  * compressed once per refresh, not once per scrape); freed when the last
  * response using it is.
@@ -196,6 +216,8 @@ gzip(const char *buf, size_t len, size_t *outlen)
 	unsigned char	*out;
 	size_t		 cap;
 
+	if (!zlib_ok)
+		return NULL;	/* served uncompressed */
 	memset(&z, 0, sizeof z);
 	if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK)
@@ -390,12 +412,16 @@ serve_start(const char *addr, char *cause, size_t causelen)
 	const union MHD_DaemonInfo *info;
 	unsigned		 flags = MHD_USE_AUTO_INTERNAL_THREAD;
 	sigset_t		 block, old;
+	char			 zcause[256];
 
 	if (serve_parse_addr(addr, &sa, &salen, cause, causelen) != 0)
 		return NULL;
 	if (lazylib_open(MHD_SONAME, mhd_syms, sizeof mhd_syms /
 	    sizeof mhd_syms[0], cause, causelen) != 0)
 		return NULL;
+	/* no zlib: said in cause, which serves on */
+	zlib_ok = lazylib_open(ZLIB_SONAME, z_syms, sizeof z_syms /
+	    sizeof z_syms[0], zcause, sizeof zcause) == 0;
 	if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
 		flags = MHD_USE_EPOLL_INTERNAL_THREAD;
 	if (sa.ss_family == AF_INET6)
@@ -436,6 +462,11 @@ serve_start(const char *addr, char *cause, size_t causelen)
 	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	format_addr(&sa, info != NULL ? info->port : 0, s->addr,
 	    sizeof s->addr);
+	if (zlib_ok)
+		cause[0] = '\0';
+	else
+		snprintf(cause, causelen, " (answered without gzip: %s; "
+		    "Debian: zlib1g)", zcause);
 	return s;
 }
 
