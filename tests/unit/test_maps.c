@@ -162,6 +162,18 @@ test_arenas_and_stacks(void **state)
 	maps_done(&m);
 }
 
+/* The same mapping, field by field (the offset and device are not kept). */
+static void
+assert_same_mapping(const struct mapping *a, const struct mapping *b)
+{
+	assert_int_equal(a->start, b->start);
+	assert_int_equal(a->end, b->end);
+	assert_int_equal(a->inode, b->inode);
+	assert_string_equal(a->perms, b->perms);
+	assert_int_equal(a->anon, b->anon);
+	assert_string_equal(a->name, b->name);
+}
+
 /* smaps: same mappings as maps, and its Rss adds up to smaps_rollup's. */
 static void
 test_smaps_agrees(void **state)
@@ -178,10 +190,7 @@ test_smaps_agrees(void **state)
 	assert_true(s.have_rss);
 	assert_int_equal(s.n, a.n);
 	for (i = 0; i < s.n; i++) {
-		assert_int_equal(s.v[i].start, a.v[i].start);
-		assert_int_equal(s.v[i].end, a.v[i].end);
-		assert_int_equal(s.v[i].anon, a.v[i].anon);
-		assert_string_equal(s.v[i].name, a.v[i].name);
+		assert_same_mapping(&s.v[i], &a.v[i]);
 		assert_int_not_equal(s.v[i].rss, UINT64_MAX);
 		rss += s.v[i].rss;
 	}
@@ -381,10 +390,7 @@ test_scan_live(void **state)
 		assert_int_equal(st.bad_lines, 0);
 		assert_int_equal(st.have_rss, with_rss);
 		for (i = 0; i < m.n; i++) {
-			assert_int_equal(s.m.v[i].start, m.v[i].start);
-			assert_int_equal(s.m.v[i].end, m.v[i].end);
-			assert_int_equal(s.m.v[i].anon, m.v[i].anon);
-			assert_string_equal(s.m.v[i].name, m.v[i].name);
+			assert_same_mapping(&s.m.v[i], &m.v[i]);
 			if (with_rss)
 				assert_int_equal(s.m.v[i].rss, m.v[i].rss);
 			else
@@ -518,14 +524,8 @@ scan_agrees(const char *text, size_t len)
 	assert_int_equal(st.n, m.n);
 	assert_int_equal(r.n, m.n);
 	assert_int_equal(st.bad_lines, m.bad_lines);
-	for (i = 0; i < m.n; i++) {
-		assert_int_equal(r.v[i].start, m.v[i].start);
-		assert_int_equal(r.v[i].end, m.v[i].end);
-		assert_int_equal(r.v[i].inode, m.v[i].inode);
-		assert_string_equal(r.v[i].perms, m.v[i].perms);
-		assert_int_equal(r.v[i].anon, m.v[i].anon);
-		assert_string_equal(r.v[i].name, m.v[i].name);
-	}
+	for (i = 0; i < m.n; i++)
+		assert_same_mapping(&r.v[i], &m.v[i]);
 	maps_done(&m);
 	rec_done(&r);
 	unlink(path);
