@@ -65,9 +65,9 @@ static const struct lazylib_sym mhd_syms[] = {
 #define MHD_stop_daemon	mhd.stop_daemon
 
 /*
- * zlib, for the gzip of a scrape, opened by serve_start too (linked, it
- * cost every start, -b's and `memtop maps`' too, its loading); without it
- * every scrape is answered uncompressed, as serve_start says.
+ * zlib, for the gzip of a scrape, opened by serve_start too: linked, its
+ * loading was paid by every start (-b's, `memtop maps`'). Without it every
+ * scrape is answered uncompressed, as serve_start says.
  */
 #define Z_FUNCS(X)	X(deflate) X(deflateBound) X(deflateEnd) X(deflateInit2_)
 #define Z_FN(f)		__typeof__(f) *p_##f;
