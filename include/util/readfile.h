@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* A growable, NUL-terminated byte buffer. */
 struct buf {
@@ -40,5 +41,14 @@ int	read_file_secret(const char *path, struct buf *b, size_t limit);
  */
 int	read_proc_record(const char *path, struct buf *b, size_t limit,
 	    bool secret);
+/*
+ * A file kept open, read again from its start into buf (len bytes with
+ * the NUL that ends it): one seq_file record (stat, status, statm,
+ * smaps_rollup, a cgroup's memory files), which the kernel hands out whole
+ * when it fits, so a read that leaves room and ends a line is the last
+ * (the read that would return 0 costs a system call, ~1.5 us here).
+ * Length, or -errno. Not for files of many records (maps, mountinfo).
+ */
+ssize_t	pread_record(int fd, char *buf, size_t len);
 
 #endif

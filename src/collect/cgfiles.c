@@ -11,6 +11,7 @@
 
 #include "collect/cgfiles.h"
 #include "util/clock.h"
+#include "util/readfile.h"
 #include "util/xmalloc.h"
 
 #define CGF_BUF		(64 * 1024)
@@ -170,7 +171,6 @@ cgf_read(struct cgfiles *cf, const char *root, struct cgf_ent *e,
 	const char	*name = cgf_names[e->hier == CG_HIER_V2][f];
 	char		 path[5300];
 	ssize_t		 n = -EBADF;
-	size_t		 got;
 	int		 fd, tries;
 
 	if (name == NULL)
@@ -189,25 +189,11 @@ cgf_read(struct cgfiles *cf, const char *root, struct cgf_ent *e,
 				cf->nopen++;
 			}
 		}
-		got = 0;
-		while (got < CGF_BUF - 1) {
-			n = pread(fd, cf->buf + got, CGF_BUF - 1 - got,
-			    (off_t)got);
-			if (n <= 0)
-				break;
-			got += (size_t)n;
-			/* one record each: as fdcache.c's fdc_pread */
-			if (got < CGF_BUF - 1 && cf->buf[got - 1] == '\n')
-				break;
-		}
-		if (n < 0)
-			n = -errno;
+		n = pread_record(fd, cf->buf, CGF_BUF);
 		if (e->fd[f] != fd)
 			close(fd);
-		if (n >= 0) {
-			cf->buf[got] = '\0';
-			return (ssize_t)got;
-		}
+		if (n >= 0)
+			return n;
 		/* a removed cgroup (ENODEV): try its path once more */
 		if (e->fd[f] == fd) {
 			close(fd);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "collect/fdcache.h"
+#include "util/readfile.h"
 #include "util/xmalloc.h"
 
 #define NIL		UINT32_MAX
@@ -255,36 +256,6 @@ fdc_open(struct fdcache *fc, uint32_t i, enum fdc_file f)
 	return fd;
 }
 
-static ssize_t
-fdc_pread(int fd, char *buf, size_t len)
-{
-	size_t	got = 0;
-	ssize_t	n;
-
-	while (got < len - 1) {
-		n = pread(fd, buf + got, len - 1 - got, (off_t)got);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		/*
-		 * stat, status and smaps_rollup are one seq_file record each,
-		 * which the kernel hands out whole when the buffer holds it: a
-		 * read that left room and ended a line was the last. The read
-		 * that would return 0 costs a system call (~1.5 us here, one
-		 * per file, ~1 000 in a full refresh of the bench's node).
-		 */
-		if (got < len - 1 && buf[got - 1] == '\n')
-			break;
-	}
-	buf[got] = '\0';
-	return (ssize_t)got;
-}
-
 ssize_t
 fdcache_read(struct fdcache *fc, int pid, enum fdc_file f, char *buf,
     size_t len)
@@ -305,7 +276,7 @@ fdcache_read(struct fdcache *fc, int pid, enum fdc_file f, char *buf,
 				return fd;
 			}
 		}
-		n = fdc_pread(fd, buf, len);
+		n = pread_record(fd, buf, len);
 		if (fc->e[i].fd[f] != fd) {	/* opened over the limit */
 			close(fd);
 			fc->st.open_fds--;

@@ -146,3 +146,27 @@ read_proc_record(const char *path, struct buf *b, size_t limit, bool secret)
 	return read_into(AT_FDCWD, path, b, limit, RD_RECORD |
 	    (secret ? RD_WIPE : 0));
 }
+
+ssize_t
+pread_record(int fd, char *buf, size_t len)
+{
+	size_t	got = 0;
+	ssize_t	n;
+
+	while (got < len - 1) {
+		n = pread(fd, buf + got, len - 1 - got, (off_t)got);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		/* it left room and ended a line: the record's end */
+		if (got < len - 1 && buf[got - 1] == '\n')
+			break;
+	}
+	buf[got] = '\0';
+	return (ssize_t)got;
+}
