@@ -20,16 +20,17 @@ add(struct hist_bin *b, const struct mapping *mp)
 		b->rss = UINT64_MAX;
 }
 
+/* [4 KiB << i, 4 KiB << (i + 1)) is bin i (below 8 KiB: 0; the last: the rest) */
 static int
 bin_of(uint64_t size)
 {
-	int	i;
+	uint64_t	pages = size >> 12;
+	int		i;
 
-	for (i = 0; i < HIST_BINS - 1; i++) {
-		if (size < (4 * KiB) << (i + 1))
-			return i;
-	}
-	return HIST_BINS - 1;
+	if (pages < 2)
+		return 0;
+	i = 63 - __builtin_clzll(pages);
+	return i < HIST_BINS - 1 ? i : HIST_BINS - 1;
 }
 
 /* Clusters ordered by total size, largest first. */

@@ -40,66 +40,92 @@ static const unsigned char hexv[256] = {
 
 #define ONES	0x0101010101010101ULL
 
-/*
- * 8 hex digits at s, 8 bytes readable there, as a value (or -1 if any byte
- * is not a hex digit): 8 digits in a few word operations rather than a
- * table lookup each. The kernel writes addresses with 8 digits or more.
- */
-static inline int64_t
-hex8(const unsigned char *s)
-{
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t	x, y, digit, alpha, n;
+#define HEX_WORDS
+/*
+ * Per byte of the word x (the text's first byte in the low byte): 0x80 where
+ * it is a hex digit, else 0. A byte of 0x80 or more may carry into the next
+ * byte's result, but it is itself no digit and the callers stop at it.
+ * Digits are x's bytes 0x30-0x39, letters y's 0x61-0x66 with x's 0x40 bit.
+ */
+static inline uint64_t
+hexmask(uint64_t x)
+{
+	uint64_t	y = x | 0x20 * ONES;	/* 'A'-'F' as 'a'-'f' */
+	uint64_t	digit, alpha;
 
-	memcpy(&x, s, 8);		/* the first digit in the low byte */
-	y = x | 0x20 * ONES;		/* 'A'-'F' as 'a'-'f'; digits stay */
-	/*
-	 * per byte (a byte of 0x80 or more carries into the next, but is
-	 * refused anyway): digits in x itself (y would take 0x10-0x19 for
-	 * them), letters in y with x's 0x40 bit (0x41-0x46, 0x61-0x66)
-	 */
-	digit = (x + 0x50 * ONES) & ~(x + 0x46 * ONES);	/* 0x30-0x39 */
+	digit = (x + 0x50 * ONES) & ~(x + 0x46 * ONES);
 	alpha = (y + 0x1f * ONES) & ~(y + 0x19 * ONES) & x << 1;
-	if ((x & 0x80 * ONES) != 0 ||
-	    ((digit | alpha) & 0x80 * ONES) != 0x80 * ONES)
-		return -1;
-	n = (y & 0x0f * ONES) + ((y >> 6) & ONES) * 9;	/* nibbles */
-	n = (n << 4 | n >> 8) & 0x00ff00ff00ff00ffULL;
-	n = (n << 8 | n >> 16) & 0x0000ffff0000ffffULL;
-	n = (n << 16 | n >> 32) & 0xffffffffULL;
-	return (int64_t)n;
-#else
-	uint64_t	v = 0;
-	int		i;
-
-	for (i = 0; i < 8; i++) {
-		if (hexv[s[i]] == 0)
-			return -1;
-		v = v << 4 | (uint64_t)(hexv[s[i]] - 1);
-	}
-	return (int64_t)v;
-#endif
+	return (digit | alpha) & ~x & 0x80 * ONES;
 }
 
 /*
+ * The value of the hex digits in x's low `keep` bytes (0-8), the first the
+ * most significant: every byte's nibble, the rest zeroed, then packed.
+ */
+static inline uint64_t
+hexpack(uint64_t x, unsigned keep)
+{
+	uint64_t	y = x | 0x20 * ONES, n;
+
+	n = (y & 0x0f * ONES) + ((y >> 6) & ONES) * 9;	/* nibbles */
+	if (keep < 8)
+		n &= (1ULL << (8 * keep)) - 1;
+	n = (n << 4 | n >> 8) & 0x00ff00ff00ff00ffULL;
+	n = (n << 8 | n >> 16) & 0x0000ffff0000ffffULL;
+	n = (n << 16 | n >> 32) & 0xffffffffULL;
+	return n >> (4 * (8 - keep));
+}
+
+/* How many of x's bytes, from the first, are hex digits (0-8). */
+static inline unsigned
+hexrun(uint64_t x)
+{
+	uint64_t	bad = ~hexmask(x) & 0x80 * ONES;
+
+	return bad == 0 ? 8 : (unsigned)__builtin_ctzll(bad) / 8;
+}
+#endif
+
+/*
  * A hex number at *p; end is the line's '\n', which ends it (not a
- * digit): no bound is checked per digit. Each digit past the first 8 adds
- * its value plus one; the ones are taken off at the end (0x11..1, a one
- * per such digit).
+ * digit): no bound is checked per digit. With 16 bytes readable (the text
+ * has a '\0' at its end) up to 16 digits are taken a word at a time, else
+ * (and on a big-endian machine) a digit at a time. Each digit of that loop
+ * adds its value plus one; the ones are taken off at the end (0x11..1, a
+ * one per digit).
  */
 static inline bool
 hexnum(const char **p, const char *end, uint64_t *out)
 {
 	const unsigned char	*s = (const unsigned char *)*p;
 	uint64_t		 v = 0, ones = 0;
-	int64_t			 v8;
 	unsigned		 h;
 	size_t			 n;
 
-	if (end - *p >= 8 && (v8 = hex8(s)) >= 0) {
-		v = (uint64_t)v8;
-		s += 8;
+#ifdef HEX_WORDS
+	if (end - *p >= 16) {
+		uint64_t	x0, x1;
+		unsigned	k0, k1;
+
+		memcpy(&x0, s, 8);
+		k0 = hexrun(x0);
+		if (k0 < 8) {
+			if (k0 == 0)
+				return false;
+			*out = hexpack(x0, k0);
+			*p += k0;
+			return true;
+		}
+		memcpy(&x1, s + 8, 8);
+		k1 = hexrun(x1);
+		if (k1 == 8 && hexv[s[16]] != 0)
+			return false;	/* over 16 digits */
+		*out = hexpack(x0, 8) << (4 * k1) | hexpack(x1, k1);
+		*p += 8 + k1;
+		return true;
 	}
+#endif
 	while ((h = hexv[*s]) != 0) {
 		v = (v << 4) + h;	/* carries are right: a sum mod 2^64 */
 		ones = ones << 4 | 1;
@@ -111,6 +137,37 @@ hexnum(const char **p, const char *end, uint64_t *out)
 	*p = (const char *)s;
 	*out = v - ones;
 	return true;
+}
+
+/*
+ * "start-end " where both have 12 digits, as x86-64 user addresses have
+ * (0x10000000000 to 0xffffffffffff): four words at fixed places, parsed side
+ * by side, where hexnum's end must wait for the start's length. False (the
+ * caller takes hexnum's way) for any other shape.
+ */
+static inline bool
+range12(const char *s, const char *lim, uint64_t *start, uint64_t *end)
+{
+#ifdef HEX_WORDS
+	uint64_t	a, b, c, d, ok;
+
+	if (lim - s < 29 || s[12] != '-' || s[25] != ' ')
+		return false;
+	memcpy(&a, s, 8);	/* the start's first 8 digits */
+	memcpy(&b, s + 8, 8);	/* its last 4 in the low 4 bytes */
+	memcpy(&c, s + 13, 8);	/* the same for the end */
+	memcpy(&d, s + 21, 8);
+	ok = hexmask(a) & hexmask(c) &
+	    ((hexmask(b) & hexmask(d)) | 0x8080808000000000ULL);
+	if (ok != 0x80 * ONES)
+		return false;
+	*start = hexpack(a, 8) << 16 | hexpack(b, 4);
+	*end = hexpack(c, 8) << 16 | hexpack(d, 4);
+	return true;
+#else
+	(void)s, (void)lim, (void)start, (void)end;
+	return false;
+#endif
 }
 
 /* Steps over a hex number whose value nothing uses (offset, device). */
@@ -191,6 +248,28 @@ scan_flush(struct scan *sc)
 }
 
 /*
+ * What the kernel writes after the perms of an anonymous mapping that has
+ * no name (show_map_vma: offset 0, no device, inode 0, no padding), as
+ * three 8-byte words compared at once rather than five fields parsed.
+ */
+static const char	anon_tail_text[] = " 00000000 00:00 0 \n";
+#define ANON_TAIL_LEN	(sizeof anon_tail_text - 1)
+
+static inline bool
+anon_tail(const char *p)
+{
+	uint64_t	a, b, c, x, y, z;
+
+	memcpy(&a, &anon_tail_text[0], 8);
+	memcpy(&b, &anon_tail_text[8], 8);
+	memcpy(&c, &anon_tail_text[ANON_TAIL_LEN - 8], 8);
+	memcpy(&x, p, 8);
+	memcpy(&y, p + 8, 8);
+	memcpy(&z, p + ANON_TAIL_LEN - 8, 8);
+	return ((a ^ x) | (b ^ y) | (c ^ z)) == 0;
+}
+
+/*
  * "start-end perms offset major:minor inode " of a mapping line at *p, up to
  * its name; lim bounds it: the line's '\n', or the end of the text read,
  * which must hold a byte that is not a digit (the '\n', or a '\0' put
@@ -201,9 +280,12 @@ header_fields(const char **pp, const char *lim, struct mapping *mp)
 {
 	const char	*p = *pp;
 
-	if (!hexnum(&p, lim, &mp->start) || *p++ != '-' ||
-	    !hexnum(&p, lim, &mp->end) || *p++ != ' ' ||
-	    lim - p < 5 || mp->end < mp->start)
+	if (range12(p, lim, &mp->start, &mp->end))
+		p += 26;
+	else if (!hexnum(&p, lim, &mp->start) || *p++ != '-' ||
+	    !hexnum(&p, lim, &mp->end) || *p++ != ' ')
+		return false;
+	if (lim - p < 5 || mp->end < mp->start)
 		return false;
 	memcpy(mp->perms, p, 4);
 	mp->perms[4] = '\0';
@@ -211,6 +293,12 @@ header_fields(const char **pp, const char *lim, struct mapping *mp)
 	    (p[2] != 'x' && p[2] != '-') || (p[3] != 'p' && p[3] != 's'))
 		return false;
 	p += 4;
+	/* most lines of a big maps file: an anonymous mapping with no name */
+	if (lim - p >= (ptrdiff_t)ANON_TAIL_LEN - 1 && anon_tail(p)) {
+		mp->inode = 0;
+		*pp = p + ANON_TAIL_LEN - 1;	/* its '\n' */
+		return true;
+	}
 	/* the offset and the device are checked, not kept: nothing uses them */
 	if (*p++ != ' ' || !hexskip(&p, lim) || *p++ != ' ' ||
 	    !devskip(&p, lim) || !decnum(&p, lim, &mp->inode))
