@@ -149,7 +149,7 @@ static inline bool
 range12(const char *s, const char *lim, uint64_t *start, uint64_t *end)
 {
 #ifdef HEX_WORDS
-	uint64_t	a, b, c, d, ok;
+	uint64_t	a, b, c, d, t;
 
 	if (lim - s < 29 || s[12] != '-' || s[25] != ' ')
 		return false;
@@ -157,12 +157,12 @@ range12(const char *s, const char *lim, uint64_t *start, uint64_t *end)
 	memcpy(&b, s + 8, 8);	/* its last 4 in the low 4 bytes */
 	memcpy(&c, s + 13, 8);	/* the same for the end */
 	memcpy(&d, s + 21, 8);
-	ok = hexmask(a) & hexmask(c) &
-	    ((hexmask(b) & hexmask(d)) | 0x8080808000000000ULL);
-	if (ok != 0x80 * ONES)
+	t = (b & 0xffffffffULL) | d << 32;	/* both last 4s in one word */
+	if ((hexmask(a) & hexmask(c) & hexmask(t)) != 0x80 * ONES)
 		return false;
-	*start = hexpack(a, 8) << 16 | hexpack(b, 4);
-	*end = hexpack(c, 8) << 16 | hexpack(d, 4);
+	t = hexpack(t, 8);
+	*start = hexpack(a, 8) << 16 | t >> 16;
+	*end = hexpack(c, 8) << 16 | (t & 0xffff);
 	return true;
 #else
 	(void)s, (void)lim, (void)start, (void)end;
