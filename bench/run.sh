@@ -144,6 +144,14 @@ pf_mt_maps=$(median < "$T/pf_mt_maps"); pf_raw_maps=$(median < "$T/pf_raw_maps")
 # what a page fault costs here: on a VM whose page tables the hypervisor
 # shadows it is ~15 us, and memtop's extra faults are much of its extra CPU
 fault_us=$($PIN $B/bench/faultcost)
+# memtop maps' own work on the big process's text, without the kernel's
+# (a copy in a regular file, read as memtop maps reads it): the parse, and
+# the parse with the report, less the read alone (bench/mapsparse.c)
+mkdir -p "$T/mp/1" && cat /proc/$BIGPID/maps > "$T/mp/1/maps"
+mp_line=$($PIN $B/bench/mapsparse "$T/mp" 1 15) || mp_line="- - -"
+mp_parse=$(echo "$mp_line" | awk '$1 ~ /^[0-9.]+$/ { printf "%.2f", $2 - $1; next } { print "-" }')
+mp_report=$(echo "$mp_line" | awk '$1 ~ /^[0-9.]+$/ { printf "%.2f", $3 - $1; next } { print "-" }')
+rm -rf "$T/mp"
 
 # (d) CPU per second at a 1 s refresh: memtop vs htop with a PSS column
 SECS=10; [ $smoke = 1 ] && SECS=2
@@ -384,6 +392,8 @@ pfrow() {	# page faults of a whole process, memtop's and the raw reader's
 }
 pfrow "  page faults: full refresh vs raw process" "$pf_mt_full" "$pf_raw_full"
 pfrow "  page faults: memtop maps vs raw process" "$pf_mt_maps" "$pf_raw_maps"
+printf '%-46s %10s\n' "  (info) memtop maps: its parse, ms" "$mp_parse"
+printf '%-46s %10s\n' "  (info) memtop maps: parse + report, ms" "$mp_report"
 row "CPU ms/s at 1 s, dashboard (vs htop + PSS)" "$mt_tui" "$htop_sec" 0.4
 row "CPU ms/s at 1 s, -b --json (vs htop + PSS)" "$mt_sec" "$htop_sec" 0.4
 peak_mib=$(echo "$peak" | awk '{ if ($1 == "") print "-"; else printf "%.1f", $1 / 1024 }')

@@ -16,6 +16,8 @@ check "bench prints the CPU spent before memtop's exec, taken off the first scre
 check "bench prints the maps ratio" grep -Eq '^memtop maps on [0-9]+ mappings' "$LIB_TMP/out"
 check "bench prints the full refresh's page faults beside the raw reader's, with what a fault costs here" grep -Eq '^  page faults: full refresh vs raw process +[0-9]+ +[0-9]+ +[0-9.]+ +\(info: -?[0-9]+ more x [0-9.]+ us a fault = -?[0-9.]+ ms\)$' "$LIB_TMP/out"
 check "bench prints memtop maps' page faults beside the raw reader's" grep -Eq '^  page faults: memtop maps vs raw process +[0-9]+ +[0-9]+ +[0-9.]+ +\(info: ' "$LIB_TMP/out"
+check "bench prints memtop maps' own parse, apart from the kernel's" grep -Eq '^  \(info\) memtop maps: its parse, ms +-?[0-9]+\.[0-9]+$' "$LIB_TMP/out"
+check "bench prints memtop maps' parse and report, apart from the kernel's" grep -Eq '^  \(info\) memtop maps: parse \+ report, ms +-?[0-9]+\.[0-9]+$' "$LIB_TMP/out"
 check "bench prints peak RSS and its verdict" grep -Eq '^peak RSS MiB.* [0-9.]+ +<= 16 +(PASS|MISS)$' "$LIB_TMP/out"
 check "no cgroup left behind" test ! -d /sys/fs/cgroup/memory/kubepods/burstable/pod00000999-0000-4000-8000-000000000000
 finish

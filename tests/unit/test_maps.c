@@ -596,7 +596,7 @@ ref_parse(const char *p, struct ref_line *r)
 	return 1;
 }
 
-/* Every line of text against ref_parse, through maps_parse and the scan. */
+/* Every line of text against ref_parse, through maps_parse. */
 static void
 agrees_with_ref(const char *text)
 {
@@ -606,9 +606,12 @@ agrees_with_ref(const char *text)
 
 	maps_init(&m);
 	maps_parse(&m, text, strlen(text));
-	for (p = text; *p != '\0'; p = strchr(p, '\n') + 1) {
+	/* an unfinished last line (no '\n') is neither a mapping nor bad */
+	for (p = text; strchr(p, '\n') != NULL; p = strchr(p, '\n') + 1) {
 		struct ref_line	r;
 
+		if (*p == '\n')
+			continue;	/* an empty line: not bad either */
 		if (!ref_parse(p, &r)) {
 			bad++;
 			continue;
@@ -625,14 +628,15 @@ agrees_with_ref(const char *text)
 	assert_int_equal(k, m.n);
 	assert_int_equal(bad, m.bad_lines);
 	maps_done(&m);
-	scan_agrees(text, strlen(text));
 }
 
 /*
  * The fast paths (12-digit start and end at fixed places, the anonymous
  * line's tail as three words, 8 digits a word) on every byte of a line
- * changed to a digit, a letter past 'f', a separator or a byte of 0x80 or
- * more, the line first (text after it) and last (the text's end after it).
+ * changed to a digit, a letter past 'f', a separator, a line's end or a
+ * byte of 0x80 or more, the line first (text after it) and last (the
+ * text's end after it), through maps_parse; all of it at once through
+ * maps_scan. Then each shape cut at every byte, without its '\n'.
  */
 static void
 test_fast_paths(void **state)
@@ -650,14 +654,16 @@ test_fast_paths(void **state)
 		"10000000000-10000040000 rw-p 00000000 00:00 0 \n",
 		"7f36abadc0000-7f36abb1c0000 rw-p 00000000 00:00 0 \n",
 		"7f36abadc000-7f36abb1c000 rw-s 00000000 00:01 9 /memfd:x\n",
+		"7f36abadc000-7f36abb1c000 rw-p 00000000 00:00 0\n",
+		"7f36abadc000-7f36abb1c000 rw-p 00000000 00:00 0  \n",
 	};
 	static const char	subst[] = { '0', '9', 'a', 'f', 'A', 'F', 'g',
-	    'G', '@', '`', '/', ':', '-', ' ', 'x', (char)0x80, (char)0xb0,
-	    (char)0xff };
+	    'G', '@', '`', '/', ':', '-', ' ', 'x', '\n', '\t', (char)0x80,
+	    (char)0xb0, (char)0xff };
 	static const char	other[] =
 	    "7f0000001000-7f0000002000 rw-p 00000000 00:00 0 \n";
-	char			text[512];
-	size_t			l, at, c, len;
+	size_t			cap = 4 * 1024 * 1024, l, at, c, len, nall = 0;
+	char			text[512], *all = xmalloc(cap);
 
 	(void)state;
 	for (l = 0; l < sizeof lines / sizeof lines[0]; l++) {
@@ -672,12 +678,73 @@ test_fast_paths(void **state)
 				    other);
 				text[at] = subst[c];
 				agrees_with_ref(text);
+				assert_true(nall + strlen(text) <= cap);
+				memcpy(all + nall, text, strlen(text));
+				nall += strlen(text);
 				snprintf(text, sizeof text, "%s%s", other,
 				    lines[l]);
 				text[sizeof other - 1 + at] = subst[c];
 				agrees_with_ref(text);
 			}
 		}
+	}
+	scan_agrees(all, nall);
+	free(all);
+	/* cut short: the text's end inside each fast path's window */
+	for (l = 0; l < sizeof lines / sizeof lines[0]; l++) {
+		len = strlen(lines[l]);
+		for (at = 1; at < len; at++) {
+			snprintf(text, sizeof text, "%s%.*s", other, (int)at,
+			    lines[l]);
+			agrees_with_ref(text);
+			scan_agrees(text, strlen(text));
+		}
+	}
+}
+
+/*
+ * The size histogram's bins against the loop they were once found by
+ * ([4 KiB << i, 4 KiB << (i + 1)) is bin i; below 8 KiB bin 0; the last
+ * bin the rest), at and around every edge.
+ */
+static int
+ref_bin(uint64_t size)
+{
+	int	i;
+
+	for (i = 0; i < HIST_BINS - 1; i++) {
+		if (size < (4 * KiB) << (i + 1))
+			return i;
+	}
+	return HIST_BINS - 1;
+}
+
+static void
+test_bin_edges(void **state)
+{
+	struct hist_run		hr;
+	struct maps_hist	h;
+	struct mapping		mp = { .anon = true, .name = "",
+	    .perms = "rw-p", .rss = UINT64_MAX };
+	uint64_t		sizes[3 * 66];
+	size_t			n = 0, i;
+	int			b, shift;
+
+	(void)state;
+	for (shift = 0; shift < 64; shift++) {
+		sizes[n++] = (1ULL << shift) - 1;
+		sizes[n++] = 1ULL << shift;
+		sizes[n++] = (1ULL << shift) + 1;
+	}
+	sizes[n++] = UINT64_MAX;
+	for (i = 0; i < n; i++) {
+		histogram_begin(&hr, &h);
+		mp.start = 0;
+		mp.end = sizes[i];
+		histogram_add(&hr, &mp);
+		histogram_end(&hr, false);
+		for (b = 0; b < HIST_BINS; b++)
+			assert_int_equal(h.bin[b].count, b == ref_bin(sizes[i]));
 	}
 }
 
@@ -828,6 +895,7 @@ main(void)
 		cmocka_unit_test(test_scan_live),
 		cmocka_unit_test(test_scan_agrees),
 		cmocka_unit_test(test_fast_paths),
+		cmocka_unit_test(test_bin_edges),
 		cmocka_unit_test(test_stream_order),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_status),
