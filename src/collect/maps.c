@@ -141,7 +141,7 @@ hexnum(const char **p, const char *end, uint64_t *out)
 
 /*
  * "start-end " where both have 12 digits, as x86-64 user addresses have
- * (0x10000000000 to 0xffffffffffff): four words at fixed places, parsed side
+ * (0x100000000000 to 0xffffffffffff): four words at fixed places, parsed side
  * by side, where hexnum's end must wait for the start's length. False (the
  * caller takes hexnum's way) for any other shape.
  */
