@@ -38,8 +38,8 @@ check "flat" wait_for 10 screen_has "flat  sort anon-growth"
 # the chooser: RSS RssAnon RssFile RssShm VmSwap PSS ...: hide PSS, show RssAnon
 $TM send-keys -t mt F2
 check "F2 opens the column chooser" wait_for 10 screen_has "columns (Space shows/hides, Esc)"
-check "the chooser marks RSS shown" screen_has "\[x\] RSS "
-check "the chooser marks RssAnon hidden" screen_has "\[ \] RssAnon"
+check "the chooser marks RSS shown" wait_for 5 screen_has "\[x\] RSS "
+check "the chooser marks RssAnon hidden" wait_for 5 screen_has "\[ \] RssAnon"
 $TM send-keys -t mt Down Space
 check "Space shows RssAnon" wait_for 10 screen_has "\[x\] RssAnon"
 $TM send-keys -t mt Down Down Down Down Space Escape

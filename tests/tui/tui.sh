@@ -69,7 +69,7 @@ check "the pod that grew in steps is on top" wait_for 5 sh -c "$TM capture-pane 
 # 180 MiB of steps, counted from the first sample memtop took of the pod:
 # the helper at 20 MiB, or the shell that moved itself into the cgroup and
 # exec'd it (then up to ~200 MiB)
-check "its growth is about 180 MiB (to 200 from the shell)" sh -c "$TM capture-pane -p -t mt | grep -E '^. team-a/web-7' | grep -Eq '\+(1[6-9][0-9]|20[0-9])M'"
+check "its growth is about 180 MiB (to 200 from the shell)" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep -E '^. team-a/web-7' | grep -Eq '\+(1[6-9][0-9]|20[0-9])M'"
 
 # R reverses: the flat pod (big-1, no growth) comes before web-7
 $TM send-keys -t mt R
@@ -173,7 +173,7 @@ check "default theme has colours" has_colour
 $TM send-keys -t mt q
 start_ui --theme mono
 wait_for 10 screen_has "team-b/big-1"
-check "--theme mono: no colours" sh -c "! $(echo "$TM") capture-pane -p -e -t mt | grep -Eq '\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5|48;5)[;m]'"
+check "--theme mono: no colours" wait_for 5 sh -c "! $(echo "$TM") capture-pane -p -e -t mt | grep -Eq '\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5|48;5)[;m]'"
 $TM send-keys -t mt q
 start_ui --theme light
 check "--theme light runs" wait_for 10 screen_has "team-b/big-1"
