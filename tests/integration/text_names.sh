@@ -38,6 +38,8 @@ hn=$(printf 'web\033]2;title\007\t7\033c')
 spawn_in "$T/pod.out" "$V1/kubepods/burstable/pod$uid/$cid/cgroup.procs" -- \
     env HOSTNAME="$hn" sleep 300
 wait_for 10 sh -c "grep -q '^0::\|memory:/kubepods/burstable/pod$uid' /proc/$SPAWNED/cgroup"
+# and exec'd (the shell that moved itself has no HOSTNAME yet)
+wait_for 10 sh -c "tr '\\0' '\\n' < /proc/$SPAWNED/environ | grep -q '^HOSTNAME=web'"
 
 "$MEMTOP" -b -n 1 > "$T/out" 2> "$T/err" || fail "memtop -b exit status"
 check "no error output" test ! -s "$T/err"
