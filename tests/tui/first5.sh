@@ -41,11 +41,11 @@ $TM send-keys -t mt / "$NS" Enter
 check "80x24: the three replicas are listed" wait_for 15 sh -c "test \$($(echo "$TM") capture-pane -p -t mt | grep -c '^. $NS/checkout-') -eq 3"
 # each replica's row keeps the end of its name, where replicas differ
 for suf in x2x7q b8rtm zq4lk; do
-	check "80x24: the row of ...-$suf is told apart" sh -c "$TM capture-pane -p -t mt | grep '^. $NS/checkout-' | grep -q '$suf'"
+	check "80x24: the row of ...-$suf is told apart" wait_for 10 sh -c "$TM capture-pane -p -t mt | grep '^. $NS/checkout-' | grep -q '$suf'"
 done
 $TM send-keys -t mt Home
 check "80x24: line 3 has the selected pod's full name" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -Eq '^$NS/checkout-5f7c9d8b6-[a-z0-9]{5} '"
-check "80x24: ... and its cgroup" sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q 'cgroup /kubepods/burstable/pod'"
+check "80x24: ... and its cgroup" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 3p | grep -q 'cgroup /kubepods/burstable/pod'"
 
 # the process with the finding: '!' on its row, its command line on line 3
 $TM send-keys -t mt Escape / "$LIB_TMP/node" Enter
@@ -67,7 +67,7 @@ while [ $n -lt 20 ]; do
 	wait_for 10 sh -c "$(echo "$TM") capture-pane -p -t mt | sed -n 1p | grep -E 'sort [a-z_-]+\$' | grep -vq 'sort $prev\$'"
 	cur=$(line 1 | sed -n 's/.*sort \([a-z_-]*\)$/\1/p')
 	check "80x24: sort $cur: named at the end of line 1" test -n "$cur"
-	check "80x24: sort $cur: an arrow on its column head" sh -c "$TM capture-pane -p -t mt | sed -n 4p | grep -Eq '[A-Za-z%]v( |\$)'"
+	check "80x24: sort $cur: an arrow on its column head" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 4p | grep -Eq '[A-Za-z%]v( |\$)'"
 	n=$((n + 1))
 	[ "$cur" = rss ] && break
 	prev=$cur
@@ -88,7 +88,7 @@ $TM send-keys -t mt M
 wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort rss\$'"
 click "$(head_x PSS)" 3
 check "mouse: a click on the PSS head sorts by it" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort pss\$'"
-check "mouse: ... and marks it" sh -c "$TM capture-pane -p -t mt | sed -n 4p | grep -q 'PSSv'"
+check "mouse: ... and marks it" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 4p | grep -q 'PSSv'"
 click "$(head_x PSSv)" 3
 check "mouse: again: reversed" wait_for 10 sh -c "$TM capture-pane -p -t mt | sed -n 1p | grep -q 'sort pss (reversed)\$'"
 click 2 3
@@ -118,8 +118,8 @@ $TM send-keys -t mt M
 # ? explains every marker and the columns, wraps at 80 columns, scrolls
 $TM send-keys -t mt '?'
 check "?: help" wait_for 10 screen_has "memtop help"
-check "?: the first key" screen_has "quit memtop"
-check "?: it scrolls (says so)" screen_has "lines 1-"
+check "?: the first key" wait_for 10 screen_has "quit memtop"
+check "?: it scrolls (says so)" wait_for 10 screen_has "lines 1-"
 help=$LIB_TMP/help
 : > "$help"
 i=0
