@@ -78,7 +78,7 @@ ok() {
 # check DESCRIPTION COMMAND...: runs the command, records a failure if false
 check() {
 	desc=$1; shift
-	if "$@"; then ok "$desc"; else fail "$desc"; fi
+	if "$@"; then ok "$desc"; else fail "$desc"; return 1; fi
 }
 
 finish() {

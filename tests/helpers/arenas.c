@@ -1,8 +1,8 @@
 /*
  * Test helper: glibc arena fragmentation, the native half of the field
  * case. N threads (default 8) run at once, each mallocs MIB MiB in small
- * blocks (so each gets an arena of its own), frees all but every 32nd
- * block, and stays alive: the arenas keep most of their pages resident
+ * blocks (so each gets an arena of its own), waits for the others, frees
+ * all but every 32nd block, and stays alive: the arenas keep most of their pages resident
  * (freed chunks between live ones cannot be trimmed). Prints "ready" when
  * every thread is done, then waits to be killed.
  *
@@ -19,7 +19,7 @@
 #define BLOCK	4000		/* below the mmap threshold */
 
 static size_t			 per_thread;
-static pthread_barrier_t	 start, done;
+static pthread_barrier_t	 start, filled, done;
 
 static void *
 worker(void *arg)
@@ -36,6 +36,13 @@ worker(void *arg)
 		if (v[i] != NULL)
 			memset(v[i], 0x5a, BLOCK);
 	}
+	/*
+	 * Nobody frees before everybody has allocated: threads that share an
+	 * arena (MALLOC_ARENA_MAX below the thread count) would otherwise
+	 * reuse each other's freed chunks, and the resident size would depend
+	 * on the scheduler (96-162 MiB for 8 x 24 MiB with 2 arenas).
+	 */
+	pthread_barrier_wait(&filled);
 	for (i = 0; i < n; i++) {
 		if (i % 32 != 0)
 			free(v[i]);
@@ -59,6 +66,7 @@ main(int argc, char **argv)
 	}
 	per_thread = mib << 20;
 	pthread_barrier_init(&start, NULL, (unsigned)threads);
+	pthread_barrier_init(&filled, NULL, (unsigned)threads);
 	pthread_barrier_init(&done, NULL, (unsigned)threads + 1);
 	for (i = 0; i < threads; i++) {
 		if (pthread_create(&t, NULL, worker, NULL) != 0) {
