@@ -19,6 +19,11 @@
  * or 1 % since they were, when the usage is within 10 % of the limit (OOM
  * counters move there), or when they are detail_age seconds old (<= 0:
  * every round); otherwise those figures are the last read's.
+ *
+ * A round reads the rest of at most max_new cgroups it never read in full
+ * (0: no limit): a burst of new pods has their 4 more files each read over
+ * a few rounds. Until then such a cgroup has its usage and the rest unknown
+ * (CG_NA), and cgfiles_deferred says how many.
  */
 struct cgfiles;
 
@@ -26,7 +31,8 @@ struct cgfiles	*cgfiles_create(size_t limit);
 void		 cgfiles_free(struct cgfiles *);
 /* Its files are left open when it is freed: as fdcache_leave_open. */
 void		 cgfiles_leave_open(struct cgfiles *);
-void		 cgfiles_begin(struct cgfiles *, double detail_age);
+void		 cgfiles_begin(struct cgfiles *, double detail_age,
+		    size_t max_new);
 void		 cgfiles_end(struct cgfiles *);
 
 /*
@@ -35,6 +41,9 @@ void		 cgfiles_end(struct cgfiles *);
  */
 int		 cgfiles_read_mem(struct cgfiles *, const struct cg_roots *,
 		    enum cg_hier, const char *path, struct cg_mem *m);
+
+/* Cgroups of this round whose detail was left for a later one. */
+size_t		 cgfiles_deferred(const struct cgfiles *);
 
 /* Files open now, openat calls so far, reads whose detail was kept. */
 void		 cgfiles_counts(const struct cgfiles *, size_t *open_fds,

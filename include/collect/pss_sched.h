@@ -14,7 +14,11 @@
  *   the dashboard's first refreshes (opts.plan_only) read only the plan's
  *   nnow (what its first screen shows), the rest right after it;
  * - a process the plan wants now is read every refresh, beyond the budget;
- * - one never read (new, or its pid reused) is read next;
+ * - one never read (new, or its pid reused) is read next, oldest process
+ *   first; after the first refresh at most max_never of them per refresh
+ *   (pss_sched_max_never): a burst of new pods is read over a few
+ *   refreshes, so the refresh it arrives in does not cost 3-5 of the
+ *   others (the rest show unknown until then, and the snapshot counts them);
  * - then, among the due ones, those the plan wants (in plan order);
  * - due: the cheap counters moved beyond jitter since the last read
  *   (pss_sched_moved), stalest first, or the reading is max_age old;
@@ -54,6 +58,8 @@ struct pss_cand {
 	size_t		 want;		/* place in the plan's fresh list, or
 					   READ_PLAN_NONE */
 	bool		 want_now;	/* among the plan's nnow */
+	unsigned long long start;	/* the process's start time (ticks):
+					   never-read ones go oldest first */
 	enum pss_class	 cls;		/* out: set by pss_sched_order */
 };
 
@@ -63,7 +69,19 @@ struct pss_sched_opts {
 	double		 budget_ms;	/* wall time per refresh */
 	bool		 plan_only;	/* only the plan's nnow (PSS_NOW);
 					   ignored with all */
+	size_t		 max_never;	/* PSS_NEVER ones due per refresh;
+					   0: no limit; ignored with all */
 };
+
+#define PSS_SCHED_NEVER_MIN	8
+
+/*
+ * How many never-read processes a refresh reads when nprocs are on the
+ * node: an eighth of them, at least PSS_SCHED_NEVER_MIN. A first reading
+ * (rollup and maps, two opens) costs about what the cheap tier costs for
+ * eight processes, so this bounds a burst's refresh to ~1.5x a steady one.
+ */
+size_t	pss_sched_max_never(size_t nprocs);
 
 /*
  * Classifies every candidate and moves the due ones to the front of c, in

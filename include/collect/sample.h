@@ -82,9 +82,11 @@ struct snapshot {
 	size_t			 rollup_wanted;	/* and how many were due */
 	size_t			 rollup_unknown; /* processes with no PSS */
 	size_t			 rollup_unread;	/* of them, never tried: left
-						   by the policy (plan_only)
-						   or the budget for a later
-						   tick */
+						   by the policy (plan_only,
+						   cap_new) or the budget for
+						   a later tick */
+	size_t			 cg_unread;	/* new cgroups with only their
+						   usage read (cap_new) */
 	double			 rollup_ms;	/* wall time spent on them */
 	struct snap_smaps	*smaps;		/* the plan's smaps, its order */
 	size_t			 nsmaps;
@@ -103,6 +105,10 @@ struct tick_policy {
 	bool		 read_maps;	/* maps too, with each rollup read */
 	bool		 plan_only;	/* only the plan's nnow (the
 					   dashboard's first screen) */
+	bool		 cap_new;	/* at most pss_sched_max_never never
+					   read ones: processes that arrived
+					   since the first refresh (or the
+					   dashboard's catch-up) */
 };
 
 struct sampler;

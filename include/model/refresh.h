@@ -86,6 +86,12 @@ int		 refresh_first(struct refresh *, refresh_want_fn, void *ctx,
  * is due is read (the processes never read first), within the budget.
  */
 void		 refresh_catch_up(struct refresh *);
+/*
+ * Whether the first processes are still being read (visible_first): the
+ * dashboard refreshes again at once until they are. Processes that
+ * arrive later are read a few per refresh at the refresh's pace.
+ */
+bool		 refresh_catching_up(const struct refresh *);
 
 /* Refreshes done so far; wall time the newest took (sampler to history). */
 long		 refresh_count(const struct refresh *);

@@ -43,6 +43,8 @@ struct cgfiles {
 	size_t		 limit, nopen, opens, kept;
 	unsigned	 round;
 	double		 detail_age;	/* <= 0: every file every round */
+	size_t		 max_new;	/* first full reads per round (0: all) */
+	size_t		 new_read, deferred;	/* this round's */
 	double		 now;		/* this round's clock_mono() */
 	char		*buf;
 	bool		 leave_open;	/* cgfiles_leave_open */
@@ -97,10 +99,12 @@ cgfiles_leave_open(struct cgfiles *cf)
 }
 
 void
-cgfiles_begin(struct cgfiles *cf, double detail_age)
+cgfiles_begin(struct cgfiles *cf, double detail_age, size_t max_new)
 {
 	cf->round++;
 	cf->detail_age = detail_age;
+	cf->max_new = max_new;
+	cf->new_read = cf->deferred = 0;
 	cf->now = clock_mono();
 }
 
@@ -270,6 +274,12 @@ cgfiles_read_mem(struct cgfiles *cf, const struct cg_roots *r,
 		cf->kept++;
 		return 0;
 	}
+	if (rc == 0 && e->last_mono < 0 && cf->max_new > 0 &&
+	    cf->new_read++ >= cf->max_new) {
+		m->read = true;		/* the usage; the rest next round */
+		cf->deferred++;
+		return 0;
+	}
 	if (cgf_read(cf, root, e, CGF_LIMIT) >= 0 &&
 	    cgf_number(cf->buf, &v, hier == CG_HIER_V2 ? &max : NULL) == 0) {
 		if (max || (hier == CG_HIER_V1 && v >= V1_HUGE))
@@ -288,6 +298,12 @@ cgfiles_read_mem(struct cgfiles *cf, const struct cg_roots *r,
 	e->last = *m;
 	e->last_mono = rc == 0 ? cf->now : -1;
 	return rc;
+}
+
+size_t
+cgfiles_deferred(const struct cgfiles *cf)
+{
+	return cf->deferred;
 }
 
 void

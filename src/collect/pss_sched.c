@@ -78,12 +78,53 @@ due_cmp(const void *a, const void *b)
 		return (int)x->cls - (int)y->cls;
 	if ((x->cls == PSS_NOW || x->cls == PSS_WANTED) && x->want != y->want)
 		return (x->want > y->want) - (x->want < y->want);
+	if (x->cls == PSS_NEVER && x->start != y->start)	/* oldest first */
+		return (x->start > y->start) - (x->start < y->start);
 	if (x->cls == PSS_CHANGED || x->cls == PSS_OLD) {
 		if (x->due_age != y->due_age)	/* stalest first */
 			return (x->due_age < y->due_age) -
 			    (x->due_age > y->due_age);
 	}
 	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static void
+reverse(struct pss_cand *c, size_t a, size_t b)
+{
+	struct pss_cand	t;
+
+	while (a + 1 < b) {
+		t = c[a];
+		c[a++] = c[--b];
+		c[b] = t;
+	}
+}
+
+/*
+ * Past max_never never-read ones (sorted: they follow PSS_NOW), the rest of
+ * them wait: rotated behind the due ones, which keep their order.
+ */
+static size_t
+cap_never(struct pss_cand *c, size_t nd, const struct pss_sched_opts *o)
+{
+	size_t	a = 0, b, cut, i;
+
+	if (o->all || o->max_never == 0)
+		return nd;
+	while (a < nd && c[a].cls == PSS_NOW)
+		a++;
+	for (b = a; b < nd && c[b].cls == PSS_NEVER; b++)
+		;
+	if (b - a <= o->max_never)
+		return nd;
+	cut = a + o->max_never;
+	for (i = cut; i < b; i++)
+		c[i].cls = PSS_NOT_DUE;
+	/* rotate [cut, nd) left by b - cut: three reversals */
+	reverse(c, cut, b);
+	reverse(c, b, nd);
+	reverse(c, cut, nd);
+	return nd - (b - cut);
 }
 
 size_t
@@ -104,7 +145,14 @@ pss_sched_order(struct pss_cand *c, size_t n, const struct pss_sched_opts *o)
 		nd++;
 	}
 	qsort(c, nd, sizeof *c, due_cmp);
-	return nd;
+	return cap_never(c, nd, o);
+}
+
+size_t
+pss_sched_max_never(size_t nprocs)
+{
+	return nprocs / 8 > PSS_SCHED_NEVER_MIN ? nprocs / 8 :
+	    PSS_SCHED_NEVER_MIN;
 }
 
 bool

@@ -40,8 +40,7 @@ struct proc_cache {
 	double			 rollup_mono;		/* < 0: never */
 	double			 rollup_sched;	/* pss_sched_taken's time */
 	bool			 fresh;			/* new this tick */
-	int64_t			 nmaps;
-	int64_t			 nanon;
+	int64_t			 nmaps, nanon;
 	unsigned		 marks;
 	struct maps_tally	 tally;
 	struct proc_env		*env;		/* NULL: not read yet */
@@ -70,8 +69,7 @@ struct sampler {
 	struct proc_cache	*next;		/* being built */
 	size_t			 cap;
 	struct snapshot		 snap;
-	size_t			 snap_cap;
-	size_t			 cg_cap;
+	size_t			 snap_cap, cg_cap;
 	struct proc_sample	**sel;
 	struct buf		 buf;
 	struct buf		 envbuf;	/* environ only: wiped */
@@ -83,8 +81,7 @@ struct sampler {
 	size_t			 nslots;
 	struct pss_cand		*cand;
 	size_t			 cand_cap;
-	struct proc_sample	*procs;		/* the last tick's (the
-						   scanner's), for
+	struct proc_sample	*procs;		/* the last tick's, for
 						   sampler_tick_more */
 	char			 ns_base[4096];	/* "" unless in a cgroupns */
 };
@@ -120,10 +117,9 @@ sampler_create(const struct cg_roots *roots, const char *proc_root,
 	s->mem = nodemem_open();
 	s->roots = *roots;
 	/*
-	 * Big arrays (the mappings of a process with 100 000 of them, the
-	 * per-process arrays of a node) from mmap, always: given back when
-	 * freed, instead of glibc's threshold growing to their size and
-	 * keeping them on the heap for the rest of the run.
+	 * Big arrays (a process's 100 000 mappings, a node's per-process
+	 * arrays) from mmap, always: given back when freed, not kept on the
+	 * heap for the rest of the run by glibc's threshold grown to them.
 	 */
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	s->cgf = cgfiles_create(fdcache_default_limit());
@@ -240,13 +236,13 @@ read_place(struct sampler *s, int pid)
  * A process can change cgroup after memtop first saw it: a container's
  * first process is moved into its cgroup by the runtime (or by a shell
  * that writes itself to cgroup.procs) right after it starts, and systemd
- * moves processes too. So /proc/PID/cgroup is read again on every refresh
- * in the process's first second, every second until it is 10 s old (a
- * burst of new pods at -d 0.05 would otherwise re-read each one 200
- * times), and every minute or so after that (spread by pid so that the
- * re-reads do not all fall on one refresh).
+ * moves processes too. So /proc/PID/cgroup is read again every 0.2 s in
+ * the process's first second (each refresh: 0.4 ms per refresh after a
+ * burst of 40 pods at -d 0.05), every second until it is 10 s old, and
+ * every minute or so after that (spread by pid: not all on one refresh).
  */
 #define PLACE_NEWBORN	1.0	/* seconds since the process started */
+#define PLACE_NEWBORN_EVERY 0.2
 #define PLACE_YOUNG	10.0
 #define PLACE_RECHECK	60.0
 
@@ -257,7 +253,7 @@ place_schedule(struct sampler *s, struct proc_cache *c, double mono,
 	double	age = boot - (double)c->start / (double)s->hz;
 
 	if (age >= 0 && age < PLACE_NEWBORN)
-		c->place_next = mono;
+		c->place_next = mono + PLACE_NEWBORN_EVERY;
 	else if (age >= 0 && age < PLACE_YOUNG)
 		c->place_next = mono + 1.0;
 	else
@@ -339,7 +335,8 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 {
 	/* s->cache[i] belongs to procs[i] */
 	struct pss_sched_opts	 o = { pol->rollup_all, pol->max_age,
-	    pol->budget_ms, pol->plan_only };
+	    pol->budget_ms, pol->plan_only,
+	    pol->cap_new ? pss_sched_max_never(n) : 0 };
 	struct pss_cand		*due;
 	size_t			 nc = 0, nd, i, off, never = 0;
 	double			 t0 = clock_mono(), maps_ms = 0;
@@ -365,6 +362,7 @@ tick_rollups(struct sampler *s, const struct tick_policy *pol,
 		d->rss = procs[i].fig[FIG_RSS];
 		d->want = read_plan_fresh(plan, procs[i].pid, procs[i].start);
 		d->want_now = d->want != READ_PLAN_NONE && d->want < plan->nnow;
+		d->start = procs[i].start;
 		never += !d->read;
 	}
 	nd = pss_sched_order(due, nc, &o);
@@ -424,7 +422,7 @@ add_cgroup(struct sampler *s, enum cg_hier hier, const char *path, size_t len)
 
 /* Reads the accounting of every pod, container and unit cgroup once. */
 static void
-tick_cgroups(struct sampler *s, double detail_age)
+tick_cgroups(struct sampler *s, const struct tick_policy *pol)
 {
 	struct snapshot	*sn = &s->snap;
 	size_t		 i, j;
@@ -449,10 +447,17 @@ tick_cgroups(struct sampler *s, double detail_age)
 		sn->cgroups[j++] = sn->cgroups[i];
 	}
 	sn->ncgroups = j;
-	cgfiles_begin(s->cgf, detail_age);
+	/*
+	 * detail kept while the usage holds, at most PSS's age; new cgroups
+	 * past the cap (cap_new): their usage now, the rest a later tick
+	 */
+	cgfiles_begin(s->cgf, pol->rollup_all ? 0 : pol->max_age,
+	    pol->cap_new && !pol->rollup_all ?
+	    pss_sched_max_never(sn->ncgroups) : 0);
 	for (i = 0; i < sn->ncgroups; i++)
 		cgfiles_read_mem(s->cgf, &s->roots, sn->cgroups[i].hier,
 		    sn->cgroups[i].path, &sn->cgroups[i].mem);
+	sn->cg_unread = cgfiles_deferred(s->cgf);
 	cgfiles_end(s->cgf);
 }
 
@@ -671,6 +676,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
     const char **cause)
 {
 	struct proc_sample	*procs;
+	struct proc_cache	*t;
 	struct snapshot		*sn = &s->snap;
 	size_t			 n, i, ci = 0, nnew = 0;
 	double			 mono, boot;
@@ -721,13 +727,10 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	}
 	while (ci < s->ncache)
 		cache_entry_free(s, &s->cache[ci++]);
-	{
-		struct proc_cache	*t = s->cache;
-
-		s->cache = s->next;
-		s->next = t;
-		s->ncache = n;
-	}
+	t = s->cache;
+	s->cache = s->next;
+	s->next = t;
+	s->ncache = n;
 	/* the arrays follow the processes on the node now (after a spike) */
 	if (s->cap > 256 && n < s->cap / 2) {
 		s->cap = n + n / 4 + 64;
@@ -778,8 +781,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	snap_rollups(s, mono);
 	snap_maps(s);
 	tick_smaps(s, plan, mono);
-	/* cgroup detail kept while the usage holds, at most PSS's age */
-	tick_cgroups(s, pol->rollup_all ? 0 : pol->max_age);
+	tick_cgroups(s, pol);
 	nodemem_read(s->mem, &sn->mem_total, &sn->mem_available);
 	*out = sn;
 	return 0;

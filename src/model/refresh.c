@@ -18,6 +18,9 @@ struct refresh {
 	bool			 amend;		/* visible_first: complete the
 						   first sample until every
 						   process was read */
+	bool			 catching_up;	/* visible_first: the first
+						   processes are not all read
+						   yet */
 	long			 done;
 	double			 seconds;
 };
@@ -35,6 +38,7 @@ refresh_create(struct sampler *s, const struct refresh_opts *o)
 	r->pol.max_age = o->max_age;
 	r->pol.budget_ms = o->budget_ms;
 	r->pol.read_maps = true;
+	r->catching_up = o->visible_first;
 	r->h = history_create(o->history,
 	    (uint32_t)(o->window / o->interval + 0.5));
 	if (o->no_ghosts)
@@ -66,9 +70,16 @@ refresh_end(struct refresh *r, const struct snapshot *nsn,
 		history_amend(r->h, t);
 	else
 		history_update(r->h, t);
-	/* the first screen's refreshes and the catch-up: one sample */
+	/*
+	 * The first screen's refreshes and the catch-up: one sample. After
+	 * it, processes that arrive are read a few per refresh (a burst of
+	 * pods spread over refreshes), each refresh its own sample.
+	 */
+	if (r->catching_up && !r->pol.plan_only && nsn->rollup_unread == 0)
+		r->catching_up = false;
 	r->amend = r->o.visible_first && (r->pol.plan_only ||
-	    nsn->rollup_unread > 0);
+	    r->catching_up);
+	r->pol.cap_new = !r->catching_up;
 	restart_update(r->rw, r->h, t, nsn->time);
 	r->seconds = clock_mono() - t0;
 	if (r->o.sort != NULL)
@@ -129,6 +140,12 @@ void
 refresh_catch_up(struct refresh *r)
 {
 	r->pol.plan_only = false;
+}
+
+bool
+refresh_catching_up(const struct refresh *r)
+{
+	return r->catching_up;
 }
 
 long

@@ -627,12 +627,18 @@ draw_bottom(struct ui *u)
 	else if (log_count() > 0)
 		draw_text(y, 0, COLS, log_last());
 	else if (u->cfg.moment == NULL && u->sn != NULL &&
-	    u->sn->rollup_unread > 0) {
+	    (u->sn->rollup_unread > 0 || u->sn->cg_unread > 0)) {
 		char	line[160];
 
-		snprintf(line, sizeof line, "reading PSS and mappings of %zu "
-		    "processes%s (- until read)", u->sn->rollup_unread,
-		    u->paused ? ", paused" : "...");
+		if (u->sn->rollup_unread > 0)
+			snprintf(line, sizeof line, "reading PSS and mappings "
+			    "of %zu processes%s (- until read)",
+			    u->sn->rollup_unread, u->paused ? ", paused" :
+			    "...");
+		else
+			snprintf(line, sizeof line, "reading the memory files "
+			    "of %zu new cgroups%s (- until read)",
+			    u->sn->cg_unread, u->paused ? ", paused" : "...");
 		draw_text(y, 0, COLS, line);
 	} else
 		draw_text(y, 0, COLS, "q quit  ? help  / filter  s sort  "

@@ -174,12 +174,16 @@ first_screen(struct ui *u)
 	ui_rebuild_rows(u);
 }
 
-/* Whether processes never read are left for the catch-up (not paused). */
+/*
+ * Whether the first processes are left for the catch-up (not paused): the
+ * refresh's own state, not rollup_unread, which a burst of new processes
+ * sets too (they are read at the refresh's pace).
+ */
 static bool
 catching_up(const struct ui *u)
 {
 	return u->cfg.moment == NULL && !u->paused && u->sn != NULL &&
-	    u->sn->rollup_unread > 0;
+	    refresh_catching_up(u->refresh);
 }
 
 static void

@@ -350,9 +350,74 @@ static void
 round_read(struct cgfiles *cf, const struct cg_roots *r, double age,
     struct cg_mem *m)
 {
-	cgfiles_begin(cf, age);
+	cgfiles_begin(cf, age, 0);
 	assert_int_equal(cgfiles_read_mem(cf, r, CG_HIER_V2, "/pod", m), 0);
 	cgfiles_end(cf);
+}
+
+/*
+ * A burst of new cgroups: a round reads the rest of at most max_new of them,
+ * the others have their usage and the rest unknown until a later round.
+ */
+static void
+test_cgfiles_max_new(void **state)
+{
+	char		 tmp[] = "/tmp/memtop-cgf.XXXXXX", cmd[256], p[32];
+	const char	*name[3] = { "/a", "/b", "/c" };
+	struct cg_roots	 r;
+	struct cgfiles	*cf = cgfiles_create(64);
+	struct cg_mem	 m[3];
+	int		 i, full;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	memset(&r, 0, sizeof r);
+	snprintf(r.v2, sizeof r.v2, "%s", tmp);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(mkdir(at(tmp, name[i] + 1), 0755), 0);
+		snprintf(p, sizeof p, "%s/memory.current", name[i] + 1);
+		put(at(tmp, p), "104857600\n");
+		snprintf(p, sizeof p, "%s/memory.max", name[i] + 1);
+		put(at(tmp, p), "209715200\n");
+		snprintf(p, sizeof p, "%s/memory.stat", name[i] + 1);
+		put(at(tmp, p), "anon 50000000\n");
+	}
+	/* one of three in full; the others: usage known, the rest not */
+	cgfiles_begin(cf, 10, 1);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(cgfiles_read_mem(cf, &r, CG_HIER_V2, name[i],
+		    &m[i]), 0);
+	assert_int_equal(cgfiles_deferred(cf), 2);
+	cgfiles_end(cf);
+	assert_true(m[0].read && m[0].limit == 209715200 &&
+	    m[0].anon == 50000000);
+	for (i = 1; i < 3; i++) {
+		assert_true(m[i].read && m[i].current == 104857600);
+		assert_true(m[i].limit == CG_NA && !m[i].unlimited);
+		assert_true(m[i].anon == CG_NA);
+	}
+	/* the next round: the next one in full, the first kept */
+	cgfiles_begin(cf, 10, 1);
+	for (i = 0, full = 0; i < 3; i++) {
+		assert_int_equal(cgfiles_read_mem(cf, &r, CG_HIER_V2, name[i],
+		    &m[i]), 0);
+		full += m[i].anon == 50000000;
+	}
+	assert_int_equal(cgfiles_deferred(cf), 1);
+	assert_int_equal(full, 2);
+	assert_true(m[2].anon == CG_NA);
+	cgfiles_end(cf);
+	/* no limit (0): all of them */
+	cgfiles_begin(cf, 10, 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(cgfiles_read_mem(cf, &r, CG_HIER_V2, name[i],
+		    &m[i]), 0);
+	assert_int_equal(cgfiles_deferred(cf), 0);
+	assert_true(m[2].anon == 50000000);
+	cgfiles_end(cf);
+	cgfiles_free(cf);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
 }
 
 /*
@@ -419,7 +484,7 @@ test_cgfiles_detail(void **state)
 	assert_int_equal(unlink(at(tmp, "pod/memory.current")), 0);
 	cgfiles_free(cf);	/* (the open file would still read) */
 	cf = cgfiles_create(64);
-	cgfiles_begin(cf, 10);
+	cgfiles_begin(cf, 10, 0);
 	assert_true(cgfiles_read_mem(cf, &r, CG_HIER_V2, "/pod", &m) < 0);
 	assert_false(m.read);
 	cgfiles_end(cf);
@@ -500,6 +565,7 @@ main(void)
 		cmocka_unit_test(test_ns_resolve),
 		cmocka_unit_test(test_ns_parse),
 		cmocka_unit_test(test_cgfiles_detail),
+		cmocka_unit_test(test_cgfiles_max_new),
 		cmocka_unit_test(test_ns_find_base),
 		cmocka_unit_test(test_places_interned),
 	};

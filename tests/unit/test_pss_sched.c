@@ -227,6 +227,63 @@ test_budget(void **state)
 	assert_false(pss_sched_more(c, 2 * PSS_SCHED_CHUNK, 50, &steady));
 }
 
+/*
+ * A burst of new processes after the first refresh: at most max_never of
+ * them are due, oldest process first; the ones due for other reasons keep
+ * their order behind them; the rest wait, and no cap on the first refresh.
+ */
+static void
+test_never_cap(void **state)
+{
+	struct pss_sched_opts	capped = steady, first = { true, 10, 50, false,
+	    3 };
+	struct pss_cand		c[9];
+	size_t			i, nd;
+
+	(void)state;
+	capped.max_never = 3;
+	for (i = 0; i < 6; i++) {
+		c[i] = never(i);
+		c[i].start = 1000 - i;		/* the last is the oldest */
+	}
+	c[6] = cand(6, 20, false, 10 * MIB);		/* old */
+	c[7] = cand(7, 2, true, 10 * MIB);		/* changed */
+	c[8] = cand(8, 1, false, 10 * MIB);		/* not due */
+	c[8].want = 0;
+	c[8].want_now = true;				/* the plan's */
+	assert_string_equal(order(c, 9, &capped, &nd), "8 5 4 3 7 6");
+	assert_int_equal(nd, 6);
+	/* the three left wait, classed not due, behind the due ones */
+	for (i = nd; i < 9; i++) {
+		assert_int_equal(c[i].cls, PSS_NOT_DUE);
+		assert_false(c[i].read);
+		assert_true(c[i].idx <= 2);
+	}
+	/* the next refresh: three read, the other three now */
+	for (i = 0; i < 9; i++)
+		if (c[i].idx == 3 || c[i].idx == 4 || c[i].idx == 5)
+			c[i] = cand(c[i].idx, 0.05, false, 10 * MIB);
+	assert_string_equal(order(c, 9, &capped, &nd), "8 2 1 0 7 6");
+	/* at the cap or under it: all of them */
+	capped.max_never = 6;
+	for (i = 0; i < 6; i++) {
+		c[i] = never(i);
+		c[i].start = 1000 - i;
+	}
+	assert_string_equal(order(c, 6, &capped, &nd), "5 4 3 2 1 0");
+	/* the first refresh reads everything, whatever the cap */
+	for (i = 0; i < 6; i++) {
+		c[i] = never(i);
+		c[i].start = 1000 - i;
+	}
+	(void)order(c, 6, &first, &nd);
+	assert_int_equal(nd, 6);
+	/* an eighth of the node, at least PSS_SCHED_NEVER_MIN */
+	assert_int_equal(pss_sched_max_never(0), PSS_SCHED_NEVER_MIN);
+	assert_int_equal(pss_sched_max_never(70), PSS_SCHED_NEVER_MIN);
+	assert_int_equal(pss_sched_max_never(1000), 125);
+}
+
 static void
 test_moved(void **state)
 {
@@ -399,6 +456,7 @@ main(void)
 		cmocka_unit_test(test_first_refresh_reads_all),
 		cmocka_unit_test(test_plan_only),
 		cmocka_unit_test(test_max_age),
+		cmocka_unit_test(test_never_cap),
 		cmocka_unit_test(test_big_process),
 		cmocka_unit_test(test_plan_priority),
 		cmocka_unit_test(test_budget),
