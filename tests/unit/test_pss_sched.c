@@ -19,7 +19,7 @@
 
 #define MIB	(1ULL << 20)
 
-static const struct pss_sched_opts steady = { false, 10, 50, false };
+static const struct pss_sched_opts steady = { false, 10, 50, false, 0 };
 
 /* A process read age seconds ago, with rss bytes, not in the plan. */
 static struct pss_cand
@@ -85,7 +85,7 @@ test_due_order(void **state)
 static void
 test_first_refresh_reads_all(void **state)
 {
-	struct pss_sched_opts	all = { true, 10, 50, false };
+	struct pss_sched_opts	all = { true, 10, 50, false, 0 };
 	struct pss_cand		c[3];
 	size_t			nd;
 
@@ -110,8 +110,8 @@ test_first_refresh_reads_all(void **state)
 static void
 test_plan_only(void **state)
 {
-	struct pss_sched_opts	first = { false, 10, 50, true };
-	struct pss_sched_opts	both = { true, 10, 50, true };
+	struct pss_sched_opts	first = { false, 10, 50, true, 0 };
+	struct pss_sched_opts	both = { true, 10, 50, true, 0 };
 	struct pss_cand		c[5];
 	size_t			i, nd;
 
