@@ -80,7 +80,7 @@ struct pss_sched_opts {
  * node: an eighth of them, at least PSS_SCHED_NEVER_MIN. A first reading
  * (rollup and maps, two opens) costs about what the cheap tier costs for
  * eight processes (with the same cap on new cgroups, a 40-pod arrival's
- * sampler time went from ~2.5x a steady refresh's to ~1.5x).
+ * refresh went from 2-3x a steady refresh's CPU to 1.5-2x).
  */
 size_t	pss_sched_max_never(size_t nprocs);
 
