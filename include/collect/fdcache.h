@@ -2,6 +2,7 @@
 #define MEMTOP_COLLECT_FDCACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /*
@@ -19,6 +20,19 @@
 enum fdc_file { FDC_STAT, FDC_STATUS, FDC_STATM, FDC_ROLLUP, FDC__COUNT };
 
 struct fdcache;
+
+/*
+ * What the caller derived from an entry's files, kept with them and cleared
+ * whenever they are closed (pid reuse, the process gone, eviction): the
+ * figures of a costly file kept while a cheap one says nothing changed
+ * (collect/procscan.c: status behind statm). key 0: empty.
+ */
+#define FDC_MEMO_N	6
+struct fdc_memo {
+	uint64_t	key;
+	double		when;
+	uint64_t	v[FDC_MEMO_N];
+};
 
 struct fdcache_stats {
 	size_t	open_fds;	/* files open now */
@@ -68,6 +82,9 @@ int		 fdcache_set_start(struct fdcache *, int pid,
 
 /* The start time recorded for pid (0: none, or its files were reopened). */
 unsigned long long fdcache_start(const struct fdcache *, int pid);
+
+/* pid's memo (NULL: no entry); valid until the next call on the cache. */
+struct fdc_memo	*fdcache_memo(struct fdcache *, int pid);
 
 /* Drops pid's entry (its files closed). */
 void		 fdcache_forget(struct fdcache *, int pid);

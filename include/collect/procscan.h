@@ -10,8 +10,9 @@
 /*
  * Process scanning. Three tiers, so that which files are read is chosen per
  * process and per tick:
- *   cheap   every process (not thread): stat + status, read directly through
- *           files kept open between ticks (collect/fdcache.h)
+ *   cheap   every process (not thread): stat + statm, read directly through
+ *           files kept open between ticks (collect/fdcache.h); status when
+ *           statm moved or what it said is older than the status age
  *   ident   selected processes: cmdline
  *   rollup  selected processes: smaps_rollup (the kernel walks page tables),
  *           through the same open files
@@ -72,6 +73,14 @@ int	procscan_parse_stat(const char *buf, struct proc_sample *);
  * effective uid, VmRSS, RssAnon, RssFile, RssShmem, VmSwap (0 when absent).
  */
 void	procscan_parse_status(const char *buf, struct proc_sample *);
+
+/*
+ * How old the status figures of a process whose statm did not move may be
+ * (seconds; 10 by default; 0: status read every time), and how many status
+ * files were read so far.
+ */
+void	procscan_set_status_age(struct procscan *, double seconds);
+size_t	procscan_status_reads(const struct procscan *);
 
 /* Replaces control bytes and invalid UTF-8 in s (in place) with '?'. */
 void	procscan_sanitize(char *s);

@@ -26,6 +26,7 @@ struct fdc_entry {
 	int			 pid;		/* 0: free */
 	unsigned long long	 start;		/* 0: not said yet */
 	int			 fd[FDC__COUNT];
+	struct fdc_memo		 memo;
 	unsigned		 round;		/* last read in */
 	uint32_t		 prev, next;	/* LRU list, most recent first */
 	uint32_t		 hnext;		/* hash chain, or the free list */
@@ -97,6 +98,7 @@ fdc_close_files(struct fdcache *fc, struct fdc_entry *e)
 {
 	int	i;
 
+	e->memo.key = 0;
 	for (i = 0; i < FDC__COUNT; i++) {
 		if (e->fd[i] != -1) {
 			close(e->fd[i]);
@@ -217,6 +219,7 @@ fdc_get(struct fdcache *fc, int pid)
 	fc->freelist = e->hnext;
 	e->pid = pid;
 	e->start = 0;
+	e->memo.key = 0;
 	for (k = 0; k < FDC__COUNT; k++)
 		e->fd[k] = -1;
 	e->round = fc->round;
@@ -314,6 +317,14 @@ fdcache_start(const struct fdcache *fc, int pid)
 	uint32_t	i = fdc_find(fc, pid);
 
 	return i == NIL ? 0 : fc->e[i].start;
+}
+
+struct fdc_memo *
+fdcache_memo(struct fdcache *fc, int pid)
+{
+	uint32_t	i = fdc_find(fc, pid);
+
+	return i == NIL ? NULL : &fc->e[i].memo;
 }
 
 void

@@ -10,7 +10,9 @@
 
 #include "collect/fdcache.h"
 #include "collect/procscan.h"
+#include "util/clock.h"
 #include "util/fmt.h"
+#include "util/hash.h"
 #include "util/readfile.h"
 #include "util/xmalloc.h"
 
@@ -26,6 +28,15 @@
 #define STAT_BUF	1024
 #define STATUS_BUF	8192
 #define CMDLINE_MAX	(128 * 1024)	/* as libproc2 and ps cut it */
+/*
+ * status costs ~2.5 us a process here, statm ~0.25 (bench/README.md, issue
+ * 19 session 11): status is read again only when statm (size, resident,
+ * shared, text, data) changed, or when what was read is this old, for the
+ * uid and for the file/shmem split of an unchanged resident total. The
+ * first reads of a process are spread over the interval so that they do
+ * not fall due together.
+ */
+#define STATUS_MAX_AGE	10.0		/* seconds */
 
 static const struct {
 	const char	*key;
@@ -53,6 +64,9 @@ struct procscan {
 	size_t			 nprocs;
 	size_t			 cap;
 	struct buf		 cmd;
+	double			 status_age;	/* seconds; 0: every read */
+	double			 now;		/* monotonic, this scan */
+	size_t			 status_reads;
 };
 
 void
@@ -105,6 +119,7 @@ procscan_create(const char **cause)
 		return NULL;
 	}
 	ps->rbuf = xmalloc(STATUS_BUF);
+	ps->status_age = STATUS_MAX_AGE;
 	return ps;
 }
 
@@ -241,6 +256,53 @@ procscan_parse_status(const char *buf, struct proc_sample *p)
 	}
 }
 
+/* The status figures procscan_parse_status sets, in memo order. */
+static const enum fig status_figs[FDC_MEMO_N - 1] = {
+	FIG_RSS, FIG_RSS_ANON, FIG_RSS_FILE, FIG_RSS_SHMEM, FIG_VM_SWAP,
+};
+
+/*
+ * The status figures of p: those kept with its files when statm says
+ * nothing moved and they are not too old, else status read (and kept).
+ * 0, or -1 if the process is gone.
+ */
+static int
+procscan_status(struct procscan *ps, int pid, struct proc_sample *p)
+{
+	struct fdc_memo	*m;
+	uint64_t	 key = 0;
+	size_t		 k;
+
+	if (ps->status_age > 0) {
+		if (fdcache_read(ps->fc, pid, FDC_STATM, ps->rbuf,
+		    STAT_BUF) <= 0)
+			return -1;
+		key = hash_str(ps->rbuf) | 1;
+		m = fdcache_memo(ps->fc, pid);
+		if (m != NULL && m->key == key &&
+		    ps->now - m->when < ps->status_age) {
+			p->uid = (unsigned)m->v[0];
+			for (k = 0; k < FDC_MEMO_N - 1; k++)
+				p->fig[status_figs[k]] = m->v[k + 1];
+			return 0;
+		}
+	}
+	if (fdcache_read(ps->fc, pid, FDC_STATUS, ps->rbuf, STATUS_BUF) <= 0)
+		return -1;
+	ps->status_reads++;
+	procscan_parse_status(ps->rbuf, p);
+	if (key == 0 || (m = fdcache_memo(ps->fc, pid)) == NULL)
+		return 0;
+	/* a first read: as if read at a point of the last interval */
+	m->when = m->key != 0 ? ps->now : ps->now - ps->status_age *
+	    (double)((uint32_t)pid * 2654435761u % 1024) / 1024;
+	m->key = key;
+	m->v[0] = p->uid;
+	for (k = 0; k < FDC_MEMO_N - 1; k++)
+		m->v[k + 1] = p->fig[status_figs[k]];
+	return 0;
+}
+
 /* The cheap tier of one process into p. 0, or -1 if it is gone. */
 static int
 procscan_read_cheap(struct procscan *ps, int pid, struct proc_sample *p)
@@ -254,9 +316,8 @@ procscan_read_cheap(struct procscan *ps, int pid, struct proc_sample *p)
 	fdcache_set_start(ps->fc, pid, p->start);
 	for (k = 0; k < FIG__COUNT; k++)
 		p->fig[k] = FIG_NA;
-	if (fdcache_read(ps->fc, pid, FDC_STATUS, ps->rbuf, STATUS_BUF) <= 0)
+	if (procscan_status(ps, pid, p) != 0)
 		return -1;
-	procscan_parse_status(ps->rbuf, p);
 	if (p->kthread) {
 		for (k = 0; k < FIG__COUNT; k++)
 			p->fig[k] = FIG_NA;
@@ -268,6 +329,7 @@ int
 procscan_one(struct procscan *ps, int pid, struct proc_sample **out)
 {
 	procscan_clear(ps);
+	ps->now = clock_mono();
 	if (ps->cap == 0) {
 		ps->cap = 16;
 		ps->procs = xreallocarray(NULL, ps->cap, sizeof *ps->procs);
@@ -286,6 +348,7 @@ procscan_cheap(struct procscan *ps, struct proc_sample **out, size_t *n,
 	struct dirent	*d;
 
 	procscan_clear(ps);
+	ps->now = clock_mono();
 	rewinddir(ps->proc);
 	fdcache_begin(ps->fc);
 	for (;;) {
@@ -418,4 +481,16 @@ procscan_rollup(struct procscan *ps, struct proc_sample **sel, size_t n)
 		done++;
 	}
 	return done;
+}
+
+void
+procscan_set_status_age(struct procscan *ps, double seconds)
+{
+	ps->status_age = seconds;
+}
+
+size_t
+procscan_status_reads(const struct procscan *ps)
+{
+	return ps->status_reads;
 }

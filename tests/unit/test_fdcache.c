@@ -182,6 +182,13 @@ test_start_changed(void **state)
 	assert_non_null(fc);
 	assert_int_equal(read_start(fc, 4242), 100);
 	assert_int_equal(fdcache_set_start(fc, 4242, 100), 0);
+	/* what the caller keeps with the files: kept while they are */
+	assert_null(fdcache_memo(fc, 4243));
+	assert_non_null(fdcache_memo(fc, 4242));
+	assert_int_equal(fdcache_memo(fc, 4242)->key, 0);
+	fdcache_memo(fc, 4242)->key = 77;
+	assert_int_equal(fdcache_set_start(fc, 4242, 100), 0);
+	assert_int_equal(fdcache_memo(fc, 4242)->key, 77);
 	fake_stat(dir, 4242, 200);
 	/* the open file is the old process's */
 	assert_int_equal(read_start(fc, 4242), 100);
@@ -189,6 +196,7 @@ test_start_changed(void **state)
 	/* the caller learns the new start elsewhere: the entry is reopened */
 	assert_int_equal(fdcache_set_start(fc, 4242, 200), 1);
 	assert_int_equal(stats(fc).open_fds, 0);
+	assert_int_equal(fdcache_memo(fc, 4242)->key, 0);	/* not its */
 	assert_int_equal(read_start(fc, 4242), 200);
 	assert_int_equal(stats(fc).opens, 2);
 	assert_int_equal(fdcache_start(fc, 4242), 200);
@@ -214,6 +222,7 @@ test_pid_reuse(void **state)
 		a_start = read_start(fc, a);
 		assert_true(a_start > 0);
 		fdcache_set_start(fc, a, a_start);
+		fdcache_memo(fc, a)->key = 77;
 		reap(a);
 		f = fopen("/proc/sys/kernel/ns_last_pid", "w");
 		if (f == NULL)
@@ -235,6 +244,8 @@ test_pid_reuse(void **state)
 	/* b started after a: the cache must not hand back a's start */
 	assert_true(read_start(fc, a) > a_start ||
 	    fdcache_start(fc, a) == 0);
+	/* nor what the caller kept for a (the ESRCH reopen cleared it) */
+	assert_int_equal(fdcache_memo(fc, a)->key, 0);
 	assert_int_equal(fdcache_set_start(fc, a, read_start(fc, a)), 0);
 	assert_int_equal(stats(fc).entries, 1);
 	assert_int_equal(stats(fc).open_fds, 1);

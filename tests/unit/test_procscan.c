@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "collect/procscan.h"
+#include "util/clock.h"
 #include "util/readfile.h"
 #include "child.h"
 
@@ -136,6 +137,97 @@ test_start_time_mismatch(void **state)
 	assert_int_equal(procscan_rollup(ps, sel, 1), 0);
 	assert_int_equal(procscan_ident(ps, sel, 1), 0);
 	assert_int_equal(p->fig[FIG_PSS_ANON], FIG_NA);
+	reap(pid);
+	procscan_free(ps);
+}
+
+/*
+ * A child that touches 8 MiB, says so, and touches 8 more when told: status
+ * is read again when its statm moves, not while it is still.
+ */
+static pid_t
+spawn_grower(int *go)
+{
+	int	 ready[2], cmd[2];
+	pid_t	 pid;
+	char	 c;
+
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(cmd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		size_t	 len = 8u << 20;
+		char	*a = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (a == MAP_FAILED)
+			_exit(1);
+		memset(a, 1, len);
+		if (write(ready[1], "r", 1) != 1 || read(cmd[0], &c, 1) != 1)
+			_exit(1);
+		memset(a + len, 1, len);
+		if (write(ready[1], "g", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	close(cmd[0]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	go[0] = ready[0];
+	go[1] = cmd[1];
+	return pid;
+}
+
+static void
+test_status_behind_statm(void **state)
+{
+	const char		*cause = NULL;
+	struct procscan		*ps = procscan_create(&cause);
+	struct proc_sample	*p;
+	int			 go[2];
+	pid_t			 pid = spawn_grower(go);
+	uint64_t		 anon;
+	size_t			 r;
+	double			 t0;
+	char			 c;
+
+	(void)state;
+	assert_non_null(ps);
+	procscan_set_status_age(ps, 3600);
+	r = procscan_status_reads(ps);
+	assert_int_equal(procscan_one(ps, pid, &p), 0);
+	assert_int_equal(procscan_status_reads(ps), r + 1);	/* new */
+	anon = p->fig[FIG_RSS_ANON];
+	assert_true(anon >= 8u << 20);
+	/* nothing moved: the figures kept, status not read */
+	assert_int_equal(procscan_one(ps, pid, &p), 0);
+	assert_int_equal(procscan_status_reads(ps), r + 1);
+	assert_int_equal(p->fig[FIG_RSS_ANON], anon);
+	assert_true(p->fig[FIG_RSS] >= anon);
+	assert_true(p->fig[FIG_VM_SWAP] != FIG_NA);
+	assert_int_equal(p->uid, getuid());
+	/* it grows: statm moved, status read */
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(read(go[0], &c, 1), 1);
+	assert_int_equal(procscan_one(ps, pid, &p), 0);
+	assert_int_equal(procscan_status_reads(ps), r + 2);
+	assert_true(p->fig[FIG_RSS_ANON] >= anon + (8u << 20));
+	/* still again, but what was read gets too old */
+	procscan_set_status_age(ps, 0.002);
+	t0 = clock_mono();
+	while (clock_mono() - t0 < 0.004)
+		;
+	assert_int_equal(procscan_one(ps, pid, &p), 0);
+	assert_int_equal(procscan_status_reads(ps), r + 3);
+	/* 0: every time */
+	procscan_set_status_age(ps, 0);
+	assert_int_equal(procscan_one(ps, pid, &p), 0);
+	assert_int_equal(procscan_one(ps, pid, &p), 0);
+	assert_int_equal(procscan_status_reads(ps), r + 5);
+	close(go[0]);
+	close(go[1]);
 	reap(pid);
 	procscan_free(ps);
 }
@@ -287,6 +379,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_child_figures),
 		cmocka_unit_test(test_start_time_mismatch),
+		cmocka_unit_test(test_status_behind_statm),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_proc_record),
