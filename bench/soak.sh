@@ -120,6 +120,15 @@ echo "-b --json: $refreshes refreshes at -d $D ($k pod bursts of $PODS, process 
 echo "dashboard: $drefreshes refreshes"
 echo "refresh CPU ms (median, 99.9th, max; over 5x the median): -b $bmed $bp999 $bmax; $bslow / dashboard $dmed $dp999 $dmax; $dslow"
 echo "refresh wall ms (the same): -b $bwmed $bwp999 $bwmax; $bwslow / dashboard $dwmed $dwp999 $dwmax; $dwslow"
+# the slow ones, with what MEMTOP_TIMING says of them: page faults (memory
+# given back and touched again) and preemptions (a cold cache after)
+slow() {	# file median: the refreshes over 5x the median, at most 10
+	awk -v m="$2" '$3 > 5 * m { printf "  refresh %d: cpu %s ms, wall %s ms, procs %s, minflt %s, nivcsw %s\n", NR + 100, $3, $5, $7, $9, $11; if (++n == 10) exit }' "$1"
+}
+fltmed() { awk '{ print $9 }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : 0 }'; }
+echo "median minor faults per refresh: -b $(fltmed "$T/b.ref"), dashboard $(fltmed "$T/d.ref")"
+[ "$bslow" -eq 0 ] || { echo "-b, over 5x the median:"; slow "$T/b.ref" "$bmed"; }
+[ "$dslow" -eq 0 ] || { echo "dashboard, over 5x the median:"; slow "$T/d.ref" "$dmed"; }
 echo "samples after each burst: $ns ($((w - 1)) warm-up left out)"
 echo "-b --json: RSS $(tail -n +$w "$T/samples" | awk 'NF && $2 > 0 { print $2 }' | sort -n | sed -n '1p;$p' | tr '\n' ' ')KiB (range $(flat 2) KiB), fds range $(flat 3)"
 echo "dashboard: RSS $(tail -n +$w "$T/samples" | awk 'NF >= 6 { print $6 }' | sort -n | sed -n '1p;$p' | tr '\n' ' ')KiB (range $(flat 6) KiB), fds range $(flat 7); still running: $alive"

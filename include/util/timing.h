@@ -15,6 +15,8 @@
 struct timing_mark {
 	double	cpu;	/* CPU of the calling thread, seconds */
 	double	mono;	/* monotonic, seconds */
+	long	minflt;	/* the thread's minor page faults so far */
+	long	nivcsw;	/* ... and times it was preempted */
 };
 
 /*
@@ -33,9 +35,11 @@ int	timing_write_failed(char *why, size_t len);
 void	timing_note(const char *what, size_t unread);
 void	timing_begin(struct timing_mark *);
 /*
- * "refresh cpu_ms MS wall_ms MS procs N": the calling thread's CPU and the
- * wall time since the mark; the refresh's own work, the machine's load
- * left out of the first figure.
+ * "refresh cpu_ms MS wall_ms MS procs N minflt F nivcsw C": the calling
+ * thread's CPU and the wall time since the mark (the refresh's own work,
+ * the machine's load left out of the first figure), and the thread's minor
+ * page faults (~15 us each on the bench VM: what makes a lone refresh slow
+ * when memory given back is touched again) and preemptions in between.
  */
 void	timing_refresh(const struct timing_mark *, size_t nprocs);
 

@@ -106,11 +106,26 @@ timing_note(const char *what, size_t unread)
 	    sizeof a), unread));
 }
 
+/* The calling thread's minor faults and preemptions so far (0 if unknown). */
+static void
+thread_counts(long *minflt, long *nivcsw)
+{
+	struct rusage	ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru) != 0) {
+		*minflt = *nivcsw = 0;
+		return;
+	}
+	*minflt = ru.ru_minflt;
+	*nivcsw = ru.ru_nivcsw;
+}
+
 void
 timing_begin(struct timing_mark *m)
 {
 	if (!timing_on())
 		return;
+	thread_counts(&m->minflt, &m->nivcsw);
 	m->cpu = clock_thread_cpu();
 	m->mono = clock_mono();
 }
@@ -118,12 +133,18 @@ timing_begin(struct timing_mark *m)
 void
 timing_refresh(const struct timing_mark *m, size_t nprocs)
 {
-	char	line[128], a[32], b[32];
+	char	line[192], a[32], b[32];
+	double	cpu, mono;
+	long	minflt, nivcsw;
 
 	if (!timing_on())
 		return;
+	cpu = clock_thread_cpu();
+	mono = clock_mono();
+	thread_counts(&minflt, &nivcsw);
 	timing_put(line, snprintf(line, sizeof line,
-	    "refresh cpu_ms %s wall_ms %s procs %zu\n",
-	    ms3((clock_thread_cpu() - m->cpu) * 1e3, a, sizeof a),
-	    ms3((clock_mono() - m->mono) * 1e3, b, sizeof b), nprocs));
+	    "refresh cpu_ms %s wall_ms %s procs %zu minflt %ld nivcsw %ld\n",
+	    ms3((cpu - m->cpu) * 1e3, a, sizeof a),
+	    ms3((mono - m->mono) * 1e3, b, sizeof b), nprocs,
+	    minflt - m->minflt, nivcsw - m->nivcsw));
 }
