@@ -108,7 +108,7 @@ w=$((ns / 5 + 1))
 flat() {	# column: max - min after warm-up (0: the process had exited)
 	tail -n +$w "$T/samples" | awk -v c="$1" 'NF >= c && $c > 0 { v = $c; if (min == "" || v < min) min = v; if (v > max) max = v } END { print max - min }'
 }
-# open files follow the processes on the node (up to three per process,
+# open files follow the processes on the node (up to four per process,
 # collect/fdcache.h, and five per cgroup): a leak is files per process that
 # grow, the last third of the samples against the first (after warm-up)
 fdtrend() {	# fds column, processes column: "first last" files per process
