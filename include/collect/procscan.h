@@ -71,13 +71,16 @@ int	procscan_parse_stat(const char *buf, struct proc_sample *);
 /*
  * Parses the status lines the cheap tier uses (NUL-terminated text): the
  * effective uid, VmRSS, RssAnon, RssFile, RssShmem, VmSwap (0 when absent).
+ * 1 if VmSwap (the last) was there: a zombie has none, and neither has a
+ * status cut short by the buffer (its figures are then unknown).
  */
-void	procscan_parse_status(const char *buf, struct proc_sample *);
+int	procscan_parse_status(const char *buf, struct proc_sample *);
 
 /*
  * How old the status figures of a process whose statm did not move may be
- * (seconds; 10 by default; 0: status read every time), and how many status
- * files were read so far.
+ * (seconds; 10 by default; 0: status read every time; what was kept before
+ * a change is judged by the new age), and how many status files were read
+ * so far.
  */
 void	procscan_set_status_age(struct procscan *, double seconds);
 size_t	procscan_status_reads(const struct procscan *);

@@ -19,9 +19,9 @@
 #define PF_KTHREAD	0x00200000UL
 
 /*
- * Every tier reads its files directly: stat, status and smaps_rollup through
- * files kept open between refreshes (collect/fdcache.h), cmdline (new
- * processes only) opened and closed. libproc2 stat()s every /proc/PID,
+ * Every tier reads its files directly: stat, statm, status and smaps_rollup
+ * through files kept open between refreshes (collect/fdcache.h), cmdline
+ * (new processes only) opened and closed. libproc2 stat()s every /proc/PID,
  * parses stat with sscanf and re-reads stat (and status) for the start time
  * in every select: most of what memtop cost over a raw reader.
  */
@@ -31,10 +31,15 @@
 /*
  * status costs ~2.5 us a process here, statm ~0.25 (bench/README.md, issue
  * 19 session 11): status is read again only when statm (size, resident,
- * shared, text, data) changed, or when what was read is this old, for the
- * uid and for the file/shmem split of an unchanged resident total. The
- * first reads of a process are spread over the interval so that they do
- * not fall due together.
+ * shared, text, data) changed, or when what was read is this old, for what
+ * statm does not show: the uid (setuid leaves the memory alone) and the
+ * file/shmem split of an unchanged shared total. A process with swap has
+ * its status read every time: its swap entries can go (MADV_DONTNEED,
+ * MADV_FREE on swapped pages) with statm unchanged. What status said is
+ * kept only when it agrees with the statm read just before it (VmRSS with
+ * resident, RssFile + RssShmem with shared): not when the process changed
+ * between the two reads. The first reads of a process are spread over the
+ * interval so that they do not fall due together.
  */
 #define STATUS_MAX_AGE	10.0		/* seconds */
 
@@ -65,6 +70,7 @@ struct procscan {
 	size_t			 cap;
 	struct buf		 cmd;
 	double			 status_age;	/* seconds; 0: every read */
+	uint64_t		 page;		/* bytes, statm's unit */
 	double			 now;		/* monotonic, this scan */
 	size_t			 status_reads;
 };
@@ -120,6 +126,7 @@ procscan_create(const char **cause)
 	}
 	ps->rbuf = xmalloc(STATUS_BUF);
 	ps->status_age = STATUS_MAX_AGE;
+	ps->page = (uint64_t)sysconf(_SC_PAGESIZE);
 	return ps;
 }
 
@@ -215,9 +222,10 @@ kb_after(const char *v)
 /*
  * Parses the lines of /proc/PID/status the cheap tier uses: the effective
  * uid and the resident and swap figures. A line that is missing (a zombie has
- * no memory lines) leaves the figure 0.
+ * no memory lines) leaves the figure 0. 1 if the last of them (VmSwap) was
+ * there.
  */
-void
+int
 procscan_parse_status(const char *buf, struct proc_sample *p)
 {
 	static const struct {
@@ -252,8 +260,9 @@ procscan_parse_status(const char *buf, struct proc_sample *p)
 			}
 		}
 		if (k == 4)		/* VmSwap: the last one used */
-			break;
+			return 1;
 	}
+	return 0;
 }
 
 /* The status figures procscan_parse_status sets, in memo order. */
@@ -269,9 +278,12 @@ static const enum fig status_figs[FDC_MEMO_N - 1] = {
 static int
 procscan_status(struct procscan *ps, int pid, struct proc_sample *p)
 {
-	struct fdc_memo	*m;
-	uint64_t	 key = 0;
-	size_t		 k;
+	struct fdc_memo		*m;
+	uint64_t		 key = 0;
+	unsigned long long	 resident = 0, shared = 0;
+	const char		*q;
+	ssize_t			 n;
+	size_t			 k;
 
 	if (ps->status_age > 0) {
 		if (fdcache_read(ps->fc, pid, FDC_STATM, ps->rbuf,
@@ -286,12 +298,26 @@ procscan_status(struct procscan *ps, int pid, struct proc_sample *p)
 				p->fig[status_figs[k]] = m->v[k + 1];
 			return 0;
 		}
+		q = ps->rbuf;
+		stat_field(&q);				/* size */
+		resident = stat_field(&q);
+		shared = stat_field(&q);
 	}
-	if (fdcache_read(ps->fc, pid, FDC_STATUS, ps->rbuf, STATUS_BUF) <= 0)
+	n = fdcache_read(ps->fc, pid, FDC_STATUS, ps->rbuf, STATUS_BUF);
+	if (n <= 0)
 		return -1;
 	ps->status_reads++;
-	procscan_parse_status(ps->rbuf, p);
-	if (key == 0 || (m = fdcache_memo(ps->fc, pid)) == NULL)
+	if (procscan_parse_status(ps->rbuf, p) == 0 &&
+	    (size_t)n >= STATUS_BUF - 1) {
+		/* cut short (a long Groups: line): what was cut is unknown */
+		for (k = 0; k < FDC_MEMO_N - 1; k++)
+			p->fig[status_figs[k]] = FIG_NA;
+		return 0;
+	}
+	if (key == 0 || p->fig[FIG_VM_SWAP] != 0 ||
+	    p->fig[FIG_RSS] != resident * ps->page ||
+	    p->fig[FIG_RSS_FILE] + p->fig[FIG_RSS_SHMEM] != shared * ps->page ||
+	    (m = fdcache_memo(ps->fc, pid)) == NULL)
 		return 0;
 	/* a first read: as if read at a point of the last interval */
 	m->when = m->key != 0 ? ps->now : ps->now - ps->status_age *

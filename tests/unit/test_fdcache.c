@@ -273,15 +273,18 @@ test_limit_lru(void **state)
 		assert_int_equal(read_start(fc, pid), pid * 10);
 	assert_int_equal(stats(fc).open_fds, 4);
 	assert_int_equal(open_fds(), fds0 + 5);	/* + the directory */
+	fdcache_memo(fc, 2)->key = 77;
 	assert_int_equal(read_start(fc, 1), 10);	/* 1 used again: 2 is oldest */
 	assert_int_equal(read_start(fc, 5), 50);
 	assert_int_equal(stats(fc).evictions, 1);
+	assert_null(fdcache_memo(fc, 2));		/* gone with its files */
 	assert_int_equal(stats(fc).open_fds, 4);
 	assert_int_equal(stats(fc).opens, 5);
 	assert_int_equal(read_start(fc, 1), 10);	/* still open */
 	assert_int_equal(stats(fc).opens, 5);
 	assert_int_equal(read_start(fc, 2), 20);	/* evicted: opened again */
 	assert_int_equal(stats(fc).opens, 6);
+	assert_int_equal(fdcache_memo(fc, 2)->key, 0);	/* nothing kept */
 	assert_int_equal(stats(fc).evictions, 2);	/* 3 went for it */
 	assert_int_equal(open_fds(), fds0 + 5);
 	fdcache_end(fc);

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -161,7 +163,10 @@ spawn_grower(int *go)
 		char	*a = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-		if (a == MAP_FAILED)
+		/* gone with the test, even one that failed half-way */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* a uid of its own (as root): the kept uid is its, not 0 */
+		if (a == MAP_FAILED || (getuid() == 0 && setuid(65534) != 0))
 			_exit(1);
 		memset(a, 1, len);
 		if (write(ready[1], "r", 1) != 1 || read(cmd[0], &c, 1) != 1)
@@ -185,7 +190,7 @@ test_status_behind_statm(void **state)
 {
 	const char		*cause = NULL;
 	struct procscan		*ps = procscan_create(&cause);
-	struct proc_sample	*p;
+	struct proc_sample	*p, first;
 	int			 go[2];
 	pid_t			 pid = spawn_grower(go);
 	uint64_t		 anon;
@@ -195,19 +200,21 @@ test_status_behind_statm(void **state)
 
 	(void)state;
 	assert_non_null(ps);
-	procscan_set_status_age(ps, 3600);
+	/* long enough whatever point of it a first read counts as */
+	procscan_set_status_age(ps, 1e9);
 	r = procscan_status_reads(ps);
 	assert_int_equal(procscan_one(ps, pid, &p), 0);
 	assert_int_equal(procscan_status_reads(ps), r + 1);	/* new */
+	first = *p;
 	anon = p->fig[FIG_RSS_ANON];
 	assert_true(anon >= 8u << 20);
+	assert_int_equal(p->fig[FIG_VM_SWAP], 0);	/* else read every time */
+	assert_int_equal(p->uid, getuid() == 0 ? 65534 : getuid());
 	/* nothing moved: the figures kept, status not read */
 	assert_int_equal(procscan_one(ps, pid, &p), 0);
 	assert_int_equal(procscan_status_reads(ps), r + 1);
-	assert_int_equal(p->fig[FIG_RSS_ANON], anon);
-	assert_true(p->fig[FIG_RSS] >= anon);
-	assert_true(p->fig[FIG_VM_SWAP] != FIG_NA);
-	assert_int_equal(p->uid, getuid());
+	assert_int_equal(p->uid, first.uid);
+	assert_memory_equal(p->fig, first.fig, sizeof first.fig);
 	/* it grows: statm moved, status read */
 	assert_int_equal(write(go[1], "g", 1), 1);
 	assert_int_equal(read(go[0], &c, 1), 1);
@@ -230,6 +237,52 @@ test_status_behind_statm(void **state)
 	close(go[1]);
 	reap(pid);
 	procscan_free(ps);
+}
+
+/*
+ * A status longer than the buffer (a Groups: line of 3 000 gids) loses its
+ * memory lines: those figures are unknown, not 0. Needs root (setgroups).
+ */
+static void
+test_status_cut_short(void **state)
+{
+	const char		*cause = NULL;
+	struct procscan		*ps;
+	struct proc_sample	*p;
+	int			 ready[2];
+	pid_t			 pid;
+	char			 c;
+
+	(void)state;
+	if (getuid() != 0)
+		skip();
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		static gid_t	g[3000];
+		size_t		i;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (i = 0; i < 3000; i++)
+			g[i] = (gid_t)(1000000 + i);
+		if (setgroups(3000, g) != 0 || write(ready[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	ps = procscan_create(&cause);
+	assert_non_null(ps);
+	assert_int_equal(procscan_one(ps, pid, &p), 0);
+	assert_int_equal(p->fig[FIG_RSS], FIG_NA);
+	assert_int_equal(p->fig[FIG_RSS_ANON], FIG_NA);
+	assert_int_equal(p->fig[FIG_VM_SWAP], FIG_NA);
+	assert_int_equal(p->pid, pid);		/* stat was read */
+	procscan_free(ps);
+	reap(pid);
 }
 
 static void
@@ -282,6 +335,11 @@ test_parse(void **state)
 	assert_int_equal(p.fig[FIG_RSS_FILE], 512 * 1024);
 	assert_int_equal(p.fig[FIG_RSS_SHMEM], 0);
 	assert_int_equal(p.fig[FIG_VM_SWAP], 64 * 1024);
+	/* the memory lines are there: 1; none (a zombie, or cut short): 0 */
+	assert_int_equal(procscan_parse_status(status, &p), 1);
+	assert_int_equal(procscan_parse_status("Name:\tz\nUid:\t0\t0\t0\t0\n"
+	    "Gid:\t0\t0\t0\t0\nGroups:\t1 2 3", &p), 0);
+	assert_int_equal(p.fig[FIG_RSS], 0);
 	memset(&p, 0, sizeof p);
 	assert_int_equal(procscan_parse_stat(kst, &p), 0);
 	assert_true(p.kthread);				/* PF_KTHREAD */
@@ -380,6 +438,7 @@ main(void)
 		cmocka_unit_test(test_child_figures),
 		cmocka_unit_test(test_start_time_mismatch),
 		cmocka_unit_test(test_status_behind_statm),
+		cmocka_unit_test(test_status_cut_short),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_proc_record),
