@@ -12,7 +12,8 @@
  * process and per tick:
  *   cheap   every process (not thread): stat + statm, read directly through
  *           files kept open between ticks (collect/fdcache.h); status when
- *           statm moved or what it said is older than the status age
+ *           statm moved, for a new process or one with swap, or when what
+ *           it said is older than the status age
  *   ident   selected processes: cmdline
  *   rollup  selected processes: smaps_rollup (the kernel walks page tables),
  *           through the same open files

@@ -38,8 +38,8 @@ void	timing_begin(struct timing_mark *);
  * "refresh cpu_ms MS wall_ms MS procs N minflt F nivcsw C": the calling
  * thread's CPU and the wall time since the mark (the refresh's own work,
  * the machine's load left out of the first figure), and the thread's minor
- * page faults (~15 us each on the bench VM: what makes a lone refresh slow
- * when memory given back is touched again) and preemptions in between.
+ * page faults (memory given back and touched again) and preemptions in
+ * between: what a slow refresh did beyond its reads.
  */
 void	timing_refresh(const struct timing_mark *, size_t nprocs);
 
