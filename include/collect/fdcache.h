@@ -25,7 +25,8 @@ struct fdcache;
  * What the caller derived from an entry's files, kept with them and cleared
  * whenever they are closed (pid reuse, the process gone, eviction): the
  * figures of a costly file kept while a cheap one says nothing changed
- * (collect/procscan.c: status behind statm). key 0: empty.
+ * (collect/procscan.c: status behind statm). key 0: empty; the rest is the
+ * caller's.
  */
 #define FDC_MEMO_N	6
 struct fdc_memo {

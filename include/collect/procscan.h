@@ -10,10 +10,11 @@
 /*
  * Process scanning. Three tiers, so that which files are read is chosen per
  * process and per tick:
- *   cheap   every process (not thread): stat + statm, read directly through
- *           files kept open between ticks (collect/fdcache.h); status when
- *           statm moved, for a new process or one with swap, or when what
- *           it said is older than the status age
+ *   cheap   every process (not thread): stat, and statm or status, read
+ *           directly through files kept open between ticks
+ *           (collect/fdcache.h): status for a new process or one with swap,
+ *           when statm's resident or shared total is not what status said,
+ *           or when what it said is older than the status age
  *   ident   selected processes: cmdline
  *   rollup  selected processes: smaps_rollup (the kernel walks page tables),
  *           through the same open files

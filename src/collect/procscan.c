@@ -12,7 +12,6 @@
 #include "collect/procscan.h"
 #include "util/clock.h"
 #include "util/fmt.h"
-#include "util/hash.h"
 #include "util/readfile.h"
 #include "util/xmalloc.h"
 
@@ -30,16 +29,16 @@
 #define CMDLINE_MAX	(128 * 1024)	/* as libproc2 and ps cut it */
 /*
  * status costs ~2.5 us a process here, statm ~0.25 (bench/README.md, issue
- * 19 session 11): status is read again only when statm (size, resident,
- * shared, text, data) changed, or when what was read is this old, for what
- * statm does not show: the uid (setuid leaves the memory alone) and the
+ * 19 session 11). What status said is kept, and used while statm's resident
+ * and shared totals are what it said (VmRSS, RssFile + RssShmem; RssAnon is
+ * their difference) and it is younger than this: the age bounds what statm
+ * does not show, the uid (setuid leaves the memory alone) and the
  * file/shmem split of an unchanged shared total. A process with swap has
  * its status read every time: its swap entries can go (MADV_DONTNEED,
- * MADV_FREE on swapped pages) with statm unchanged. What status said is
- * kept only when it agrees with the statm read just before it (VmRSS with
- * resident, RssFile + RssShmem with shared): not when the process changed
- * between the two reads. The first reads of a process are spread over the
- * interval so that they do not fall due together.
+ * MADV_FREE on swapped pages) with statm unchanged. A new process's status
+ * is read without statm (a first refresh opens no statm). The first reads
+ * of a process are spread over the interval so that they do not fall due
+ * together.
  */
 #define STATUS_MAX_AGE	10.0		/* seconds */
 
@@ -271,58 +270,59 @@ static const enum fig status_figs[FDC_MEMO_N - 1] = {
 };
 
 /*
- * The status figures of p: those kept with its files when statm says
- * nothing moved and they are not too old, else status read (and kept).
- * 0, or -1 if the process is gone.
+ * The status figures of p: those kept with its files while statm says the
+ * same resident and shared totals and they are not too old, else status
+ * read (and kept). 0, or -1 if the process is gone.
  */
 static int
 procscan_status(struct procscan *ps, int pid, struct proc_sample *p)
 {
-	struct fdc_memo		*m;
-	uint64_t		 key = 0;
-	unsigned long long	 resident = 0, shared = 0;
+	struct fdc_memo		*m = fdcache_memo(ps->fc, pid);
+	unsigned long long	 resident, shared;
 	const char		*q;
 	ssize_t			 n;
 	size_t			 k;
+	bool			 whole;
 
-	if (ps->status_age > 0) {
+	if (m != NULL && m->key != 0 && ps->now - m->when < ps->status_age) {
 		if (fdcache_read(ps->fc, pid, FDC_STATM, ps->rbuf,
 		    STAT_BUF) <= 0)
 			return -1;
-		key = hash_str(ps->rbuf) | 1;
-		m = fdcache_memo(ps->fc, pid);
-		if (m != NULL && m->key == key &&
-		    ps->now - m->when < ps->status_age) {
+		q = ps->rbuf;
+		stat_field(&q);				/* size */
+		resident = stat_field(&q);
+		shared = stat_field(&q);
+		m = fdcache_memo(ps->fc, pid);	/* after the read: a new entry? */
+		if (m != NULL && m->key != 0 &&
+		    resident * ps->page == m->v[1] &&
+		    shared * ps->page == m->v[3] + m->v[4]) {
 			p->uid = (unsigned)m->v[0];
 			for (k = 0; k < FDC_MEMO_N - 1; k++)
 				p->fig[status_figs[k]] = m->v[k + 1];
 			return 0;
 		}
-		q = ps->rbuf;
-		stat_field(&q);				/* size */
-		resident = stat_field(&q);
-		shared = stat_field(&q);
 	}
 	n = fdcache_read(ps->fc, pid, FDC_STATUS, ps->rbuf, STATUS_BUF);
 	if (n <= 0)
 		return -1;
 	ps->status_reads++;
-	if (procscan_parse_status(ps->rbuf, p) == 0 &&
-	    (size_t)n >= STATUS_BUF - 1) {
+	whole = procscan_parse_status(ps->rbuf, p) == 1 ||
+	    (size_t)n < STATUS_BUF - 1;
+	if (!whole) {
 		/* cut short (a long Groups: line): what was cut is unknown */
 		for (k = 0; k < FDC_MEMO_N - 1; k++)
 			p->fig[status_figs[k]] = FIG_NA;
+	}
+	if ((m = fdcache_memo(ps->fc, pid)) == NULL)
+		return 0;
+	if (!whole || ps->status_age <= 0 || p->fig[FIG_VM_SWAP] != 0) {
+		m->key = 0;
 		return 0;
 	}
-	if (key == 0 || p->fig[FIG_VM_SWAP] != 0 ||
-	    p->fig[FIG_RSS] != resident * ps->page ||
-	    p->fig[FIG_RSS_FILE] + p->fig[FIG_RSS_SHMEM] != shared * ps->page ||
-	    (m = fdcache_memo(ps->fc, pid)) == NULL)
-		return 0;
 	/* a first read: as if read at a point of the last interval */
 	m->when = m->key != 0 ? ps->now : ps->now - ps->status_age *
 	    (double)((uint32_t)pid * 2654435761u % 1024) / 1024;
-	m->key = key;
+	m->key = 1;
 	m->v[0] = p->uid;
 	for (k = 0; k < FDC_MEMO_N - 1; k++)
 		m->v[k + 1] = p->fig[status_figs[k]];

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -169,13 +170,19 @@ spawn_grower(int *go)
 		if (a == MAP_FAILED || (getuid() == 0 && setuid(65534) != 0))
 			_exit(1);
 		memset(a, 1, len);
-		if (write(ready[1], "r", 1) != 1 || read(cmd[0], &c, 1) != 1)
+		if (write(ready[1], "r", 1) != 1)
 			_exit(1);
-		memset(a + len, 1, len);
-		if (write(ready[1], "g", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
+		/* g: touch 8 MiB more (once); m: map 64 MiB, touch none */
+		while (read(cmd[0], &c, 1) == 1) {
+			if (c == 'g')
+				memset(a + len, 1, len);
+			else if (mmap(NULL, 64u << 20, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED)
+				_exit(1);
+			if (write(ready[1], &c, 1) != 1)
+				_exit(1);
+		}
+		_exit(0);
 	}
 	close(ready[1]);
 	close(cmd[0]);
@@ -183,6 +190,30 @@ spawn_grower(int *go)
 	go[0] = ready[0];
 	go[1] = cmd[1];
 	return pid;
+}
+
+/* How many of this process's open files are /proc/PID/FILE. */
+static int
+open_on(pid_t pid, const char *file)
+{
+	DIR		*d = opendir("/proc/self/fd");
+	struct dirent	*e;
+	char		 want[64], path[300], got[64];
+	ssize_t		 n;
+	int		 count = 0;
+
+	assert_non_null(d);
+	snprintf(want, sizeof want, "/proc/%d/%s", (int)pid, file);
+	while ((e = readdir(d)) != NULL) {
+		snprintf(path, sizeof path, "/proc/self/fd/%s", e->d_name);
+		n = readlink(path, got, sizeof got - 1);
+		if (n > 0) {
+			got[n] = '\0';
+			count += strcmp(got, want) == 0;
+		}
+	}
+	closedir(d);
+	return count;
 }
 
 static void
@@ -205,6 +236,9 @@ test_status_behind_statm(void **state)
 	r = procscan_status_reads(ps);
 	assert_int_equal(procscan_one(ps, pid, &p), 0);
 	assert_int_equal(procscan_status_reads(ps), r + 1);	/* new */
+	/* a new process: status read, statm not even opened */
+	assert_int_equal(open_on(pid, "status"), 1);
+	assert_int_equal(open_on(pid, "statm"), 0);
 	first = *p;
 	anon = p->fig[FIG_RSS_ANON];
 	assert_true(anon >= 8u << 20);
@@ -213,7 +247,14 @@ test_status_behind_statm(void **state)
 	/* nothing moved: the figures kept, status not read */
 	assert_int_equal(procscan_one(ps, pid, &p), 0);
 	assert_int_equal(procscan_status_reads(ps), r + 1);
+	assert_int_equal(open_on(pid, "statm"), 1);
 	assert_int_equal(p->uid, first.uid);
+	assert_memory_equal(p->fig, first.fig, sizeof first.fig);
+	/* 64 MiB mapped, none touched: statm's size moved, resident not */
+	assert_int_equal(write(go[1], "m", 1), 1);
+	assert_int_equal(read(go[0], &c, 1), 1);
+	assert_int_equal(procscan_one(ps, pid, &p), 0);
+	assert_int_equal(procscan_status_reads(ps), r + 1);
 	assert_memory_equal(p->fig, first.fig, sizeof first.fig);
 	/* it grows: statm moved, status read */
 	assert_int_equal(write(go[1], "g", 1), 1);
