@@ -35,11 +35,12 @@ int	timing_write_failed(char *why, size_t len);
 void	timing_note(const char *what, size_t unread);
 void	timing_begin(struct timing_mark *);
 /*
- * "refresh cpu_ms MS wall_ms MS procs N minflt F nivcsw C": the calling
- * thread's CPU and the wall time since the mark (the refresh's own work,
- * the machine's load left out of the first figure), and the thread's minor
- * page faults (memory given back and touched again) and preemptions in
- * between: what a slow refresh did beyond its reads.
+ * "refresh cpu_ms MS wall_ms MS procs N minflt F nivcsw C at S": the
+ * calling thread's CPU and the wall time since the mark (the refresh's own
+ * work, the machine's load left out of the first figure), the thread's
+ * minor page faults (memory given back and touched again) and preemptions
+ * in between: what a slow refresh did beyond its reads; and the monotonic
+ * clock at the end, in seconds (make soak lines it up with its canary's).
  */
 void	timing_refresh(const struct timing_mark *, size_t nprocs);
 

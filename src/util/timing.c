@@ -133,7 +133,7 @@ timing_begin(struct timing_mark *m)
 void
 timing_refresh(const struct timing_mark *m, size_t nprocs)
 {
-	char	line[192], a[32], b[32];
+	char	line[224], a[32], b[32], c[32];
 	double	cpu, mono;
 	long	minflt, nivcsw;
 
@@ -143,8 +143,8 @@ timing_refresh(const struct timing_mark *m, size_t nprocs)
 	mono = clock_mono();
 	thread_counts(&minflt, &nivcsw);
 	timing_put(line, snprintf(line, sizeof line,
-	    "refresh cpu_ms %s wall_ms %s procs %zu minflt %ld nivcsw %ld\n",
-	    ms3((cpu - m->cpu) * 1e3, a, sizeof a),
+	    "refresh cpu_ms %s wall_ms %s procs %zu minflt %ld nivcsw %ld "
+	    "at %s\n", ms3((cpu - m->cpu) * 1e3, a, sizeof a),
 	    ms3((mono - m->mono) * 1e3, b, sizeof b), nprocs,
-	    minflt - m->minflt, nivcsw - m->nivcsw));
+	    minflt - m->minflt, nivcsw - m->nivcsw, ms3(mono, c, sizeof c)));
 }

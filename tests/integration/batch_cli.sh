@@ -44,11 +44,13 @@ check "-d 0.05 (the minimum) is taken" sh -c "'$MEMTOP' -b -n 2 -d 0.05 > /dev/n
 # MEMTOP_TIMING: a line per refresh, its procs those of the refresh's
 # document, its CPU no more than its wall time (one thread)
 MEMTOP_TIMING=$T/timing "$MEMTOP" -b --json -n 3 -d 0.05 > "$T/docs" 2> "$T/err"
-check "MEMTOP_TIMING: three refresh lines" test "$(grep -c '^refresh cpu_ms [0-9.]* wall_ms [0-9.]* procs [0-9]* minflt [0-9]* nivcsw [0-9]*$' "$T/timing")" = 3
+check "MEMTOP_TIMING: three refresh lines" test "$(grep -c '^refresh cpu_ms [0-9.]* wall_ms [0-9.]* procs [0-9]* minflt [0-9]* nivcsw [0-9]* at [0-9.]*$' "$T/timing")" = 3
 # the first refresh builds everything: its pages are new to the process
 check "MEMTOP_TIMING: the first refresh's page faults counted" awk 'NR == 1 && !($9 > 0) { exit 1 }' "$T/timing"
 check "MEMTOP_TIMING: procs as in each document" test "$(awk '{ print $7 }' "$T/timing" | tr '\n' ' ')" = "$(jq -r .node.processes "$T/docs" | tr '\n' ' ')"
 check "MEMTOP_TIMING: CPU > 0 and within the wall time" awk '!($3 > 0 && $3 <= $5 * 1.05 + 0.5) { exit 1 }' "$T/timing"
+# at: the monotonic clock at each refresh's end, a -d (0.05 s) or more apart
+check "MEMTOP_TIMING: at S rises by -d or more" awk 'NR > 1 && !($13 >= last + 0.045) { exit 1 } { last = $13 }' "$T/timing"
 check "MEMTOP_TIMING: nothing on stderr" test ! -s "$T/err"
 # --pss-max-age: first readings fall due early (staggered, up to a quarter
 # of it), none gets older than it and a refresh or two, over two rounds
