@@ -155,11 +155,18 @@ slow() {	# file median: the refreshes over 5x the median, at most 10
 	awk -v m="$2" -v cm="$cmed" 'FNR == NR { c[++nc] = $7; v[nc] = $3; next }
 	    $3 > 5 * m { lo = $13 - $5 / 1000 - 1; hi = $13 + 1; x = 0
 		for (i = 1; i <= nc; i++) if (c[i] >= lo && c[i] <= hi && v[i] > x) x = v[i]
-		printf "  refresh %d: cpu %s ms, wall %s ms, procs %s, minflt %s, nivcsw %s; canary within 1 s at most %s ms (%.1fx its median)\n", FNR + 100, $3, $5, $7, $9, $11, x, cm > 0 ? x / cm : 0
+		printf "  refresh %d: cpu %s ms, wall %s ms, procs %s, minflt %s, nivcsw %s; canary within 1 s at most %s ms (%.1fx its median)\n", FNR + 100, $3, $5, $7, $9, $11, x, (cm > 0 ? x / cm : 0)
 		if (++n == 10) exit }' "$T/c.ref" "$1"
 }
 fltmed() { awk '{ print $9 }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : 0 }'; }
 echo "median minor faults per refresh: -b $(fltmed "$T/b.ref"), dashboard $(fltmed "$T/d.ref")"
+# when, by 5 minutes from the canary's start: its slow rounds beside the
+# slow refreshes (a machine slow for a while shows in all three columns)
+echo "by 5 minutes: canary rounds over 3x its median, -b and dashboard refreshes over 5x theirs:"
+awk -v cm="$cmed" -v bm="$bmed" -v dm="$dmed" 'FNR == 1 { f++ } f == 1 && FNR == 1 { t0 = $7 }
+    { t = f == 1 ? $7 : $13; k = int((t - t0) / 300); if (k > last) last = k }
+    f == 1 && $3 > 3 * cm { c[k]++ } f == 2 && $3 > 5 * bm { b[k]++ } f == 3 && $3 > 5 * dm { d[k]++ }
+    END { for (k = 0; k <= last; k++) printf "  %3d-%3d min: %d %d %d\n", k * 5, k * 5 + 5, c[k], b[k], d[k] }' "$T/c.ref" "$T/b.ref" "$T/d.ref"
 [ "$bslow" -eq 0 ] || { echo "-b, over 5x the median:"; slow "$T/b.ref" "$bmed"; }
 [ "$dslow" -eq 0 ] || { echo "dashboard, over 5x the median:"; slow "$T/d.ref" "$dmed"; }
 echo "samples after each burst: $ns ($((w - 1)) warm-up left out)"

@@ -16,6 +16,8 @@ check "soak prints the refreshes' CPU" grep -Eq '^refresh CPU ms \(median, 99.9t
 check "soak prints the canary's CPU, nothing on its stderr" grep -Eq '^canary CPU ms \(median, 99.9th, max; over 3x the median\): [0-9.]+ [0-9.]+ [0-9.]+; [0-9]+ of [1-9][0-9]* rounds; stderr 0 bytes$' "$LIB_TMP/out"
 check "soak prints the share of refreshes with the canary slow near" grep -Eq '^refreshes with the canary slow within 1 s: -b [0-9.]+, dashboard [0-9.]+ ' "$LIB_TMP/out"
 check "soak prints the slow ones that were the machine's" grep -Eq '^over 5x the median with the canary slow too \(the machine.s\): -b [0-9]+ of [0-9]+, dashboard [0-9]+ of [0-9]+$' "$LIB_TMP/out"
+check "soak prints the slow ones by 5 minutes, canary beside" grep -Eq '^ +0- +5 min: [0-9]+ [0-9]+ [0-9]+$' "$LIB_TMP/out"
+check "soak's awk wrote no stray file (a '>' in print taken as a redirection)" sh -c "! ls '$TOP_BUILDDIR'/0 2> /dev/null"
 check "soak prints RSS and open files" grep -Eq '^open files per process, first and last third: -b [0-9.]+ -> [0-9.]+, dashboard [0-9.]+ -> [0-9.]+$' "$LIB_TMP/out"
 check "soak ends in PASS or a MISS line" grep -Eq '^(PASS|MISS: )' "$LIB_TMP/out"
 # the canary, every 10 ms for the run's 15 s or more: hundreds of rounds
