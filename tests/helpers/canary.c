@@ -21,14 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double
-now(clockid_t c)
-{
-	struct timespec	ts;
-
-	clock_gettime(c, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "util/clock.h"
 
 int
 main(int argc, char **argv)
@@ -56,8 +49,8 @@ main(int argc, char **argv)
 	nap.tv_sec = (time_t)period;
 	nap.tv_nsec = (long)((period - (double)nap.tv_sec) * 1e9);
 	for (;;) {
-		c0 = now(CLOCK_THREAD_CPUTIME_ID);
-		m0 = now(CLOCK_MONOTONIC);
+		c0 = clock_thread_cpu();
+		m0 = clock_mono();
 		for (i = 0; i < rounds; i++) {
 			if (pread(stat, buf, sizeof buf, 0) <= 0 ||
 			    pread(status, buf, sizeof buf, 0) <= 0) {
@@ -65,10 +58,10 @@ main(int argc, char **argv)
 				return 1;
 			}
 		}
-		m1 = now(CLOCK_MONOTONIC);
+		m1 = clock_mono();
 		len = snprintf(line, sizeof line,
 		    "canary cpu_ms %.3f wall_ms %.3f at %.3f\n",
-		    (now(CLOCK_THREAD_CPUTIME_ID) - c0) * 1e3,
+		    (clock_thread_cpu() - c0) * 1e3,
 		    (m1 - m0) * 1e3, m1);
 		if (write(out, line, (size_t)len) != len) {
 			perror("canary: write");
