@@ -280,6 +280,19 @@ test_status_behind_statm(void **state)
 	procscan_free(ps);
 }
 
+/* 3 000 supplementary groups: a Groups: line longer than the buffer. */
+static bool
+many_groups(void *arg)
+{
+	static gid_t	g[3000];
+	size_t		i;
+
+	(void)arg;
+	for (i = 0; i < 3000; i++)
+		g[i] = (gid_t)(1000000 + i);
+	return setgroups(3000, g) == 0;
+}
+
 /*
  * A status longer than the buffer (a Groups: line of 3 000 gids) loses its
  * memory lines: those figures are unknown, not 0. Needs root (setgroups).
@@ -290,31 +303,12 @@ test_status_cut_short(void **state)
 	const char		*cause = NULL;
 	struct procscan		*ps;
 	struct proc_sample	*p;
-	int			 ready[2];
 	pid_t			 pid;
-	char			 c;
 
 	(void)state;
 	if (getuid() != 0)
 		skip();
-	assert_int_equal(pipe(ready), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		static gid_t	g[3000];
-		size_t		i;
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		for (i = 0; i < 3000; i++)
-			g[i] = (gid_t)(1000000 + i);
-		if (setgroups(3000, g) != 0 || write(ready[1], "r", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	close(ready[1]);
-	assert_int_equal(read(ready[0], &c, 1), 1);
-	close(ready[0]);
+	pid = spawn_ready(many_groups, NULL);
 	ps = procscan_create(&cause);
 	assert_non_null(ps);
 	assert_int_equal(procscan_one(ps, pid, &p), 0);
