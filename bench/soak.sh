@@ -11,8 +11,9 @@
 # 10 ms beside them, timed the same way: a refresh over 5x the median while
 # the canary too was slow (over 3x its median, within a second of it) is
 # counted as the machine's and reported apart, provided the canary is
-# slow near few refreshes (5 % or less of them: else it tells nothing, and
-# every slow refresh counts as memtop's).
+# slow near few refreshes of those 5 minutes (5 % or less: else it tells
+# nothing, and those 5 minutes are noisy: not judged, and a run that is
+# noisy for over a quarter of its refreshes fails; bench/soak_judge.awk).
 # Run as root (pods are kubelet-shaped cgroups).
 #   SOAK_REFRESHES   refreshes of the -b run (default 60000)
 #   SOAK_DELAY       -d (default 0.05, the smallest memtop takes)
@@ -21,6 +22,7 @@
 #   SOAK_TIMING      a directory to keep the two MEMTOP_TIMING files in
 set -u
 B=${TOP_BUILDDIR:-$(pwd)}
+S=${TOP_SRCDIR:-$(dirname "$0")/..}
 MEMTOP=${MEMTOP:-$B/memtop}
 BURST=$B/tests/helpers/cgburst
 CANARY=$B/tests/helpers/canary
@@ -114,19 +116,11 @@ set -- $(stats "$T/d.ref" 3); dmed=$1 dp999=$2 dmax=$3 dslow=$4
 set -- $(stats "$T/d.ref" 5); dwmed=$1 dwp999=$2 dwmax=$3 dwslow=$4
 # the canary's CPU: median, 99.9th, max, and rounds over 3x its median
 cmed=$(awk '{ print $3 }' "$T/c.ref" | sort -n | awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : 0 }')
-canary() {	# timing file, median: "slow slow-with-canary share-with-canary"
-	awk -v m="$2" -v cm="$cmed" 'FNR == NR { if ($3 > 3 * cm) s[++ns] = $7; next }
-	    { lo = $13 - $5 / 1000 - 1; hi = $13 + 1
-	      while (j < ns && s[j + 1] < lo) j++
-	      hit = j < ns && s[j + 1] <= hi; n++; h += hit
-	      if ($3 > 5 * m) { slow++; sh += hit } }
-	    END { printf "%d %d %.3f\n", slow, sh, n ? h / n : 1 }' "$T/c.ref" "$1"
+judge() {	# timing file, median: bench/soak_judge.awk's line
+	awk -v m="$2" -v cm="$cmed" -f "$S/bench/soak_judge.awk" "$T/c.ref" "$1"
 }
-own() {		# slow, slow with the canary, share: the slow ones that count
-	awk -v s="$1" -v c="$2" -v p="$3" 'BEGIN { print p <= 0.05 ? s - c : s }'
-}
-set -- $(canary "$T/b.ref" "$bmed"); bcan=$2; bshare=$3; bown=$(own "$@")
-set -- $(canary "$T/d.ref" "$dmed"); dcan=$2; dshare=$3; down=$(own "$@")
+set -- $(judge "$T/b.ref" "$bmed"); bcan=$2; bown=$3; bnoisy=$4; bnshare=$5; bshare=$6
+set -- $(judge "$T/d.ref" "$dmed"); dcan=$2; down=$3; dnoisy=$4; dnshare=$5; dshare=$6
 # after warm-up: the first fifth of the samples left out
 ns=$(wc -l < "$T/samples")
 w=$((ns / 5 + 1))
@@ -147,8 +141,9 @@ echo "refresh CPU ms (median, 99.9th, max; over 5x the median): -b $bmed $bp999 
 echo "refresh wall ms (the same): -b $bwmed $bwp999 $bwmax; $bwslow / dashboard $dwmed $dwp999 $dwmax; $dwslow"
 set -- $(stats "$T/c.ref" 3)
 echo "canary CPU ms (median, 99.9th, max; over 3x the median): $cmed $2 $3; $(awk -v m="$cmed" '$3 > 3 * m { n++ } END { print n + 0 }' "$T/c.ref") of $(wc -l < "$T/c.ref") rounds; stderr $(wc -c < "$T/c.err" 2> /dev/null || echo 0) bytes"
-echo "refreshes with the canary slow within 1 s: -b $bshare, dashboard $dshare (over 0.05: the canary tells nothing)"
-echo "over 5x the median with the canary slow too (the machine's): -b $bcan of $bslow, dashboard $dcan of $dslow"
+echo "refreshes with the canary slow within 1 s: -b $bshare, dashboard $dshare"
+echo "in noisy 5 minutes (the canary slow near over 0.05 of their refreshes; not judged): -b $bnshare of the refreshes, $bnoisy slow; dashboard $dnshare, $dnoisy slow"
+echo "over 5x the median with the canary slow too, in quiet 5 minutes (the machine's): -b $bcan of $bslow, dashboard $dcan of $dslow"
 # the slow ones, with what MEMTOP_TIMING says of them: page faults (memory
 # given back and touched again) and preemptions (a cold cache after)
 slow() {	# file median: the refreshes over 5x the median, at most 10
@@ -178,6 +173,8 @@ ok=1
 [ "$(flat 6)" -le 2048 ] || { echo "MISS: dashboard RSS not flat"; ok=0; }
 [ "$bown" -eq 0 ] || { echo "MISS: -b: $bown refreshes over 5x the median CPU, not the machine's"; ok=0; }
 [ "$down" -eq 0 ] || { echo "MISS: dashboard: $down refreshes over 5x the median CPU, not the machine's"; ok=0; }
+awk -v a="$bnshare" -v b="$dnshare" 'BEGIN { exit !(a <= 0.25 && b <= 0.25) }' ||
+    { echo "MISS: the machine was noisy for over a quarter of the run (-b $bnshare, dashboard $dnshare of the refreshes): it proves nothing, run it again"; ok=0; }
 [ -s "$T/c.ref" ] || { echo "MISS: no canary timings"; ok=0; }
 [ -s "$T/b.ref" ] && [ -s "$T/d.ref" ] || { echo "MISS: no refresh timings (a memtop without MEMTOP_TIMING lines?)"; ok=0; }
 set -- $(fdtrend 3 4); fb1=$1; fb2=$2
