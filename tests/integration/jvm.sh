@@ -96,9 +96,19 @@ check "d: alive" kill -0 $D
 check "d: no thread dump (no SIGQUIT)" sh -c "! grep -q 'Full thread dump' '$T/d.out'"
 check "d: no trigger file" no_trigger d $D
 
-# a stale socket (its listener gone): a clear error, no signal
+# a stale socket (its listener gone): a clear error, no signal. Once (CI,
+# 2026-12-02) e already had a socket here: whatever started its attach
+# listener, say what e saw (a SIGQUIT prints a thread dump to its stdout)
+if [ -e /proc/$E/root/tmp/.java_pid1 ]; then
+	echo "e already has an attach socket: its /tmp, its cwd, its stdout:"
+	ls -la --time-style=+%T.%N /proc/$E/root/tmp "$JDIR/e.cwd"
+	grep -n "Full thread dump\|Attach" "$T/e.out" | head
+	date +%T.%N
+fi
 python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' \
-    /proc/$E/root/tmp/.java_pid1 || fail "could not make a stale socket"
+    /proc/$E/root/tmp/.java_pid1 || { fail "could not make a stale socket"
+	ls -la --time-style=+%T.%N /proc/$E/root/tmp; date +%T.%N
+	grep -E "^(Name|NSpid|Pid)" /proc/$E/status; readlink /proc/$E/root; }
 "$MEMTOP" gc $E --json --yes > "$T/e.json" 2> "$T/e.err"; rc=$?
 check "e: exit 1" test $rc -eq 1
 check "e: says stale" sh -c "jq -r .error '$T/e.json' | grep -q 'stale attach socket /tmp/.java_pid1.*connection refused'"
