@@ -191,7 +191,7 @@ rss() { awk '/^VmRSS:/ { print $2 }' /proc/$MT/status; }
 sampler() {
 	while :; do
 		cat /proc/[0-9]*/comm 2> /dev/null | grep -vcx 'curl\|xargs'
-		sleep 0.1
+		sleep 0.1	# a sampling period, not a wait: nothing waits on it
 	done > "$T/np"
 }
 burst > /dev/null; burst > /dev/null
