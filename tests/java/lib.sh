@@ -35,8 +35,10 @@ jvm_ns() {
 	    sh -c 'cd "$0" && ip link set lo up &&
 	        mount -t tmpfs -o mode=1777 tmpfs /tmp && exec "$@"' \
 	    "$JDIR/$name.cwd" $prefix java -cp . "$@"
-	wait_for 30 sh -c "pgrep -P $SPAWNED > /dev/null" ||
-	    { echo "$name: no java under unshare"; exit 99; }
+	# one child of unshare (a CI run once got two pids here, cause not
+	# found: say so rather than use both)
+	wait_for 30 sh -c "[ \$(pgrep -P $SPAWNED | wc -l) -eq 1 ]" ||
+	    { echo "$name: not one java under unshare: $(pgrep -aP $SPAWNED)"; exit 99; }
 	JPID=$(pgrep -P $SPAWNED)
 	register_pid "$JPID"
 }
