@@ -197,7 +197,7 @@ sampler() {
 burst > /dev/null; burst > /dev/null
 all=1
 for try in 1 2 3 4; do
-	sampler & S=$!
+	sampler & S=$!; register_pid $S
 	wait_for 5 test -s "$T/np"
 	rss0=$(rss)
 	for i in 1 2 3 4 5 6 7 8 9 10; do

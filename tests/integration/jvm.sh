@@ -96,18 +96,13 @@ check "d: alive" kill -0 $D
 check "d: no thread dump (no SIGQUIT)" sh -c "! grep -q 'Full thread dump' '$T/d.out'"
 check "d: no trigger file" no_trigger d $D
 
-# a stale socket (its listener gone): a clear error, no signal. Once (CI,
-# 2026-12-02) e already had a socket here: whatever started its attach
-# listener, say what e saw (a SIGQUIT prints a thread dump to its stdout)
-if [ -e /proc/$E/root/tmp/.java_pid1 ]; then
-	echo "e already has an attach socket: its /tmp, its cwd, its stdout:"
-	ls -la --time-style=+%T.%N /proc/$E/root/tmp "$JDIR/e.cwd"
-	grep -n "Full thread dump\|Attach" "$T/e.out" | head
-	date +%T.%N
-fi
+# a stale socket (its listener gone): a clear error, no signal. Twice (CI
+# and a local run beside churn.sh and gc.sh, 2026-12-02) the bind found a
+# .java_pid1 there, cause not found: say what e's /tmp and stdout held
 python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' \
     /proc/$E/root/tmp/.java_pid1 || { fail "could not make a stale socket"
-	ls -la --time-style=+%T.%N /proc/$E/root/tmp; date +%T.%N
+	ls -la --time-style=+%T.%N /proc/$E/root/tmp "$JDIR/e.cwd"; date +%T.%N
+	grep -n "Full thread dump\|Attach" "$T/e.out" | head
 	grep -E "^(Name|NSpid|Pid)" /proc/$E/status; readlink /proc/$E/root; }
 "$MEMTOP" gc $E --json --yes > "$T/e.json" 2> "$T/e.err"; rc=$?
 check "e: exit 1" test $rc -eq 1
