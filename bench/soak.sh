@@ -151,10 +151,22 @@ slow() {	# file median: the refreshes over 5x the median, at most 10
 	    $3 > 5 * m { lo = $13 - $5 / 1000 - 1; hi = $13 + 1; x = 0
 		for (i = 1; i <= nc; i++) if (c[i] >= lo && c[i] <= hi && v[i] > x) x = v[i]
 		printf "  refresh %d: cpu %s ms, wall %s ms, procs %s, minflt %s, nivcsw %s; canary within 1 s at most %s ms (%.1fx its median)\n", FNR + 100, $3, $5, $7, $9, $11, x, (cm > 0 ? x / cm : 0)
+		p = "    phases (cpu/wall ms):"
+		for (i = 15; i < NF; i += 2) p = p " " $i " " $(i + 1)
+		print p
 		if (++n == 10) exit }' "$T/c.ref" "$1"
+}
+# each phase's median CPU ms over the run (MEMTOP_TIMING's phases), to set
+# a slow refresh's phases against
+phasemed() {
+	awk '{ for (i = 15; i < NF; i += 2) { split($(i + 1), f, "/"); print $i, f[1] } }' "$1" |
+	    sort -k1,1 -k2,2n | awk '$1 != k { if (k != "") o = o " " k " " a[int((n + 1) / 2)]; k = $1; n = 0 }
+		{ a[++n] = $2 } END { if (k != "") o = o " " k " " a[int((n + 1) / 2)]; print substr(o, 2) }'
 }
 fltmed() { awk '{ print $9 }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : 0 }'; }
 echo "median minor faults per refresh: -b $(fltmed "$T/b.ref"), dashboard $(fltmed "$T/d.ref")"
+echo "median phase CPU ms, -b: $(phasemed "$T/b.ref")"
+echo "median phase CPU ms, dashboard: $(phasemed "$T/d.ref")"
 # when, by 5 minutes from the canary's start: its slow rounds beside the
 # slow refreshes (a machine slow for a while shows in all three columns)
 echo "by 5 minutes: canary rounds over 3x its median, -b and dashboard refreshes over 5x theirs:"

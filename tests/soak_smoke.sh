@@ -17,6 +17,7 @@ check "soak prints the canary's CPU, nothing on its stderr" grep -Eq '^canary CP
 check "soak prints the share of refreshes with the canary slow near" grep -Eq '^refreshes with the canary slow within 1 s: -b [0-9.]+, dashboard [0-9.]+$' "$LIB_TMP/out"
 check "soak prints the noisy 5 minutes, not judged" grep -Eq '^in noisy 5 minutes \(.*\): -b [0-9.]+ of the refreshes, [0-9]+ slow; dashboard [0-9.]+, [0-9]+ slow$' "$LIB_TMP/out"
 check "soak prints the slow ones that were the machine's" grep -Eq '^over 5x the median with the canary slow too, in quiet 5 minutes \(the machine.s\): -b [0-9]+ of [0-9]+, dashboard [0-9]+ of [0-9]+$' "$LIB_TMP/out"
+check "soak prints each phase's median CPU (-b and the dashboard)" sh -c "grep -Eq '^median phase CPU ms, -b: .*scan [0-9.]+ .*' '$LIB_TMP/out' && grep -Eq '^median phase CPU ms, dashboard: .*rollups [0-9.]+.*' '$LIB_TMP/out'"
 check "soak prints the slow ones by 5 minutes, canary beside" grep -Eq '^ +0- +5 min: [0-9]+ [0-9]+ [0-9]+$' "$LIB_TMP/out"
 check "soak's awk wrote no stray file (a '>' in print taken as a redirection)" sh -c "! ls '$TOP_BUILDDIR'/0 2> /dev/null"
 check "soak prints RSS and open files" grep -Eq '^open files per process, first and last third: -b [0-9.]+ -> [0-9.]+, dashboard [0-9.]+ -> [0-9.]+$' "$LIB_TMP/out"

@@ -35,12 +35,20 @@ int	timing_write_failed(char *why, size_t len);
 void	timing_note(const char *what, size_t unread);
 void	timing_begin(struct timing_mark *);
 /*
+ * Charges the thread CPU and wall time since the mark or the last stamp
+ * to phase name (a string that lives as long as the program; the same name
+ * again adds to it). Nothing when timing is off. Up to 16 names a refresh.
+ */
+void	timing_phase(const char *name);
+/*
  * "refresh cpu_ms MS wall_ms MS procs N minflt F nivcsw C at S": the
  * calling thread's CPU and the wall time since the mark (the refresh's own
  * work, the machine's load left out of the first figure), the thread's
  * minor page faults (memory given back and touched again) and preemptions
  * in between: what a slow refresh did beyond its reads; and the monotonic
- * clock at the end, in seconds (make soak lines it up with its canary's).
+ * clock at the end, in seconds (make soak lines it up with its canary's);
+ * then, if stamps were taken, " phases NAME CPU/WALL ... rest CPU/WALL":
+ * each phase's thread CPU and wall ms, rest the time after the last stamp.
  */
 void	timing_refresh(const struct timing_mark *, size_t nprocs);
 

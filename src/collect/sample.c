@@ -19,11 +19,13 @@
 #include "collect/pss_sched.h"
 #include "collect/runtime.h"
 #include "collect/sample.h"
+#include "collect/smaps_slots.h"
 #include "collect/snapshot.h"
 #include "collect/status.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/readfile.h"
+#include "util/timing.h"
 #include "util/xmalloc.h"
 
 /* What the sampler remembers of a process between ticks. */
@@ -44,15 +46,6 @@ struct proc_cache {
 	unsigned		 marks;
 	struct maps_tally	 tally;
 	struct proc_env		*env;		/* NULL: not read yet */
-};
-
-/* smaps of a process the read plan asks for, re-read adaptively. */
-struct smaps_slot {
-	struct proc_ref		 id;
-	struct maps		 maps;
-	bool			 have;
-	double			 mono;		/* when read */
-	double			 cost_ms;
 };
 
 struct sampler {
@@ -77,8 +70,7 @@ struct sampler {
 	void			*hook_ctx;
 	void			*hook_run;	/* hook->run_size bytes */
 	int64_t			 nanon;		/* of the maps being read */
-	struct smaps_slot	*slots;		/* what the last plan asked */
-	size_t			 nslots;
+	struct smaps_slots	 slots;		/* what the last plan asked */
 	struct pss_cand		*cand;
 	size_t			 cand_cap;
 	struct proc_sample	*procs;		/* the last tick's, for
@@ -179,9 +171,7 @@ sampler_free(struct sampler *s)
 	free(s->snap.procs);
 	free(s->sel);
 	free(s->proc_root);
-	for (i = 0; i < s->nslots; i++)
-		maps_done(&s->slots[i].maps);
-	free(s->slots);
+	smaps_slots_free(&s->slots);
 	free(s->snap.smaps);
 	free(s->cand);
 	free(s->hook_run);
@@ -532,102 +522,6 @@ tick_env(struct sampler *s, size_t n)
 	}
 }
 
-/* Reads (again) a slot's smaps if due: every 5 s, or 20x the last read. */
-static void
-smaps_refresh(struct sampler *s, struct smaps_slot *f, double mono)
-{
-	double	every = f->cost_ms * 20 / 1000, t0;
-
-	if (every < 5)
-		every = 5;
-	if (f->have && mono - f->mono < every)
-		return;
-	maps_done(&f->maps);	/* slots start zeroed: safe */
-	t0 = clock_mono();
-	f->have = maps_read(&f->maps, s->proc_root, f->id.pid, true) == 0;
-	if (!f->have)
-		maps_done(&f->maps);	/* what a failed read left */
-	f->cost_ms = (clock_mono() - t0) * 1000;
-	f->mono = mono;
-}
-
-/* The slot kept for process id, or NULL. */
-static struct smaps_slot *
-slot_find(struct sampler *s, const struct proc_ref *id)
-{
-	size_t	i;
-
-	for (i = 0; i < s->nslots; i++) {
-		if (s->slots[i].id.pid == id->pid &&
-		    s->slots[i].id.start == id->start)
-			return &s->slots[i];
-	}
-	return NULL;
-}
-
-/*
- * Full smaps of the processes the plan asks for: it walks page tables, so
- * a slot is kept across ticks while asked for and re-read adaptively. A
- * process that is not there with the plan's start time is not read.
- */
-static void
-tick_smaps(struct sampler *s, const struct read_plan *plan, double mono)
-{
-	size_t			 nwant = plan != NULL ? plan->nsmaps : 0, i, j;
-	struct smaps_slot	*f;
-
-	/* forget the slots no longer asked for, make the new ones */
-	for (i = 0, j = 0; i < s->nslots; i++) {
-		struct smaps_slot	*x = &s->slots[i];
-		size_t			 k;
-
-		for (k = 0; k < nwant; k++) {
-			if (plan->smaps[k].pid == x->id.pid &&
-			    plan->smaps[k].start == x->id.start)
-				break;
-		}
-		if (k == nwant) {
-			maps_done(&x->maps);
-			continue;
-		}
-		s->slots[j++] = *x;
-	}
-	s->nslots = j;
-	for (j = 0; j < nwant; j++) {
-		if (slot_find(s, &plan->smaps[j]) != NULL)
-			continue;
-		s->slots = xreallocarray(s->slots, s->nslots + 1,
-		    sizeof *s->slots);
-		f = &s->slots[s->nslots++];
-		memset(f, 0, sizeof *f);
-		f->id = plan->smaps[j];
-	}
-	s->snap.smaps = xreallocarray(s->snap.smaps, s->nslots + 1,
-	    sizeof *s->snap.smaps);
-	s->snap.nsmaps = 0;
-	for (j = 0; j < nwant; j++) {
-		struct snap_smaps	*out;
-
-		if (snapshot_smaps(&s->snap, plan->smaps[j].pid,
-		    plan->smaps[j].start) != NULL)
-			continue;	/* asked twice */
-		f = slot_find(s, &plan->smaps[j]);
-		out = &s->snap.smaps[s->snap.nsmaps++];
-		memset(out, 0, sizeof *out);
-		out->pid = f->id.pid;
-		out->start = f->id.start;
-		if (snapshot_proc(&s->snap, &f->id) == NULL) {
-			maps_done(&f->maps);
-			f->have = false;
-			continue;
-		}
-		smaps_refresh(s, f, mono);
-		out->maps = f->have ? &f->maps : NULL;
-		out->age = mono - f->mono;
-		out->cost_ms = f->cost_ms;
-	}
-}
-
 /* The rollup figures of the snapshot's processes, from the cache. */
 static void
 snap_rollups(struct sampler *s, double mono)
@@ -684,6 +578,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	s->procs = NULL;	/* until this tick is taken */
 	if (procscan_cheap(s->scan, &procs, &n, cause) != 0)
 		return -1;
+	timing_phase("scan");
 	mono = clock_mono();
 	boot = clock_boot();
 	names_sweep(s->names, mono);
@@ -747,8 +642,11 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		c->cmdline = p->cmdline;
 		p->cmdline = NULL;
 	}
+	timing_phase("match");
 	tick_names(s, procs, n);
+	timing_phase("names");
 	tick_rollups(s, pol, plan, procs, n, mono);
+	timing_phase("rollups");
 	s->procs = procs;
 
 	if (n > s->snap_cap || (s->snap_cap > 256 && n < s->snap_cap / 2)) {
@@ -780,9 +678,12 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 	}
 	snap_rollups(s, mono);
 	snap_maps(s);
-	tick_smaps(s, plan, mono);
+	smaps_slots_tick(&s->slots, s->proc_root, plan, sn, mono);
+	timing_phase("snap");
 	tick_cgroups(s, pol);
+	timing_phase("cgroups");
 	nodemem_read(s->mem, &sn->mem_total, &sn->mem_available);
+	timing_phase("meminfo");
 	*out = sn;
 	return 0;
 }

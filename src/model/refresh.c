@@ -6,6 +6,7 @@
 #include "model/refresh.h"
 #include "model/restart.h"
 #include "util/clock.h"
+#include "util/timing.h"
 #include "util/memtrim.h"
 #include "util/xmalloc.h"
 
@@ -64,12 +65,15 @@ refresh_end(struct refresh *r, const struct snapshot *nsn,
     double t0)
 {
 	tree_build(t, nsn, &r->o.topts, ghosts, nghosts);
+	timing_phase("tree");
 	if (r->o.hook != NULL)
 		r->o.hook(r->o.hook_ctx, nsn, t, r->h);
+	timing_phase("hook");
 	if (r->amend)
 		history_amend(r->h, t);
 	else
 		history_update(r->h, t);
+	timing_phase("history");
 	/*
 	 * The first screen's refreshes and the catch-up: one sample. After
 	 * it, processes that arrive are read a few per refresh (a burst of
@@ -81,9 +85,11 @@ refresh_end(struct refresh *r, const struct snapshot *nsn,
 	    r->catching_up);
 	r->pol.cap_new = !r->catching_up;
 	restart_update(r->rw, r->h, t, nsn->time);
+	timing_phase("restarts");
 	r->seconds = clock_mono() - t0;
 	if (r->o.sort != NULL)
 		tree_sort(t, r->o.sort);
+	timing_phase("sort");
 	r->done++;
 }
 
@@ -98,10 +104,12 @@ refresh_next(struct refresh *r, const struct read_plan *plan, struct tree *t,
 
 	/* what the last refresh's consumers freed, after a spike: back */
 	mem_give_back();
+	timing_phase("give-back");
 	if (sampler_tick(r->s, &r->pol, plan, &nsn, cause) != 0)
 		return -1;
 	r->pol.rollup_all = false;
 	ghosts = history_begin(r->h, nsn, &nghosts);
+	timing_phase("ghosts");
 	refresh_end(r, nsn, ghosts, nghosts, t, t0);
 	*sn = nsn;
 	return 0;

@@ -15,6 +15,15 @@ static int	timing_fd = -2;	/* -2: not looked at yet; -1: off */
 static int	timing_errno;	/* why it could not be opened */
 static int	write_errno;	/* why a write failed, until said */
 
+/* The phases of the refresh under way (timing_phase), in order met. */
+#define TIMING_PHASES	16
+static struct {
+	const char	*name;
+	double		 cpu, wall;	/* seconds */
+}		phase[TIMING_PHASES];
+static size_t	nphase;
+static double	phase_cpu, phase_mono;	/* the last stamp */
+
 /* Opens the file the first time it is asked about. */
 static void
 timing_init(void)
@@ -126,25 +135,83 @@ timing_begin(struct timing_mark *m)
 	if (!timing_on())
 		return;
 	thread_counts(&m->minflt, &m->nivcsw);
-	m->cpu = clock_thread_cpu();
-	m->mono = clock_mono();
+	m->cpu = phase_cpu = clock_thread_cpu();
+	m->mono = phase_mono = clock_mono();
+	nphase = 0;
+}
+
+void
+timing_phase(const char *name)
+{
+	double	cpu, mono;
+	size_t	i;
+
+	if (timing_fd < 0)	/* off, or not looked at: no mark begun */
+		return;
+	cpu = clock_thread_cpu();
+	mono = clock_mono();
+	for (i = 0; i < nphase && strcmp(phase[i].name, name) != 0; i++)
+		;
+	if (i == nphase) {
+		if (nphase == TIMING_PHASES)
+			return;		/* the next stamp counts it */
+		phase[nphase].name = name;
+		phase[nphase].cpu = phase[nphase].wall = 0;
+		nphase++;
+	}
+	phase[i].cpu += cpu - phase_cpu;
+	phase[i].wall += mono - phase_mono;
+	phase_cpu = cpu;
+	phase_mono = mono;
+}
+
+/* " phases NAME CPU/WALL ... rest CPU/WALL" (ms) into buf; its length. */
+static int
+phases_put(char *buf, size_t len, double cpu, double mono)
+{
+	char	a[32], b[32];
+	size_t	i, off;
+	int	n;
+
+	if (nphase == 0)
+		return 0;
+	off = (size_t)snprintf(buf, len, " phases");
+	for (i = 0; i <= nphase && off < len; i++) {
+		const char	*name = i < nphase ? phase[i].name : "rest";
+		double		 c = i < nphase ? phase[i].cpu : cpu - phase_cpu;
+		double		 w = i < nphase ? phase[i].wall :
+				    mono - phase_mono;
+
+		n = snprintf(buf + off, len - off, " %s %s/%s", name,
+		    ms3(c * 1e3, a, sizeof a), ms3(w * 1e3, b, sizeof b));
+		if (n < 0 || (size_t)n >= len - off)
+			break;		/* the line ends whole, without it */
+		off += (size_t)n;
+	}
+	return (int)off;
 }
 
 void
 timing_refresh(const struct timing_mark *m, size_t nprocs)
 {
-	char	line[224], a[32], b[32], c[32];
+	char	line[224 + TIMING_PHASES * 40], a[32], b[32], c[32];
 	double	cpu, mono;
 	long	minflt, nivcsw;
+	int	n;
 
 	if (!timing_on())
 		return;
 	cpu = clock_thread_cpu();
 	mono = clock_mono();
 	thread_counts(&minflt, &nivcsw);
-	timing_put(line, snprintf(line, sizeof line,
+	n = snprintf(line, sizeof line,
 	    "refresh cpu_ms %s wall_ms %s procs %zu minflt %ld nivcsw %ld "
-	    "at %s\n", ms3((cpu - m->cpu) * 1e3, a, sizeof a),
+	    "at %s", ms3((cpu - m->cpu) * 1e3, a, sizeof a),
 	    ms3((mono - m->mono) * 1e3, b, sizeof b), nprocs,
-	    minflt - m->minflt, nivcsw - m->nivcsw, ms3(mono, c, sizeof c)));
+	    minflt - m->minflt, nivcsw - m->nivcsw, ms3(mono, c, sizeof c));
+	if (n < 0 || (size_t)n >= sizeof line - 1)
+		return;
+	n += phases_put(line + n, sizeof line - 1 - (size_t)n, cpu, mono);
+	line[n++] = '\n';
+	timing_put(line, n);
 }

@@ -44,7 +44,12 @@ check "-d 0.05 (the minimum) is taken" sh -c "'$MEMTOP' -b -n 2 -d 0.05 > /dev/n
 # MEMTOP_TIMING: a line per refresh, its procs those of the refresh's
 # document, its CPU no more than its wall time (one thread)
 MEMTOP_TIMING=$T/timing "$MEMTOP" -b --json -n 3 -d 0.05 > "$T/docs" 2> "$T/err"
-check "MEMTOP_TIMING: three refresh lines" test "$(grep -c '^refresh cpu_ms [0-9.]* wall_ms [0-9.]* procs [0-9]* minflt [0-9]* nivcsw [0-9]* at [0-9.]*$' "$T/timing")" = 3
+check "MEMTOP_TIMING: three refresh lines" test "$(grep -c '^refresh cpu_ms [0-9.]* wall_ms [0-9.]* procs [0-9]* minflt [0-9]* nivcsw [0-9]* at [0-9.]* phases\( [a-z-]* [0-9.]*/[0-9.]*\)* rest [0-9.]*/[0-9.]*$' "$T/timing")" = 3
+# phases: where each refresh's time went, the sampler's and the model's
+# steps each once, adding up to the refresh's CPU and wall time (each
+# figure rounded to 1 us)
+check "MEMTOP_TIMING: the phases named" awk '{ for (i = 15; i <= NF; i += 2) n[$i]++ } END { split("scan names rollups cgroups tree history rest", w, " "); for (k in w) if (n[w[k]] != NR) exit 1 }' "$T/timing"
+check "MEMTOP_TIMING: the phases add up to the refresh" awk '{ c = w = 0; for (i = 16; i <= NF; i += 2) { split($i, f, "/"); c += f[1]; w += f[2] } if (c - $3 > 0.02 || $3 - c > 0.02 || w - $5 > 0.02 || $5 - w > 0.02) { print; exit 1 } }' "$T/timing"
 # the first refresh builds everything: its pages are new to the process
 check "MEMTOP_TIMING: the first refresh's page faults counted" awk 'NR == 1 && !($9 > 0) { exit 1 }' "$T/timing"
 check "MEMTOP_TIMING: procs as in each document" test "$(awk '{ print $7 }' "$T/timing" | tr '\n' ' ')" = "$(jq -r .node.processes "$T/docs" | tr '\n' ' ')"
