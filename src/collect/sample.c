@@ -633,7 +633,7 @@ sampler_tick(struct sampler *s, const struct tick_policy *pol,
 		s->cache = xreallocarray(s->cache, s->cap, sizeof *s->cache);
 	}
 
-	/* new processes: cmdline, through libproc2 */
+	/* new processes: cmdline (procscan_ident) */
 	procscan_ident(s->scan, s->sel, nnew);
 	for (i = 0; i < nnew; i++) {
 		struct proc_sample	*p = s->sel[i];

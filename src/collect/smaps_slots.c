@@ -72,14 +72,12 @@ smaps_slots_tick(struct smaps_slots *ss, const char *proc_root,
 	for (j = 0; j < nwant; j++) {
 		if (slot_find(ss, &plan->smaps[j]) != NULL)
 			continue;
-		ss->v = xreallocarray(ss->v, ss->n + 1,
-		    sizeof *ss->v);
+		ss->v = xreallocarray(ss->v, ss->n + 1, sizeof *ss->v);
 		f = &ss->v[ss->n++];
 		memset(f, 0, sizeof *f);
 		f->id = plan->smaps[j];
 	}
-	sn->smaps = xreallocarray(sn->smaps, ss->n + 1,
-	    sizeof *sn->smaps);
+	sn->smaps = xreallocarray(sn->smaps, ss->n + 1, sizeof *sn->smaps);
 	sn->nsmaps = 0;
 	for (j = 0; j < nwant; j++) {
 		struct snap_smaps	*out;
