@@ -14,7 +14,7 @@
  * adaptively. The sampler's (collect/sample.c); apart for its size.
  */
 
-/* smaps of a process the read plan asks for, re-read adaptively. */
+/* One process's slot. */
 struct smaps_slot {
 	struct proc_ref		 id;
 	struct maps		 maps;

@@ -129,6 +129,7 @@ refresh_first(struct refresh *r, refresh_want_fn want, void *ctx,
 	if (sampler_tick(r->s, &r->pol, NULL, &nsn, cause) != 0)
 		return -1;
 	ghosts = history_begin(r->h, nsn, &nghosts);
+	timing_phase("ghosts");
 	/* the tree of the cheap tier, sorted: what the caller would show */
 	tree_build(t, nsn, &r->o.topts, ghosts, nghosts);
 	if (r->o.sort != NULL)
@@ -137,8 +138,10 @@ refresh_first(struct refresh *r, refresh_want_fn want, void *ctx,
 	plan.nfresh = plan.nnow = want(ctx, t, &refs);
 	plan.fresh = refs;
 	tree_done(t);
+	timing_phase("first-tree");
 	sampler_tick_more(r->s, &r->pol, &plan);
 	free(refs);
+	timing_phase("first-rollups");
 	refresh_end(r, nsn, ghosts, nghosts, t, t0);
 	*sn = nsn;
 	return 0;
