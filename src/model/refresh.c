@@ -6,8 +6,8 @@
 #include "model/refresh.h"
 #include "model/restart.h"
 #include "util/clock.h"
-#include "util/timing.h"
 #include "util/memtrim.h"
+#include "util/timing.h"
 #include "util/xmalloc.h"
 
 struct refresh {

@@ -173,10 +173,11 @@ phases_put(char *buf, size_t len, double cpu, double mono)
 	size_t	i, off;
 	int	n;
 
-	if (nphase == 0)
+	n = snprintf(buf, len, " phases");
+	if (nphase == 0 || n < 0 || (size_t)n >= len)
 		return 0;
-	off = (size_t)snprintf(buf, len, " phases");
-	for (i = 0; i <= nphase && off < len; i++) {
+	off = (size_t)n;
+	for (i = 0; i <= nphase; i++) {
 		const char	*name = i < nphase ? phase[i].name : "rest";
 		double		 c = i < nphase ? phase[i].cpu : cpu - phase_cpu;
 		double		 w = i < nphase ? phase[i].wall :
