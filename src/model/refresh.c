@@ -103,7 +103,7 @@ refresh_next(struct refresh *r, const struct read_plan *plan, struct tree *t,
 	double			 t0 = clock_mono();
 
 	/* what the last refresh's consumers freed, after a spike: back */
-	mem_give_back();
+	mem_give_back(t0);
 	timing_phase("give-back");
 	if (sampler_tick(r->s, &r->pol, plan, &nsn, cause) != 0)
 		return -1;

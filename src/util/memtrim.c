@@ -9,12 +9,18 @@
 
 static size_t		peak;		/* bytes in use, highest since a trim */
 static size_t		free_after;	/* free bytes the last trim left */
+static double		last_look = -1e9;
 
 size_t
-mem_give_back(void)
+mem_give_back(double now)
 {
-	struct mallinfo2	before = mallinfo2(), after;
+	struct mallinfo2	before, after;
 	bool			shrunk, grew;
+
+	if (now >= last_look && now - last_look < MEM_LOOK_EVERY)
+		return 0;
+	last_look = now;
+	before = mallinfo2();
 
 	if (before.uordblks > peak)
 		peak = before.uordblks;
