@@ -13,8 +13,8 @@
  *   once per MEM_LOOK_EVERY seconds: at -d 0.05 a look each refresh was
  *   ~1.5 % of a steady refresh.
  * - A spike that left 8 MiB or more free (1 500 pods gone) is given back
- *   at once. A smaller one only once its free part stayed (1 MiB or more
- *   at every look) for MEM_HOLD seconds: pods that come in bursts every
+ *   at once. A smaller one only once the above held at every look for
+ *   MEM_HOLD seconds (with 1 MiB or more free): pods that come in bursts every
  *   few seconds reuse it, where giving it back after each burst cost a
  *   trim (1.5-2 ms after a burst of 40 pods on this VM, one madvise per
  *   free run of pages) and the next burst the page faults to take it
