@@ -2,8 +2,8 @@
  * What one page fault costs on this machine: CPU time (user + system) to
  * write one byte into each of N fresh anonymous pages, per page, in
  * microseconds; the median of 9 runs. bench/run.sh prints it beside the
- * faults memtop and the raw reader take (bench/README.md: on session 7's
- * VM, ~15 us a fault, where bare metal takes well under 1 us).
+ * faults memtop and the raw reader take (docs/bench-history.md: on session
+ * 7's VM, ~15 us a fault, where bare metal takes well under 1 us).
  *
  *   faultcost [PAGES]      (default 1024)
  */

@@ -7,7 +7,8 @@
  * The node's memory (MemTotal, MemAvailable of /proc/meminfo), through
  * libproc2. libproc2 is opened here, at the first sampler, not at every
  * program start: it brings libsystemd and six more libraries (~2.6 ms of
- * loading), which memtop maps, diff and gc never need (bench/README.md).
+ * loading), which memtop maps, diff and gc never need
+ * (docs/bench-history.md).
  */
 struct nodemem;
 

@@ -8,7 +8,7 @@
  * --prometheus) are opened when that feature starts, not at every program
  * start: their dependency chains (GnuTLS; OpenSSL, Kerberos, LDAP, SSH...)
  * cost ~25 ms of dynamic linking and ~8 MiB of resident pages in every run
- * otherwise (bench/README.md).
+ * otherwise (docs/bench-history.md).
  */
 
 /* A function to resolve: its name and where its address goes. */

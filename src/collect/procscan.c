@@ -28,17 +28,16 @@
 #define STATUS_BUF	8192
 #define CMDLINE_MAX	(128 * 1024)	/* as libproc2 and ps cut it */
 /*
- * status costs ~2.5 us a process here, statm ~0.25 (bench/README.md, issue
- * 19 session 11). What status said is kept, and used while statm's resident
- * and shared totals are what it said (VmRSS, RssFile + RssShmem; RssAnon is
- * their difference) and it is younger than this: the age bounds what statm
- * does not show, the uid (setuid leaves the memory alone) and the
- * file/shmem split of an unchanged shared total. A process with swap has
- * its status read every time: its swap entries can go (MADV_DONTNEED,
- * MADV_FREE on swapped pages) with statm unchanged. A new process's status
- * is read without statm (a first refresh opens no statm). The first reads
- * of a process are spread over the interval so that they do not fall due
- * together.
+ * status costs ~2.5 us a process here, statm ~0.25 (docs/bench-history.md,
+ * issue 19 session 11). What status said is kept, and used while statm's
+ * resident and shared totals are what it said (VmRSS, RssFile + RssShmem;
+ * RssAnon is their difference) and it is younger than this: the age bounds what
+ * statm does not show, the uid (setuid leaves the memory alone) and the
+ * file/shmem split of an unchanged shared total. A process with swap has its
+ * status read every time: its swap entries can go (MADV_DONTNEED, MADV_FREE on
+ * swapped pages) with statm unchanged. A new process's status is read without
+ * statm (a first refresh opens no statm). The first reads of a process are
+ * spread over the interval so that they do not fall due together.
  */
 #define STATUS_MAX_AGE	10.0		/* seconds */
 

@@ -286,7 +286,8 @@ tick_mapping(void *arg, const struct mapping *mp)
  * The maps of a process whose rollup was just read, right after it: the
  * kernel walks the same mappings while they are still in the CPU's caches
  * (reading every rollup, then every maps file, took ~3 % more CPU over the
- * bench's 372 processes: bench/README.md). Returns the milliseconds taken.
+ * bench's 372 processes: docs/bench-history.md). Returns the milliseconds
+ * taken.
  */
 static double
 read_maps(struct sampler *s, const struct tick_policy *pol,
