@@ -10,8 +10,11 @@
  * refreshes (as collect/fdcache.h does for /proc/PID files): a refresh costs
  * a pread per file instead of a path lookup, an open and a close. A removed
  * cgroup's file fails (ENODEV): it is closed and opened again once by path.
- * At most `limit` files stay open; over it a file is read and closed. A
- * cgroup not read in a round (cgfiles_begin .. cgfiles_end) is closed.
+ * At most `limit` files stay open; over it a file is read and closed. The
+ * files of a cgroup not read in a round (cgfiles_begin .. cgfiles_end) are
+ * closed over the next rounds (at least 64 and an eighth of those waiting
+ * a round: a burst of pods leaving costs no one refresh), and count against
+ * the limit until then.
  *
  * Each round reads every cgroup's usage (memory.current, v1
  * usage_in_bytes). The rest (memory.stat, the limit, failcnt, events or
@@ -37,7 +40,9 @@ void		 cgfiles_end(struct cgfiles *);
 
 /*
  * cgroup_read_mem through the open files: the same figures, missing files
- * unknown. 0 if current was read, else -errno of that read.
+ * unknown. 0 if current was read, else -errno of that read. A usage that
+ * is missing (ENOENT: gone, or no memory controller) or whose cgroup was
+ * removed (ENODEV) leaves the other files unread: all unknown.
  */
 int		 cgfiles_read_mem(struct cgfiles *, const struct cg_roots *,
 		    enum cg_hier, const char *path, struct cg_mem *m);

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -420,6 +422,102 @@ test_cgfiles_max_new(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Open file descriptors of this process. */
+static int
+count_fds(void)
+{
+	DIR		*d = opendir("/proc/self/fd");
+	struct dirent	*de;
+	int		 n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n - 1;	/* opendir's own */
+}
+
+/*
+ * A cgroup whose usage is gone (its pod leaving while it is read) is
+ * unknown as a whole: its other files are not tried, each one more failed
+ * lookup. And the files of cgroups no longer read are closed over a few
+ * rounds, at least 64 and an eighth of them a round, not all in one.
+ */
+static void
+test_cgfiles_gone(void **state)
+{
+	char		 tmp[] = "/tmp/memtop-cgf.XXXXXX", cmd[256], p[64];
+	struct cg_roots	 r;
+	struct cgfiles	*cf = cgfiles_create(0);	/* nothing kept open */
+	struct cg_mem	 m;
+	size_t		 fds, opens, opens0, kept;
+	int		 i, base;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	memset(&r, 0, sizeof r);
+	snprintf(r.v2, sizeof r.v2, "%s", tmp);
+	for (i = 0; i < 20; i++) {
+		snprintf(p, sizeof p, "c%d", i);
+		assert_int_equal(mkdir(at(tmp, p), 0755), 0);
+		snprintf(p, sizeof p, "c%d/memory.current", i);
+		put(at(tmp, p), "104857600\n");
+		snprintf(p, sizeof p, "c%d/memory.max", i);
+		put(at(tmp, p), "209715200\n");
+		snprintf(p, sizeof p, "c%d/memory.events", i);
+		put(at(tmp, p), "oom 0\n");
+		snprintf(p, sizeof p, "c%d/memory.stat", i);
+		put(at(tmp, p), "anon 50000000\n");
+	}
+	cgfiles_begin(cf, 0, 0);
+	assert_int_equal(cgfiles_read_mem(cf, &r, CG_HIER_V2, "/c0", &m), 0);
+	cgfiles_end(cf);
+	assert_true(m.read && m.anon == 50000000);
+	cgfiles_counts(cf, &fds, &opens0, &kept);
+	assert_int_equal(opens0, 4);	/* current, max, events, stat */
+	assert_int_equal(unlink(at(tmp, "c0/memory.current")), 0);
+	cgfiles_begin(cf, 0, 0);
+	assert_int_equal(cgfiles_read_mem(cf, &r, CG_HIER_V2, "/c0", &m),
+	    -ENOENT);
+	cgfiles_end(cf);
+	assert_false(m.read);
+	assert_true(m.current == CG_NA && m.limit == CG_NA && !m.unlimited &&
+	    m.anon == CG_NA && m.oom_kill == CG_NA);
+	cgfiles_counts(cf, &fds, &opens, &kept);
+	assert_int_equal(opens, opens0 + 1);	/* only the usage tried */
+	cgfiles_free(cf);
+
+	/* 19 cgroups x 4 files open; none read: 64 closed, then the rest */
+	base = count_fds();
+	cf = cgfiles_create(1000);
+	cgfiles_begin(cf, 0, 0);
+	for (i = 1; i < 20; i++) {
+		snprintf(p, sizeof p, "/c%d", i);
+		assert_int_equal(cgfiles_read_mem(cf, &r, CG_HIER_V2, p, &m), 0);
+	}
+	cgfiles_end(cf);
+	cgfiles_counts(cf, &fds, &opens, &kept);
+	assert_int_equal(fds, 76);
+	assert_int_equal(count_fds(), base + 76);
+	cgfiles_begin(cf, 0, 0);
+	cgfiles_end(cf);
+	cgfiles_counts(cf, &fds, &opens, &kept);
+	assert_int_equal(fds, 76 - 64);
+	assert_int_equal(count_fds(), base + 76 - 64);
+	/* one read again meanwhile: opened anew, its old files still going */
+	cgfiles_begin(cf, 0, 0);
+	assert_int_equal(cgfiles_read_mem(cf, &r, CG_HIER_V2, "/c1", &m), 0);
+	cgfiles_end(cf);
+	assert_true(m.read && m.anon == 50000000);
+	cgfiles_counts(cf, &fds, &opens, &kept);
+	assert_int_equal(fds, 4);
+	assert_int_equal(count_fds(), base + 4);
+	cgfiles_free(cf);
+	assert_int_equal(count_fds(), base);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
 /*
  * A cgroup's memory.stat, limit and events are kept while its usage holds
  * (within 1 MiB or 1 %), read again when it moves, near the limit, when
@@ -566,6 +664,7 @@ main(void)
 		cmocka_unit_test(test_ns_parse),
 		cmocka_unit_test(test_cgfiles_detail),
 		cmocka_unit_test(test_cgfiles_max_new),
+		cmocka_unit_test(test_cgfiles_gone),
 		cmocka_unit_test(test_ns_find_base),
 		cmocka_unit_test(test_places_interned),
 	};
