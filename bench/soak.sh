@@ -45,12 +45,17 @@ cleanup() {
 	$TM kill-server 2>/dev/null
 	wait 2>/dev/null
 	for d in $(find "$CG" -depth -type d 2>/dev/null); do rmdir "$d" 2>/dev/null; done
+	# and the parents mkdir -p made (kubepods/burstable on a bare node)
+	for d in $MADE; do rmdir "$d" 2>/dev/null; done
 	rm -rf "$T"
 }
 # INT and TERM exit (the EXIT trap cleans up): a trap that only cleaned up
 # left the script running on, holding nothing (bench/run.sh --hold)
 trap cleanup EXIT
 trap "exit 130" INT TERM
+MADE=""
+d=$(dirname "$CG")
+while [ ! -d "$d" ]; do MADE="$MADE $d"; d=$(dirname "$d"); done
 mkdir -p "$CG" || exit 1
 
 # the canary: 100 preads of /proc/1/stat and status every 10 ms
