@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +18,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "openfds.h"
 
 #include "collect/cgfiles.h"
 #include "collect/cgroup.h"
@@ -347,6 +347,15 @@ test_ns_find_base(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* A temporary directory made from the template tmp, r's v2 root. */
+static void
+v2_tmp(char *tmp, struct cg_roots *r)
+{
+	assert_non_null(mkdtemp(tmp));
+	memset(r, 0, sizeof *r);
+	snprintf(r->v2, sizeof r->v2, "%s", tmp);
+}
+
 /* One cgfiles round reading the v2 cgroup /pod of tmp into *m. */
 static void
 round_read(struct cgfiles *cf, const struct cg_roots *r, double age,
@@ -372,9 +381,7 @@ test_cgfiles_max_new(void **state)
 	int		 i, full;
 
 	(void)state;
-	assert_non_null(mkdtemp(tmp));
-	memset(&r, 0, sizeof r);
-	snprintf(r.v2, sizeof r.v2, "%s", tmp);
+	v2_tmp(tmp, &r);
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(mkdir(at(tmp, name[i] + 1), 0755), 0);
 		snprintf(p, sizeof p, "%s/memory.current", name[i] + 1);
@@ -422,21 +429,6 @@ test_cgfiles_max_new(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
-/* Open file descriptors of this process. */
-static int
-count_fds(void)
-{
-	DIR		*d = opendir("/proc/self/fd");
-	struct dirent	*de;
-	int		 n = 0;
-
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n - 1;	/* opendir's own */
-}
-
 /*
  * A cgroup whose usage is gone (its pod leaving while it is read) is
  * unknown as a whole: its other files are not tried, each one more failed
@@ -451,12 +443,11 @@ test_cgfiles_gone(void **state)
 	struct cgfiles	*cf = cgfiles_create(0);	/* nothing kept open */
 	struct cg_mem	 m;
 	size_t		 fds, opens, opens0, kept;
-	int		 i, base;
+	int		 i;
+	size_t		 base;
 
 	(void)state;
-	assert_non_null(mkdtemp(tmp));
-	memset(&r, 0, sizeof r);
-	snprintf(r.v2, sizeof r.v2, "%s", tmp);
+	v2_tmp(tmp, &r);
 	for (i = 0; i < 20; i++) {
 		snprintf(p, sizeof p, "c%d", i);
 		assert_int_equal(mkdir(at(tmp, p), 0755), 0);
@@ -488,7 +479,7 @@ test_cgfiles_gone(void **state)
 	cgfiles_free(cf);
 
 	/* 19 cgroups x 4 files open; none read: 64 closed, then the rest */
-	base = count_fds();
+	base = open_fds();
 	cf = cgfiles_create(1000);
 	cgfiles_begin(cf, 0, 0);
 	for (i = 1; i < 20; i++) {
@@ -498,12 +489,12 @@ test_cgfiles_gone(void **state)
 	cgfiles_end(cf);
 	cgfiles_counts(cf, &fds, &opens, &kept);
 	assert_int_equal(fds, 76);
-	assert_int_equal(count_fds(), base + 76);
+	assert_int_equal(open_fds(), base + 76);
 	cgfiles_begin(cf, 0, 0);
 	cgfiles_end(cf);
 	cgfiles_counts(cf, &fds, &opens, &kept);
 	assert_int_equal(fds, 76 - 64);
-	assert_int_equal(count_fds(), base + 76 - 64);
+	assert_int_equal(open_fds(), base + 76 - 64);
 	/* one read again meanwhile: opened anew, its old files still going */
 	cgfiles_begin(cf, 0, 0);
 	assert_int_equal(cgfiles_read_mem(cf, &r, CG_HIER_V2, "/c1", &m), 0);
@@ -511,9 +502,9 @@ test_cgfiles_gone(void **state)
 	assert_true(m.read && m.anon == 50000000);
 	cgfiles_counts(cf, &fds, &opens, &kept);
 	assert_int_equal(fds, 4);
-	assert_int_equal(count_fds(), base + 4);
+	assert_int_equal(open_fds(), base + 4);
 	cgfiles_free(cf);
-	assert_int_equal(count_fds(), base);
+	assert_int_equal(open_fds(), base);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
 	assert_int_equal(system(cmd), 0);
 }
@@ -533,9 +524,7 @@ test_cgfiles_detail(void **state)
 	size_t		 fds, opens, kept;
 
 	(void)state;
-	assert_non_null(mkdtemp(tmp));
-	memset(&r, 0, sizeof r);
-	snprintf(r.v2, sizeof r.v2, "%s", tmp);
+	v2_tmp(tmp, &r);
 	assert_int_equal(mkdir(at(tmp, "pod"), 0755), 0);
 	put(at(tmp, "pod/memory.current"), "104857600\n");	/* 100 MiB */
 	put(at(tmp, "pod/memory.max"), "max\n");

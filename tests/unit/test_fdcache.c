@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -28,20 +27,7 @@
 #include "collect/procscan.h"
 #include "util/readfile.h"
 #include "child.h"
-
-static size_t
-open_fds(void)
-{
-	DIR		*d = opendir("/proc/self/fd");
-	struct dirent	*e;
-	size_t		 n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1;	/* the directory's own */
-}
+#include "openfds.h"
 
 static void
 reap(pid_t pid)
