@@ -137,9 +137,9 @@ cgf_retire(struct cgfiles *cf, struct cgf_ent *e)
 /*
  * Closes some of the files of cgroups gone: at least CLOSE_MIN and an
  * eighth of them a round. Closing a removed cgroup's file frees its kernfs
- * node, ~3-5 us here: 40 pods leaving at once are ~400 files, whose closing
- * in one round made that refresh the slowest of a soak (bench/README.md).
- * They still count against the limit until closed.
+ * node, ~3-5 us here: the ~200 files of 40 pods leaving at once added
+ * 0.6-0.8 ms to one refresh (docs/bench-history.md, session 17). They
+ * still count against the limit until closed.
  */
 static void
 cgf_close_some(struct cgfiles *cf)
