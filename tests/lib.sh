@@ -43,6 +43,7 @@ lib_cleanup() {
 	    sort -rn | cut -d' ' -f2-); do
 		[ -d "$d" ] && rmdir "$d" 2>/dev/null
 	done
+	kubepods_last_out
 	[ -n "$LIB_TMP" ] && rm -rf "$LIB_TMP"
 }
 
@@ -97,7 +98,21 @@ mkcg() {
 	for p in $parts; do
 		mkdir "$p" || return 1
 		LIB_CGROUPS="$LIB_CGROUPS $p"
+		case $p in */kubepods) : > "$KUBEPODS_MARK" ;; esac
 	done
+}
+
+# The kubelet parents (kubepods, kubepods/burstable) are shared by tests
+# running in parallel: the one that made them may end while another still
+# has a pod under them, and its rmdir fails. A mark says tests made them;
+# every test's cleanup then removes them once they are empty, and the mark
+# with them (bench/soak.sh does the same).
+KUBEPODS_MARK=/tmp/memtop-tests-made-kubepods
+kubepods_last_out() {
+	[ -f "$KUBEPODS_MARK" ] || return 0
+	rmdir /sys/fs/cgroup/memory/kubepods/burstable \
+	    /sys/fs/cgroup/memory/kubepods 2>/dev/null
+	[ -d /sys/fs/cgroup/memory/kubepods ] || rm -f "$KUBEPODS_MARK"
 }
 
 # wait_for TIMEOUT_SECONDS COMMAND...: polls until the command succeeds
